@@ -1,0 +1,7 @@
+import { catalogManifest } from '../../../../workflows/catalog';
+
+export const dynamic = 'force-static';
+
+export function GET() {
+  return Response.json(catalogManifest());
+}

@@ -1,0 +1,14 @@
+import { handle, json, readJson, type RouteParams } from '../../../../../../server/rest/http';
+import { predictBody } from '../../../../../../server/rest/schemas';
+import { predict } from '../../../../../../server/services/endpoints';
+
+export const dynamic = 'force-dynamic';
+
+/** Scores raw rows with the endpoint's production model; inputs and outputs are logged. */
+export async function POST(req: Request, { params }: RouteParams<{ name: string }>) {
+  return handle(async () => {
+    const { name } = await params;
+    const body = await readJson(req, predictBody);
+    return json(await predict(name, body.rows));
+  });
+}

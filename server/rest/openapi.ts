@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import {
+  datasetVersionResponse,
+  endpointResponse,
+  errorResponse,
+  pipelineDocumentSchema,
+  predictBody,
+  predictResponse,
+  runResponse,
+  savePipelineResponse,
+  startRunBody,
+  startRunResponse,
+  validationErrorResponse,
+} from './schemas';
+
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+const body = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s, 'input') } } });
+const answer = (description: string, s?: z.ZodType) =>
+  s ? { description, content: { 'application/json': { schema: schema(s) } } } : { description };
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), answer({ 400: 'Bad input', 404: 'Not found', 409: 'Conflict', 503: 'A service is unavailable' }[c] ?? 'Error', errorResponse)]));
+const nameParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+
+/** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes validate with. */
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Millrace API', version: '1.0.0', description: 'Datasets, pipelines, runs and model endpoints.' },
+    servers: [{ url: '/' }],
+    paths: {
+      '/api/v1/datasets': {
+        post: {
+          summary: 'Upload a dataset version',
+          parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' } }],
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              ['text/csv', 'application/json', 'application/x-ndjson', 'application/vnd.apache.parquet'].map((t) => [
+                t,
+                { schema: { type: 'string', format: 'binary' } },
+              ]),
+            ),
+          },
+          responses: {
+            '201': answer('A new version was stored', datasetVersionResponse),
+            '200': answer('Identical bytes: the existing version', datasetVersionResponse),
+            ...errors(400, 415),
+          },
+        },
+      },
+      '/api/v1/pipelines/{name}': {
+        put: {
+          summary: 'Save a pipeline document as a new version',
+          parameters: [nameParam('name', 'Pipeline name; must equal the document name')],
+          requestBody: body(pipelineDocumentSchema),
+          responses: {
+            '200': answer('Saved (or unchanged)', savePipelineResponse),
+            '422': answer('The document does not compile', validationErrorResponse),
+            ...errors(400),
+          },
+        },
+        get: {
+          summary: 'The newest version of a pipeline',
+          parameters: [nameParam('name', 'Pipeline name')],
+          responses: { '200': { description: 'Pipeline with its document' }, ...errors(404) },
+        },
+      },
+      '/api/v1/pipelines/{name}/runs': {
+        post: {
+          summary: 'Start a run',
+          parameters: [nameParam('name', 'Pipeline name')],
+          requestBody: { required: false, content: { 'application/json': { schema: schema(startRunBody, 'input') } } },
+          responses: { '202': answer('Run started', startRunResponse), ...errors(400, 404, 503) },
+        },
+      },
+      '/api/v1/runs/{runId}': {
+        get: {
+          summary: 'Run status with every step',
+          parameters: [nameParam('runId', 'Run id')],
+          responses: { '200': answer('The run', runResponse), ...errors(404) },
+        },
+      },
+      '/api/v1/endpoints/{name}': {
+        get: {
+          summary: 'An endpoint and the features it expects',
+          parameters: [nameParam('name', 'Endpoint name')],
+          responses: { '200': answer('The endpoint', endpointResponse), ...errors(404) },
+        },
+      },
+      '/api/v1/endpoints/{name}/predict': {
+        post: {
+          summary: 'Score rows with the endpoint’s production model',
+          parameters: [nameParam('name', 'Endpoint name')],
+          requestBody: body(predictBody),
+          responses: { '200': answer('Predictions', predictResponse), ...errors(400, 404) },
+        },
+      },
+      '/api/health': {
+        get: { summary: 'Ok only when Postgres and Temporal answer', responses: { '200': { description: 'ok' }, '503': { description: 'unhealthy' } } },
+      },
+    },
+  };
+}

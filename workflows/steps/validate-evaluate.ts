@@ -1,0 +1,52 @@
+import { artifactStore, saveJsonArtifact } from '../../server/artifacts/store';
+import { quoteIdent, quoteLiteral, withDuckDb } from '../../server/duckdb';
+import { modelMetaSchema } from '../../server/models/fit';
+import { loadModel, releaseModel, scoreColumns, ScoreInputError } from '../../server/models/scorer';
+import { setModelVersionMetrics } from '../../server/services/models';
+import { validateEvaluate } from '../catalog/validate';
+import { implement } from './implement';
+import { classificationMetrics, regressionMetrics, type Metrics } from './metrics';
+import { StepInputError } from './step-error';
+import { requireColumn, tableColumns, tablePath } from './table-io';
+import { getModelVersion } from '../../server/services/models';
+
+export const runValidateEvaluate = implement(validateEvaluate, async ({ inputs, ctx }) => {
+  const modelRef = inputs.model;
+  const modelVersionId = String(modelRef.meta?.modelVersionId ?? '');
+  const version = await getModelVersion(modelVersionId);
+  const meta = modelMetaSchema.parse(version.meta);
+  const file = await tablePath(inputs.table);
+  const columns = await withDuckDb(async (conn) => {
+    const names = await tableColumns(conn, file);
+    requireColumn(names, meta.target, 'Target');
+    for (const f of meta.features) requireColumn(names, f.name, 'Feature');
+    const select = [meta.target, ...meta.features.map((f) => f.name)].map(quoteIdent).join(', ');
+    const r = await conn.runAndReadAll(
+      `SELECT ${select} FROM read_parquet(${quoteLiteral(file)}) WHERE ${quoteIdent(meta.target)} IS NOT NULL`,
+    );
+    return r.getColumnsObjectJS();
+  });
+  const truthRaw = columns[meta.target] ?? [];
+  if (truthRaw.length === 0) throw new StepInputError(`The table has no rows with a value for "${meta.target}"`);
+  ctx.progress(`scoring ${truthRaw.length} rows`);
+  const model = await loadModel(await artifactStore().localPath(modelRef.hash!), meta);
+  let metrics: Metrics;
+  try {
+    const scored = await scoreColumns(model, columns).catch((err) => {
+      if (err instanceof ScoreInputError) throw new StepInputError(err.message);
+      throw err;
+    });
+    metrics =
+      meta.task === 'classification'
+        ? classificationMetrics(truthRaw.map(String), scored.predictions.map(String), meta.classes ?? [])
+        : regressionMetrics(truthRaw.map(Number), scored.predictions.map(Number));
+  } finally {
+    await releaseModel(model);
+  }
+  const stored = await saveJsonArtifact(metrics, 'metrics', ctx.scratchDir);
+  await setModelVersionMetrics(version.id, metrics as unknown as Record<string, unknown>);
+  return {
+    outputs: { metrics: { kind: 'metrics', hash: stored.hash, meta: metrics as unknown as Record<string, unknown> } },
+    summary: { ...metrics, model: version.model, modelVersion: version.version },
+  };
+});
