@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { compilePipeline, type CompileError } from '../../workflows/compiler';
+import { datasetFormatOf } from '../services/datasets';
+import { ApiError, api } from './api-client';
+
+const contentTypes = { csv: 'text/csv', json: 'application/json', ndjson: 'application/x-ndjson', parquet: 'application/vnd.apache.parquet' };
+
+function formatError(e: CompileError): string {
+  const where = [e.nodeId && `node ${e.nodeId}`, e.edge && `edge ${e.edge.from} → ${e.edge.to}`, e.path && `at ${e.path}`]
+    .filter(Boolean)
+    .join(', ');
+  return `  ✗ ${where ? `${where}: ` : ''}${e.message}`;
+}
+
+async function readDocument(file: string): Promise<unknown> {
+  const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const program = new Command()
+  .name('millrace')
+  .description('Millrace: validate, apply and run pipelines; push datasets; start the local stack.')
+  .showHelpAfterError();
+
+program
+  .command('validate')
+  .argument('<file>', 'a millrace/v1 pipeline document (JSON)')
+  .description('Check a pipeline document offline (same compiler as the server)')
+  .action(async (file: string) => {
+    const result = compilePipeline(await readDocument(file));
+    if (!result.ok) {
+      console.error(`${file}: ${result.errors.length} error(s)`);
+      for (const e of result.errors) console.error(formatError(e));
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`${file}: ok — ${result.plan.steps.length} steps (${result.plan.steps.map((s) => s.id).join(' → ')})`);
+  });
+
+program
+  .command('apply')
+  .argument('<file>', 'a millrace/v1 pipeline document (JSON)')
+  .description('Save the document as a new pipeline version on the server')
+  .action(async (file: string) => {
+    const doc = (await readDocument(file)) as { name?: unknown };
+    if (typeof doc?.name !== 'string') throw new Error(`${file}: the document has no "name"`);
+    const { status, data } = await api<{ version: number; created: boolean; errors?: CompileError[] }>(
+      'PUT',
+      `/api/v1/pipelines/${encodeURIComponent(doc.name)}`,
+      JSON.stringify(doc),
+    );
+    if (status === 422) {
+      console.error(`${file}: rejected, ${data.errors?.length ?? 0} error(s)`);
+      for (const e of data.errors ?? []) console.error(formatError(e));
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`${doc.name}: ${data.created ? `saved version ${data.version}` : `unchanged (version ${data.version})`}`);
+  });
+
+interface RunView {
+  runId: string;
+  status: string;
+  steps: { nodeId: string; status: string; attempts: number; error?: string; summary?: Record<string, unknown> }[];
+}
+
+function summaryLine(summary: Record<string, unknown> | undefined): string {
+  if (!summary) return '';
+  const keys = ['rows', 'trainRows', 'testRows', 'rowsUsed', 'accuracy', 'f1_macro', 'rmse', 'r2', 'passed', 'endpoint', 'modelVersion'];
+  const parts = keys
+    .filter((k) => summary[k] !== undefined)
+    .map((k) => `${k}=${typeof summary[k] === 'number' && !Number.isInteger(summary[k]) ? (summary[k] as number).toFixed(4) : String(summary[k])}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+program
+  .command('run')
+  .argument('<name>', 'pipeline name')
+  .option('--version <n>', 'pipeline version (default: newest)', (v) => Number.parseInt(v, 10))
+  .option('--wait', 'wait for the run to finish, printing each step; exit code 0 only on success')
+  .description('Start a run of a pipeline')
+  .action(async (name: string, opts: { version?: number; wait?: boolean }) => {
+    const { data } = await api<{ runId: string; version: number }>(
+      'POST',
+      `/api/v1/pipelines/${encodeURIComponent(name)}/runs`,
+      JSON.stringify(opts.version ? { version: opts.version } : {}),
+    );
+    console.log(`run ${data.runId} of ${name} v${data.version} started`);
+    if (!opts.wait) return;
+    const seen = new Map<string, string>();
+    for (;;) {
+      const { data: run } = await api<RunView>('GET', `/api/v1/runs/${data.runId}`);
+      for (const s of run.steps) {
+        const key = `${s.status}/${s.attempts}`;
+        if (seen.get(s.nodeId) === key || s.status === 'pending') continue;
+        seen.set(s.nodeId, key);
+        const retry = s.attempts > 1 ? ` (attempt ${s.attempts})` : '';
+        const error = s.error && s.status !== 'succeeded' ? ` — ${s.error}` : '';
+        console.log(`  ${s.nodeId.padEnd(14)} ${s.status}${retry}${summaryLine(s.summary)}${error}`);
+      }
+      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) {
+        console.log(`run ${run.runId}: ${run.status}`);
+        process.exitCode = run.status === 'succeeded' ? 0 : 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  });
+
+const dataset = program.command('dataset').description('Datasets');
+dataset
+  .command('push')
+  .argument('<file>', 'CSV, JSON (array of objects), NDJSON or Parquet file')
+  .requiredOption('--name <name>', 'dataset name')
+  .description('Upload a file as a new dataset version (identical bytes keep the existing version)')
+  .action(async (file: string, opts: { name: string }) => {
+    const format = datasetFormatOf(path.basename(file));
+    if (!format) throw new Error(`${file}: unknown file type; use .csv, .json, .ndjson/.jsonl or .parquet`);
+    const bytes = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    });
+    const { data } = await api<{ name: string; version: number; rows: number; columns: { name: string }[]; created: boolean }>(
+      'POST',
+      `/api/v1/datasets?name=${encodeURIComponent(opts.name)}`,
+      bytes,
+      contentTypes[format],
+    );
+    console.log(
+      `${data.name} v${data.version}: ${data.rows} rows, ${data.columns.length} columns${data.created ? '' : ' (unchanged: same bytes as before)'}`,
+    );
+  });
+
+program
+  .command('dev')
+  .description('Start the local stack (same as npm start)')
+  .action(async () => {
+    const launcher = fileURLToPath(new URL('../launcher/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', launcher, 'start'], { stdio: 'inherit' });
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+    await new Promise<void>((resolve) => child.on('exit', (code) => ((process.exitCode = code ?? 1), resolve())));
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`millrace: ${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

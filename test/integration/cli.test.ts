@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function millrace(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.resolve('server/cli/bin.mjs'), ...args], {
+      env: { ...process.env, MILLRACE_URL: inject('baseUrl') },
+      timeout: 240_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err: any) {
+    return { code: err.code as number, stdout: err.stdout as string, stderr: err.stderr as string };
+  }
+}
+
+describe('millrace CLI', () => {
+  it('validates a document offline and names the node of each error', async () => {
+    const ok = await millrace('validate', 'server/examples/penguin-species.json');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('6 steps');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'millrace-cli-'));
+    const bad = path.join(dir, 'bad.json');
+    await fs.writeFile(bad, JSON.stringify({ apiVersion: 'millrace/v1', name: 'bad', nodes: [{ id: 'fit', type: 'train.random_forest' }], edges: [] }));
+    const res = await millrace('validate', bad);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('node fit');
+    expect(res.stderr).toContain('params.target');
+    const missing = await millrace('validate', path.join(dir, 'nope.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no such file');
+  });
+
+  it('pushes a dataset, applies a pipeline and runs it to success with --wait', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'millrace-cli-'));
+    const csvFile = path.join(dir, 'cars.csv');
+    // Real data: vega-datasets cars, as CSV with awkward column names.
+    const cars = JSON.parse(await fs.readFile(path.resolve('node_modules/vega-datasets/data/cars.json'), 'utf8')) as Record<string, unknown>[];
+    const cols = ['Miles_per_Gallon', 'Cylinders', 'Horsepower', 'Weight_in_lbs', 'Origin'];
+    const header = ['MPG (miles/gal)', 'Cylinders', 'Horse "power"', 'Weight', 'Origin'];
+    const csv = [header.map((h) => `"${h.replaceAll('"', '""')}"`).join(','), ...cars.map((c) => cols.map((k) => c[k] ?? '').join(','))].join('\n');
+    await fs.writeFile(csvFile, csv);
+    const pushed = await millrace('dataset', 'push', csvFile, '--name', 'cars-cli');
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toContain(`${cars.length} rows`);
+
+    const doc = {
+      apiVersion: 'millrace/v1',
+      name: 'cars-mpg',
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'cars-cli' } },
+        { id: 'split', type: 'prepare.split', params: { testFraction: 0.25, seed: 3 } },
+        { id: 'fit', type: 'train.linear_regression', params: { target: 'MPG (miles/gal)' } },
+        { id: 'eval', type: 'validate.evaluate' },
+      ],
+      edges: [
+        { from: 'load.table', to: 'split.table' },
+        { from: 'split.train', to: 'fit.table' },
+        { from: 'fit.model', to: 'eval.model' },
+        { from: 'split.test', to: 'eval.table' },
+      ],
+    };
+    const file = path.join(dir, 'cars-mpg.json');
+    await fs.writeFile(file, JSON.stringify(doc));
+    const applied = await millrace('apply', file);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('saved version 1');
+
+    const ran = await millrace('run', 'cars-mpg', '--wait');
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/fit\s+succeeded/);
+    expect(ran.stdout).toMatch(/rowsUsed=\d+/);
+    expect(ran.stdout).toMatch(/r2=0\.[6-9]/);
+    expect(ran.stdout).toMatch(/: succeeded$/m);
+  });
+
+  it('exits non-zero when the run fails', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'millrace-cli-'));
+    const doc = {
+      apiVersion: 'millrace/v1',
+      name: 'cars-broken',
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'no-such-dataset' } },
+        { id: 'split', type: 'prepare.split', params: {} },
+      ],
+      edges: [{ from: 'load.table', to: 'split.table' }],
+    };
+    const file = path.join(dir, 'cars-broken.json');
+    await fs.writeFile(file, JSON.stringify(doc));
+    expect((await millrace('apply', file)).code).toBe(0);
+    const ran = await millrace('run', 'cars-broken', '--wait');
+    expect(ran.code).toBe(1);
+    expect(ran.stdout).toContain('no-such-dataset');
+    expect(ran.stdout).toMatch(/split\s+skipped/);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { catalog, catalogManifest, CATEGORIES, PORT_TYPES } from '../../workflows/catalog';
+import { stepActivities } from '../../workflows/steps/activities';
+
+describe('step catalog', () => {
+  it('has an implementation, a title and help text for every step type', () => {
+    for (const [type, def] of Object.entries(catalog)) {
+      expect(def.type).toBe(type);
+      expect(stepActivities[type as keyof typeof stepActivities], type).toBeTypeOf('function');
+      expect(def.title.length).toBeGreaterThan(2);
+      expect(def.help.length, `${type} help`).toBeGreaterThan(40);
+      expect(CATEGORIES.map((c) => c.id)).toContain(def.category);
+      expect(type.startsWith(`${def.category}.`)).toBe(true);
+      for (const port of [...Object.values(def.inputs), ...Object.values(def.outputs)]) {
+        expect(PORT_TYPES).toContain(port.type);
+      }
+    }
+    expect(Object.keys(stepActivities).sort()).toEqual(Object.keys(catalog).sort());
+  });
+
+  it('publishes a JSON Schema per step with defaults and widget hints for the inspector form', () => {
+    const { steps } = catalogManifest();
+    const forest = steps.find((s) => s.type === 'train.random_forest')!;
+    const props = forest.paramsSchema.properties as Record<string, any>;
+    expect(props.target.widget).toBe('column');
+    expect(props.features.widget).toBe('columns');
+    expect(props.trees.default).toBe(100);
+    expect(forest.paramsSchema.required).toEqual(['target']);
+    const ingest = steps.find((s) => s.type === 'ingest.dataset')!;
+    expect((ingest.paramsSchema.properties as any).dataset.widget).toBe('dataset');
+  });
+
+  it('sends model fitting to the fit task queue and everything else to the default queue', () => {
+    for (const def of Object.values(catalog)) {
+      expect(def.queue).toBe(def.category === 'train' ? 'fit' : 'default');
+    }
+  });
+});
