@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { expect, inject, it } from 'vitest';
+import { workflowIdOf } from '../../server/services/runs';
+import { http, waitForRun } from '../support/http';
+
+it('replays the recorded history of a finished run deterministically', async () => {
+  const { data } = await http('POST', '/api/v1/pipelines/penguin-species/runs');
+  const run = await waitForRun(data.runId);
+  expect(run.status).toBe('succeeded');
+
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    const client = new Client({ connection });
+    const history = await client.workflow.getHandle(workflowIdOf(data.runId)).fetchHistory();
+    expect(history.events?.length).toBeGreaterThan(10);
+    // Throws DeterminismViolationError if today's workflow code would take another path.
+    await Worker.runReplayHistory(
+      { workflowsPath: fileURLToPath(new URL('../../workflows/pipeline.ts', import.meta.url)) },
+      history,
+      workflowIdOf(data.runId),
+    );
+  } finally {
+    await connection.close();
+  }
+});
