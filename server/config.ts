@@ -26,7 +26,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`Invalid Millrace configuration in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const dataDir = path.resolve(e.MILLRACE_DATA_DIR);
+  const dataDir = path.resolve(/* turbopackIgnore: true */ e.MILLRACE_DATA_DIR);
   return {
     port: e.PORT,
     dataDir,
@@ -38,10 +38,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     temporalDbFile: path.join(dataDir, 'temporal.db'),
-    temporalCli: e.TEMPORAL_CLI ? path.resolve(e.TEMPORAL_CLI) : undefined,
+    temporalCli: e.TEMPORAL_CLI ? path.resolve(/* turbopackIgnore: true */ e.TEMPORAL_CLI) : undefined,
     toolsDir: path.join(dataDir, 'tools'),
     artifactsDir: path.join(dataDir, 'artifacts'),
-    pythonVenv: path.resolve(e.MILLRACE_PYTHON_VENV ?? path.join(dataDir, 'python')),
+    pythonVenv: path.resolve(/* turbopackIgnore: true */ e.MILLRACE_PYTHON_VENV ?? path.join(dataDir, 'python')),
     basePython: e.MILLRACE_PYTHON,
     taskQueue: e.MILLRACE_TASK_QUEUE,
     fitTaskQueue: `${e.MILLRACE_TASK_QUEUE}-fit`,

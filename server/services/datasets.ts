@@ -68,6 +68,7 @@ export async function ingestDatasetBytes(input: {
   const db = getDb();
   const workspaceId = await defaultWorkspaceId();
 
+  checkJsonText(input.format, input.bytes);
   const existing = await findVersionBySource(workspaceId, name, sourceHash);
   if (existing) return { ...existing, created: false };
 
@@ -122,6 +123,39 @@ export async function ingestDatasetBytes(input: {
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * DuckDB's JSON reader keeps the rows before a syntax error (a truncated array loads as its first
+ * rows), so JSON uploads are checked strictly first: a broken file is refused, never half-loaded.
+ */
+function checkJsonText(format: DatasetFormat, bytes: Uint8Array): void {
+  if (format !== 'json' && format !== 'ndjson') return;
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const fail = (where: string, err: unknown) => {
+    throw new ServiceError('invalid', `Could not read the file as ${format.toUpperCase()}: ${where}${(err as Error).message}`);
+  };
+  if (format === 'json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      fail('', err);
+    }
+    if (!Array.isArray(value)) fail('', new Error('expected an array of objects'));
+    const bad = (value as unknown[]).findIndex((row) => row === null || typeof row !== 'object' || Array.isArray(row));
+    if (bad >= 0) fail(`item ${bad}: `, new Error('expected an object (column → value)'));
+    return;
+  }
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      const row = JSON.parse(line);
+      if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new Error('expected an object (column → value)');
+    } catch (err) {
+      fail(`line ${i + 1}: `, err);
+    }
+  });
 }
 
 async function findVersionBySource(workspaceId: string, name: string, sourceHash: string) {

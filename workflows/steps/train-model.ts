@@ -17,7 +17,7 @@ function trainStep(def: TrainDefinition, algorithm: Algorithm, task: (p: Record<
   return implement(def, async ({ params, inputs, ctx }) => {
     const p = params as unknown as Record<string, unknown> & { target: string; features?: string[] };
     const table = inputs.table!;
-    const { target, features, ...hyper } = p;
+    const { target, features, task: _task, ...hyper } = p;
     const started = Date.now();
     const fitted = await fitModel({
       python: pythonExecutable(config().pythonVenv),

@@ -1,0 +1,16 @@
+import type { Metadata } from 'next';
+import { PipelineEditor } from '../../../components/canvas/pipeline-editor';
+
+type Props = { params: Promise<{ name: string }>; searchParams: Promise<{ version?: string | string[] }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { name } = await params;
+  return { title: decodeURIComponent(name) };
+}
+
+export default async function PipelinePage({ params, searchParams }: Props) {
+  const { name } = await params;
+  const { version } = await searchParams;
+  const parsed = typeof version === 'string' && /^\d+$/.test(version) ? Number(version) : undefined;
+  return <PipelineEditor name={decodeURIComponent(name)} version={parsed} />;
+}

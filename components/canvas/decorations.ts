@@ -1,0 +1,18 @@
+import { createContext } from 'react';
+import type { CompileError } from '../../workflows/compiler';
+import type { StepStatus } from '../../workflows/plan';
+
+/** What the canvas draws on top of a node: validation problems and, on run views, live status. */
+export interface NodeDecoration {
+  errors: CompileError[];
+  status?: StepStatus;
+  /** One short line under the ports, e.g. "accuracy 0.97". */
+  caption?: string;
+}
+
+export interface GraphDecorations {
+  byNode: ReadonlyMap<string, NodeDecoration>;
+  readOnly: boolean;
+}
+
+export const DecorationsContext = createContext<GraphDecorations>({ byNode: new Map(), readOnly: false });

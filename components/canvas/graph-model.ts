@@ -1,0 +1,175 @@
+import type { Connection, Edge, Node } from '@xyflow/react';
+import { catalogManifest, type StepManifest } from '../../workflows/catalog';
+import { parseEndpoint, type PipelineDocument, type PipelineNode } from '../../workflows/document';
+
+// The bridge between a `millrace/v1` document and React Flow's nodes and edges. Pure functions:
+// the editor store keeps React Flow's shapes (they carry measured sizes) and derives the document.
+
+export const manifest = catalogManifest();
+export const stepsByType: ReadonlyMap<string, StepManifest> = new Map(manifest.steps.map((s) => [s.type, s]));
+
+export interface StepNodeData extends Record<string, unknown> {
+  stepType: string;
+  params: Record<string, unknown>;
+  label?: string;
+  notes?: string;
+}
+
+export type StepFlowNode = Node<StepNodeData, 'step'>;
+export type StepFlowEdge = Edge;
+
+/** Card width used by layout before React Flow has measured a node. */
+export const NODE_WIDTH = 232;
+export const NODE_HEIGHT_ESTIMATE = 130;
+
+export function edgeId(from: string, to: string): string {
+  return `${from}->${to}`;
+}
+
+export function toFlowNode(node: PipelineNode, index: number): StepFlowNode {
+  return {
+    id: node.id,
+    type: 'step',
+    position: node.position ?? { x: (index % 5) * 280, y: Math.floor(index / 5) * 200 },
+    data: { stepType: node.type, params: node.params ?? {}, label: node.label, notes: node.notes },
+    ariaLabel: `Step ${node.id}`,
+  };
+}
+
+export function toFlowEdge(from: string, to: string): StepFlowEdge | undefined {
+  const a = parseEndpoint(from);
+  const b = parseEndpoint(to);
+  if (!a || !b) return undefined;
+  return {
+    id: edgeId(from, to),
+    source: a.node,
+    sourceHandle: a.port,
+    target: b.node,
+    targetHandle: b.port,
+    ariaLabel: `Edge ${from} to ${to}`,
+  };
+}
+
+export function fromDocument(doc: PipelineDocument): { nodes: StepFlowNode[]; edges: StepFlowEdge[] } {
+  return {
+    nodes: doc.nodes.map(toFlowNode),
+    edges: doc.edges.flatMap((e) => toFlowEdge(e.from, e.to) ?? []),
+  };
+}
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+
+export function toDocument(
+  meta: { name: string; description?: string },
+  nodes: readonly StepFlowNode[],
+  edges: readonly StepFlowEdge[],
+): PipelineDocument {
+  return {
+    apiVersion: 'millrace/v1',
+    name: meta.name,
+    ...(meta.description ? { description: meta.description } : {}),
+    nodes: nodes.map((n) => ({
+      id: n.id,
+      type: n.data.stepType,
+      params: withoutUndefined(n.data.params),
+      position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
+      ...(n.data.label ? { label: n.data.label } : {}),
+      ...(n.data.notes ? { notes: n.data.notes } : {}),
+    })),
+    edges: edges.map((e) => ({ from: `${e.source}.${e.sourceHandle}`, to: `${e.target}.${e.targetHandle}` })),
+  };
+}
+
+/** The first spot at or below (then right of) `start` where a new card overlaps no existing one. */
+export function freeSpot(start: { x: number; y: number }, nodes: readonly StepFlowNode[]): { x: number; y: number } {
+  const gap = 16;
+  const overlaps = (x: number, y: number) =>
+    nodes.some((n) => {
+      const w = n.measured?.width ?? NODE_WIDTH;
+      const h = n.measured?.height ?? NODE_HEIGHT_ESTIMATE;
+      return x < n.position.x + w + gap && x + NODE_WIDTH + gap > n.position.x && y < n.position.y + h + gap && y + NODE_HEIGHT_ESTIMATE + gap > n.position.y;
+    });
+  for (let column = 0; column < 8; column++) {
+    for (let row = 0; row < 8; row++) {
+      const x = start.x + column * (NODE_WIDTH + 40);
+      const y = start.y + row * 48;
+      if (!overlaps(x, y)) return { x, y };
+    }
+  }
+  return start;
+}
+
+/** A readable, unused node id for a new step: "random_forest", then "random_forest_2", … */
+export function freshNodeId(stepType: string, taken: ReadonlySet<string>): string {
+  const base = (stepType.split('.').pop() ?? 'step').replace(/[^A-Za-z0-9_-]/g, '_').replace(/^[^A-Za-z_]/, '_');
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+/** Parameters a new step starts with: only what the user must not have to type (defaults stay implicit). */
+export function initialParams(step: StepManifest): Record<string, unknown> {
+  const props = (step.paramsSchema.properties ?? {}) as Record<string, { type?: string; items?: unknown }>;
+  const required = new Set((step.paramsSchema.required ?? []) as string[]);
+  const params: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(props)) {
+    if (required.has(key) && prop.type === 'array') params[key] = [];
+  }
+  return params;
+}
+
+export type PortSide = 'input' | 'output';
+
+export function portOf(nodes: readonly StepFlowNode[], nodeId: string, side: PortSide, port: string | null | undefined) {
+  const node = nodes.find((n) => n.id === nodeId);
+  const step = node && stepsByType.get(node.data.stepType);
+  if (!step || !port) return undefined;
+  const ports = side === 'input' ? step.inputs : step.outputs;
+  return Object.hasOwn(ports, port) ? ports[port] : undefined;
+}
+
+/** Why an edge may not be drawn, in words a person can act on; undefined when it may. */
+export function connectionProblem(
+  connection: Pick<Connection, 'source' | 'sourceHandle' | 'target' | 'targetHandle'>,
+  nodes: readonly StepFlowNode[],
+  edges: readonly StepFlowEdge[],
+): string | undefined {
+  const { source, sourceHandle, target, targetHandle } = connection;
+  if (source === target) return 'A step cannot feed itself.';
+  const out = portOf(nodes, source, 'output', sourceHandle);
+  const inp = portOf(nodes, target, 'input', targetHandle);
+  if (!out || !inp) return 'Connect an output (right side) to an input (left side).';
+  if (out.type !== inp.type) {
+    return `A ${out.type} output cannot feed a ${inp.type} input: "${out.title}" of ${source} → "${inp.title}" of ${target}.`;
+  }
+  const taken = edges.find((e) => e.target === target && e.targetHandle === targetHandle);
+  if (taken) return `Input "${inp.title}" of ${target} is already connected to ${taken.source}.${taken.sourceHandle}.`;
+  return undefined;
+}
+
+/** The dataset feeding a node, found by walking its inputs back to an ingest step. */
+export function upstreamDataset(
+  nodeId: string,
+  nodes: readonly StepFlowNode[],
+  edges: readonly StepFlowEdge[],
+): string | undefined {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const seen = new Set<string>();
+  const queue = [nodeId];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const node = byId.get(id);
+    if (node && id !== nodeId && node.data.stepType === 'ingest.dataset') {
+      const dataset = node.data.params.dataset;
+      if (typeof dataset === 'string' && dataset) return dataset;
+    }
+    // Tables carry the columns; models and metrics carry those of the table they came from.
+    for (const e of edges) {
+      if (e.target === id && portOf(nodes, id, 'input', e.targetHandle)?.type !== 'signal') queue.push(e.source);
+    }
+  }
+  return undefined;
+}

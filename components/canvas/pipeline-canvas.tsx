@@ -1,0 +1,122 @@
+'use client';
+
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+} from '@xyflow/react';
+import { forwardRef, useCallback, useMemo, useRef, type DragEvent } from 'react';
+import { DecorationsContext, type GraphDecorations } from './decorations';
+import { NODE_WIDTH, connectionProblem, type StepFlowEdge, type StepFlowNode } from './graph-model';
+import { STEP_DRAG_TYPE } from './palette';
+import { nodeTypes } from './step-node';
+
+const DELETE_KEYS = ['Backspace', 'Delete'];
+const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.1 };
+
+export interface PipelineCanvasProps {
+  nodes: StepFlowNode[];
+  edges: StepFlowEdge[];
+  decorations: GraphDecorations;
+  /** Edge ids the compiler complains about. */
+  badEdges: ReadonlySet<string>;
+  onNodesChange: (changes: NodeChange<StepFlowNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<StepFlowEdge>[]) => void;
+  onConnect: (connection: Connection) => void;
+  onAddStep: (stepType: string, position: { x: number; y: number }) => void;
+  /** A refused connection, explained. */
+  onRefused: (message: string) => void;
+}
+
+/** The editable React Flow canvas: drop target for the palette, typed connections, keyboard delete. */
+export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(function PipelineCanvas(
+  { nodes, edges, decorations, badEdges, onNodesChange, onEdgesChange, onConnect, onAddStep, onRefused },
+  ref,
+) {
+  const { screenToFlowPosition } = useReactFlow();
+  // React Flow calls these during a drag; read the latest graph without re-creating them.
+  const graph = useRef({ nodes, edges });
+  graph.current = { nodes, edges };
+
+  const isValidConnection: IsValidConnection = useCallback(
+    (c) =>
+      !connectionProblem(
+        { source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null },
+        graph.current.nodes,
+        graph.current.edges,
+      ),
+    [],
+  );
+
+  const onConnectEnd = useCallback(
+    (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (!state.toHandle || state.isValid !== false || !state.fromHandle) return;
+      const fromIsSource = state.fromHandle.type === 'source';
+      const source = fromIsSource ? state.fromHandle : state.toHandle;
+      const target = fromIsSource ? state.toHandle : state.fromHandle;
+      const problem = connectionProblem(
+        { source: source.nodeId, sourceHandle: source.id ?? null, target: target.nodeId, targetHandle: target.id ?? null },
+        graph.current.nodes,
+        graph.current.edges,
+      );
+      onRefused(`Connection refused. ${problem ?? 'Connect an output (right side) to an input (left side).'}`);
+    },
+    [onRefused],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(STEP_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const stepType = event.dataTransfer.getData(STEP_DRAG_TYPE);
+      if (!stepType) return;
+      event.preventDefault();
+      const p = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      onAddStep(stepType, { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - 30) });
+    },
+    [screenToFlowPosition, onAddStep],
+  );
+
+  const shownEdges: Edge[] = useMemo(
+    () => edges.map((e) => (badEdges.has(e.id) ? { ...e, className: 'has-error', animated: false } : e)),
+    [edges, badEdges],
+  );
+
+  return (
+    <div ref={ref} className="relative min-h-0 flex-1" onDragOver={onDragOver} onDrop={onDrop}>
+      <DecorationsContext.Provider value={decorations}>
+        <ReactFlow<StepFlowNode, Edge>
+          aria-label="Pipeline canvas"
+          nodes={nodes}
+          edges={shownEdges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          deleteKeyCode={DELETE_KEYS}
+          fitView
+          fitViewOptions={FIT_VIEW_OPTIONS}
+          minZoom={0.2}
+          maxZoom={2}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
+          <Controls showInteractive={false} position="bottom-left" />
+        </ReactFlow>
+      </DecorationsContext.Provider>
+    </div>
+  );
+});

@@ -1,0 +1,431 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ReactFlowProvider, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { ArrowLeft, Eye, LayoutGrid, LoaderCircle, Play, Save } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { canonicalJson } from '../../workflows/canonical-json';
+import { compilePipeline, type CompileError } from '../../workflows/compiler';
+import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/document';
+import type { StepStatus } from '../../workflows/plan';
+import { Inspector } from '../inspector/inspector';
+import { useTRPC, type RouterOutputs } from '../trpc';
+import { Button, buttonClasses } from '../ui/button';
+import { cn } from '../ui/cn';
+import { formatRelative } from '../ui/format';
+import { ErrorState, Skeleton } from '../ui/states';
+import { StatusBadge, isFinished } from '../ui/status-badge';
+import { layoutGraph } from './auto-layout';
+import type { GraphDecorations, NodeDecoration } from './decorations';
+import { documentOf, editorReducer, initialEditorState } from './editor-store';
+import { NODE_WIDTH, edgeId, freeSpot, upstreamDataset, type StepFlowEdge, type StepFlowNode } from './graph-model';
+import { Palette } from './palette';
+import { PipelineCanvas } from './pipeline-canvas';
+import { ProblemsPanel } from './problems-panel';
+
+type Notice = { tone: 'ok' | 'bad' | 'info'; text: string };
+
+/** Loads a pipeline (or starts a new one) and opens it in the editor. */
+export function PipelineEditor({ name, version }: { name: string; version?: number }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
+
+  if (!PIPELINE_NAME.test(name)) {
+    return (
+      <div className="p-8">
+        <ErrorState
+          title={`"${name}" is not a valid pipeline name`}
+          message='Pipeline names use lowercase letters, digits, "-" and "_", starting with a letter or digit.'
+          action={<Link href="/" className={buttonClasses('secondary', 'sm')}>Back to overview</Link>}
+        />
+      </div>
+    );
+  }
+  if (query.isPending) return <EditorSkeleton />;
+  if (query.isError) {
+    if (query.error.data?.code === 'NOT_FOUND' && version === undefined) {
+      const blank: PipelineDocument = { apiVersion: 'millrace/v1', name, nodes: [], edges: [] };
+      return <EditorWorkspace key={`${name}@new`} document={blank} versions={[]} isNew />;
+    }
+    return (
+      <div className="p-8">
+        <ErrorState
+          title={query.error.data?.code === 'NOT_FOUND' ? 'Pipeline version not found' : 'Could not load the pipeline'}
+          message={query.error.message}
+          action={
+            <div className="flex gap-2">
+              <Button size="sm" onClick={() => query.refetch()}>
+                Try again
+              </Button>
+              <Link href="/" className={buttonClasses('ghost', 'sm')}>
+                Back to overview
+              </Link>
+            </div>
+          }
+        />
+      </div>
+    );
+  }
+  return (
+    <EditorWorkspace
+      key={`${name}@${version ?? 'latest'}`}
+      document={query.data.document}
+      version={query.data.version}
+      versions={query.data.versions}
+    />
+  );
+}
+
+function EditorSkeleton() {
+  return (
+    <div role="status" aria-label="Loading pipeline" className="flex min-h-0 flex-1 flex-col">
+      <div className="flex h-14 items-center gap-3 border-b border-line bg-surface px-4">
+        <Skeleton className="h-5 w-48" />
+        <Skeleton className="ml-auto h-8 w-64" />
+      </div>
+      <div className="flex min-h-0 flex-1">
+        <div className="w-64 space-y-2 border-r border-line bg-surface p-3">
+          {Array.from({ length: 8 }, (_, i) => (
+            <Skeleton key={i} className="h-10" />
+          ))}
+        </div>
+        <div className="flex-1 bg-app" />
+        <div className="w-[340px] border-l border-line bg-surface p-4">
+          <Skeleton className="h-24" />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function EditorWorkspace(props: {
+  document: PipelineDocument;
+  version?: number;
+  versions: RouterOutputs['pipelines']['get']['versions'];
+  isNew?: boolean;
+}) {
+  return (
+    <ReactFlowProvider>
+      <Workspace {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Workspace({
+  document: loaded,
+  version: loadedVersion,
+  versions,
+  isNew,
+}: {
+  document: PipelineDocument;
+  version?: number;
+  versions: RouterOutputs['pipelines']['get']['versions'];
+  isNew?: boolean;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState(loaded, loadedVersion));
+  const [notice, setNotice] = useState<Notice>();
+  // Errors a save returned, for the document they were about; an edit makes them stale.
+  const [rejected, setRejected] = useState<{ json: string; errors: CompileError[] }>();
+  const [showRun, setShowRun] = useState(false);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  const datasets = useQuery(trpc.datasets.list.queryOptions());
+  const endpoints = useQuery(trpc.endpoints.list.queryOptions());
+  const lastRuns = useQuery(trpc.runs.list.queryOptions({ pipeline: state.name, limit: 1 }, { enabled: !isNew }));
+  const lastRunId = lastRuns.data?.[0]?.runId;
+  const lastRun = useQuery(
+    trpc.runs.get.queryOptions(
+      { runId: lastRunId ?? '' },
+      {
+        enabled: Boolean(lastRunId),
+        refetchInterval: (q) => (q.state.data && !isFinished(q.state.data.status) ? 1500 : false),
+      },
+    ),
+  );
+
+  // The document, and what the compiler thinks of it. Positions do not change validity, so dragging
+  // a node does not re-run the compiler.
+  const document = useMemo(() => documentOf(state), [state]);
+  const documentJson = useMemo(() => canonicalJson(document), [document]);
+  const dirty = documentJson !== state.savedJson || Boolean(isNew && state.version === undefined);
+  const semanticJson = useMemo(
+    () => canonicalJson({ ...document, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
+    [document],
+  );
+  const compiled = useMemo(() => compilePipeline(JSON.parse(semanticJson)), [semanticJson]);
+  const liveErrors = compiled.ok ? [] : compiled.errors;
+
+  const serverErrors = rejected?.json === semanticJson ? rejected.errors : undefined;
+  const shownErrors = serverErrors ?? liveErrors;
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(undefined), 7000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  const statusByNode = useMemo(() => {
+    const map = new Map<string, StepStatus>();
+    if (showRun) for (const s of lastRun.data?.steps ?? []) map.set(s.nodeId, s.status);
+    return map;
+  }, [showRun, lastRun.data]);
+
+  const decorations: GraphDecorations = useMemo(() => {
+    const byNode = new Map<string, NodeDecoration>();
+    for (const e of shownErrors) {
+      if (!e.nodeId) continue;
+      const d = byNode.get(e.nodeId) ?? { errors: [] };
+      d.errors.push(e);
+      byNode.set(e.nodeId, d);
+    }
+    for (const [id, status] of statusByNode) byNode.set(id, { errors: byNode.get(id)?.errors ?? [], status });
+    return { byNode, readOnly: false };
+  }, [shownErrors, statusByNode]);
+
+  const badEdges = useMemo(
+    () => new Set(shownErrors.flatMap((e) => (e.edge ? [edgeId(e.edge.from, e.edge.to)] : []))),
+    [shownErrors],
+  );
+
+  const selected = useMemo(() => {
+    const picked = state.nodes.filter((n) => n.selected);
+    return picked.length === 1 ? picked[0] : undefined;
+  }, [state.nodes]);
+
+  const datasetName = selected ? upstreamDataset(selected.id, state.nodes, state.edges) : undefined;
+  const columns = datasets.data?.find((d) => d.name === datasetName)?.columns.map((c) => c.name);
+
+  const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => dispatch({ type: 'nodesChanged', changes }), []);
+  const onEdgesChange = useCallback((changes: EdgeChange<StepFlowEdge>[]) => dispatch({ type: 'edgesChanged', changes }), []);
+  const onConnect = useCallback((connection: Connection) => dispatch({ type: 'connect', connection }), []);
+  const onAddStep = useCallback(
+    (stepType: string, position: { x: number; y: number }) => dispatch({ type: 'addStep', stepType, position }),
+    [],
+  );
+  const onRefused = useCallback((text: string) => setNotice({ tone: 'bad', text }), []);
+
+  const addAtCenter = (stepType: string) => {
+    const rect = canvasRef.current?.getBoundingClientRect();
+    if (!rect) return;
+    const p = screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 });
+    onAddStep(stepType, freeSpot({ x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y) }, state.nodes));
+  };
+
+  const autoLayout = () => {
+    dispatch({ type: 'moveNodes', positions: layoutGraph(state.nodes, state.edges) });
+    requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
+  };
+
+  const selectNode = (nodeId: string) => {
+    dispatch({ type: 'select', nodeId });
+    fitView({ nodes: [{ id: nodeId }], maxZoom: 1.1, duration: 300 });
+  };
+
+  const saveMutation = useMutation(trpc.pipelines.save.mutationOptions());
+  const startMutation = useMutation(trpc.runs.start.mutationOptions());
+  const busy = saveMutation.isPending || startMutation.isPending;
+
+  const save = async (): Promise<number | undefined> => {
+    const sent = document;
+    try {
+      const result = await saveMutation.mutateAsync({ document: sent });
+      if (!result.ok) {
+        setRejected({ json: semanticJson, errors: result.errors });
+        setNotice({ tone: 'bad', text: 'Not saved: the server found problems (listed below the canvas).' });
+        return undefined;
+      }
+      dispatch({ type: 'saved', document: sent, version: result.version });
+      setNotice({
+        tone: 'ok',
+        text: result.created ? `Saved version ${result.version}` : `No changes: version ${result.version} is current`,
+      });
+      void queryClient.invalidateQueries({ queryKey: trpc.pipelines.pathKey() });
+      return result.version;
+    } catch (err) {
+      setNotice({ tone: 'bad', text: `Not saved: ${(err as Error).message}` });
+      return undefined;
+    }
+  };
+
+  const run = async () => {
+    let version = state.version;
+    if (dirty || version === undefined) {
+      version = await save();
+      if (version === undefined) return;
+    }
+    try {
+      const { runId } = await startMutation.mutateAsync({ pipeline: state.name, version });
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+      router.push(`/runs/${runId}`);
+    } catch (err) {
+      setNotice({ tone: 'bad', text: `Could not start the run: ${(err as Error).message}` });
+    }
+  };
+
+  const nodeIds = useMemo(() => new Set(state.nodes.map((n) => n.id)), [state.nodes]);
+  const latest = lastRuns.data?.[0];
+
+  return (
+    <div className="flex h-[calc(100dvh-3rem)] min-h-[520px] flex-col">
+      <div className="flex h-14 shrink-0 items-center gap-3 border-b border-line bg-surface px-4">
+        <Link href="/" aria-label="Back to overview" className={buttonClasses('ghost', 'icon')}>
+          <ArrowLeft aria-hidden />
+        </Link>
+        <div className="min-w-0">
+          <h1 className="truncate text-[15px] leading-tight font-semibold text-fg">{state.name}</h1>
+          <p className="text-xs text-fg-muted">
+            {state.version ? `Version ${state.version}` : 'Not saved yet'}
+            {dirty && <span className="ml-2 font-medium text-warn-strong">● Unsaved changes</span>}
+          </p>
+        </div>
+        {versions.length > 1 && (
+          <div className="flex items-center gap-1.5">
+            <label htmlFor="version-select" className="text-xs text-fg-muted">
+              Open version
+            </label>
+            <select
+              id="version-select"
+              value={state.version ?? ''}
+              onChange={(e) => {
+                if (dirty && !window.confirm('Discard unsaved changes?')) return;
+                router.push(`/pipelines/${state.name}?version=${e.target.value}`);
+              }}
+              className="h-7 rounded-md border border-line-strong bg-surface px-1.5 text-xs"
+            >
+              {versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version} · {formatRelative(v.createdAt)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+
+        <div className="ml-auto flex items-center gap-2">
+          {latest && (
+            <div className="mr-1 flex items-center gap-2 rounded-lg border border-line px-2 py-1 text-xs text-fg-muted">
+              <span>Last run</span>
+              <StatusBadge status={lastRun.data?.status ?? latest.status} />
+              <Link href={`/runs/${latest.runId}`} className="font-medium text-accent-strong hover:underline">
+                {formatRelative(latest.createdAt)}
+              </Link>
+              <button
+                type="button"
+                aria-pressed={showRun}
+                onClick={() => setShowRun((s) => !s)}
+                title="Show the last run's step statuses on the canvas"
+                className={cn(
+                  'ml-1 inline-flex items-center gap-1 rounded px-1.5 py-0.5',
+                  showRun ? 'bg-accent-soft text-accent-strong' : 'hover:bg-subtle',
+                )}
+              >
+                <Eye aria-hidden className="size-3.5" />
+                On canvas
+              </button>
+            </div>
+          )}
+          <Button onClick={autoLayout} disabled={state.nodes.length === 0} title="Arrange the steps left to right">
+            <LayoutGrid aria-hidden />
+            Auto layout
+          </Button>
+          <Button onClick={() => void save()} disabled={busy || !dirty}>
+            {saveMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Save aria-hidden />}
+            Save
+          </Button>
+          <Button
+            variant="primary"
+            onClick={() => void run()}
+            disabled={busy || liveErrors.length > 0 || state.nodes.length === 0}
+            title={
+              state.nodes.length === 0
+                ? 'Add steps first'
+                : liveErrors.length > 0
+                  ? 'Fix the problems first'
+                  : dirty
+                    ? 'Save a new version and run it'
+                    : 'Run this version'
+            }
+          >
+            {startMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
+            Run
+          </Button>
+        </div>
+      </div>
+
+      <div className="flex min-h-0 flex-1">
+        <Palette onAdd={addAtCenter} />
+        <main className="relative flex min-w-0 flex-1 flex-col bg-app">
+          <div aria-live="polite" className="pointer-events-none absolute inset-x-0 top-3 z-10 flex justify-center px-4">
+            {notice && (
+              <p
+                role={notice.tone === 'bad' ? 'alert' : 'status'}
+                className={cn(
+                  'pointer-events-auto max-w-xl rounded-lg border px-3.5 py-2 text-sm shadow-(--shadow-pop)',
+                  notice.tone === 'ok' && 'border-ok/30 bg-ok-soft text-ok-strong',
+                  notice.tone === 'bad' && 'border-bad/30 bg-bad-soft text-bad-strong',
+                  notice.tone === 'info' && 'border-line bg-surface text-fg',
+                )}
+              >
+                {notice.text}
+              </p>
+            )}
+          </div>
+          {state.nodes.length === 0 && (
+            <div className="pointer-events-none absolute inset-0 z-[5] flex items-center justify-center">
+              <div className="rounded-xl border border-dashed border-line-strong bg-surface/80 px-8 py-6 text-center">
+                <p className="text-sm font-medium text-fg">An empty pipeline</p>
+                <p className="mt-1 text-sm text-fg-muted">Drag a step from the palette, starting with a Dataset.</p>
+              </div>
+            </div>
+          )}
+          <PipelineCanvas
+            ref={canvasRef}
+            nodes={state.nodes}
+            edges={state.edges}
+            decorations={decorations}
+            badEdges={badEdges}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onAddStep={onAddStep}
+            onRefused={onRefused}
+          />
+          <ProblemsPanel
+            errors={shownErrors}
+            empty={state.nodes.length === 0}
+            source={serverErrors ? 'server' : 'live'}
+            onSelectNode={selectNode}
+          />
+        </main>
+        <Inspector
+          node={selected}
+          nodeIds={nodeIds}
+          errors={selected ? shownErrors.filter((e) => e.nodeId === selected.id) : []}
+          columns={columns}
+          columnsSource={datasetName ? `dataset ${datasetName}` : undefined}
+          datasets={datasets.data ?? []}
+          endpoints={(endpoints.data ?? []).map((e) => e.name)}
+          onParams={(nodeId, params) => dispatch({ type: 'setParams', nodeId, params })}
+          onLabel={(nodeId, label) => dispatch({ type: 'setLabel', nodeId, label })}
+          onRename={(nodeId, newId) => dispatch({ type: 'renameNode', nodeId, newId })}
+          onRemove={(nodeId) => dispatch({ type: 'removeNode', nodeId })}
+          pipeline={{ name: state.name, description: state.description, steps: state.nodes.length }}
+          onDescription={(description) => dispatch({ type: 'setDescription', description })}
+        />
+      </div>
+    </div>
+  );
+}

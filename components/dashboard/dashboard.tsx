@@ -1,0 +1,289 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Database, History, Plus, Server, Workflow } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type ReactNode } from 'react';
+import { PIPELINE_NAME } from '../../workflows/document';
+import { useTRPC } from '../trpc';
+import { Badge } from '../ui/badge';
+import { Button } from '../ui/button';
+import { Card, CardHeader, CardTitle } from '../ui/card';
+import { formatNumber, formatRelative } from '../ui/format';
+import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
+import { StatusBadge } from '../ui/status-badge';
+
+/** Renders a query's three states the same way everywhere on the overview. */
+function QueryBody<T>({
+  query,
+  what,
+  empty,
+  children,
+}: {
+  query: { isPending: boolean; isError: boolean; error: { message: string } | null; data: T[] | undefined; refetch: () => unknown };
+  what: string;
+  empty: ReactNode;
+  children: (rows: T[]) => ReactNode;
+}) {
+  if (query.isPending) {
+    return (
+      <div className="p-5">
+        <LoadingRows label={`Loading ${what}`} />
+      </div>
+    );
+  }
+  if (query.isError) {
+    return (
+      <div className="p-5">
+        <ErrorState
+          title={`Could not load ${what}`}
+          message={query.error?.message}
+          action={
+            <Button size="sm" onClick={() => query.refetch()}>
+              Try again
+            </Button>
+          }
+        />
+      </div>
+    );
+  }
+  const rows = query.data ?? [];
+  return rows.length === 0 ? empty : children(rows);
+}
+
+const th = 'px-5 py-2 text-left text-xs font-medium text-fg-muted';
+const td = 'px-5 py-2.5';
+
+export function Dashboard() {
+  const trpc = useTRPC();
+  const pipelines = useQuery(trpc.pipelines.list.queryOptions(undefined, { refetchInterval: 5000 }));
+  const runs = useQuery(trpc.runs.list.queryOptions({ limit: 8 }, { refetchInterval: 3000 }));
+  const datasets = useQuery(trpc.datasets.list.queryOptions());
+  const endpoints = useQuery(trpc.endpoints.list.queryOptions());
+
+  return (
+    <main className="mx-auto w-full max-w-7xl px-6 py-7">
+      <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-xl font-semibold tracking-tight text-fg">Overview</h1>
+          <p className="mt-0.5 text-sm text-fg-muted">Pipelines you can open and run, the data they read and the models they serve.</p>
+        </div>
+        <NewPipeline />
+      </div>
+
+      <div className="grid gap-5 lg:grid-cols-[minmax(0,1.65fr)_minmax(0,1fr)]">
+        <div className="space-y-5">
+          <Card aria-labelledby="pipelines-title">
+            <CardHeader>
+              <CardTitle id="pipelines-title">
+                <Workflow aria-hidden />
+                Pipelines
+              </CardTitle>
+            </CardHeader>
+            <QueryBody
+              query={pipelines}
+              what="pipelines"
+              empty={
+                <EmptyState icon={<Workflow />} title="No pipelines yet">
+                  Create one above, or apply a <code className="font-mono text-xs">millrace/v1</code> document with{' '}
+                  <code className="font-mono text-xs">millrace apply FILE</code>.
+                </EmptyState>
+              }
+            >
+              {(rows) => (
+                <table className="w-full text-sm">
+                  <thead>
+                    <tr className="border-b border-line">
+                      <th scope="col" className={th}>Name</th>
+                      <th scope="col" className={th}>Version</th>
+                      <th scope="col" className={th}>Last run</th>
+                      <th scope="col" className={`${th} text-right`}>Updated</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((p) => (
+                      <tr key={p.name} className="border-b border-line last:border-0 hover:bg-app">
+                        <td className={td}>
+                          <Link href={`/pipelines/${p.name}`} className="font-medium text-accent-strong hover:underline">
+                            {p.name}
+                          </Link>
+                        </td>
+                        <td className={`${td} text-fg-muted tabular-nums`}>v{p.latestVersion}</td>
+                        <td className={td}>
+                          {p.lastRun ? (
+                            <Link href={`/runs/${p.lastRun.runId}`} className="inline-flex items-center gap-2 hover:underline" aria-label={`Last run of ${p.name}: ${p.lastRun.status}, ${formatRelative(p.lastRun.createdAt)}`}>
+                              <StatusBadge status={p.lastRun.status} />
+                              <span className="text-xs text-fg-muted">{formatRelative(p.lastRun.createdAt)}</span>
+                            </Link>
+                          ) : (
+                            <span className="text-xs text-fg-subtle">Never run</span>
+                          )}
+                        </td>
+                        <td className={`${td} text-right text-xs text-fg-muted`}>{formatRelative(p.updatedAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </QueryBody>
+          </Card>
+
+          <Card aria-labelledby="runs-title">
+            <CardHeader>
+              <CardTitle id="runs-title">
+                <History aria-hidden />
+                Recent runs
+              </CardTitle>
+            </CardHeader>
+            <QueryBody
+              query={runs}
+              what="runs"
+              empty={
+                <EmptyState icon={<History />} title="No runs yet">
+                  Open a pipeline and press Run; its progress shows here.
+                </EmptyState>
+              }
+            >
+              {(rows) => (
+                <ul className="divide-y divide-line">
+                  {rows.map((r) => (
+                    <li key={r.runId}>
+                      <Link href={`/runs/${r.runId}`} className="flex items-center gap-3 px-5 py-2.5 text-sm hover:bg-app">
+                        <StatusBadge status={r.status} />
+                        <span className="font-medium text-fg">{r.pipeline}</span>
+                        <span className="text-xs text-fg-muted">v{r.version}</span>
+                        <span className="font-mono text-xs text-fg-subtle">{r.runId.slice(0, 8)}</span>
+                        <span className="ml-auto text-xs text-fg-muted">{formatRelative(r.createdAt)}</span>
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </QueryBody>
+          </Card>
+        </div>
+
+        <div className="space-y-5">
+          <Card aria-labelledby="datasets-title">
+            <CardHeader>
+              <CardTitle id="datasets-title">
+                <Database aria-hidden />
+                Datasets
+              </CardTitle>
+            </CardHeader>
+            <QueryBody
+              query={datasets}
+              what="datasets"
+              empty={
+                <EmptyState icon={<Database />} title="No datasets yet">
+                  Push a CSV, JSON or Parquet file with <code className="font-mono text-xs">millrace dataset push FILE --name N</code>.
+                </EmptyState>
+              }
+            >
+              {(rows) => (
+                <ul className="divide-y divide-line">
+                  {rows.map((d) => (
+                    <li key={d.name} className="px-5 py-3">
+                      <div className="flex items-baseline gap-2">
+                        <span className="font-medium text-fg">{d.name}</span>
+                        <span className="text-xs text-fg-muted">v{d.latestVersion}</span>
+                        <span className="ml-auto text-xs text-fg-muted tabular-nums">
+                          {formatNumber(d.rows)} rows · {d.columns.length} columns
+                        </span>
+                      </div>
+                      <ul aria-label={`Columns of ${d.name}`} className="mt-1.5 flex flex-wrap gap-1">
+                        {d.columns.slice(0, 12).map((c) => (
+                          <li key={c.name} className="rounded bg-subtle px-1.5 py-px text-[11px] text-fg-muted" title={c.type}>
+                            {c.name}
+                          </li>
+                        ))}
+                        {d.columns.length > 12 && <li className="text-[11px] text-fg-subtle">+{d.columns.length - 12} more</li>}
+                      </ul>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </QueryBody>
+          </Card>
+
+          <Card aria-labelledby="endpoints-title">
+            <CardHeader>
+              <CardTitle id="endpoints-title">
+                <Server aria-hidden />
+                Endpoints
+              </CardTitle>
+            </CardHeader>
+            <QueryBody
+              query={endpoints}
+              what="endpoints"
+              empty={
+                <EmptyState icon={<Server />} title="No endpoints yet">
+                  A pipeline with a “Deploy to endpoint” step creates one when it runs.
+                </EmptyState>
+              }
+            >
+              {(rows) => (
+                <ul className="divide-y divide-line">
+                  {rows.map((e) => (
+                    <li key={e.name} className="px-5 py-3">
+                      <div className="flex items-center gap-2">
+                        <span className="font-medium text-fg">{e.name}</span>
+                        <Badge tone="accent">model v{e.modelVersion}</Badge>
+                        <span className="ml-auto text-xs text-fg-muted">{formatRelative(e.updatedAt)}</span>
+                      </div>
+                      <p className="mt-1 text-xs text-fg-muted">
+                        {e.task} of <span className="font-medium text-fg">{e.target}</span>
+                        {headlineMetric(e.metrics)} ·{' '}
+                        <code className="font-mono text-[11px]">POST /api/v1/endpoints/{e.name}/predict</code>
+                      </p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </QueryBody>
+          </Card>
+        </div>
+      </div>
+    </main>
+  );
+}
+
+/** ", accuracy 0.97" (or R²) from a model version's metrics, when it has one. */
+function headlineMetric(metrics: unknown): string {
+  const m = (metrics ?? {}) as Record<string, unknown>;
+  if (typeof m.accuracy === 'number') return `, accuracy ${formatNumber(m.accuracy)}`;
+  if (typeof m.r2 === 'number') return `, R² ${formatNumber(m.r2)}`;
+  return '';
+}
+
+function NewPipeline() {
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const valid = PIPELINE_NAME.test(name);
+  return (
+    <form
+      className="flex items-center gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) router.push(`/pipelines/${name}`);
+      }}
+    >
+      <label htmlFor="new-pipeline" className="sr-only">
+        New pipeline name
+      </label>
+      <input
+        id="new-pipeline"
+        value={name}
+        onChange={(e) => setName(e.target.value.toLowerCase())}
+        placeholder="new-pipeline-name"
+        aria-invalid={name !== '' && !valid}
+        className="h-9 w-56 rounded-lg border border-line-strong bg-surface px-3 text-sm placeholder:text-fg-subtle focus:border-accent focus:ring-2 focus:ring-accent/20 focus:outline-none aria-invalid:border-bad"
+      />
+      <Button type="submit" variant="primary" disabled={!valid}>
+        <Plus aria-hidden />
+        New pipeline
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,476 @@
+'use client';
+
+import { Plus, Trash2, X } from 'lucide-react';
+import { createContext, useContext, useId, useState, type ReactNode } from 'react';
+import { Button } from '../ui/button';
+import { cn } from '../ui/cn';
+import { defaultItem, fieldTitle, rangeHint, schemaType, type JsonSchema } from './json-schema';
+
+// A form generated from a step's parameter schema. Values go straight into the node's params;
+// the compiler (run on every change) supplies the error messages, keyed by parameter path.
+
+export interface ParamsFormContext {
+  /** Columns of the table feeding this step, when known. */
+  columns?: string[];
+  columnsSource?: string;
+  datasets: { name: string; rows: number; latestVersion: number }[];
+  endpoints: string[];
+  /** Suggestions for free-text fields, keyed by property name (e.g. gate metrics). */
+  suggestions: Record<string, string[]>;
+  /** Compiler messages keyed by path, e.g. "params.rules.0.value". */
+  errors: ReadonlyMap<string, string[]>;
+}
+
+const FormContext = createContext<ParamsFormContext>({ datasets: [], endpoints: [], suggestions: {}, errors: new Map() });
+
+const inputClass =
+  'h-8 w-full min-w-0 rounded-md border bg-surface px-2.5 text-sm text-fg shadow-xs placeholder:text-fg-subtle focus:border-accent focus:ring-2 focus:ring-accent/20 focus:outline-none';
+
+function inputBorder(invalid: boolean) {
+  return invalid ? 'border-bad' : 'border-line-strong';
+}
+
+type Setter = (value: unknown) => void;
+
+/** "rules.1.value is required" under the Value field reads better as "Required". */
+function inFieldMessage(message: string): string {
+  return /^[\w.]+ is required$/.test(message) ? 'Required' : message;
+}
+
+function withKey(record: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const next = { ...record };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+}
+
+export function ParamsForm({
+  schema,
+  value,
+  onChange,
+  context,
+}: {
+  schema: JsonSchema;
+  value: Record<string, unknown>;
+  onChange: (params: Record<string, unknown>) => void;
+  context: ParamsFormContext;
+}) {
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0) return <p className="text-sm text-fg-muted">This step has no parameters.</p>;
+  const required = new Set(schema.required ?? []);
+  return (
+    <FormContext.Provider value={context}>
+      <div className="space-y-4">
+        {properties.map(([key, prop]) => (
+          <Field
+            key={key}
+            name={key}
+            path={`params.${key}`}
+            schema={prop}
+            required={required.has(key)}
+            value={value[key]}
+            onChange={(v) => onChange(withKey(value, key, v))}
+          />
+        ))}
+      </div>
+    </FormContext.Provider>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  path: string;
+  schema: JsonSchema;
+  required: boolean;
+  value: unknown;
+  onChange: Setter;
+  compact?: boolean;
+}
+
+function Field(props: FieldProps) {
+  const { schema } = props;
+  const type = schemaType(schema);
+  if (type === 'array' && schemaType(schema.items ?? {}) === 'object') return <ObjectListField {...props} />;
+  if (type === 'array' && schema.widget === 'columns') return <ColumnsField {...props} />;
+  return <ScalarField {...props} />;
+}
+
+function FieldShell({
+  id,
+  title,
+  required,
+  description,
+  errors,
+  onClear,
+  compact,
+  children,
+}: {
+  id: string;
+  title: string;
+  required: boolean;
+  description?: string;
+  errors: string[];
+  onClear?: () => void;
+  compact?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className="min-w-0">
+      <div className="mb-1 flex items-center gap-2">
+        <label htmlFor={id} className="text-xs font-medium text-fg">
+          {title}
+        </label>
+        {!required && !compact && <span className="text-[11px] text-fg-subtle">optional</span>}
+        {onClear && (
+          <button
+            type="button"
+            onClick={onClear}
+            aria-label={`Clear ${title}`}
+            className="ml-auto inline-flex items-center gap-0.5 rounded px-1 text-[11px] text-fg-muted hover:bg-subtle hover:text-fg"
+          >
+            <X aria-hidden className="size-3" />
+            Clear
+          </button>
+        )}
+      </div>
+      {children}
+      {description && !compact && (
+        <p id={`${id}-desc`} className="mt-1 text-xs text-fg-muted">
+          {description}
+        </p>
+      )}
+      {errors.length > 0 && (
+        <p id={`${id}-err`} className="mt-1 text-xs font-medium text-bad-strong">
+          {errors.map(inFieldMessage).join(' · ')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function describedBy(id: string, description: string | undefined, errors: string[], compact?: boolean) {
+  return [description && !compact ? `${id}-desc` : '', errors.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+function ScalarField({ name, path, schema, required, value, onChange, compact }: FieldProps) {
+  const ctx = useContext(FormContext);
+  const id = `field-${useId().replace(/:/g, '')}`;
+  const title = fieldTitle(name, schema);
+  const errors = ctx.errors.get(path) ?? [];
+  const invalid = errors.length > 0;
+  const type = schemaType(schema);
+  const range = type === 'number' || type === 'integer' ? rangeHint(schema) : undefined;
+  const description = [schema.description, range && `Between ${range}`.replace('Between ≥', 'At least ').replace('Between ≤', 'At most ')]
+    .filter(Boolean)
+    .join('. ');
+  const canClear = !required && !compact && value !== undefined && schema.widget !== 'dataset';
+  const aria = {
+    id,
+    'aria-invalid': invalid || undefined,
+    'aria-describedby': describedBy(id, description || undefined, errors, compact),
+  };
+  const placeholder = schema.default !== undefined ? `Default: ${String(schema.default)}` : required ? 'Required' : 'Empty';
+
+  let control: ReactNode;
+  if (schema.enum) {
+    const current = value ?? schema.default ?? '';
+    control = (
+      <select
+        {...aria}
+        value={String(current)}
+        onChange={(e) => {
+          const picked = schema.enum!.find((option) => String(option) === e.target.value);
+          onChange(e.target.value === '' ? undefined : picked);
+        }}
+        className={cn(inputClass, inputBorder(invalid), 'pr-1 pl-2')}
+      >
+        {schema.default === undefined && <option value="">{required ? 'Choose…' : '—'}</option>}
+        {schema.enum.map((option) => (
+          <option key={String(option)} value={String(option)}>
+            {String(option)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (schema.widget === 'dataset') {
+    const current = typeof value === 'string' ? value : '';
+    const known = ctx.datasets.some((d) => d.name === current);
+    control = (
+      <select
+        {...aria}
+        value={current}
+        onChange={(e) => onChange(e.target.value || undefined)}
+        className={cn(inputClass, inputBorder(invalid), 'pr-1 pl-2')}
+      >
+        <option value="">{ctx.datasets.length ? 'Choose a dataset…' : 'No datasets yet'}</option>
+        {current && !known && <option value={current}>{current} (not found)</option>}
+        {ctx.datasets.map((d) => (
+          <option key={d.name} value={d.name}>
+            {d.name} · v{d.latestVersion} · {d.rows.toLocaleString('en')} rows
+          </option>
+        ))}
+      </select>
+    );
+  } else if (type === 'number' || type === 'integer') {
+    control = (
+      <NumberInput
+        {...aria}
+        value={value}
+        integer={type === 'integer'}
+        placeholder={placeholder}
+        className={cn(inputClass, inputBorder(invalid), 'tabular-nums')}
+        onChange={onChange}
+      />
+    );
+  } else if (type === 'boolean') {
+    control = (
+      <input
+        {...aria}
+        type="checkbox"
+        checked={Boolean(value ?? schema.default)}
+        onChange={(e) => onChange(e.target.checked)}
+        className="size-4 accent-accent"
+      />
+    );
+  } else {
+    const options =
+      schema.widget === 'column' ? ctx.columns : schema.widget === 'endpoint' ? ctx.endpoints : ctx.suggestions[name];
+    const listId = options?.length ? `${id}-options` : undefined;
+    control = (
+      <>
+        <input
+          {...aria}
+          type="text"
+          list={listId}
+          value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
+          placeholder={schema.widget === 'column' ? (options?.length ? 'Pick or type a column' : 'Column name') : placeholder}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+          className={cn(inputClass, inputBorder(invalid))}
+        />
+        {listId && (
+          <datalist id={listId}>
+            {options!.map((o) => (
+              <option key={o} value={o} />
+            ))}
+          </datalist>
+        )}
+      </>
+    );
+  }
+
+  const columnsNote =
+    schema.widget === 'column' && !compact
+      ? ctx.columns?.length
+        ? `Columns of ${ctx.columnsSource ?? 'the input table'}`
+        : 'Connect a dataset upstream to pick from its columns'
+      : undefined;
+
+  return (
+    <FieldShell
+      id={id}
+      title={title}
+      required={required}
+      description={[description, columnsNote].filter(Boolean).join('. ') || undefined}
+      errors={errors}
+      onClear={canClear ? () => onChange(undefined) : undefined}
+      compact={compact}
+    >
+      {control}
+    </FieldShell>
+  );
+}
+
+/** Keeps what the person typed ("0.", "1e") while handing numbers, or the raw text, to the params. */
+function NumberInput({
+  value,
+  integer,
+  onChange,
+  ...rest
+}: {
+  value: unknown;
+  integer: boolean;
+  onChange: Setter;
+  id: string;
+  placeholder: string;
+  className: string;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+}) {
+  // The typed text stays while it still means the current value; a change from outside replaces it.
+  const [draft, setDraft] = useState<{ text: string; value: unknown }>({ text: '', value: undefined });
+  const text = Object.is(draft.value, value) && draft.text !== '' ? draft.text : value === undefined ? '' : String(value);
+  return (
+    <input
+      {...rest}
+      type="text"
+      inputMode={integer ? 'numeric' : 'decimal'}
+      autoComplete="off"
+      value={text}
+      onChange={(e) => {
+        const typed = e.target.value;
+        const trimmed = typed.trim();
+        const parsed = trimmed === '' ? undefined : Number(trimmed);
+        const next = parsed === undefined ? undefined : Number.isFinite(parsed) ? parsed : trimmed;
+        setDraft({ text: typed, value: next });
+        onChange(next);
+      }}
+    />
+  );
+}
+
+function ColumnsField({ name, path, schema, required, value, onChange }: FieldProps) {
+  const ctx = useContext(FormContext);
+  const id = `field-${useId().replace(/:/g, '')}`;
+  const title = fieldTitle(name, schema);
+  const errors = ctx.errors.get(path) ?? [];
+  const picked = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  const set = (next: string[]) => onChange(next.length === 0 && !required ? undefined : next);
+
+  if (!ctx.columns?.length) {
+    return (
+      <FieldShell
+        id={id}
+        title={title}
+        required={required}
+        description={[schema.description, 'Comma-separated column names'].filter(Boolean).join('. ')}
+        errors={errors}
+        onClear={!required && value !== undefined ? () => onChange(undefined) : undefined}
+      >
+        <input
+          id={id}
+          type="text"
+          value={picked.join(', ')}
+          placeholder="e.g. Beak Length (mm), Island"
+          aria-invalid={errors.length > 0 || undefined}
+          onChange={(e) =>
+            set(
+              e.target.value
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            )
+          }
+          className={cn(inputClass, inputBorder(errors.length > 0))}
+        />
+      </FieldShell>
+    );
+  }
+
+  const columns = [...new Set([...ctx.columns, ...picked])];
+  return (
+    <fieldset className="min-w-0">
+      <legend className="mb-1 flex w-full items-center gap-2 text-xs font-medium text-fg">
+        {title}
+        {!required && <span className="text-[11px] font-normal text-fg-subtle">optional</span>}
+        {picked.length > 0 && (
+          <button
+            type="button"
+            onClick={() => set([])}
+            aria-label={`Clear ${title}`}
+            className="ml-auto inline-flex items-center gap-0.5 rounded px-1 text-[11px] font-normal text-fg-muted hover:bg-subtle hover:text-fg"
+          >
+            <X aria-hidden className="size-3" />
+            Clear
+          </button>
+        )}
+      </legend>
+      <div className="flex flex-wrap gap-1.5">
+        {columns.map((column) => {
+          const on = picked.includes(column);
+          return (
+            <label
+              key={column}
+              className={cn(
+                'inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs',
+                on ? 'border-accent bg-accent-soft text-accent-strong' : 'border-line text-fg-muted hover:bg-subtle',
+              )}
+            >
+              <input
+                type="checkbox"
+                checked={on}
+                onChange={() => set(on ? picked.filter((c) => c !== column) : [...picked, column])}
+                className="sr-only"
+              />
+              {column}
+            </label>
+          );
+        })}
+      </div>
+      {schema.description && <p className="mt-1 text-xs text-fg-muted">{schema.description}</p>}
+      {errors.length > 0 && <p className="mt-1 text-xs font-medium text-bad-strong">{errors.join(' · ')}</p>}
+    </fieldset>
+  );
+}
+
+function ObjectListField({ name, path, schema, required, value, onChange }: FieldProps) {
+  const ctx = useContext(FormContext);
+  const title = fieldTitle(name, schema);
+  const itemSchema = schema.items ?? {};
+  const itemTitle = title.replace(/s$/, '');
+  const items = Array.isArray(value) ? (value as unknown[]) : [];
+  const errors = ctx.errors.get(path) ?? [];
+  const itemRequired = new Set(itemSchema.required ?? []);
+  const itemProps = Object.entries(itemSchema.properties ?? {});
+
+  const setItem = (index: number, item: unknown) => onChange(items.map((it, i) => (i === index ? item : it)));
+  const remove = (index: number) => {
+    const next = items.filter((_, i) => i !== index);
+    onChange(next.length === 0 && !required ? undefined : next);
+  };
+
+  return (
+    <fieldset className="min-w-0">
+      <legend className="mb-1.5 flex w-full items-center gap-2 text-xs font-medium text-fg">
+        {title}
+        {!required && <span className="text-[11px] font-normal text-fg-subtle">optional</span>}
+      </legend>
+      <div className="space-y-2">
+        {items.map((item, index) => {
+          const record = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+          return (
+            <fieldset key={index} className="rounded-lg border border-line bg-app/60 p-2.5">
+              <legend className="sr-only">
+                {itemTitle} {index + 1}
+              </legend>
+              <div className="mb-1.5 flex items-center justify-between">
+                <span aria-hidden className="text-[11px] font-semibold tracking-wide text-fg-subtle uppercase">
+                  {itemTitle} {index + 1}
+                </span>
+                <Button variant="ghost" size="icon" className="size-6" aria-label={`Remove ${itemTitle.toLowerCase()} ${index + 1}`} onClick={() => remove(index)}>
+                  <Trash2 aria-hidden />
+                </Button>
+              </div>
+              <div
+                className={cn(
+                  'grid gap-2',
+                  itemProps.length === 3 ? 'grid-cols-[minmax(0,1fr)_5rem_5rem]' : 'grid-cols-2',
+                )}
+              >
+                {itemProps.map(([key, prop]) => (
+                  <Field
+                    key={key}
+                    name={key}
+                    path={`${path}.${index}.${key}`}
+                    schema={prop}
+                    required={itemRequired.has(key)}
+                    value={record[key]}
+                    onChange={(v) => setItem(index, withKey(record, key, v))}
+                    compact
+                  />
+                ))}
+              </div>
+            </fieldset>
+          );
+        })}
+      </div>
+      {items.length === 0 && <p className="mb-2 text-xs text-fg-muted">No {title.toLowerCase()} yet.</p>}
+      <Button size="sm" className="mt-2" onClick={() => onChange([...items, defaultItem(itemSchema)])}>
+        <Plus aria-hidden />
+        Add {itemTitle.toLowerCase()}
+      </Button>
+      {errors.length > 0 && <p className="mt-1 text-xs font-medium text-bad-strong">{errors.join(' · ')}</p>}
+    </fieldset>
+  );
+}

@@ -1,0 +1,75 @@
+'use client';
+
+import { Background, BackgroundVariant, Controls, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
+import { useMemo } from 'react';
+import type { PipelineDocument } from '../../workflows/document';
+import type { StepStatus } from '../../workflows/plan';
+import { DecorationsContext, type GraphDecorations, type NodeDecoration } from '../canvas/decorations';
+import { fromDocument, type StepFlowNode } from '../canvas/graph-model';
+import { nodeTypes } from '../canvas/step-node';
+import { summaryCaption } from './summary-format';
+
+export interface RunGraphStep {
+  nodeId: string;
+  status: StepStatus;
+  summary?: Record<string, unknown>;
+  error?: string;
+}
+
+/** The pipeline as it ran, read-only, each node showing its live status. */
+export function RunGraph({ document, steps }: { document: PipelineDocument; steps: RunGraphStep[] }) {
+  const graph = useMemo(() => fromDocument(document), [document]);
+  const byId = useMemo(() => new Map(steps.map((s) => [s.nodeId, s])), [steps]);
+
+  const nodes: StepFlowNode[] = useMemo(
+    () =>
+      graph.nodes.map((n) => ({
+        ...n,
+        draggable: false,
+        connectable: false,
+        ariaLabel: `Step ${n.id}: ${byId.get(n.id)?.status ?? 'pending'}`,
+      })),
+    [graph.nodes, byId],
+  );
+  const edges: Edge[] = useMemo(
+    () => graph.edges.map((e) => ({ ...e, animated: byId.get(e.target)?.status === 'running', focusable: false })),
+    [graph.edges, byId],
+  );
+  const decorations: GraphDecorations = useMemo(() => {
+    const map = new Map<string, NodeDecoration>();
+    for (const n of graph.nodes) {
+      const s = byId.get(n.id);
+      map.set(n.id, {
+        errors: [],
+        status: s?.status ?? 'pending',
+        caption: s?.status === 'failed' ? s.error?.split('\n')[0] : summaryCaption(s?.summary),
+      });
+    }
+    return { byNode: map, readOnly: true };
+  }, [graph.nodes, byId]);
+
+  return (
+    <ReactFlowProvider>
+      <DecorationsContext.Provider value={decorations}>
+        <ReactFlow
+          aria-label="Run graph"
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          deleteKeyCode={null}
+          zoomOnScroll={false}
+          preventScrolling={false}
+          fitView
+          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+          minZoom={0.2}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
+          <Controls showInteractive={false} position="bottom-left" />
+        </ReactFlow>
+      </DecorationsContext.Provider>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,287 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ChevronRight, CircleStop, LoaderCircle, PencilRuler, RotateCw, TriangleAlert } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { stepsByType } from '../canvas/graph-model';
+import { categoryLook, fallbackCategory } from '../canvas/port-style';
+import { useTRPC } from '../trpc';
+import { Button, buttonClasses } from '../ui/button';
+import { Card, CardHeader, CardTitle } from '../ui/card';
+import { cn } from '../ui/cn';
+import { formatDateTime, formatDuration, formatRelative } from '../ui/format';
+import { ErrorState, Skeleton } from '../ui/states';
+import { StatusBadge, isFinished } from '../ui/status-badge';
+import { RunGraph } from './run-graph';
+import { StepSummary } from './step-summary';
+
+const POLL_MS = 1000;
+
+/** One run, live: polls every second until the run finishes. */
+export function RunView({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const run = useQuery(
+    trpc.runs.get.queryOptions(
+      { runId },
+      {
+        refetchInterval: (q) =>
+          q.state.status === 'error' || (q.state.data && isFinished(q.state.data.status)) ? false : POLL_MS,
+        staleTime: 0,
+      },
+    ),
+  );
+  const pipeline = useQuery(
+    trpc.pipelines.get.queryOptions(
+      { name: run.data?.pipeline ?? '', version: run.data?.version },
+      { enabled: Boolean(run.data), staleTime: Infinity },
+    ),
+  );
+
+  if (run.isPending) return <RunSkeleton />;
+  if (run.isError) {
+    return (
+      <div className="mx-auto w-full max-w-6xl px-6 py-8">
+        <ErrorState
+          title={run.error.data?.code === 'NOT_FOUND' ? 'Run not found' : 'Could not load the run'}
+          message={run.error.message}
+          action={
+            <div className="flex gap-2">
+              {run.error.data?.code !== 'NOT_FOUND' && (
+                <Button size="sm" onClick={() => run.refetch()}>
+                  Try again
+                </Button>
+              )}
+              <Link href="/" className={buttonClasses('ghost', 'sm')}>
+                Back to overview
+              </Link>
+            </div>
+          }
+        />
+      </div>
+    );
+  }
+
+  const r = run.data;
+  const finished = isFinished(r.status);
+  const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed').length;
+
+  return (
+    <div className="mx-auto w-full max-w-7xl space-y-5 px-6 py-6">
+      <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-xs text-fg-muted">
+        <Link href="/" className="hover:text-fg hover:underline">
+          Overview
+        </Link>
+        <ChevronRight aria-hidden className="size-3.5" />
+        <Link href={`/pipelines/${r.pipeline}`} className="hover:text-fg hover:underline">
+          {r.pipeline}
+        </Link>
+        <ChevronRight aria-hidden className="size-3.5" />
+        <span className="text-fg">Run {r.runId.slice(0, 8)}</span>
+      </nav>
+
+      <header className="flex flex-wrap items-start gap-4">
+        <div className="min-w-0 flex-1">
+          <div className="flex items-center gap-3">
+            <h1 className="text-xl font-semibold tracking-tight text-fg">
+              {r.pipeline} <span className="font-normal text-fg-muted">run</span>{' '}
+              <span className="font-mono text-base font-normal text-fg-muted">{r.runId.slice(0, 8)}</span>
+            </h1>
+            <span aria-label={`Run status: ${r.status}`} role="status">
+              <StatusBadge status={r.status} className="px-2.5 py-1 text-sm" />
+            </span>
+          </div>
+          <p className="mt-1 text-sm text-fg-muted">
+            Version {r.version} · created {formatRelative(r.createdAt)}
+            {r.startedAt && <> · {finished ? 'took' : 'running for'} {formatDuration(r.startedAt, r.finishedAt)}</>}
+            {!finished && (
+              <>
+                {' '}
+                · {done} of {r.steps.length} steps done
+              </>
+            )}
+          </p>
+        </div>
+        <div className="flex items-center gap-2">
+          <Link href={`/pipelines/${r.pipeline}?version=${r.version}`} className={buttonClasses('secondary')}>
+            <PencilRuler aria-hidden />
+            Open in editor
+          </Link>
+          {finished ? <RunAgain pipeline={r.pipeline} version={r.version} /> : <CancelRun runId={r.runId} />}
+        </div>
+      </header>
+
+      {r.error && (
+        <ErrorState title="The run failed" message={r.error} />
+      )}
+
+      <Card className="overflow-hidden">
+        <div className="h-[320px] bg-app">
+          {pipeline.data ? (
+            <RunGraph document={pipeline.data.document} steps={r.steps} />
+          ) : pipeline.isError ? (
+            <p className="p-5 text-sm text-fg-muted">The pipeline graph could not be loaded: {pipeline.error.message}</p>
+          ) : (
+            <Skeleton className="m-5 h-[260px]" />
+          )}
+        </div>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Steps</CardTitle>
+          {!finished && (
+            <span className="flex items-center gap-1.5 text-xs text-fg-muted">
+              <LoaderCircle aria-hidden className="size-3.5 animate-spin" />
+              Updating live
+            </span>
+          )}
+        </CardHeader>
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Steps of run {r.runId}</caption>
+            <thead>
+              <tr className="border-b border-line text-left text-xs text-fg-muted">
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Step
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Attempts
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Duration
+                </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Result
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.steps.map((s) => {
+                const step = stepsByType.get(s.type);
+                const look = (step && categoryLook[step.category]) ?? fallbackCategory;
+                const Icon = look.icon;
+                return (
+                  <tr key={s.nodeId} aria-label={`Step ${s.nodeId}`} className="border-b border-line align-top last:border-0">
+                    <td className="px-5 py-3">
+                      <div className="flex items-center gap-2.5">
+                        <span className={cn('flex size-7 shrink-0 items-center justify-center rounded-lg [&_svg]:size-4', look.tint)}>
+                          <Icon aria-hidden />
+                        </span>
+                        <div className="min-w-0">
+                          <div className="font-mono text-[13px] font-medium text-fg">{s.nodeId}</div>
+                          <div className="text-xs text-fg-muted">{step?.title ?? s.type}</div>
+                        </div>
+                      </div>
+                    </td>
+                    <td className="px-3 py-3">
+                      <StatusBadge status={s.status} />
+                    </td>
+                    <td className="px-3 py-3 text-right tabular-nums">{s.attempts}</td>
+                    <td className="px-3 py-3 text-right whitespace-nowrap tabular-nums" title={formatDateTime(s.startedAt)}>
+                      {formatDuration(s.startedAt, s.finishedAt)}
+                    </td>
+                    <td className="px-5 py-3">
+                      {s.error && (
+                        <p className="mb-2 flex items-start gap-1.5 rounded-md bg-bad-soft px-2.5 py-1.5 text-xs whitespace-pre-wrap text-bad-strong">
+                          <TriangleAlert aria-hidden className="mt-px size-3.5 shrink-0" />
+                          {s.error}
+                        </p>
+                      )}
+                      {s.summary && Object.keys(s.summary).length > 0 ? (
+                        <StepSummary summary={s.summary} />
+                      ) : (
+                        !s.error && (
+                          <span className="text-xs text-fg-subtle">
+                            {s.status === 'skipped' ? 'Skipped: an upstream gate or step did not pass' : s.status === 'running' ? 'Working…' : '—'}
+                          </span>
+                        )
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+              {r.steps.length === 0 && (
+                <tr>
+                  <td colSpan={5} className="px-5 py-8 text-center text-sm text-fg-muted">
+                    The run is queued; its steps appear when a worker picks it up.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+    </div>
+  );
+}
+
+function RunAgain({ pipeline, version }: { pipeline: string; version: number }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const start = useMutation(trpc.runs.start.mutationOptions());
+  const [error, setError] = useState<string>();
+  return (
+    <>
+      <Button
+        variant="primary"
+        disabled={start.isPending}
+        onClick={() =>
+          start.mutate(
+            { pipeline, version },
+            {
+              onSuccess: ({ runId }) => {
+                void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+                router.push(`/runs/${runId}`);
+              },
+              onError: (err) => setError(err.message),
+            },
+          )
+        }
+      >
+        {start.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <RotateCw aria-hidden />}
+        Run again
+      </Button>
+      {error && (
+        <p role="alert" className="text-xs text-bad-strong">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+function CancelRun({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const cancel = useMutation(trpc.runs.cancel.mutationOptions());
+  return (
+    <Button
+      variant="danger"
+      disabled={cancel.isPending}
+      onClick={() =>
+        cancel.mutate({ runId }, { onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ runId }) }) })
+      }
+      title={cancel.error?.message}
+    >
+      <CircleStop aria-hidden />
+      Cancel run
+    </Button>
+  );
+}
+
+function RunSkeleton() {
+  return (
+    <div role="status" aria-label="Loading run" className="mx-auto w-full max-w-7xl space-y-5 px-6 py-6">
+      <Skeleton className="h-4 w-48" />
+      <Skeleton className="h-8 w-96" />
+      <Skeleton className="h-[300px] w-full rounded-(--radius-card)" />
+      <Skeleton className="h-64 w-full rounded-(--radius-card)" />
+    </div>
+  );
+}

@@ -1,0 +1,392 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MillraceConfig } from '../config';
+import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
+import { assertPortsFree, waitForTcp, type PortUse } from './ports';
+import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
+import {
+  describeExit,
+  isPidAlive,
+  processCmdline,
+  readPidFile,
+  removePidFile,
+  signalGroup,
+  spawnManaged,
+  waitForPidExit,
+  writePidFile,
+  type ManagedChild,
+} from './process';
+import { startTemporal, type TemporalHandle } from './temporal';
+
+/** The repository root (holds package.json, app/, workflows/). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface StackOptions {
+  /** 'start' = production build (built when stale) + `next start`; 'dev' = `next dev`; false = no web app. */
+  web: 'start' | 'dev' | false;
+  /** Run (and supervise) a Temporal worker process. */
+  worker: boolean;
+  /** Receives every line: launcher messages (`[millrace] …`) and children's output (`[web] …`, `[worker] …`). */
+  log: Log;
+  /** The Temporal CLI binary (needed unless TEMPORAL_ADDRESS is set). */
+  temporalCli?: string;
+  /** Aborting stops whatever has started and makes startStack reject with AbortedError. */
+  signal?: AbortSignal;
+  /** Called after the stack stopped itself because a vital process died (web, Temporal or Postgres). */
+  onFatal?: (err: Error) => void;
+  /** Seed the example dataset and pipeline (default true). */
+  seed?: boolean;
+  /** Overrides for testing the launcher itself. */
+  root?: string;
+  workerCommand?: { command: string; args: string[] };
+}
+
+export interface StackHandle {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  dataDir: string;
+  webUrl?: string;
+  temporalUiUrl?: string;
+  /** Pid file of the current worker process (rewritten on every restart). */
+  workerPidFile: string;
+  /** Stops every child (SIGTERM, SIGKILL after a grace period), then Temporal, then Postgres. Idempotent. */
+  stop(): Promise<void>;
+  /** SIGKILLs every child now (forced exit). */
+  kill(): void;
+}
+
+const WATCHED_FOR_BUILD = [
+  'app', 'components', 'server', 'workflows', 'db', 'public', 'lib',
+  'next.config.js', 'next.config.mjs', 'next.config.ts', 'package.json', 'package-lock.json',
+  'tsconfig.json', 'postcss.config.mjs', 'postcss.config.js',
+];
+const SKIP_DIRS = new Set(['node_modules', '.next', '.millrace', '.git', '__pycache__', '.venv', 'venv']);
+
+function newestMtime(p: string): number {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return /\.py[co]$/.test(p) ? 0 : st.mtimeMs;
+  let newest = 0;
+  for (const entry of fs.readdirSync(p, { withFileTypes: true })) {
+    if (entry.isDirectory() && SKIP_DIRS.has(entry.name)) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry.name)));
+  }
+  return newest;
+}
+
+/** Why `next build` must run, or undefined when `.next` is up to date. */
+export function buildReason(root: string): string | undefined {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  let built: number;
+  try {
+    built = fs.statSync(buildId).mtimeMs;
+  } catch {
+    return 'no production build yet';
+  }
+  for (const rel of WATCHED_FOR_BUILD) {
+    if (newestMtime(path.join(root, rel)) > built) return `${rel} changed since the last build`;
+  }
+  return undefined;
+}
+
+function nextBin(root: string): string {
+  try {
+    return createRequire(path.join(root, 'package.json')).resolve('next/dist/bin/next');
+  } catch {
+    return path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  }
+}
+
+/** Another live launcher owns this data folder? */
+function acquireLock(runDir: string): string {
+  const lock = path.join(runDir, 'launcher.pid');
+  const other = readPidFile(lock);
+  if (other && other !== process.pid && isPidAlive(other) && /\bnode\b/.test(processCmdline(other))) {
+    throw new UserError(
+      `Millrace is already running with the data folder ${path.dirname(runDir)} (pid ${other}).\n` +
+        `Stop it first (Ctrl-C in its terminal, or \`kill ${other}\`), or use another MILLRACE_DATA_DIR.`,
+    );
+  }
+  writePidFile(lock, process.pid);
+  return lock;
+}
+
+/** Processes a crashed launcher left behind (recorded in run/*.pid) are stopped before starting again. */
+async function reapLeftovers(runDir: string, markers: Record<string, string[]>, log: Log): Promise<void> {
+  for (const [name, anyOf] of Object.entries(markers)) {
+    const file = path.join(runDir, `${name}.pid`);
+    const pid = readPidFile(file);
+    const cmdline = pid && pid !== process.pid && isPidAlive(pid) ? processCmdline(pid) : '';
+    if (pid && cmdline && anyOf.some((marker) => cmdline.includes(marker))) {
+      log(`[millrace] Stopping a ${name} process left running by an earlier Millrace (pid ${pid})`);
+      signalGroup(pid, 'SIGTERM');
+      if (!(await waitForPidExit(pid, 10_000))) signalGroup(pid, 'SIGKILL');
+      await waitForPidExit(pid, 5_000);
+    }
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function portUses(cfg: MillraceConfig, web: boolean): PortUse[] {
+  const uses: PortUse[] = [];
+  if (web) uses.push({ port: cfg.port, what: 'the web app', envVar: 'PORT' });
+  if (!cfg.databaseUrl) {
+    uses.push({
+      port: cfg.pgPort,
+      what: 'the embedded Postgres',
+      envVar: 'MILLRACE_PG_PORT',
+      alternative: 'or set DATABASE_URL to use an existing Postgres',
+    });
+  }
+  if (!cfg.temporalAddress) {
+    const alternative = 'or set TEMPORAL_ADDRESS to use a running Temporal server';
+    uses.push({ port: cfg.temporalPort, what: 'the Temporal dev server', envVar: 'TEMPORAL_PORT', alternative });
+    uses.push({ port: cfg.temporalUiPort, what: 'the Temporal web UI', envVar: 'TEMPORAL_UI_PORT', alternative });
+  }
+  return uses;
+}
+
+async function runSeed(env: Record<string, string>, log: Log): Promise<void> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const seedFile = ['ts', 'js'].map((ext) => path.join(here, '..', 'services', `seed.${ext}`)).find((f) => fs.existsSync(f));
+  if (!seedFile) {
+    log('[millrace] Seeding skipped: server/services/seed.ts does not exist yet');
+    return;
+  }
+  Object.assign(process.env, env);
+  const { seedExamples } = await import('../services/seed');
+  await seedExamples();
+  const { closeDb } = await import('../../db/client');
+  await closeDb();
+  log('[millrace] Example dataset and pipeline are in place');
+}
+
+/**
+ * Starts everything Millrace needs, in order: ports check, Postgres, Temporal, migrations,
+ * seed data, worker, web app. On failure (or abort) whatever started is stopped again.
+ */
+export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promise<StackHandle> {
+  const { log, signal } = opts;
+  const root = opts.root ?? REPO_ROOT;
+  const runDir = path.join(cfg.dataDir, 'run');
+  const workerPidFile = path.join(runDir, 'worker.pid');
+  const webPidFile = path.join(runDir, 'web.pid');
+  const temporalPidFile = path.join(runDir, 'temporal.pid');
+  const workerCommand = opts.workerCommand ?? {
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(root, 'workflows', 'worker.ts')],
+  };
+
+  fs.mkdirSync(runDir, { recursive: true });
+  const lockFile = acquireLock(runDir);
+
+  let stopping = false;
+  let stopPromise: Promise<void> | undefined;
+  let pg: PostgresHandle | undefined;
+  let temporal: TemporalHandle | undefined;
+  let worker: ManagedChild | undefined;
+  let web: ManagedChild | undefined;
+  let build: ManagedChild | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
+
+  const kill = () => {
+    stopping = true;
+    clearTimeout(restartTimer);
+    for (const c of [build, worker, web, temporal?.process]) c?.kill();
+    // Postgres: immediate shutdown (crash-safe; it recovers on the next start).
+    if (pg?.process && !pg.process.hasExited()) signalGroup(pg.process.pid, 'SIGQUIT');
+  };
+  process.on('exit', kill);
+
+  const stop = (): Promise<void> => {
+    stopPromise ??= (async () => {
+      stopping = true;
+      clearTimeout(restartTimer);
+      await Promise.all([build?.terminate(5_000), worker?.terminate(10_000), web?.terminate(10_000)]);
+      removePidFile(workerPidFile);
+      removePidFile(webPidFile);
+      await temporal?.stop();
+      removePidFile(temporalPidFile);
+      await pg?.stop();
+      removePidFile(lockFile, process.pid);
+      process.removeListener('exit', kill);
+    })();
+    return stopPromise;
+  };
+
+  const fatal = (what: string, e: { code: number | null; signal: NodeJS.Signals | null }) => {
+    if (stopping) return;
+    log(`[millrace] ${what} exited unexpectedly (${describeExit(e)}); stopping every other process …`);
+    const err = new UserError(`Millrace stopped: ${what.charAt(0).toLowerCase()}${what.slice(1)} exited unexpectedly (${describeExit(e)}). Its output is above.`);
+    void stop().then(() => opts.onFatal?.(err));
+  };
+
+  try {
+    // A crashed launcher may have left children running: stop them before checking ports.
+    await reapLeftovers(
+      runDir,
+      {
+        worker: [workerCommand.args[workerCommand.args.length - 1] ?? 'workflows/worker'],
+        web: ['next-server', path.join('next', 'dist', 'bin', 'next')],
+        temporal: [cfg.temporalDbFile],
+      },
+      log,
+    );
+    if (!cfg.databaseUrl && fs.existsSync(cfg.pgDataDir)) await clearStalePostmaster(cfg, log);
+    await assertPortsFree(portUses(cfg, opts.web !== false));
+    throwIfAborted(signal);
+
+    pg = await startPostgres(cfg, { log, signal });
+    pg.process?.exited.then((e) => fatal('The embedded Postgres', e));
+    throwIfAborted(signal);
+
+    temporal = await startTemporal(cfg, {
+      cli: opts.temporalCli,
+      log,
+      signal,
+      onSpawn: (pid) => writePidFile(temporalPidFile, pid),
+    });
+    if (temporal.process) {
+      temporal.process.exited.then((e) => fatal('The Temporal dev server', e));
+    }
+    throwIfAborted(signal);
+
+    const { migrateDatabase } = await import('../../db/migrate');
+    await migrateDatabase(pg.url);
+    log('[millrace] Database migrations applied');
+    throwIfAborted(signal);
+
+    const env: Record<string, string> = {
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      MILLRACE_DATA_DIR: cfg.dataDir,
+      MILLRACE_TASK_QUEUE: cfg.taskQueue,
+      MILLRACE_PYTHON_VENV: cfg.pythonVenv,
+      PORT: String(cfg.port),
+      NEXT_TELEMETRY_DISABLED: '1',
+    };
+    if (opts.temporalCli) env.TEMPORAL_CLI = opts.temporalCli;
+    // Started from the test runner: children are not tests.
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key, value]) => key !== 'VITEST' && !key.startsWith('VITEST_') && !(key === 'NODE_ENV' && value === 'test'),
+      ),
+    );
+    const childEnv: Record<string, string | undefined> = { ...inherited, ...env };
+
+    if (opts.seed !== false) {
+      await runSeed(env, log);
+      throwIfAborted(signal);
+    }
+
+    if (opts.worker) {
+      const entry = workerCommand.args[workerCommand.args.length - 1];
+      if (!opts.workerCommand && !fs.existsSync(entry)) {
+        log(`[millrace] Worker not started: ${path.relative(root, entry)} does not exist yet`);
+      } else {
+        let quickFailures = 0;
+        const startWorker = () => {
+          if (stopping) return;
+          const startedAt = Date.now();
+          const child = spawnManaged({ name: 'worker', ...workerCommand, cwd: root, env: childEnv, log });
+          worker = child;
+          if (child.pid > 0) writePidFile(workerPidFile, child.pid);
+          void child.exited.then((e) => {
+            if (stopping) return;
+            // ~1 s after a crash; back off (up to 30 s) while it keeps dying right after start-up.
+            quickFailures = Date.now() - startedAt > 10_000 ? 0 : quickFailures + 1;
+            const delay = Math.min(1000 * 2 ** Math.max(0, quickFailures - 1), 30_000);
+            log(`[millrace] The worker exited unexpectedly (${describeExit(e)}); restarting it in ${Math.round(delay / 1000)} s`);
+            restartTimer = setTimeout(startWorker, delay);
+          });
+        };
+        startWorker();
+      }
+    }
+
+    let webUrl: string | undefined;
+    if (opts.web) {
+      const bin = nextBin(root);
+      if (opts.web === 'start') {
+        const reason = buildReason(root);
+        if (reason) {
+          log(`[millrace] Building the web app (next build: ${reason}) — this takes a minute or two …`);
+          const t0 = Date.now();
+          build = spawnManaged({
+            name: 'build',
+            command: process.execPath,
+            args: [bin, 'build'],
+            cwd: root,
+            env: { ...childEnv, NODE_ENV: 'production' },
+            keepLines: 400,
+          });
+          const onAbort = () => void build?.terminate(2_000);
+          signal?.addEventListener('abort', onAbort, { once: true });
+          const result = await build.exited;
+          signal?.removeEventListener('abort', onAbort);
+          throwIfAborted(signal);
+          if (result.code !== 0) {
+            for (const line of build.recentOutput().split('\n')) log(`[build] ${line}`);
+            throw new UserError(`Building the web app failed (next build, ${describeExit(result)}); its output is above.`);
+          }
+          build = undefined;
+          log(`[millrace] Web app built in ${Math.round((Date.now() - t0) / 1000)} s`);
+        }
+      }
+      web = spawnManaged({
+        name: 'web',
+        command: process.execPath,
+        args: [bin, opts.web, '-p', String(cfg.port)],
+        cwd: root,
+        env: { ...childEnv, NODE_ENV: opts.web === 'start' ? 'production' : 'development' },
+        log,
+      });
+      if (web.pid > 0) writePidFile(webPidFile, web.pid);
+      const webChild = web;
+      await waitForTcp('127.0.0.1', cfg.port, 180_000, () => {
+        if (signal?.aborted) return 'aborted';
+        if (webChild.hasExited()) return 'web exited';
+        return undefined;
+      }).catch((err: Error) => {
+        throwIfAborted(signal);
+        if (webChild.hasExited()) {
+          throw new UserError(`The web app stopped during start-up. Its last output:\n${webChild.recentOutput()}`);
+        }
+        throw new UserError(`The web app did not start listening on port ${cfg.port}: ${err.message}`);
+      });
+      webUrl = `http://localhost:${cfg.port}`;
+      if (opts.web === 'start') {
+        // One request, so the first person (or test) does not pay for the warm-up.
+        await fetch(`http://127.0.0.1:${cfg.port}/api/health`, { signal: AbortSignal.timeout(30_000) }).catch(() => {});
+      }
+      void webChild.exited.then((e) => fatal('The web app', e));
+    }
+    throwIfAborted(signal);
+
+    return {
+      databaseUrl: pg.url,
+      temporalAddress: temporal.address,
+      temporalNamespace: temporal.namespace,
+      taskQueue: cfg.taskQueue,
+      dataDir: cfg.dataDir,
+      webUrl,
+      temporalUiUrl: temporal.uiUrl,
+      workerPidFile,
+      stop,
+      kill,
+    };
+  } catch (err) {
+    await stop();
+    if (signal?.aborted) throw new AbortedError();
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import { ServiceError } from '../services/errors';
+
+// One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
+// Errors, and "… not found" ones become NOT_FOUND so the UI can tell a missing thing from a failure.
+
+const t = initTRPC.create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodIssues: cause instanceof ZodError ? z.treeifyError(cause) : null,
+      },
+    };
+  },
+});
+
+const SERVICE_CODES: Record<ServiceError['code'], TRPC_ERROR_CODE_KEY> = {
+  not_found: 'NOT_FOUND',
+  invalid: 'BAD_REQUEST',
+  conflict: 'CONFLICT',
+  unavailable: 'SERVICE_UNAVAILABLE',
+};
+const NOT_FOUND = /\bnot found\b|does not exist/i;
+
+function codeOf(cause: Error | undefined): TRPC_ERROR_CODE_KEY | undefined {
+  if (!cause) return undefined;
+  if (cause instanceof ServiceError) return SERVICE_CODES[cause.code];
+  return NOT_FOUND.test(cause.message) ? 'NOT_FOUND' : undefined;
+}
+
+const mapServiceErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    const cause = result.error.cause;
+    const code = codeOf(cause);
+    if (code) throw new TRPCError({ code, message: cause?.message ?? result.error.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapServiceErrors);
+export const createCallerFactory = t.createCallerFactory;

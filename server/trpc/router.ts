@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { catalogManifest } from '../../workflows/catalog';
+import { compilePipeline } from '../../workflows/compiler';
+import { PIPELINE_NAME } from '../../workflows/document';
+import { listDatasets } from '../services/datasets';
+import { listEndpoints } from '../services/endpoints';
+import { getPipeline, listPipelines, savePipeline } from '../services/pipelines';
+import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
+import { publicProcedure, router } from './init';
+
+// The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
+
+const pipelineName = z.string().regex(PIPELINE_NAME, 'Not a pipeline name');
+const version = z.number().int().min(1);
+const runId = z.string().min(1).max(200);
+
+export const appRouter = router({
+  catalog: router({
+    manifest: publicProcedure.query(() => catalogManifest()),
+  }),
+  pipelines: router({
+    list: publicProcedure.query(() => listPipelines()),
+    get: publicProcedure
+      .input(z.object({ name: pipelineName, version: version.optional() }))
+      .query(({ input }) => getPipeline(input.name, input.version)),
+    /** The document is checked by the compiler inside the service; errors come back as values. */
+    save: publicProcedure.input(z.object({ document: z.unknown() })).mutation(({ input }) => savePipeline(input.document)),
+    validate: publicProcedure.input(z.object({ document: z.unknown() })).query(({ input }) => {
+      const result = compilePipeline(input.document);
+      return result.ok ? { ok: true as const, errors: [], planHash: result.plan.hash } : { ok: false as const, errors: result.errors };
+    }),
+  }),
+  runs: router({
+    start: publicProcedure
+      .input(z.object({ pipeline: pipelineName, version: version.optional() }))
+      .mutation(({ input }) => startRun(input.pipeline, { version: input.version })),
+    get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
+    cancel: publicProcedure.input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
+    list: publicProcedure
+      .input(z.object({ pipeline: pipelineName.optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
+      .query(({ input }) => listRuns(input)),
+  }),
+  datasets: router({
+    list: publicProcedure.query(() => listDatasets()),
+  }),
+  endpoints: router({
+    list: publicProcedure.query(() => listEndpoints()),
+  }),
+});
+
+export type AppRouter = typeof appRouter;

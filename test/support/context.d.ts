@@ -1,0 +1,15 @@
+// Values the global setup (test/support/global-setup.ts) provides to every test file via `inject(...)`.
+export {};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The web app, e.g. http://localhost:41234 */
+    baseUrl: string;
+    databaseUrl: string;
+    /** host:port of the Temporal frontend */
+    temporalAddress: string;
+    /** The stack's MILLRACE_DATA_DIR (fresh temp folder); run/worker.pid holds the current worker pid. */
+    dataDir: string;
+    taskQueue: string;
+  }
+}

@@ -1,0 +1,106 @@
+// Starts one real Millrace stack (embedded Postgres, Temporal dev server, worker, built web app) on
+// free ports with a fresh data folder, for every test file; stops it and deletes the folder at the end.
+// Children's output goes to test-results/stack.log (MILLRACE_TEST_VERBOSE=1 also prints it).
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../server/config';
+import { isUserError } from '../../server/launcher/errors';
+import { REPO_ROOT, startStack, type StackHandle } from '../../server/launcher/stack';
+import { ensurePython } from '../../server/launcher/tools';
+import { ensureTemporalCli } from '../../server/setup/temporal-cli';
+
+/** Distinct free ports: hold all listeners open until every port is chosen. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen({ port: 0, host: '127.0.0.1' }, () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+export default async function setup(project: TestProject) {
+  if (process.env.MILLRACE_TEST_UNIT_ONLY === '1') return;
+  const started = Date.now();
+  const verbose = process.env.MILLRACE_TEST_VERBOSE === '1';
+  const logDir = path.join(REPO_ROOT, 'test-results');
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, 'stack.log');
+  const logStream = fs.openSync(logFile, 'w');
+  const recent: string[] = [];
+  const log = (line: string) => {
+    fs.writeSync(logStream, `${line}\n`);
+    recent.push(line);
+    if (recent.length > 80) recent.shift();
+    if (verbose || line.startsWith('[millrace]')) console.log(line);
+  };
+
+  // Tools: the same ones `npm install` set up for this checkout.
+  const repoDefaults = loadConfig({ ...process.env, MILLRACE_DATA_DIR: path.join(REPO_ROOT, '.millrace') });
+  const temporalCli = process.env.TEMPORAL_CLI ?? (await ensureTemporalCli(repoDefaults, log));
+  const pythonVenv = process.env.MILLRACE_PYTHON_VENV ?? path.join(REPO_ROOT, '.millrace', 'python');
+  await ensurePython({ pythonVenv, basePython: repoDefaults.basePython }, log);
+
+  // A fresh data folder the postgres user can reach (mkdtemp makes it 0700).
+  const dataDir = fs.mkdtempSync('/tmp/millrace-test-');
+  fs.chmodSync(dataDir, 0o755);
+  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
+  delete process.env.DATABASE_URL;
+  delete process.env.TEMPORAL_ADDRESS;
+  Object.assign(process.env, {
+    PORT: String(port),
+    MILLRACE_DATA_DIR: dataDir,
+    MILLRACE_PG_PORT: String(pgPort),
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(temporalUiPort),
+    TEMPORAL_CLI: temporalCli,
+    MILLRACE_PYTHON_VENV: pythonVenv,
+    MILLRACE_TASK_QUEUE: process.env.MILLRACE_TASK_QUEUE ?? 'millrace-test',
+  });
+  const cfg = loadConfig(process.env);
+
+  let stack: StackHandle;
+  try {
+    stack = await startStack(cfg, {
+      web: 'start',
+      worker: true,
+      log,
+      temporalCli,
+      onFatal: (err) => console.error(`\n[test stack] ${err.message}\nSee ${logFile}\n${recent.slice(-40).join('\n')}`),
+    });
+  } catch (err) {
+    console.error(`\n[test stack] failed to start: ${isUserError(err) ? (err as Error).message : (err as Error).stack}`);
+    console.error(`Last lines of ${logFile}:\n${recent.slice(-60).join('\n')}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.closeSync(logStream);
+    if (isUserError(err)) {
+      // An expected problem: its message says it all, the stack would only hide it.
+      const clean = new Error(`The test stack did not start: ${(err as Error).message}`);
+      clean.stack = clean.message;
+      throw clean;
+    }
+    throw err;
+  }
+  console.log(`[millrace] Test stack ready in ${Math.round((Date.now() - started) / 1000)} s: ${stack.webUrl} (log: ${logFile})`);
+
+  project.provide('baseUrl', stack.webUrl!);
+  project.provide('databaseUrl', stack.databaseUrl);
+  project.provide('temporalAddress', stack.temporalAddress);
+  project.provide('dataDir', dataDir);
+  project.provide('taskQueue', stack.taskQueue);
+
+  return async () => {
+    try {
+      await stack.stop();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.closeSync(logStream);
+    }
+  };
+}
