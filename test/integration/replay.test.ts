@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { expect, inject, it } from 'vitest';
 import { workflowIdOf } from '../../server/services/runs';
 import { http, waitForRun } from '../support/http';
+
+// Only problems from the SDK in the test output.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 it('replays the recorded history of a finished run deterministically', async () => {
   const { data } = await http('POST', '/api/v1/pipelines/penguin-species/runs');
