@@ -1,8 +1,6 @@
 'use client';
 
-import Link from 'next/link';
-import { Button, buttonClasses } from '../components/ui/button';
-import { ErrorState } from '../components/ui/states';
+import { ErrorActions, ErrorState } from '../components/ui/states';
 
 export default function RouteError({ error, retry }: { error: unknown; retry: () => void }) {
   return (
@@ -10,16 +8,7 @@ export default function RouteError({ error, retry }: { error: unknown; retry: ()
       <ErrorState
         title="Something went wrong on this page"
         message={error instanceof Error ? error.message : String(error)}
-        action={
-          <div className="flex gap-2">
-            <Button size="sm" onClick={() => retry()}>
-              Try again
-            </Button>
-            <Link href="/" className={buttonClasses('ghost', 'sm')}>
-              Back to overview
-            </Link>
-          </div>
-        }
+        action={<ErrorActions onRetry={() => retry()} />}
       />
     </main>
   );

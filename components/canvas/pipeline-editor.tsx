@@ -15,7 +15,7 @@ import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
 import { cn } from '../ui/cn';
 import { formatRelative } from '../ui/format';
-import { ErrorState, Skeleton } from '../ui/states';
+import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { StatusBadge, isFinished } from '../ui/status-badge';
 import { layoutGraph } from './auto-layout';
 import type { GraphDecorations, NodeDecoration } from './decorations';
@@ -54,16 +54,7 @@ export function PipelineEditor({ name, version }: { name: string; version?: numb
         <ErrorState
           title={query.error.data?.code === 'NOT_FOUND' ? 'Pipeline version not found' : 'Could not load the pipeline'}
           message={query.error.message}
-          action={
-            <div className="flex gap-2">
-              <Button size="sm" onClick={() => query.refetch()}>
-                Try again
-              </Button>
-              <Link href="/" className={buttonClasses('ghost', 'sm')}>
-                Back to overview
-              </Link>
-            </div>
-          }
+          action={<ErrorActions onRetry={() => query.refetch()} />}
         />
       </div>
     );

@@ -12,7 +12,7 @@ import { Button, buttonClasses } from '../ui/button';
 import { Card, CardHeader, CardTitle } from '../ui/card';
 import { cn } from '../ui/cn';
 import { formatDateTime, formatDuration, formatRelative } from '../ui/format';
-import { ErrorState, Skeleton } from '../ui/states';
+import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { StatusBadge, isFinished } from '../ui/status-badge';
 import { RunGraph } from './run-graph';
 import { StepSummary } from './step-summary';
@@ -46,18 +46,7 @@ export function RunView({ runId }: { runId: string }) {
         <ErrorState
           title={run.error.data?.code === 'NOT_FOUND' ? 'Run not found' : 'Could not load the run'}
           message={run.error.message}
-          action={
-            <div className="flex gap-2">
-              {run.error.data?.code !== 'NOT_FOUND' && (
-                <Button size="sm" onClick={() => run.refetch()}>
-                  Try again
-                </Button>
-              )}
-              <Link href="/" className={buttonClasses('ghost', 'sm')}>
-                Back to overview
-              </Link>
-            </div>
-          }
+          action={<ErrorActions onRetry={run.error.data?.code !== 'NOT_FOUND' ? () => run.refetch() : undefined} />}
         />
       </div>
     );

@@ -1,5 +1,7 @@
 import { LoaderCircle, TriangleAlert } from 'lucide-react';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { Button, buttonClasses } from './button';
 import { cn } from './cn';
 
 /** Placeholder blocks while data loads; announced once for screen readers. */
@@ -70,6 +72,22 @@ export function ErrorState({
         {message && <p className="mt-0.5 break-words text-fg-muted">{message}</p>}
         {action && <div className="mt-2">{action}</div>}
       </div>
+    </div>
+  );
+}
+
+/** The actions under an error: try again (when it can help) and the way back to the overview. */
+export function ErrorActions({ onRetry }: { onRetry?: () => void }) {
+  return (
+    <div className="flex gap-2">
+      {onRetry && (
+        <Button size="sm" onClick={onRetry}>
+          Try again
+        </Button>
+      )}
+      <Link href="/" className={buttonClasses('ghost', 'sm')}>
+        Back to overview
+      </Link>
     </div>
   );
 }
