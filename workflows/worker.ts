@@ -24,8 +24,14 @@ if (!env.success) {
 const cfg = env.data;
 const queues = new Set(cfg.MILLRACE_WORKER_QUEUES.split(',').map((q) => q.trim()));
 
-// Step progress is printed by the steps themselves; the SDK only reports problems.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Step progress is printed by the steps themselves; the SDK only reports problems (the fit queue
+// having no workflows is by design, not one).
+Runtime.install({
+  logger: new DefaultLogger('WARN', (entry) => {
+    if (entry.message.startsWith('No workflows registered')) return;
+    console.warn(`[${entry.level}] ${entry.message}`, entry.meta?.taskQueue ? `(${String(entry.meta.taskQueue)})` : '');
+  }),
+});
 
 const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
 const workers: Worker[] = [];
