@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
 import type { PipelineWorkflowInput } from '../../workflows/pipeline';
-import type { RunStatus, StepStatus } from '../../workflows/plan';
+import type { Plan, RunStatus, StepStatus } from '../../workflows/plan';
 import { taskQueues, temporalClient } from '../temporal';
 import { ServiceError, notFound } from './errors';
 import { getPipelineVersionRow } from './pipelines';
@@ -75,7 +75,7 @@ export async function getRun(runId: string): Promise<RunView> {
   if (!/^[0-9a-f-]{36}$/i.test(runId)) throw notFound(`Run "${runId}"`);
   const db = getDb();
   const [row] = await db
-    .select({ r: runs, pipeline: pipelines.name, version: pipelineVersions.version })
+    .select({ r: runs, pipeline: pipelines.name, version: pipelineVersions.version, plan: pipelineVersions.plan })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
@@ -83,8 +83,7 @@ export async function getRun(runId: string): Promise<RunView> {
   if (!row) throw notFound(`Run "${runId}"`);
   const steps = await db.select().from(runSteps).where(eq(runSteps.runId, runId));
   // Report steps in plan order.
-  const pv = await db.select({ plan: pipelineVersions.plan }).from(pipelineVersions).where(eq(pipelineVersions.id, row.r.pipelineVersionId));
-  const order = new Map(((pv[0]?.plan as { steps: { id: string }[] })?.steps ?? []).map((s, i) => [s.id, i]));
+  const order = new Map((row.plan as Plan).steps.map((s, i) => [s.id, i]));
   steps.sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
   return {
     runId,
