@@ -1,6 +1,6 @@
 import { createContext } from 'react';
-import type { CompileError } from '../../workflows/compiler';
-import type { StepStatus } from '../../workflows/plan';
+import type { CompileError } from '../../workflows/core/compiler';
+import type { StepStatus } from '../../workflows/core/plan';
 
 /** What the canvas draws on top of a node: validation problems and, on run views, live status. */
 export interface NodeDecoration {

@@ -1,6 +1,6 @@
 import { addEdge, applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
-import { canonicalJson } from '../../workflows/canonical-json';
-import type { PipelineDocument } from '../../workflows/document';
+import { canonicalJson } from '../../workflows/core/canonical-json';
+import type { PipelineDocument } from '../../workflows/core/document';
 import {
   connectionProblem,
   freshNodeId,

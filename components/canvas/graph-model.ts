@@ -1,6 +1,6 @@
 import type { Connection, Edge, Node } from '@xyflow/react';
-import { catalogManifest, type StepManifest } from '../../workflows/catalog';
-import { parseEndpoint, type PipelineDocument, type PipelineNode } from '../../workflows/document';
+import { catalogManifest, type StepManifest } from '../../workflows/steps/catalog';
+import { parseEndpoint, type PipelineDocument, type PipelineNode } from '../../workflows/core/document';
 
 // The bridge between a `millrace/v1` document and React Flow's nodes and edges. Pure functions:
 // the editor store keeps React Flow's shapes (they carry measured sizes) and derives the document.
@@ -148,28 +148,3 @@ export function connectionProblem(
   return undefined;
 }
 
-/** The dataset feeding a node, found by walking its inputs back to an ingest step. */
-export function upstreamDataset(
-  nodeId: string,
-  nodes: readonly StepFlowNode[],
-  edges: readonly StepFlowEdge[],
-): string | undefined {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const seen = new Set<string>();
-  const queue = [nodeId];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const node = byId.get(id);
-    if (node && id !== nodeId && node.data.stepType === 'ingest.dataset') {
-      const dataset = node.data.params.dataset;
-      if (typeof dataset === 'string' && dataset) return dataset;
-    }
-    // Tables carry the columns; models and metrics carry those of the table they came from.
-    for (const e of edges) {
-      if (e.target === id && portOf(nodes, id, 'input', e.targetHandle)?.type !== 'signal') queue.push(e.source);
-    }
-  }
-  return undefined;
-}

@@ -6,10 +6,11 @@ import { ArrowLeft, Eye, LayoutGrid, LoaderCircle, Play, Save } from 'lucide-rea
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { canonicalJson } from '../../workflows/canonical-json';
-import { compilePipeline, type CompileError } from '../../workflows/compiler';
-import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/document';
-import type { StepStatus } from '../../workflows/plan';
+import { canonicalJson } from '../../workflows/core/canonical-json';
+import { compilePipeline, makeDatasetLookup, type CompileError } from '../../workflows/core/compiler';
+import { catalog } from '../../workflows/steps/catalog';
+import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
+import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
@@ -20,7 +21,7 @@ import { StatusBadge, isFinished } from '../ui/status-badge';
 import { layoutGraph } from './auto-layout';
 import type { GraphDecorations, NodeDecoration } from './decorations';
 import { documentOf, editorReducer, initialEditorState } from './editor-store';
-import { NODE_WIDTH, edgeId, freeSpot, upstreamDataset, type StepFlowEdge, type StepFlowNode } from './graph-model';
+import { NODE_WIDTH, edgeId, freeSpot, stepsByType, type StepFlowEdge, type StepFlowNode } from './graph-model';
 import { Palette } from './palette';
 import { PipelineCanvas } from './pipeline-canvas';
 import { ProblemsPanel } from './problems-panel';
@@ -127,6 +128,8 @@ function Workspace({
   const canvasRef = useRef<HTMLDivElement>(null);
 
   const datasets = useQuery(trpc.datasets.list.queryOptions());
+  const datasetSchemas = useQuery(trpc.datasets.schemas.queryOptions());
+  const datasetLookup = useMemo(() => (datasetSchemas.data ? makeDatasetLookup(datasetSchemas.data) : undefined), [datasetSchemas.data]);
   const endpoints = useQuery(trpc.endpoints.list.queryOptions());
   const lastRuns = useQuery(trpc.runs.list.queryOptions({ pipeline: state.name, limit: 1 }, { enabled: !isNew }));
   const lastRunId = lastRuns.data?.[0]?.runId;
@@ -149,7 +152,11 @@ function Workspace({
     () => canonicalJson({ ...document, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
     [document],
   );
-  const compiled = useMemo(() => compilePipeline(JSON.parse(semanticJson)), [semanticJson]);
+  // Given the datasets' schemas, the compiler also checks every column a parameter names.
+  const compiled = useMemo(
+    () => compilePipeline(JSON.parse(semanticJson), catalog, { datasets: datasetLookup }),
+    [semanticJson, datasetLookup],
+  );
   const liveErrors = compiled.ok ? [] : compiled.errors;
 
   const serverErrors = rejected?.json === semanticJson ? rejected.errors : undefined;
@@ -196,8 +203,13 @@ function Workspace({
     return picked.length === 1 ? picked[0] : undefined;
   }, [state.nodes]);
 
-  const datasetName = selected ? upstreamDataset(selected.id, state.nodes, state.edges) : undefined;
-  const columns = datasets.data?.find((d) => d.name === datasetName)?.columns.map((c) => c.name);
+  // The columns (with types) that reach the selected node's first table input, as the compiler propagated them.
+  const selectedStep = selected ? stepsByType.get(selected.data.stepType) : undefined;
+  const tableInput = selectedStep ? Object.entries(selectedStep.inputs).find(([, p]) => p.type === 'table')?.[0] : undefined;
+  const inputSchema = selected && tableInput ? compiled.schemas[selected.id]?.inputs[tableInput] : undefined;
+  const columns = inputSchema?.map((c) => c.name);
+  const columnTypes = inputSchema ? Object.fromEntries(inputSchema.map((c) => [c.name, c.type])) : undefined;
+  const columnsSource = selected && tableInput ? state.edges.find((e) => e.target === selected.id && e.targetHandle === tableInput)?.source : undefined;
 
   const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => dispatch({ type: 'nodesChanged', changes }), []);
   const onEdgesChange = useCallback((changes: EdgeChange<StepFlowEdge>[]) => dispatch({ type: 'edgesChanged', changes }), []);
@@ -406,7 +418,8 @@ function Workspace({
           nodeIds={nodeIds}
           errors={selected ? shownErrors.filter((e) => e.nodeId === selected.id) : []}
           columns={columns}
-          columnsSource={datasetName ? `dataset ${datasetName}` : undefined}
+          columnTypes={columnTypes}
+          columnsSource={columnsSource ? `"${columnsSource}"` : undefined}
           datasets={datasets.data ?? []}
           endpoints={(endpoints.data ?? []).map((e) => e.name)}
           onParams={(nodeId, params) => dispatch({ type: 'setParams', nodeId, params })}

@@ -2,7 +2,7 @@
 
 import { ChevronDown, CircleCheck, TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
-import type { CompileError } from '../../workflows/compiler';
+import type { CompileError } from '../../workflows/core/compiler';
 import { cn } from '../ui/cn';
 
 /** The compiler's verdict under the canvas: each problem names its step, a click selects it. */

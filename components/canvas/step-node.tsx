@@ -3,7 +3,7 @@
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { TriangleAlert } from 'lucide-react';
 import { memo, useContext } from 'react';
-import type { StepManifest } from '../../workflows/catalog';
+import type { StepManifest } from '../../workflows/steps/catalog';
 
 type PortSpec = StepManifest['inputs'][string];
 import { StatusBadge } from '../ui/status-badge';

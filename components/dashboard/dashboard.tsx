@@ -5,7 +5,7 @@ import { Database, History, Plus, Server, Workflow } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
-import { PIPELINE_NAME } from '../../workflows/document';
+import { PIPELINE_NAME } from '../../workflows/core/document';
 import { useTRPC } from '../trpc';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';

@@ -2,8 +2,8 @@
 
 import { MousePointerClick, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import type { CompileError } from '../../workflows/compiler';
-import { NODE_ID } from '../../workflows/document';
+import type { CompileError } from '../../workflows/core/compiler';
+import { NODE_ID } from '../../workflows/core/document';
 import { stepsByType, type StepFlowNode } from '../canvas/graph-model';
 import { categoryLook, fallbackCategory, portDot } from '../canvas/port-style';
 import { Button } from '../ui/button';
@@ -18,6 +18,7 @@ export interface InspectorProps {
   nodeIds: ReadonlySet<string>;
   errors: CompileError[];
   columns?: string[];
+  columnTypes?: Record<string, string>;
   columnsSource?: string;
   datasets: ParamsFormContext['datasets'];
   endpoints: string[];
@@ -79,6 +80,7 @@ function StepInspector({
   nodeIds,
   errors,
   columns,
+  columnTypes,
   columnsSource,
   datasets,
   endpoints,
@@ -112,6 +114,7 @@ function StepInspector({
 
   const context: ParamsFormContext = {
     columns,
+    columnTypes,
     columnsSource,
     datasets,
     endpoints,

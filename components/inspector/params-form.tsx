@@ -12,6 +12,8 @@ import { defaultItem, fieldTitle, rangeHint, schemaType, type JsonSchema } from 
 export interface ParamsFormContext {
   /** Columns of the table feeding this step, when known. */
   columns?: string[];
+  /** Column name → its type (e.g. DOUBLE, VARCHAR), as the compiler propagated it. */
+  columnTypes?: Record<string, string>;
   columnsSource?: string;
   datasets: { name: string; rows: number; latestVersion: number }[];
   endpoints: string[];
@@ -252,7 +254,7 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
         {listId && (
           <datalist id={listId}>
             {options!.map((o) => (
-              <option key={o} value={o} />
+              <option key={o} value={o} label={schema.widget === 'column' && ctx.columnTypes?.[o] ? `${o} · ${ctx.columnTypes[o]}` : undefined} />
             ))}
           </datalist>
         )}
@@ -264,7 +266,7 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
     schema.widget === 'column' && !compact
       ? ctx.columns?.length
         ? `Columns of ${ctx.columnsSource ?? 'the input table'}`
-        : 'Connect a dataset upstream to pick from its columns'
+        : 'Connect a table upstream to pick from its columns'
       : undefined;
 
   return (
@@ -394,6 +396,7 @@ function ColumnsField({ name, path, schema, required, value, onChange }: FieldPr
                 className="sr-only"
               />
               {column}
+              {ctx.columnTypes?.[column] && <span className="text-[10px] text-fg-subtle">{ctx.columnTypes[column]}</span>}
             </label>
           );
         })}

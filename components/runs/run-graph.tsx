@@ -2,8 +2,8 @@
 
 import { Background, BackgroundVariant, Controls, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
 import { useMemo } from 'react';
-import type { PipelineDocument } from '../../workflows/document';
-import type { StepStatus } from '../../workflows/plan';
+import type { PipelineDocument } from '../../workflows/core/document';
+import type { StepStatus } from '../../workflows/core/plan';
 import { DecorationsContext, type GraphDecorations, type NodeDecoration } from '../canvas/decorations';
 import { fromDocument, type StepFlowNode } from '../canvas/graph-model';
 import { nodeTypes } from '../canvas/step-node';

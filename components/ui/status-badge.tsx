@@ -1,5 +1,5 @@
 import { CircleCheck, CircleDashed, CircleMinus, CircleX, Clock, LoaderCircle, Ban } from 'lucide-react';
-import type { RunStatus, StepStatus } from '../../workflows/plan';
+import type { RunStatus, StepStatus } from '../../workflows/core/plan';
 import { Badge, type BadgeTone } from './badge';
 
 type AnyStatus = RunStatus | StepStatus;

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { compilePipeline, type CompileError } from '../../workflows/compiler';
+import { compilePipeline, type CompileError } from '../../workflows/core/compiler';
+import { catalog } from '../../workflows/steps/catalog';
 import { datasetFormatOf } from '../services/datasets';
 import { ApiError, api } from './api-client';
 
@@ -37,7 +38,7 @@ program
   .argument('<file>', 'a millrace/v1 pipeline document (JSON)')
   .description('Check a pipeline document offline (same compiler as the server)')
   .action(async (file: string) => {
-    const result = compilePipeline(await readDocument(file));
+    const result = compilePipeline(await readDocument(file), catalog);
     if (!result.ok) {
       console.error(`${file}: ${result.errors.length} error(s)`);
       for (const e of result.errors) console.error(formatError(e));

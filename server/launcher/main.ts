@@ -1,5 +1,5 @@
 // `npm start` / `npm run dev`: make sure the tools are there, start the whole stack, stop it on Ctrl-C.
-import { loadConfig } from '../config';
+import { loadConfig } from '../infra/config';
 import { AbortedError, isUserError } from './errors';
 import { startStack, type StackHandle } from './stack';
 import { ensureTools } from './tools';

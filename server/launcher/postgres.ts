@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import type { MillraceConfig } from '../config';
+import type { MillraceConfig } from '../infra/config';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
 import {
   describeExit,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MillraceConfig } from '../config';
+import type { MillraceConfig } from '../infra/config';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
 import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
@@ -182,7 +182,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
   const temporalPidFile = path.join(runDir, 'temporal.pid');
   const workerCommand = opts.workerCommand ?? {
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(root, 'workflows', 'worker.ts')],
+    args: ['--import', 'tsx', path.join(root, 'workflows', 'engine', 'worker.ts')],
   };
 
   fs.mkdirSync(runDir, { recursive: true });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { MillraceConfig } from '../config';
+import type { MillraceConfig } from '../infra/config';
 import { UserError, throwIfAborted, type Log } from './errors';
 import { describeExit, sleep, spawnManaged, type ManagedChild } from './process';
 

@@ -1,4 +1,4 @@
-import type { MillraceConfig } from '../config';
+import type { MillraceConfig } from '../infra/config';
 import { ensurePythonEnv } from '../setup/python';
 import { ensureTemporalCli } from '../setup/temporal-cli';
 import { UserError, isUserError, type Log } from './errors';

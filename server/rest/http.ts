@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../infra/errors';
 
 // Small helpers every REST route uses: JSON answers, problem answers and one error mapping.
 

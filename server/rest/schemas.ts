@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pipelineDocumentSchema } from '../../workflows/document';
+import { pipelineDocumentSchema } from '../../workflows/core/document';
 
 // The shapes of the REST API: validation of what comes in, and the OpenAPI document of what goes out.
 

@@ -6,10 +6,11 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
 import { datasets, datasetVersions } from '../../db/schema';
-import { saveArtifact } from '../artifacts/store';
-import { describeParquet, quoteLiteral, withDuckDb, type ColumnInfo } from '../duckdb';
-import { ServiceError, notFound } from './errors';
-import { defaultWorkspaceId } from './workspace';
+import { saveArtifact } from '../infra/artifact-store';
+import { findVersionBySource, type DatasetVersionView } from '../infra/dataset-registry';
+import { describeParquet, quoteLiteral, withDuckDb, type ColumnInfo } from '../infra/duckdb';
+import { ServiceError } from '../infra/errors';
+import { defaultWorkspaceId } from '../infra/workspace';
 
 export const DATASET_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 export const datasetNameSchema = z
@@ -42,15 +43,6 @@ function readerFor(format: DatasetFormat, file: string): string {
     case 'parquet':
       return `read_parquet(${f})`;
   }
-}
-
-export interface DatasetVersionView {
-  name: string;
-  version: number;
-  rows: number;
-  columns: ColumnInfo[];
-  artifactHash: string;
-  createdAt: Date;
 }
 
 /**
@@ -156,46 +148,6 @@ function checkJsonText(format: DatasetFormat, bytes: Uint8Array): void {
       fail(`line ${i + 1}: `, err);
     }
   });
-}
-
-async function findVersionBySource(workspaceId: string, name: string, sourceHash: string) {
-  const [row] = await getDb()
-    .select({ v: datasetVersions })
-    .from(datasetVersions)
-    .innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId))
-    .where(and(eq(datasets.workspaceId, workspaceId), eq(datasets.name, name), eq(datasetVersions.sourceHash, sourceHash)));
-  return row ? toView(name, row.v) : undefined;
-}
-
-function toView(name: string, v: typeof datasetVersions.$inferSelect): DatasetVersionView {
-  return {
-    name,
-    version: v.version,
-    rows: v.rows,
-    columns: v.columns as ColumnInfo[],
-    artifactHash: v.artifactHash,
-    createdAt: v.createdAt,
-  };
-}
-
-/** One version of a dataset (the newest when version is omitted). */
-export async function getDatasetVersion(name: string, version?: number): Promise<DatasetVersionView> {
-  const workspaceId = await defaultWorkspaceId();
-  const [row] = await getDb()
-    .select({ v: datasetVersions })
-    .from(datasetVersions)
-    .innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId))
-    .where(
-      and(
-        eq(datasets.workspaceId, workspaceId),
-        eq(datasets.name, name),
-        version === undefined ? undefined : eq(datasetVersions.version, version),
-      ),
-    )
-    .orderBy(desc(datasetVersions.version))
-    .limit(1);
-  if (!row) throw notFound(version === undefined ? `Dataset "${name}"` : `Version ${version} of dataset "${name}"`);
-  return toView(name, row.v);
 }
 
 export async function listDatasets(): Promise<

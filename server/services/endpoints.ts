@@ -1,23 +1,11 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { endpoints, models, modelVersions, predictionLogs } from '../../db/schema';
-import { artifactStore } from '../artifacts/store';
-import type { ModelMeta } from '../models/fit';
-import { loadModel, score, validateRows, type LoadedModel } from '../models/scorer';
-import { ServiceError, notFound } from './errors';
-import { defaultWorkspaceId } from './workspace';
-
-/** Points the endpoint at a model version (creating the endpoint on first deploy). */
-export async function promoteToEndpoint(endpoint: string, modelVersionId: string): Promise<void> {
-  const workspaceId = await defaultWorkspaceId();
-  await getDb()
-    .insert(endpoints)
-    .values({ workspaceId, name: endpoint, modelVersionId })
-    .onConflictDoUpdate({
-      target: [endpoints.workspaceId, endpoints.name],
-      set: { modelVersionId, updatedAt: new Date() },
-    });
-}
+import { artifactStore } from '../infra/artifact-store';
+import type { ModelMeta } from '../infra/fitter';
+import { loadModel, score, validateRows, type LoadedModel } from '../infra/scorer';
+import { ServiceError, notFound } from '../infra/errors';
+import { defaultWorkspaceId } from '../infra/workspace';
 
 async function endpointRow(name: string) {
   const workspaceId = await defaultWorkspaceId();

@@ -1,26 +1,39 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs } from '../../db/schema';
-import { canonicalJson } from '../../workflows/canonical-json';
-import { compilePipeline, type CompileError } from '../../workflows/compiler';
-import type { PipelineDocument } from '../../workflows/document';
-import type { Plan, RunStatus } from '../../workflows/plan';
-import { notFound } from './errors';
-import { defaultWorkspaceId } from './workspace';
+import { canonicalJson } from '../../workflows/core/canonical-json';
+import { compilePipeline, type CompileError } from '../../workflows/core/compiler';
+import { catalog } from '../../workflows/steps/catalog';
+import { config } from '../infra/config';
+import { loadDatasetLookup } from '../infra/dataset-registry';
+import type { PipelineDocument } from '../../workflows/core/document';
+import type { Plan, RunStatus } from '../../workflows/core/plan';
+import { notFound } from '../infra/errors';
+import { defaultWorkspaceId } from '../infra/workspace';
 
 export type SavePipelineResult =
-  | { ok: true; name: string; version: number; created: boolean }
-  | { ok: false; errors: CompileError[] };
+  | { ok: true; name: string; version: number; created: boolean; warnings: CompileError[] }
+  | { ok: false; errors: CompileError[]; warnings: CompileError[] };
 
-/** Compiles and stores a document as a new immutable version (unless it equals the newest one). */
+/** Compiles a document the way the server does: this workspace's datasets, the configured limits. */
+export async function compileForServer(raw: unknown, mode: 'save' | 'run') {
+  return compilePipeline(raw, catalog, { datasets: await loadDatasetLookup(), mode, limits: config().documentLimits });
+}
+
+/**
+ * Compiles and stores a document as a new immutable version (unless it equals the newest one).
+ * What is stored is the parsed document: nothing the schema does not describe.
+ */
 export async function savePipeline(raw: unknown, opts: { name?: string } = {}): Promise<SavePipelineResult> {
-  const compiled = compilePipeline(raw);
-  if (!compiled.ok) return { ok: false, errors: compiled.errors };
-  const doc = (raw as PipelineDocument);
+  const compiled = await compileForServer(raw, 'save');
+  if (!compiled.ok) return { ok: false, errors: compiled.errors, warnings: compiled.warnings };
+  const doc: PipelineDocument = compiled.document;
+  const { warnings } = compiled;
   if (opts.name !== undefined && doc.name !== opts.name) {
     return {
       ok: false,
       errors: [{ code: 'invalid_document', path: 'name', message: `The document is named "${doc.name}" but was sent to "${opts.name}"` }],
+      warnings,
     };
   }
   const { plan } = compiled;
@@ -39,11 +52,11 @@ export async function savePipeline(raw: unknown, opts: { name?: string } = {}): 
       .orderBy(desc(pipelineVersions.version))
       .limit(1);
     if (latest && canonicalJson(latest.document) === canonicalJson(doc)) {
-      return { ok: true as const, name: doc.name, version: latest.version, created: false };
+      return { ok: true as const, name: doc.name, version: latest.version, created: false, warnings };
     }
     const version = (latest?.version ?? 0) + 1;
     await tx.insert(pipelineVersions).values({ pipelineId: p!.id, version, document: doc, plan, planHash: plan.hash });
-    return { ok: true as const, name: doc.name, version, created: true };
+    return { ok: true as const, name: doc.name, version, created: true, warnings };
   });
 }
 

@@ -2,12 +2,11 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
-import type { PipelineWorkflowInput } from '../../workflows/pipeline';
-import type { Plan, RunStatus, StepStatus } from '../../workflows/plan';
+import type { PipelineWorkflowInput, Plan, RunStatus, StepStatus } from '../../workflows/core/plan';
 import { taskQueues, temporalClient } from '../temporal';
-import { ServiceError, notFound } from './errors';
-import { getPipelineVersionRow } from './pipelines';
-import { defaultWorkspaceId } from './workspace';
+import { ServiceError, notFound } from '../infra/errors';
+import { compileForServer, getPipelineVersionRow } from './pipelines';
+import { defaultWorkspaceId } from '../infra/workspace';
 
 export const workflowIdOf = (runId: string) => `run-${runId}`;
 
@@ -35,6 +34,15 @@ export interface RunView {
 /** Records a run of the pipeline's version (newest by default) and starts its workflow. */
 export async function startRun(pipelineName: string, opts: { version?: number; trigger?: string } = {}) {
   const pv = await getPipelineVersionRow(pipelineName, opts.version);
+  // Compiled again against today's datasets: a missing dataset or a column that moved stops the run here,
+  // and the plan carries the schemas each step's output must have.
+  const compiled = await compileForServer(pv.document, 'run');
+  if (!compiled.ok) {
+    throw new ServiceError('invalid', `Version ${pv.version} of "${pipelineName}" cannot run: ${compiled.errors[0]!.message}`, {
+      errors: compiled.errors,
+    });
+  }
+  const plan = compiled.plan;
   const workspaceId = await defaultWorkspaceId();
   const db = getDb();
   const client = await temporalClient().catch((err: Error) => {
@@ -53,9 +61,9 @@ export async function startRun(pipelineName: string, opts: { version?: number; t
     });
     await tx
       .insert(runSteps)
-      .values(pv.plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
+      .values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
   });
-  const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan: pv.plan, taskQueues: taskQueues() };
+  const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan, taskQueues: taskQueues() };
   try {
     await client.workflow.start('pipelineWorkflow', {
       workflowId,

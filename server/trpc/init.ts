@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../infra/errors';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
 // Errors, and "… not found" ones become NOT_FOUND so the UI can tell a missing thing from a failure.

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { catalogManifest } from '../../workflows/catalog';
-import { compilePipeline } from '../../workflows/compiler';
-import { PIPELINE_NAME } from '../../workflows/document';
+import { catalogManifest } from '../../workflows/steps/catalog';
+import { listDatasetSchemas } from '../infra/dataset-registry';
+import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listDatasets } from '../services/datasets';
 import { listEndpoints } from '../services/endpoints';
-import { getPipeline, listPipelines, savePipeline } from '../services/pipelines';
+import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { publicProcedure, router } from './init';
 
@@ -25,9 +25,11 @@ export const appRouter = router({
       .query(({ input }) => getPipeline(input.name, input.version)),
     /** The document is checked by the compiler inside the service; errors come back as values. */
     save: publicProcedure.input(z.object({ document: z.unknown() })).mutation(({ input }) => savePipeline(input.document)),
-    validate: publicProcedure.input(z.object({ document: z.unknown() })).query(({ input }) => {
-      const result = compilePipeline(input.document);
-      return result.ok ? { ok: true as const, errors: [], planHash: result.plan.hash } : { ok: false as const, errors: result.errors };
+    validate: publicProcedure.input(z.object({ document: z.unknown() })).query(async ({ input }) => {
+      const result = await compileForServer(input.document, 'save');
+      return result.ok
+        ? { ok: true as const, errors: [], warnings: result.warnings, planHash: result.plan.hash }
+        : { ok: false as const, errors: result.errors, warnings: result.warnings };
     }),
   }),
   runs: router({
@@ -42,6 +44,8 @@ export const appRouter = router({
   }),
   datasets: router({
     list: publicProcedure.query(() => listDatasets()),
+    /** Every version's columns, for the editor's design-time schema checks and column pickers. */
+    schemas: publicProcedure.query(() => listDatasetSchemas()),
   }),
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),

@@ -1,8 +1,9 @@
 // Benchmark 1: compilePipeline (workflows/compiler.ts), graph → plan.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compilePipeline } from '../../workflows/compiler';
-import type { PipelineDocumentInput } from '../../workflows/document';
+import { compilePipeline } from '../../workflows/core/compiler';
+import { catalog } from '../../workflows/steps/catalog';
+import type { PipelineDocumentInput } from '../../workflows/core/document';
 import { result, type BenchResult } from './result';
 import { since } from './stats';
 
@@ -45,13 +46,13 @@ export function generatedPipeline(chains: number): PipelineDocumentInput {
  * repetition lasts about `targetMs`.
  */
 function benchCompile(doc: unknown, reps: number, targetMs: number): number[] {
-  const check = compilePipeline(doc);
+  const check = compilePipeline(doc, catalog);
   if (!check.ok) throw new Error(`benchmark pipeline does not compile: ${JSON.stringify(check.errors.slice(0, 3))}`);
   // Warm up (JIT) for ~300 ms, then size the batch from that.
   let t = performance.now();
   let probe = 0;
   while (since(t) < 300) {
-    compilePipeline(doc);
+    compilePipeline(doc, catalog);
     probe++;
   }
   const perCall = since(t) / probe;
@@ -59,7 +60,7 @@ function benchCompile(doc: unknown, reps: number, targetMs: number): number[] {
   const samples: number[] = [];
   for (let r = 0; r < reps; r++) {
     t = performance.now();
-    for (let i = 0; i < batch; i++) compilePipeline(doc);
+    for (let i = 0; i < batch; i++) compilePipeline(doc, catalog);
     samples.push(since(t) / batch);
   }
   return samples;

@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describeParquet } from '../../server/duckdb';
-import { splitParquet } from '../../workflows/steps/prepare-split';
+import { describeParquet } from '../../server/infra/duckdb';
+import { splitParquet } from '../../workflows/steps/prepare.split/activity';
 import { result, type BenchResult } from './result';
 import { timeReps } from './stats';
 

@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FitUserError, fitModel, type ModelMeta } from '../../server/models/fit';
-import { loadModel, score, scoreColumns, ScoreInputError, validateRows, type LoadedModel } from '../../server/models/scorer';
+import { FitUserError, fitModel, type ModelMeta } from '../../server/infra/fitter';
+import { loadModel, score, scoreColumns, ScoreInputError, validateRows, type LoadedModel } from '../../server/infra/scorer';
 import { ensurePythonEnv } from '../../server/setup/python';
 
 const PENGUINS = path.resolve('node_modules/vega-datasets/data/penguins.json');

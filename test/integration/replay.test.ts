@@ -20,7 +20,7 @@ it('replays the recorded history of a finished run deterministically', async () 
     expect(history.events?.length).toBeGreaterThan(10);
     // Throws DeterminismViolationError if today's workflow code would take another path.
     await Worker.runReplayHistory(
-      { workflowsPath: fileURLToPath(new URL('../../workflows/pipeline.ts', import.meta.url)) },
+      { workflowsPath: fileURLToPath(new URL('../../workflows/engine/pipeline.ts', import.meta.url)) },
       history,
       workflowIdOf(data.runId),
     );

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/infra/config';
 import { isUserError } from '../../server/launcher/errors';
 import { REPO_ROOT, startStack, type StackHandle } from '../../server/launcher/stack';
 import { ensurePython } from '../../server/launcher/tools';

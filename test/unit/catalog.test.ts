@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { catalog, catalogManifest, CATEGORIES, PORT_TYPES } from '../../workflows/catalog';
-import { stepActivities } from '../../workflows/steps/activities';
+import { catalog, catalogManifest, CATEGORIES, PORT_TYPES } from '../../workflows/steps/catalog';
+import { loadStepActivities } from '../../workflows/engine/activities';
 
 describe('step catalog', () => {
-  it('has an implementation, a title and help text for every step type', () => {
+  it('has an implementation, a title and help text for every step type', async () => {
+    const stepActivities = await loadStepActivities();
     for (const [type, def] of Object.entries(catalog)) {
       expect(def.type).toBe(type);
-      expect(stepActivities[type as keyof typeof stepActivities], type).toBeTypeOf('function');
+      expect(stepActivities[type], type).toBeTypeOf('function');
       expect(def.title.length).toBeGreaterThan(2);
       expect(def.help.length, `${type} help`).toBeGreaterThan(40);
       expect(CATEGORIES.map((c) => c.id)).toContain(def.category);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../../workflows/catalog';
-import { compilePipeline } from '../../workflows/compiler';
+import { catalog } from '../../workflows/steps/catalog';
+import { compilePipeline, makeDatasetLookup } from '../../workflows/core/compiler';
+import { DEFAULT_DOCUMENT_LIMITS, checkJsonText, jsonTextDepth } from '../../workflows/core/limits';
 
 const example = JSON.parse(fs.readFileSync(path.resolve('server/examples/penguin-species.json'), 'utf8'));
 const golden = (name: string) => JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'golden', name), 'utf8'));
@@ -10,7 +11,7 @@ const clone = () => structuredClone(example);
 
 describe('compilePipeline', () => {
   it('compiles the example into the golden plan (defaults filled, dependency order, content hash)', () => {
-    const result = compilePipeline(example);
+    const result = compilePipeline(example, catalog);
     expect(result.ok).toBe(true);
     expect(result.ok && result.plan).toEqual(golden('penguin-species.plan.json'));
   });
@@ -20,8 +21,8 @@ describe('compilePipeline', () => {
     doc.nodes.reverse();
     doc.nodes[0].position = { x: 5, y: 5 };
     doc.nodes[0].label = 'renamed';
-    const a = compilePipeline(example);
-    const b = compilePipeline(doc);
+    const a = compilePipeline(example, catalog);
+    const b = compilePipeline(doc, catalog);
     expect(a.ok && b.ok).toBe(true);
     if (a.ok && b.ok) {
       expect(b.plan.hash).toBe(a.plan.hash);
@@ -32,8 +33,8 @@ describe('compilePipeline', () => {
   it('changes the hash when a parameter changes', () => {
     const doc = clone();
     doc.nodes.find((n: any) => n.id === 'train').params.trees = 101;
-    const a = compilePipeline(example);
-    const b = compilePipeline(doc);
+    const a = compilePipeline(example, catalog);
+    const b = compilePipeline(doc, catalog);
     expect(a.ok && b.ok && a.plan.hash !== b.plan.hash).toBe(true);
   });
 
@@ -49,7 +50,7 @@ describe('compilePipeline', () => {
     doc.edges.push({ from: 'load.rows', to: 'lr.table' });
     doc.edges.push({ from: 'split.test', to: 'eval.table' });
     doc.edges.push({ from: 'nodot', to: 'lr.table' });
-    const result = compilePipeline(doc);
+    const result = compilePipeline(doc, catalog);
     expect(result.ok).toBe(false);
     expect(result.errors).toEqual(golden('broken.errors.json'));
   });
@@ -77,7 +78,7 @@ describe('compilePipeline', () => {
       ],
     };
     // No cycle yet: b feeds a and c.
-    expect(compilePipeline(doc).ok).toBe(true);
+    expect(compilePipeline(doc, catalog).ok).toBe(true);
   });
 
   it('refuses a cycle, marking the nodes on it and those downstream', () => {
@@ -96,7 +97,7 @@ describe('compilePipeline', () => {
         { from: 's2.test', to: 'fit.table' },
       ],
     };
-    const result = compilePipeline(doc);
+    const result = compilePipeline(doc, catalog);
     expect(result.ok).toBe(false);
     expect(result.errors.map((e) => [e.code, e.nodeId])).toEqual([
       ['cycle', 's1'],
@@ -106,24 +107,156 @@ describe('compilePipeline', () => {
   });
 
   it('reports document shape errors with their path', () => {
-    const result = compilePipeline({ apiVersion: 'millrace/v2', name: 'Bad Name', nodes: [{ id: 'a.b', type: 'x' }] });
+    const result = compilePipeline({ apiVersion: 'millrace/v2', name: 'Bad Name', nodes: [{ id: 'a.b', type: 'x' }] }, catalog);
     expect(result.ok).toBe(false);
     expect(result.errors.map((e) => e.path)).toEqual(['apiVersion', 'name', 'id']);
     expect(result.errors[2]!.nodeId).toBe('a.b');
-    expect(compilePipeline('nonsense').ok).toBe(false);
-    expect(compilePipeline(null).ok).toBe(false);
+    expect(compilePipeline('nonsense', catalog).ok).toBe(false);
+    expect(compilePipeline(null, catalog).ok).toBe(false);
   });
 
-  it('knows every step type of the catalog', () => {
-    expect(Object.keys(catalog).sort()).toEqual([
-      'deploy.endpoint',
-      'ingest.dataset',
-      'prepare.split',
-      'train.linear_regression',
-      'train.logistic_regression',
-      'train.random_forest',
-      'validate.evaluate',
-      'validate.gate',
+  it('refuses unknown parameters and unknown fields, addressed to node and path', () => {
+    const doc = clone();
+    doc.nodes.find((n: any) => n.id === 'train').params.tress = 50;
+    doc.nodes.find((n: any) => n.id === 'gate').params.rules[0].treshold = 1;
+    doc.nodes.find((n: any) => n.id === 'split').colour = 'red';
+    doc.owner = 'someone';
+    const result = compilePipeline(doc, catalog);
+    expect(result.ok).toBe(false);
+    expect(result.errors.map((e) => [e.code, e.nodeId, e.path, e.message])).toEqual([
+      ['invalid_document', 'split', 'colour', 'Unknown field "colour"'],
+      ['invalid_document', undefined, 'owner', 'Unknown field "owner"'],
     ]);
+    delete doc.owner;
+    delete doc.nodes.find((n: any) => n.id === 'split').colour;
+    const params = compilePipeline(doc, catalog);
+    expect(params.errors.map((e) => [e.code, e.nodeId, e.path, e.message])).toEqual([
+      ['invalid_params', 'train', 'params.tress', 'Unknown parameter "tress"'],
+      ['invalid_params', 'gate', 'params.rules.0.treshold', 'Unknown parameter "treshold"'],
+    ]);
+  });
+
+  it('says what type was expected and what was given', () => {
+    const doc = clone();
+    doc.nodes.find((n: any) => n.id === 'train').params.target = 42;
+    doc.nodes.find((n: any) => n.id === 'split').params.seed = 'seven';
+    const result = compilePipeline(doc, catalog);
+    expect(result.errors.map((e) => [e.nodeId, e.path, e.message])).toEqual([
+      ['split', 'params.seed', 'seed must be a number, got the text "seven"'],
+      ['train', 'params.target', 'target must be text, got number 42'],
+    ]);
+    delete doc.nodes.find((n: any) => n.id === 'train').params.target;
+    expect(compilePipeline(doc, catalog).errors.find((e) => e.nodeId === 'train')?.message).toBe('target is required');
+  });
+});
+
+const penguinColumns = [
+  { name: 'Species', type: 'VARCHAR' },
+  { name: 'Island', type: 'VARCHAR' },
+  { name: 'Beak Length (mm)', type: 'DOUBLE' },
+  { name: 'Beak Depth (mm)', type: 'DOUBLE' },
+  { name: 'Flipper Length (mm)', type: 'BIGINT' },
+  { name: 'Body Mass (g)', type: 'BIGINT' },
+  { name: 'Sex', type: 'VARCHAR' },
+];
+const datasets = makeDatasetLookup([
+  { name: 'penguins', version: 1, columns: penguinColumns },
+  { name: 'penguins', version: 2, columns: penguinColumns.filter((c) => c.name !== 'Sex') },
+]);
+
+describe('design-time schemas', () => {
+  it('propagates dataset columns through the graph and records each output schema in the plan', () => {
+    const result = compilePipeline(example, catalog, { datasets });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const withoutSex = penguinColumns.filter((c) => c.name !== 'Sex');
+    expect(result.schemas.train!.inputs.table).toEqual(withoutSex);
+    const split = result.plan.steps.find((s) => s.id === 'split')!;
+    expect(split.outputSchemas).toEqual({ train: withoutSex, test: withoutSex });
+    // A pinned version brings that version's columns.
+    const pinned = clone();
+    pinned.nodes.find((n: any) => n.id === 'load').params.version = 1;
+    const r1 = compilePipeline(pinned, catalog, { datasets });
+    expect(r1.ok && r1.schemas.split!.outputs.test).toEqual(penguinColumns);
+  });
+
+  it('reports a column that does not exist after the upstream node, on the parameter path', () => {
+    const doc = clone();
+    doc.nodes.find((n: any) => n.id === 'train').params.features = ['Island', 'Sex'];
+    const result = compilePipeline(doc, catalog, { datasets });
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([
+      {
+        code: 'unknown_column',
+        nodeId: 'train',
+        path: 'params.features.1',
+        message: expect.stringMatching(/^Column "Sex" does not exist after "split" \(columns: "Species", "Island"/),
+      },
+    ]);
+  });
+
+  it('refuses a text column as the target of a linear regression', () => {
+    const doc = clone();
+    doc.nodes.find((n: any) => n.id === 'train').type = 'train.linear_regression';
+    doc.nodes.find((n: any) => n.id === 'train').params = { target: 'Island' };
+    const result = compilePipeline(doc, catalog, { datasets });
+    expect(result.errors.map((e) => [e.code, e.nodeId, e.path, e.message])).toEqual([
+      ['column_type', 'train', 'params.target', '"Island" is text (VARCHAR); the target of a linear regression must be numeric'],
+    ]);
+  });
+
+  it('warns about a missing dataset when saving and refuses it when running', () => {
+    const doc = clone();
+    doc.nodes.find((n: any) => n.id === 'load').params.dataset = 'puffins';
+    const saved = compilePipeline(doc, catalog, { datasets, mode: 'save' });
+    expect(saved.ok).toBe(true);
+    expect(saved.warnings.map((w) => [w.code, w.nodeId, w.path, w.message])).toEqual([
+      ['missing_dataset', 'load', 'params.dataset', 'Dataset "puffins" does not exist'],
+    ]);
+    const run = compilePipeline(doc, catalog, { datasets, mode: 'run' });
+    expect(run.ok).toBe(false);
+    expect(run.errors[0]!.code).toBe('missing_dataset');
+    // Without dataset information (the CLI's offline check) datasets are not judged.
+    expect(compilePipeline(doc, catalog).warnings).toEqual([]);
+  });
+});
+
+describe('limits', () => {
+  const chain = (n: number, cyclic: boolean) => ({
+    apiVersion: 'millrace/v1',
+    name: 'big',
+    nodes: Array.from({ length: n }, (_, i) => ({ id: `s${i}`, type: 'prepare.split' })),
+    edges: Array.from({ length: cyclic ? n : n - 1 }, (_, i) => ({ from: `s${i}.train`, to: `s${(i + 1) % n}.table` })),
+  });
+
+  it('compiles a 10,000-node cycle, naming every node on it', () => {
+    const result = compilePipeline(chain(10_000, true), catalog);
+    expect(result.ok).toBe(false);
+    expect(result.errors.length).toBe(10_000);
+    expect(new Set(result.errors.map((e) => e.code))).toEqual(new Set(['cycle']));
+  });
+
+  it('refuses documents beyond the node, depth and string limits with a clear error', () => {
+    const limits = { ...DEFAULT_DOCUMENT_LIMITS, maxNodes: 100, maxDepth: 8, maxStringLength: 1000 };
+    const many = compilePipeline(chain(101, false), catalog, { limits });
+    expect(many.errors).toEqual([{ code: 'too_large', path: 'nodes', message: 'The document has 101 nodes; at most 100 are accepted' }]);
+
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const doc = clone();
+    doc.nodes[0].params.extra = deep;
+    const nested = compilePipeline(doc, catalog, { limits });
+    expect(nested.errors[0]).toMatchObject({ code: 'too_large', message: 'The document is nested deeper than 8 levels' });
+
+    const long = clone();
+    long.nodes[0].notes = 'x'.repeat(1001);
+    expect(compilePipeline(long, catalog, { limits }).errors[0]).toMatchObject({ code: 'too_large', path: 'nodes.0.notes' });
+  });
+
+  it('measures the nesting of JSON text without parsing it', () => {
+    expect(jsonTextDepth('{"a":[1,{"b":"[[[["}]}')).toBe(3);
+    expect(jsonTextDepth('['.repeat(100_000))).toBe(100_000);
+    expect(checkJsonText('['.repeat(100), 100, DEFAULT_DOCUMENT_LIMITS)?.status).toBe(422);
+    expect(checkJsonText('{}', 10_000_000, DEFAULT_DOCUMENT_LIMITS)?.status).toBe(413);
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pythonExecutable } from '../../server/setup/python';
-import { classificationMetrics, regressionMetrics } from '../../workflows/steps/metrics';
+import { classificationMetrics, regressionMetrics } from '../../workflows/steps/kit/metrics';
 
 // Reference numbers come from scikit-learn itself, run in Millrace's own Python environment.
 const python = pythonExecutable(path.resolve(process.env.MILLRACE_PYTHON_VENV ?? '.millrace/python'));

@@ -121,7 +121,7 @@ KNOWN_PARAMS = {
 def effective_params(algorithm: str, task: str, params: dict) -> dict:
     unknown = sorted(set(params) - KNOWN_PARAMS[algorithm])
     if unknown:
-        warn(f"ignoring parameters not used by {algorithm}: {', '.join(unknown)}")
+        raise UserError(f"{algorithm} does not take the parameter(s) {', '.join(unknown)}")
     if algorithm == "random_forest":
         mf = params.get("maxFeatures", "sqrt" if task == "classification" else 1.0)
         if mf is None:
@@ -572,8 +572,12 @@ def export_onnx(pipe, est, feature_meta, task):
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[1] == "--describe":
+        # What this fitter accepts, so a test can hold it equal to the step catalog.
+        print(json.dumps({algo: sorted(names) for algo, names in KNOWN_PARAMS.items()}))
+        return 0
     if len(argv) != 2:
-        emit("error", message="usage: python fit.py SPEC_JSON_PATH")
+        emit("error", message="usage: python fit.py SPEC_JSON_PATH | --describe")
         return 2
     try:
         spec = read_spec(argv[1])

@@ -1,4 +1,4 @@
-import { catalogManifest } from '../../../../workflows/catalog';
+import { catalogManifest } from '../../../../workflows/steps/catalog';
 
 export const dynamic = 'force-static';
 

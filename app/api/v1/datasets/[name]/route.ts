@@ -1,5 +1,5 @@
 import { handle, json, type RouteParams } from '../../../../../server/rest/http';
-import { getDatasetVersion } from '../../../../../server/services/datasets';
+import { getDatasetVersion } from '../../../../../server/infra/dataset-registry';
 
 export const dynamic = 'force-dynamic';
 

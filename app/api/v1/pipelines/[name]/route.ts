@@ -1,5 +1,5 @@
 import { handle, json, problem, type RouteParams } from '../../../../../server/rest/http';
-import { ServiceError } from '../../../../../server/services/errors';
+import { ServiceError } from '../../../../../server/infra/errors';
 import { getPipeline, savePipeline } from '../../../../../server/services/pipelines';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { handle, json, type RouteParams } from '../../../../../../server/rest/http';
 import { startRunBody } from '../../../../../../server/rest/schemas';
-import { ServiceError } from '../../../../../../server/services/errors';
+import { ServiceError } from '../../../../../../server/infra/errors';
 import { listRuns, startRun } from '../../../../../../server/services/runs';
 
 export const dynamic = 'force-dynamic';

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { getDb } from '../../db/client';
+import { artifacts } from '../../db/schema';
+import { config } from './config';
+
+export type ArtifactKind = 'table' | 'model' | 'metrics' | 'report';
+
+export interface StoredArtifact {
+  hash: string;
+  kind: ArtifactKind;
+  sizeBytes: number;
+  path: string;
+}
+
+/** Where artifact bytes live. Local folder now; an S3-compatible store implements the same interface later. */
+export interface ArtifactStore {
+  /** Moves (or copies) a finished file into the store under its content hash. */
+  putFile(file: string): Promise<{ hash: string; sizeBytes: number }>;
+  /** A local path to read the artifact from (downloaded to a cache for remote stores). */
+  localPath(hash: string): Promise<string>;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export class LocalArtifactStore implements ArtifactStore {
+  constructor(private readonly root: string) {}
+
+  private pathOf(hash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`Not an artifact hash: ${hash}`);
+    return path.join(this.root, hash.slice(0, 2), hash);
+  }
+
+  async putFile(file: string) {
+    const hash = await sha256File(file);
+    const dest = this.pathOf(hash);
+    const { size } = await fs.stat(file);
+    await fs.mkdir(path.dirname(dest), { recursive: true });
+    const exists = await fs.stat(dest).then(() => true, () => false);
+    if (!exists) {
+      // Copy to a temp name then rename: a crash never leaves a half-written artifact under its hash.
+      const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
+      await fs.copyFile(file, tmp);
+      await fs.rename(tmp, dest);
+    }
+    return { hash, sizeBytes: size };
+  }
+
+  async localPath(hash: string) {
+    const p = this.pathOf(hash);
+    await fs.access(p).catch(() => {
+      throw new Error(`Artifact ${hash.slice(0, 12)}… is missing from the store at ${this.root}`);
+    });
+    return p;
+  }
+}
+
+const globalForStore = globalThis as unknown as { __millraceStore?: ArtifactStore };
+export function artifactStore(): ArtifactStore {
+  globalForStore.__millraceStore ??= new LocalArtifactStore(config().artifactsDir);
+  return globalForStore.__millraceStore;
+}
+
+const MEDIA_TYPES: Record<ArtifactKind, string> = {
+  table: 'application/vnd.apache.parquet',
+  model: 'application/onnx',
+  metrics: 'application/json',
+  report: 'application/json',
+};
+
+/** Stores the file and records the artifact row (same bytes → same row). */
+export async function saveArtifact(
+  file: string,
+  kind: ArtifactKind,
+  meta: Record<string, unknown> = {},
+): Promise<StoredArtifact> {
+  const store = artifactStore();
+  const { hash, sizeBytes } = await store.putFile(file);
+  await getDb()
+    .insert(artifacts)
+    .values({ hash, kind, mediaType: MEDIA_TYPES[kind], sizeBytes, meta })
+    .onConflictDoUpdate({ target: artifacts.hash, set: { meta: sql`artifacts.meta || excluded.meta` } });
+  return { hash, kind, sizeBytes, path: await store.localPath(hash) };
+}
+
+export async function saveJsonArtifact(value: unknown, kind: 'metrics' | 'report', scratchDir: string) {
+  const file = path.join(scratchDir, `${kind}.json`);
+  await fs.writeFile(file, JSON.stringify(value, null, 2));
+  return saveArtifact(file, kind);
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '../../workflows/core/limits';
+
+// Every setting Millrace reads from the environment, parsed once. Paths are absolute.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  MILLRACE_DATA_DIR: z.string().min(1).default('.millrace'),
+  DATABASE_URL: z.string().url().optional(),
+  MILLRACE_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  MILLRACE_PYTHON_VENV: z.string().min(1).optional(),
+  MILLRACE_PYTHON: z.string().min(1).default('python3'),
+  MILLRACE_TASK_QUEUE: z.string().min(1).default('millrace'),
+  MILLRACE_HOST: z.string().min(1).default('127.0.0.1'),
+  MILLRACE_ALLOWED_HOSTS: z.string().optional(),
+  MILLRACE_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_DOCUMENT_LIMITS.maxBytes),
+  MILLRACE_MAX_NODES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxNodes),
+  MILLRACE_MAX_EDGES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxEdges),
+  MILLRACE_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(DEFAULT_DOCUMENT_LIMITS.maxDepth),
+  MILLRACE_MAX_STRING_LENGTH: z.coerce.number().int().min(64).default(DEFAULT_DOCUMENT_LIMITS.maxStringLength),
+  MILLRACE_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
+  MILLRACE_MAX_PREDICT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 ** 2),
+  MILLRACE_MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
+  MILLRACE_PREDICTION_LOG_DAYS: z.coerce.number().min(0).default(30),
+  MILLRACE_PREDICTION_LOG_MAX_BYTES: z.coerce.number().int().min(256).default(64 * 1024),
+});
+
+export type MillraceConfig = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid Millrace configuration in the environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(/* turbopackIgnore: true */ e.MILLRACE_DATA_DIR);
+  return {
+    port: e.PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    pgPort: e.MILLRACE_PG_PORT,
+    pgDataDir: path.join(dataDir, 'postgres'),
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    temporalPort: e.TEMPORAL_PORT,
+    temporalUiPort: e.TEMPORAL_UI_PORT,
+    temporalDbFile: path.join(dataDir, 'temporal.db'),
+    temporalCli: e.TEMPORAL_CLI ? path.resolve(/* turbopackIgnore: true */ e.TEMPORAL_CLI) : undefined,
+    toolsDir: path.join(dataDir, 'tools'),
+    artifactsDir: path.join(dataDir, 'artifacts'),
+    pythonVenv: path.resolve(/* turbopackIgnore: true */ e.MILLRACE_PYTHON_VENV ?? path.join(dataDir, 'python')),
+    basePython: e.MILLRACE_PYTHON,
+    taskQueue: e.MILLRACE_TASK_QUEUE,
+    fitTaskQueue: `${e.MILLRACE_TASK_QUEUE}-fit`,
+    /** The interface the web app listens on; 127.0.0.1 unless MILLRACE_HOST says otherwise. */
+    host: e.MILLRACE_HOST,
+    /** Extra Host header values the web app answers to (besides localhost, 127.0.0.1, [::1] and MILLRACE_HOST). */
+    allowedHosts: (e.MILLRACE_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    documentLimits: {
+      maxBytes: e.MILLRACE_MAX_DOCUMENT_BYTES,
+      maxNodes: e.MILLRACE_MAX_NODES,
+      maxEdges: e.MILLRACE_MAX_EDGES,
+      maxDepth: e.MILLRACE_MAX_DEPTH,
+      maxStringLength: e.MILLRACE_MAX_STRING_LENGTH,
+    } satisfies DocumentLimits,
+    maxUploadBytes: e.MILLRACE_MAX_UPLOAD_BYTES,
+    maxPredictBytes: e.MILLRACE_MAX_PREDICT_BYTES,
+    maxPredictRows: e.MILLRACE_MAX_PREDICT_ROWS,
+    /** Prediction logs older than this many days are pruned (0 = keep forever). */
+    predictionLogDays: e.MILLRACE_PREDICTION_LOG_DAYS,
+    /** Bytes of inputs and outputs kept per logged request; beyond, only a truncation note is kept. */
+    predictionLogMaxBytes: e.MILLRACE_PREDICTION_LOG_MAX_BYTES,
+    /** Temporary files (uploads while they stream); on the data dir's filesystem so finished files are renamed, not copied. */
+    tmpDir: path.join(dataDir, 'tmp'),
+  };
+}
+
+let cached: MillraceConfig | undefined;
+/** The process-wide configuration (read lazily, once). */
+export function config(): MillraceConfig {
+  cached ??= loadConfig();
+  return cached;
+}

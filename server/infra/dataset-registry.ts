@@ -1,0 +1,76 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { getDb } from '../../db/client';
+import { datasets, datasetVersions } from '../../db/schema';
+import { makeDatasetLookup, type DatasetLookup } from '../../workflows/core/compiler';
+import type { TableSchema } from '../../workflows/core/table-schema';
+import type { ColumnInfo } from './duckdb';
+import { notFound } from './errors';
+import { defaultWorkspaceId } from './workspace';
+
+// The dataset registry: named, versioned tables. Read by the ingest step and by the web side.
+
+export interface DatasetVersionView {
+  name: string;
+  version: number;
+  rows: number;
+  columns: ColumnInfo[];
+  artifactHash: string;
+  createdAt: Date;
+}
+
+export async function findVersionBySource(workspaceId: string, name: string, sourceHash: string) {
+  const [row] = await getDb()
+    .select({ v: datasetVersions })
+    .from(datasetVersions)
+    .innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId))
+    .where(and(eq(datasets.workspaceId, workspaceId), eq(datasets.name, name), eq(datasetVersions.sourceHash, sourceHash)));
+  return row ? toView(name, row.v) : undefined;
+}
+
+export function toView(name: string, v: typeof datasetVersions.$inferSelect): DatasetVersionView {
+  return {
+    name,
+    version: v.version,
+    rows: v.rows,
+    columns: v.columns as ColumnInfo[],
+    artifactHash: v.artifactHash,
+    createdAt: v.createdAt,
+  };
+}
+
+/** One version of a dataset (the newest when version is omitted). */
+export async function getDatasetVersion(name: string, version?: number): Promise<DatasetVersionView> {
+  const workspaceId = await defaultWorkspaceId();
+  const [row] = await getDb()
+    .select({ v: datasetVersions })
+    .from(datasetVersions)
+    .innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId))
+    .where(
+      and(
+        eq(datasets.workspaceId, workspaceId),
+        eq(datasets.name, name),
+        version === undefined ? undefined : eq(datasetVersions.version, version),
+      ),
+    )
+    .orderBy(desc(datasetVersions.version))
+    .limit(1);
+  if (!row) throw notFound(version === undefined ? `Dataset "${name}"` : `Version ${version} of dataset "${name}"`);
+  return toView(name, row.v);
+}
+
+
+/** Every dataset version's columns in the workspace (for design-time schema checks). */
+export async function listDatasetSchemas(): Promise<{ name: string; version: number; columns: TableSchema }[]> {
+  const workspaceId = await defaultWorkspaceId();
+  const rows = await getDb()
+    .select({ name: datasets.name, version: datasetVersions.version, columns: datasetVersions.columns })
+    .from(datasetVersions)
+    .innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId))
+    .where(eq(datasets.workspaceId, workspaceId));
+  return rows.map((r) => ({ name: r.name, version: r.version, columns: (r.columns as ColumnInfo[]).map((c) => ({ name: c.name, type: c.type })) }));
+}
+
+/** The compiler's design-time dataset lookup over the workspace's datasets. */
+export async function loadDatasetLookup(): Promise<DatasetLookup> {
+  return makeDatasetLookup(await listDatasetSchemas());
+}

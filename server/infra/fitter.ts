@@ -1,0 +1,172 @@
+// Node side of model fitting: writes a spec, runs workflows/ml/fit.py in Millrace's Python venv,
+// streams its progress and returns the ONNX file plus its validated metadata.
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { fitScriptPath } from './python-paths';
+
+export const algorithms = ['random_forest', 'linear_regression', 'logistic_regression'] as const;
+export type Algorithm = (typeof algorithms)[number];
+export const tasks = ['auto', 'classification', 'regression'] as const;
+export type FitTask = (typeof tasks)[number];
+
+export const modelMetaSchema = z.object({
+  task: z.enum(['classification', 'regression']),
+  algorithm: z.enum(algorithms),
+  target: z.string(),
+  /** In ONNX input order. `input` is the ONNX input name (f0, f1, ...). */
+  features: z
+    .array(z.object({ name: z.string(), input: z.string(), type: z.enum(['number', 'string']) }))
+    .min(1),
+  /** Class names (string forms of the target values), index = ONNX label value. Null for regression. */
+  classes: z.array(z.string()).nullable(),
+  outputs: z.object({ label: z.string(), probabilities: z.string().nullable() }),
+  rowsUsed: z.number().int(),
+  rowsDroppedMissingTarget: z.number().int(),
+  /** Normalised to sum 1, per original column, highest first. */
+  importances: z.array(z.object({ feature: z.string(), importance: z.number() })).nullable(),
+  params: z.record(z.string(), z.unknown()),
+  library: z.object({ sklearn: z.string(), skl2onnx: z.string() }),
+  /** What a missing value of a string feature is fed as (""). */
+  missingText: z.string().default(''),
+});
+export type ModelMeta = z.infer<typeof modelMetaSchema>;
+
+const eventSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('progress'), message: z.string() }),
+  z.object({ event: z.literal('warning'), message: z.string() }),
+  z.object({ event: z.literal('done'), meta: z.unknown() }),
+  z.object({ event: z.literal('error'), message: z.string(), internal: z.boolean().optional() }),
+]);
+
+/** Thrown for problems with the spec or the data (bad column, wrong task...): message is for the user. */
+export class FitUserError extends Error {
+  override name = 'FitUserError';
+}
+
+export interface FitOptions {
+  /** The venv's interpreter (from ensurePythonEnv). */
+  python: string;
+  /** A Parquet file. */
+  tablePath: string;
+  /** Receives model.onnx, meta.json (and check.json with checkRows) and spec.json. */
+  outDir: string;
+  algorithm: Algorithm;
+  task: FitTask;
+  target: string;
+  /** null/undefined = every supported column but the target. */
+  features?: string[] | null;
+  params: Record<string, unknown>;
+  /** Write <outDir>/check.json with scikit-learn's predictions for the first N rows used. */
+  checkRows?: number;
+  /** Progress and warning lines (warnings are prefixed with "warning: "). */
+  onProgress?: (msg: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function fitModel(opts: FitOptions): Promise<{ onnxPath: string; meta: ModelMeta }> {
+  opts.signal?.throwIfAborted();
+  const outDir = path.resolve(opts.outDir);
+  await mkdir(outDir, { recursive: true });
+  const specPath = path.join(outDir, 'spec.json');
+  const spec = {
+    table: path.resolve(opts.tablePath),
+    out_dir: outDir,
+    algorithm: opts.algorithm,
+    task: opts.task,
+    target: opts.target,
+    features: opts.features ?? null,
+    params: opts.params ?? {},
+    check_rows: opts.checkRows ?? 0,
+  };
+  await writeFile(specPath, JSON.stringify(spec, null, 2));
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(opts.python, ['-u', fitScriptPath, specPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' },
+    });
+    let done: unknown;
+    let errorEvent: { message: string; internal?: boolean } | undefined;
+    const stderrTail: string[] = [];
+    const nonJson: string[] = [];
+    let settled = false;
+    const finish = (err: Error | null, value?: { onnxPath: string; meta: ModelMeta }) => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    const onAbort = () => {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      t.unref();
+      finish(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('model fitting was aborted'));
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const handleLine = (line: string) => {
+      if (!line.trim()) return;
+      let parsed: z.infer<typeof eventSchema>;
+      try {
+        parsed = eventSchema.parse(JSON.parse(line));
+      } catch {
+        nonJson.push(line);
+        if (nonJson.length > 20) nonJson.shift();
+        return;
+      }
+      if (parsed.event === 'progress') opts.onProgress?.(parsed.message);
+      else if (parsed.event === 'warning') opts.onProgress?.(`warning: ${parsed.message}`);
+      else if (parsed.event === 'done') done = parsed.meta;
+      else errorEvent = parsed;
+    };
+    let outBuf = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      outBuf += chunk;
+      const lines = outBuf.split('\n');
+      outBuf = lines.pop() ?? '';
+      lines.forEach(handleLine);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      for (const l of chunk.split('\n')) {
+        if (!l.trim()) continue;
+        stderrTail.push(l);
+        if (stderrTail.length > 30) stderrTail.shift();
+      }
+    });
+    child.on('error', (err) => {
+      finish(new Error(`could not start the model fitter with ${opts.python}: ${err.message}`));
+    });
+    child.on('close', (code, sig) => {
+      if (outBuf) handleLine(outBuf);
+      if (settled) return;
+      if (errorEvent) {
+        if (errorEvent.internal) {
+          const detail = stderrTail.length ? `\n${stderrTail.slice(-15).join('\n')}` : '';
+          finish(new Error(`${errorEvent.message}${detail}`));
+        } else finish(new FitUserError(errorEvent.message));
+        return;
+      }
+      if (code !== 0 || done === undefined) {
+        const tail = [...nonJson, ...stderrTail].slice(-15).join('\n');
+        finish(
+          new Error(
+            `the model fitter exited with ${sig ? `signal ${sig}` : `code ${code}`} without a result` +
+              (tail ? `:\n${tail}` : ''),
+          ),
+        );
+        return;
+      }
+      const meta = modelMetaSchema.safeParse(done);
+      if (!meta.success) {
+        finish(new Error(`the model fitter returned invalid metadata: ${z.prettifyError(meta.error)}`));
+        return;
+      }
+      finish(null, { onnxPath: path.join(outDir, 'model.onnx'), meta: meta.data });
+    });
+  });
+}

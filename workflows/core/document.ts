@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+// The `millrace/v1` pipeline document: what the editor saves, the API accepts and the CLI reads.
+
+export const NODE_ID = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+export const PIPELINE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export const nodeSchema = z.strictObject({
+  id: z.string().regex(NODE_ID, 'Node ids start with a letter or "_" and use letters, digits, "-" and "_" (no dots)'),
+  type: z.string().min(1).max(200),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
+  label: z.string().max(200).optional(),
+  notes: z.string().max(10000).optional(),
+});
+
+export const edgeSchema = z.strictObject({
+  from: z.string().min(3).max(200).describe('node.port'),
+  to: z.string().min(3).max(200).describe('node.port'),
+});
+
+// Strict: unknown fields are errors, so nothing is stored that this schema does not describe.
+export const pipelineDocumentSchema = z.strictObject({
+  apiVersion: z.literal('millrace/v1'),
+  name: z
+    .string()
+    .regex(PIPELINE_NAME, 'Pipeline names use lowercase letters, digits, "-" and "_", starting with a letter or digit'),
+  description: z.string().max(10000).optional(),
+  nodes: z.array(nodeSchema),
+  edges: z.array(edgeSchema).default([]),
+});
+
+export type PipelineNode = z.output<typeof nodeSchema>;
+export type PipelineEdge = z.output<typeof edgeSchema>;
+export type PipelineDocument = z.output<typeof pipelineDocumentSchema>;
+export type PipelineDocumentInput = z.input<typeof pipelineDocumentSchema>;
+
+/** Splits "node.port" at the last dot (node ids contain no dots). */
+export function parseEndpoint(ref: string): { node: string; port: string } | undefined {
+  const dot = ref.lastIndexOf('.');
+  if (dot <= 0 || dot === ref.length - 1) return undefined;
+  return { node: ref.slice(0, dot), port: ref.slice(dot + 1) };
+}

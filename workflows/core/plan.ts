@@ -1,0 +1,95 @@
+import type { TableSchema } from './table-schema';
+
+// The compiled, normalised pipeline the interpreter workflow executes. Plain data, versioned:
+// old runs replay against the plan they started with.
+
+export const PLAN_API_VERSION = 'millrace/plan/v1';
+
+export interface PlanInputRef {
+  node: string;
+  port: string;
+}
+
+export interface PlanStep {
+  id: string;
+  type: string;
+  /** Parameters after schema parsing: defaults filled in. */
+  params: Record<string, unknown>;
+  /** Input port → the upstream output that feeds it. */
+  inputs: Record<string, PlanInputRef>;
+  /** Input ports that may stay unconnected or unproduced. */
+  optionalInputs: string[];
+  outputs: string[];
+  dependsOn: string[];
+  queue: 'default' | 'fit';
+  /** The columns each table output must have, as propagated at compile time (ports with a known schema only). */
+  outputSchemas?: Record<string, TableSchema>;
+  retry: { maximumAttempts: number; initialIntervalSeconds: number };
+  timeoutSeconds: number;
+  heartbeatSeconds: number;
+}
+
+export interface Plan {
+  apiVersion: typeof PLAN_API_VERSION;
+  name: string;
+  /** sha256 of the canonical plan content (name + steps). */
+  hash: string;
+  /** Steps in dependency order. */
+  steps: PlanStep[];
+}
+
+/** What a step hands downstream: a reference, never rows. */
+export interface ArtifactRef {
+  kind: 'table' | 'model' | 'metrics' | 'report' | 'signal';
+  /** Content hash in the artifact store; absent for signals. */
+  hash?: string;
+  meta?: Record<string, unknown>;
+}
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What a step activity returns. A gate that blocks returns outcome 'failed' without throwing. */
+export interface StepResult {
+  outcome: 'succeeded' | 'failed';
+  outputs: Record<string, ArtifactRef>;
+  summary: Record<string, unknown>;
+  message?: string;
+}
+
+export interface StepInput {
+  runId: string;
+  pipeline: string;
+  nodeId: string;
+  type: string;
+  params: Record<string, unknown>;
+  inputs: Record<string, ArtifactRef>;
+  /** From the plan: a table output whose columns differ fails the step. */
+  expectedOutputs?: Record<string, TableSchema>;
+}
+
+/** The interpreter workflow's input: a versioned plan, so old runs replay after the code moves on. */
+export interface PipelineWorkflowInput {
+  runId: string;
+  pipeline: string;
+  plan: Plan;
+  taskQueues: { default: string; fit: string };
+  /** Steps run at once at most. */
+  parallelism?: number;
+}
+
+export interface StepProgress {
+  nodeId: string;
+  type: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: string;
+  summary?: Record<string, unknown>;
+}
+
+export interface RunProgress {
+  status: RunStatus;
+  steps: StepProgress[];
+}

@@ -1,0 +1,26 @@
+import { catalog } from '../steps/catalog';
+import type { StepActivity } from '../steps/kit/implement';
+import { recordRunStatus, recordStepOutcome } from '../steps/kit/bookkeeping';
+
+// The activity registry: each catalog entry's implementation is workflows/steps/<type>/activity.ts,
+// found by its type name, so adding a step touches no list here.
+
+export type StepActivities = Record<string, StepActivity>;
+
+export async function loadStepActivities(): Promise<StepActivities> {
+  const entries = await Promise.all(
+    Object.keys(catalog).map(async (type) => {
+      const mod = (await import(`../steps/${type}/activity.ts`).catch((err: Error) => {
+        throw new Error(`Step "${type}" has no implementation at workflows/steps/${type}/activity.ts: ${err.message}`);
+      })) as { default?: unknown };
+      if (typeof mod.default !== 'function') {
+        throw new Error(`workflows/steps/${type}/activity.ts must export default implement(definition, …)`);
+      }
+      return [type, mod.default as StepActivity] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+export const bookkeepingActivities = { recordRunStatus, recordStepOutcome };
+export type BookkeepingActivities = typeof bookkeepingActivities;

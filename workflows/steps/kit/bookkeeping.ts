@@ -1,0 +1,33 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '../../../db/client';
+import { runs, runSteps } from '../../../db/schema';
+import type { RunStatus, StepStatus } from '../../core/plan';
+
+// Small idempotent activities the interpreter uses to mirror run and step status into Postgres.
+
+export async function recordRunStatus(input: { runId: string; status: RunStatus; error?: string; skipUnfinished?: boolean }) {
+  const db = getDb();
+  const terminal = input.status !== 'running' && input.status !== 'queued';
+  await db
+    .update(runs)
+    .set({
+      status: input.status,
+      error: input.error ?? null,
+      startedAt: sql`coalesce(${runs.startedAt}, now())`,
+      finishedAt: terminal ? sql`now()` : null,
+    })
+    .where(eq(runs.id, input.runId));
+  if (input.skipUnfinished) {
+    await db
+      .update(runSteps)
+      .set({ status: 'skipped', finishedAt: sql`now()`, error: 'Run cancelled' })
+      .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending', 'running'])));
+  }
+}
+
+export async function recordStepOutcome(input: { runId: string; nodeId: string; status: Extract<StepStatus, 'failed' | 'skipped'>; error?: string }) {
+  await getDb()
+    .update(runSteps)
+    .set({ status: input.status, error: input.error ?? null, finishedAt: sql`now()` })
+    .where(and(eq(runSteps.runId, input.runId), eq(runSteps.nodeId, input.nodeId)));
+}

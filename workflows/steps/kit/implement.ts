@@ -1,0 +1,139 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb } from '../../../db/client';
+import { artifactLinks, runSteps } from '../../../db/schema';
+import { ServiceError } from '../../../server/infra/errors';
+import type { ArtifactRef, StepInput, StepResult } from '../../core/plan';
+import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
+import { schemaDifference, type TableSchema } from '../../core/table-schema';
+import { StepInputError } from './step-error';
+
+export interface StepContext {
+  runId: string;
+  pipeline: string;
+  nodeId: string;
+  /** A private folder for the step's temporary files; removed afterwards. */
+  scratchDir: string;
+  /** Cancelled when Temporal cancels the activity or its heartbeat times out. */
+  signal: AbortSignal;
+  /** Reports progress (kept in the heartbeat details and the worker log). */
+  progress(message: string): void;
+}
+
+type Refs<P extends Record<string, PortSpec>> = { [K in keyof P]: P[K]['optional'] extends true ? ArtifactRef | undefined : ArtifactRef };
+
+export interface StepOutcome<D extends StepDefinition> {
+  outcome?: 'succeeded' | 'failed';
+  outputs: Partial<Record<keyof D['outputs'], ArtifactRef>>;
+  summary: Record<string, unknown>;
+  message?: string;
+}
+
+export type StepActivity = (input: StepInput) => Promise<StepResult>;
+
+const HEARTBEAT_MS = 2000;
+
+/** A table output must have the columns the plan promised downstream steps at design time. */
+function checkOutputSchemas(def: StepDefinition, nodeId: string, outputs: Record<string, ArtifactRef>, expected?: Record<string, TableSchema>) {
+  for (const [port, schema] of Object.entries(expected ?? {})) {
+    const columns = outputs[port]?.meta?.columns as TableSchema | undefined;
+    if (!columns) continue;
+    const diff = schemaDifference(schema, columns);
+    if (diff) {
+      throw new StepInputError(
+        `Output "${port}" of "${nodeId}" (${def.title}) does not match the schema the pipeline was compiled with: ${diff}. ` +
+          'The data changed since the pipeline was saved; open it in the editor to see what moved.',
+      );
+    }
+  }
+}
+
+/**
+ * Turns a step implementation into a Temporal activity: validates parameters, mirrors status to
+ * Postgres, heartbeats, records lineage and turns input problems into non-retryable failures.
+ */
+export function implement<D extends StepDefinition>(
+  def: D,
+  run: (args: { params: ParamsOf<D>; inputs: Refs<D['inputs']>; ctx: StepContext }) => Promise<StepOutcome<D>>,
+): StepActivity {
+  return async (input) => {
+    const activity = Context.current();
+    const { runId, nodeId } = input;
+    const db = getDb();
+    await db
+      .update(runSteps)
+      .set({
+        status: 'running',
+        attempts: activity.info.attempt,
+        executions: sql`${runSteps.executions} + 1`,
+        startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
+        error: null,
+      })
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
+
+    let lastProgress = '';
+    const beat = setInterval(() => activity.heartbeat(lastProgress), HEARTBEAT_MS);
+    const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), `millrace-${nodeId}-`));
+    try {
+      const params = def.params.safeParse(input.params);
+      if (!params.success) {
+        const detail = params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+        throw new StepInputError(`Invalid parameters: ${detail}`);
+      }
+      for (const [name, spec] of Object.entries(def.inputs)) {
+        if (!spec.optional && !input.inputs[name]) throw new StepInputError(`Input "${name}" was not provided`);
+      }
+      const ctx: StepContext = {
+        runId,
+        pipeline: input.pipeline,
+        nodeId,
+        scratchDir,
+        signal: activity.cancellationSignal,
+        progress(message) {
+          lastProgress = message;
+          activity.heartbeat(message);
+          console.log(`[${input.pipeline}/${runId.slice(0, 8)}/${nodeId}] ${message}`);
+        },
+      };
+      const result = await run({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
+      const outcome = result.outcome ?? 'succeeded';
+      const outputs = result.outputs as Record<string, ArtifactRef>;
+      checkOutputSchemas(def, nodeId, outputs, input.expectedOutputs);
+      await db.transaction(async (tx) => {
+        const links = [
+          ...Object.entries(input.inputs).map(([port, ref]) => ({ port, ref, role: 'input' as const })),
+          ...Object.entries(outputs).map(([port, ref]) => ({ port, ref, role: 'output' as const })),
+        ].filter((l) => l.ref?.hash);
+        if (links.length > 0) {
+          await tx
+            .insert(artifactLinks)
+            .values(links.map((l) => ({ runId, nodeId, port: l.port, role: l.role, artifactHash: l.ref.hash! })))
+            .onConflictDoNothing();
+        }
+        await tx
+          .update(runSteps)
+          .set({ status: outcome, finishedAt: sql`now()`, summary: result.summary, outputs, error: result.message ?? null })
+          .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
+      });
+      return { outcome, outputs, summary: result.summary, message: result.message };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await db
+        .update(runSteps)
+        .set({ error: message })
+        .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)))
+        .catch(() => {});
+      if (err instanceof StepInputError || (err instanceof ServiceError && err.code !== 'unavailable')) {
+        throw ApplicationFailure.nonRetryable(message, 'StepInputError');
+      }
+      throw err;
+    } finally {
+      clearInterval(beat);
+      await fs.rm(scratchDir, { recursive: true, force: true });
+    }
+  };
+}

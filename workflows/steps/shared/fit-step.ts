@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { column, columns, defineStep, port, type DesignArgs, type DesignIssue, type StepDefinition } from '../../core/step';
+import { columnKind, findColumn } from '../../core/table-schema';
+
+// What the train steps share: ports, queue, the target/features parameters and the fitter's name for the
+// algorithm. Every other parameter is a hyperparameter sent to workflows/ml/fit.py as it is (a unit test
+// keeps the fitter's accepted names equal to these).
+
+export const FIT_ALGORITHMS = ['random_forest', 'linear_regression', 'logistic_regression'] as const;
+export type FitAlgorithm = (typeof FIT_ALGORITHMS)[number];
+export type FitTask = 'auto' | 'classification' | 'regression';
+
+/** Parameters every train step has that are not hyperparameters. */
+export const FIT_DATA_PARAMS = ['target', 'features', 'task'] as const;
+
+export const fitDataParams = {
+  target: column('Target', 'The column to predict'),
+  features: columns('Features', 'Empty = every other column').optional(),
+};
+
+const learnedPreprocessing =
+  ' Missing values are imputed, text columns one-hot encoded and numbers scaled inside the exported ONNX model, ' +
+  'so the endpoint accepts the raw columns. Rows with a missing target are left out.';
+
+type FitParams = { target: string; features?: string[]; task?: FitTask };
+
+export type FitStepDefinition<P extends z.ZodObject = z.ZodObject> = StepDefinition<
+  P,
+  { table: ReturnType<typeof port.table> },
+  { model: ReturnType<typeof port.model> }
+> & { fit: { algorithm: FitAlgorithm; task(params: z.output<P>): FitTask } };
+
+/** The design-time rule every fit shares: a regression target must be numeric. */
+function checkFit(task: (p: FitParams) => FitTask, title: string) {
+  return ({ params, inputs }: DesignArgs<FitParams>): DesignIssue[] => {
+    const schema = inputs.table;
+    if (!schema) return [];
+    const target = findColumn(schema, params.target);
+    if (!target) return [];
+    const issues: DesignIssue[] = [];
+    const kind = columnKind(target.type);
+    if (task(params) === 'regression' && kind !== 'number') {
+      issues.push({
+        path: 'params.target',
+        message: `"${target.name}" is ${kind} (${target.type}); the target of a ${title.toLowerCase()} must be numeric`,
+      });
+    }
+    for (const [i, f] of (params.features ?? []).entries()) {
+      if (f === params.target) issues.push({ path: `params.features.${i}`, message: `"${f}" is the target; it cannot also be a feature` });
+    }
+    return issues;
+  };
+}
+
+export function defineFitStep<P extends z.ZodObject>(def: {
+  type: string;
+  title: string;
+  summary: string;
+  help: string;
+  params: P;
+  algorithm: FitAlgorithm;
+  task: (params: z.output<P>) => FitTask;
+}): FitStepDefinition<P> {
+  const step = defineStep({
+    type: def.type,
+    category: 'train',
+    title: def.title,
+    summary: def.summary,
+    help: def.help + learnedPreprocessing,
+    inputs: { table: port.table('Training table') },
+    outputs: { model: port.model('Model') },
+    params: def.params,
+    queue: 'fit',
+    timeoutSeconds: 60 * 60,
+    heartbeatSeconds: 10,
+    check: checkFit(def.task as (p: FitParams) => FitTask, def.title) as StepDefinition<P>['check'],
+  });
+  return { ...step, fit: { algorithm: def.algorithm, task: def.task } };
+}
+
+/** The hyperparameters of a fit step: its parameters less target, features and task. */
+export function hyperparameterNames(def: StepDefinition): string[] {
+  return Object.keys(def.params.shape).filter((k) => !(FIT_DATA_PARAMS as readonly string[]).includes(k));
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { defineFitStep, fitDataParams } from '../shared/fit-step';
+
+export default defineFitStep({
+  type: 'train.random_forest',
+  title: 'Random forest',
+  summary: 'Many decision trees voting; a robust default for tabular data.',
+  help: 'Fits a random forest classifier or regressor (scikit-learn).',
+  algorithm: 'random_forest',
+  task: (p) => p.task,
+  params: z.object({
+    ...fitDataParams,
+    task: z.enum(['auto', 'classification', 'regression']).default('auto').meta({ title: 'Task' }),
+    trees: z.number().int().min(1).max(2000).default(100).meta({ title: 'Trees' }),
+    maxDepth: z.number().int().min(1).max(100).optional().meta({ title: 'Max depth', description: 'Empty = unlimited' }),
+    minSamplesLeaf: z.number().int().min(1).max(10000).default(1).meta({ title: 'Min rows per leaf' }),
+    maxFeatures: z
+      .union([z.enum(['sqrt', 'log2']), z.number().gt(0).max(1)])
+      .optional()
+      .meta({ title: 'Features per split', description: '"sqrt", "log2" or a fraction; empty = sqrt for classification, all for regression' }),
+    seed: z.number().int().min(0).default(0).meta({ title: 'Seed' }),
+  }),
+});
