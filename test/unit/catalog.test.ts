@@ -1,8 +1,22 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalog, catalogManifest, CATEGORIES, PORT_TYPES } from '../../workflows/steps/catalog';
 import { loadStepActivities } from '../../workflows/engine/activities';
 
 describe('step catalog', () => {
+  it('is exactly the step folders: each with a definition and an activity, registered by its type name', () => {
+    const stepsDir = path.resolve('workflows/steps');
+    const folders = fs
+      .readdirSync(stepsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && fs.existsSync(path.join(stepsDir, e.name, 'definition.ts')))
+      .map((e) => e.name)
+      .sort();
+    expect(folders.length).toBeGreaterThan(0);
+    expect(folders).toEqual(Object.keys(catalog).sort());
+    for (const type of folders) expect(fs.existsSync(path.join(stepsDir, type, 'activity.ts')), type).toBe(true);
+  });
+
   it('has an implementation, a title and help text for every step type', async () => {
     const stepActivities = await loadStepActivities();
     for (const [type, def] of Object.entries(catalog)) {
