@@ -270,9 +270,14 @@ function Workspace({
       if (version === undefined) return;
     }
     try {
-      const { runId } = await startMutation.mutateAsync({ pipeline: state.name, version });
+      const started = await startMutation.mutateAsync({ pipeline: state.name, version });
+      if (!started.ok) {
+        setRejected({ json: semanticJson, errors: started.errors });
+        setNotice({ tone: 'bad', text: 'Not started: the pipeline cannot run as it is (problems listed below the canvas).' });
+        return;
+      }
       void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
-      router.push(`/runs/${runId}`);
+      router.push(`/runs/${started.runId}`);
     } catch (err) {
       setNotice({ tone: 'bad', text: `Could not start the run: ${(err as Error).message}` });
     }
@@ -408,6 +413,7 @@ function Workspace({
           />
           <ProblemsPanel
             errors={shownErrors}
+            warnings={serverErrors ? [] : compiled.warnings}
             empty={state.nodes.length === 0}
             source={serverErrors ? 'server' : 'live'}
             onSelectNode={selectNode}

@@ -224,9 +224,13 @@ function RunAgain({ pipeline, version }: { pipeline: string; version: number }) 
           start.mutate(
             { pipeline, version },
             {
-              onSuccess: ({ runId }) => {
+              onSuccess: (started) => {
+                if (!started.ok) {
+                  setError(`Cannot run: ${started.errors.map((e) => (e.nodeId ? `${e.nodeId}: ${e.message}` : e.message)).join('; ')}`);
+                  return;
+                }
                 void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
-                router.push(`/runs/${runId}`);
+                router.push(`/runs/${started.runId}`);
               },
               onError: (err) => setError(err.message),
             },

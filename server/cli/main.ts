@@ -55,7 +55,7 @@ program
   .action(async (file: string) => {
     const doc = (await readDocument(file)) as { name?: unknown };
     if (typeof doc?.name !== 'string') throw new Error(`${file}: the document has no "name"`);
-    const { status, data } = await api<{ version: number; created: boolean; errors?: CompileError[] }>(
+    const { status, data } = await api<{ version: number; created: boolean; errors?: CompileError[]; warnings?: CompileError[] }>(
       'PUT',
       `/api/v1/pipelines/${encodeURIComponent(doc.name)}`,
       JSON.stringify(doc),
@@ -67,6 +67,7 @@ program
       return;
     }
     console.log(`${doc.name}: ${data.created ? `saved version ${data.version}` : `unchanged (version ${data.version})`}`);
+    for (const w of data.warnings ?? []) console.log(`warning: ${formatError(w)}`);
   });
 
 interface RunView {
@@ -91,11 +92,17 @@ program
   .option('--wait', 'wait for the run to finish, printing each step; exit code 0 only on success')
   .description('Start a run of a pipeline')
   .action(async (name: string, opts: { version?: number; wait?: boolean }) => {
-    const { data } = await api<{ runId: string; version: number }>(
+    const { status, data } = await api<{ runId: string; version: number; error?: string; errors?: CompileError[] }>(
       'POST',
       `/api/v1/pipelines/${encodeURIComponent(name)}/runs`,
       JSON.stringify(opts.version ? { version: opts.version } : {}),
     );
+    if (status === 422) {
+      console.error(`${name}: not started, ${data.errors?.length ?? 0} error(s)`);
+      for (const e of data.errors ?? []) console.error(formatError(e));
+      process.exitCode = 1;
+      return;
+    }
     console.log(`run ${data.runId} of ${name} v${data.version} started`);
     if (!opts.wait) return;
     const seen = new Map<string, string>();

@@ -2,6 +2,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
+import type { CompileError } from '../../workflows/core/compiler';
 import type { PipelineWorkflowInput, Plan, RunStatus, StepStatus } from '../../workflows/core/plan';
 import { taskQueues, temporalClient } from '../temporal';
 import { ServiceError, notFound } from '../infra/errors';
@@ -31,17 +32,18 @@ export interface RunView {
   }[];
 }
 
-/** Records a run of the pipeline's version (newest by default) and starts its workflow. */
-export async function startRun(pipelineName: string, opts: { version?: number; trigger?: string } = {}) {
+export type StartRunResult = { ok: true; runId: string; version: number } | { ok: false; version: number; errors: CompileError[] };
+
+/**
+ * Records a run of the pipeline's version (newest by default) and starts its workflow. A version that
+ * no longer compiles against today's datasets is not started: its errors come back as values.
+ */
+export async function startRun(pipelineName: string, opts: { version?: number; trigger?: string } = {}): Promise<StartRunResult> {
   const pv = await getPipelineVersionRow(pipelineName, opts.version);
   // Compiled again against today's datasets: a missing dataset or a column that moved stops the run here,
   // and the plan carries the schemas each step's output must have.
   const compiled = await compileForServer(pv.document, 'run');
-  if (!compiled.ok) {
-    throw new ServiceError('invalid', `Version ${pv.version} of "${pipelineName}" cannot run: ${compiled.errors[0]!.message}`, {
-      errors: compiled.errors,
-    });
-  }
+  if (!compiled.ok) return { ok: false, version: pv.version, errors: compiled.errors };
   const plan = compiled.plan;
   const workspaceId = await defaultWorkspaceId();
   const db = getDb();
@@ -76,7 +78,7 @@ export async function startRun(pipelineName: string, opts: { version?: number; t
     await db.update(runs).set({ status: 'failed', error: message, finishedAt: new Date() }).where(eq(runs.id, runId));
     throw new ServiceError('unavailable', message);
   }
-  return { runId, version: pv.version };
+  return { ok: true, runId, version: pv.version };
 }
 
 export async function getRun(runId: string): Promise<RunView> {

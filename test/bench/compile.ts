@@ -1,4 +1,5 @@
-// Benchmark 1: compilePipeline (workflows/compiler.ts), graph → plan.
+// Benchmark 1: compilePipeline (workflows/core/compiler.ts), graph → plan; reported next to JSON.parse of the
+// same document text, the least any server must do with it.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compilePipeline } from '../../workflows/core/compiler';
@@ -45,14 +46,12 @@ export function generatedPipeline(chains: number): PipelineDocumentInput {
  * sub-millisecond calls are not at the mercy of timer resolution. The batch is sized from a probe so a
  * repetition lasts about `targetMs`.
  */
-function benchCompile(doc: unknown, reps: number, targetMs: number): number[] {
-  const check = compilePipeline(doc, catalog);
-  if (!check.ok) throw new Error(`benchmark pipeline does not compile: ${JSON.stringify(check.errors.slice(0, 3))}`);
+function benchCall(call: () => void, reps: number, targetMs: number): number[] {
   // Warm up (JIT) for ~300 ms, then size the batch from that.
   let t = performance.now();
   let probe = 0;
-  while (since(t) < 300) {
-    compilePipeline(doc, catalog);
+  while (since(t) < 300 || probe < 2) {
+    call();
     probe++;
   }
   const perCall = since(t) / probe;
@@ -60,10 +59,29 @@ function benchCompile(doc: unknown, reps: number, targetMs: number): number[] {
   const samples: number[] = [];
   for (let r = 0; r < reps; r++) {
     t = performance.now();
-    for (let i = 0; i < batch; i++) compilePipeline(doc, catalog);
+    for (let i = 0; i < batch; i++) call();
     samples.push(since(t) / batch);
   }
   return samples;
+}
+
+function benchCompile(doc: unknown, reps: number, targetMs: number, expectOk = true): number[] {
+  const check = compilePipeline(doc, catalog);
+  if (check.ok !== expectOk) throw new Error(`benchmark pipeline: unexpected compile result ${JSON.stringify(check.errors.slice(0, 3))}`);
+  return benchCall(() => compilePipeline(doc, catalog), reps, targetMs);
+}
+
+/** An ingest followed by n - 1 splits in a chain; `cyclic` closes the splits into a ring instead. */
+export function chainPipeline(n: number, cyclic: boolean): PipelineDocumentInput {
+  const nodes: PipelineDocumentInput['nodes'] = [{ id: 'load', type: 'ingest.dataset', params: { dataset: 'd' } }];
+  const edges: NonNullable<PipelineDocumentInput['edges']> = [];
+  for (let i = 1; i < n; i++) {
+    nodes.push({ id: `s${i}`, type: 'prepare.split', params: { testFraction: 0.2, seed: i }, position: { x: i * 10, y: 0 } });
+    if (i > 1) edges.push({ from: `s${i - 1}.train`, to: `s${i}.table` });
+  }
+  if (cyclic) edges.push({ from: `s${n - 1}.train`, to: 's1.table' });
+  else edges.push({ from: 'load.table', to: 's1.table' });
+  return { apiVersion: 'millrace/v1', name: 'bench-chain', nodes, edges };
 }
 
 export async function runCompileBenchmarks(repoRoot: string): Promise<BenchResult[]> {
@@ -87,6 +105,28 @@ export async function runCompileBenchmarks(repoRoot: string): Promise<BenchResul
         notes: 'per-call mean of a ~100 ms batch, 30 batches',
       }),
     );
+  }
+  // Large documents: valid and cyclic, as ratios to JSON.parse of their text.
+  for (const n of [1_000, 10_000]) {
+    for (const cyclic of [false, true]) {
+      const doc = chainPipeline(n, cyclic);
+      const text = JSON.stringify(doc);
+      const parseMs = benchCall(() => JSON.parse(text), 10, 200);
+      const samplesMs = benchCompile(doc, 10, 200, !cyclic);
+      const r = result({
+        group: 'compile',
+        name: `compilePipeline ${n.toLocaleString('en')} nodes${cyclic ? ', cyclic' : ''}`,
+        input: `${doc.nodes.length} nodes, ${doc.edges?.length ?? 0} edges, ${(text.length / 1024).toFixed(0)} KiB`,
+        size: doc.nodes.length,
+        sizeUnit: 'node',
+        samplesMs,
+        throughputUnit: 'nodes/s',
+      });
+      const floor = [...parseMs].sort((a, b) => a - b)[Math.floor(parseMs.length / 2)]!;
+      r.ratio = { value: r.ms.median / floor, to: `JSON.parse of the same text (${floor.toFixed(2)} ms)` };
+      r.notes = `${r.ratio.value.toFixed(1)}× JSON.parse of the document`;
+      out.push(r);
+    }
   }
   return out;
 }

@@ -14,6 +14,8 @@ export interface BenchResult {
   /** size / median seconds (ops/s when size is 1 operation). Omitted where it means nothing. */
   throughput?: { perSecond: number; unit: string };
   notes?: string;
+  /** The median as a multiple of the raw engine underneath, measured in the same run (this machine is noisy; ratios are not). */
+  ratio?: { value: number; to: string };
 }
 
 export function result(

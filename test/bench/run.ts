@@ -127,8 +127,16 @@ async function main() {
   console.log();
   console.log(
     table([
-      ['benchmark', 'input', 'median', 'p95', 'throughput (median)', 'n'],
-      ...results.map((r) => [r.name, r.input.length > 60 ? r.input.slice(0, 59) + '…' : r.input, fmtMs(r.ms.median), fmtMs(r.ms.p95), fmtRate(r.throughput), String(r.ms.n)]),
+      ['benchmark', 'input', 'median', 'p95', 'throughput (median)', 'n', 'ratio to raw engine'],
+      ...results.map((r) => [
+        r.name,
+        r.input.length > 60 ? r.input.slice(0, 59) + '…' : r.input,
+        fmtMs(r.ms.median),
+        fmtMs(r.ms.p95),
+        fmtRate(r.throughput),
+        String(r.ms.n),
+        r.ratio ? `${r.ratio.value.toFixed(2)}× ${r.ratio.to}` : '',
+      ]),
     ]),
   );
   if (memory.length) {

@@ -144,20 +144,44 @@ describe('pipelines through REST', () => {
     expect((await http('GET', '/api/v1/endpoints/strict-gate')).status).toBe(404);
   });
 
-  it('fails a run whose step gets bad input, naming the problem, without retrying', async () => {
+  it('refuses a column that does not exist upstream when saving, naming node and parameter', async () => {
     const doc = structuredClone(example);
     doc.name = 'wrong-target';
     doc.nodes.find((n: any) => n.id === 'train').params.target = 'Wingspan';
-    doc.nodes.find((n: any) => n.id === 'ship').params.endpoint = 'wrong-target';
-    expect((await http('PUT', '/api/v1/pipelines/wrong-target', doc)).status).toBe(200);
-    const { data } = await http('POST', '/api/v1/pipelines/wrong-target/runs');
+    const res = await http('PUT', '/api/v1/pipelines/wrong-target', doc);
+    expect(res.status).toBe(422);
+    expect(res.data.errors).toEqual([
+      expect.objectContaining({ code: 'unknown_column', nodeId: 'train', path: 'params.target', message: expect.stringContaining('Column "Wingspan" does not exist after "split"') }),
+    ]);
+  });
+
+  it('refuses unknown and mistyped parameters when saving', async () => {
+    const doc = structuredClone(example);
+    doc.name = 'typo';
+    doc.nodes.find((n: any) => n.id === 'train').params.tress = 10;
+    doc.nodes.find((n: any) => n.id === 'split').params.seed = 'seven';
+    const res = await http('PUT', '/api/v1/pipelines/typo', doc);
+    expect(res.status).toBe(422);
+    expect(res.data.errors.map((e: any) => [e.nodeId, e.path, e.message])).toEqual([
+      ['split', 'params.seed', 'seed must be a number, got the text "seven"'],
+      ['train', 'params.tress', 'Unknown parameter "tress"'],
+    ]);
+  });
+
+  it('fails a run whose step gets bad input, naming the problem, without retrying', async () => {
+    const doc = structuredClone(example);
+    doc.name = 'wrong-metric';
+    doc.nodes.find((n: any) => n.id === 'gate').params.rules = [{ metric: 'auc_pr', op: '>=', value: 0.5 }];
+    doc.nodes.find((n: any) => n.id === 'ship').params.endpoint = 'wrong-metric';
+    expect((await http('PUT', '/api/v1/pipelines/wrong-metric', doc)).status).toBe(200);
+    const { data } = await http('POST', '/api/v1/pipelines/wrong-metric/runs');
     const run = await waitForRun(data.runId);
     expect(run.status).toBe('failed');
-    const train = step(run, 'train');
-    expect(train.status).toBe('failed');
-    expect(train.attempts).toBe(1);
-    expect(train.error).toContain('Wingspan');
-    for (const id of ['eval', 'gate', 'ship']) expect(step(run, id).status).toBe('skipped');
+    const gate = step(run, 'gate');
+    expect(gate.status).toBe('failed');
+    expect(gate.attempts).toBe(1);
+    expect(gate.error).toContain('auc_pr');
+    expect(step(run, 'ship').status).toBe('skipped');
   });
 
   it('answers unknown pipelines and runs with 404', async () => {

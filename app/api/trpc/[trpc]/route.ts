@@ -1,13 +1,32 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { config } from '../../../../server/infra/config';
+import { readTextBody } from '../../../../server/rest/body';
 import { appRouter } from '../../../../server/trpc/router';
+import { jsonTextDepth } from '../../../../workflows/core/limits';
 
 // Services talk to Postgres, Temporal and DuckDB: Node runtime.
 export const runtime = 'nodejs';
 
-function handler(req: Request) {
+function refuse(status: number, message: string): Response {
+  return Response.json([{ error: { message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: status } } }], { status });
+}
+
+/** Bodies and query inputs are bounded before tRPC (and superjson, which recurses) sees them. */
+async function handler(req: Request) {
+  const limits = config().documentLimits;
+  let request = req;
+  const input = new URL(req.url).searchParams.get('input');
+  if (input && jsonTextDepth(input, limits.maxDepth + 4) > limits.maxDepth + 4) return refuse(422, 'The input is nested too deeply');
+  if (req.method === 'POST') {
+    // Room for the tRPC envelope around the largest document.
+    const body = await readTextBody(req, limits.maxBytes + 64 * 1024);
+    if (!body.ok) return refuse(body.status, body.message);
+    if (jsonTextDepth(body.value, limits.maxDepth + 4) > limits.maxDepth + 4) return refuse(422, 'The input is nested too deeply');
+    request = new Request(req.url, { method: 'POST', headers: req.headers, body: body.value });
+  }
   return fetchRequestHandler({
     endpoint: '/api/trpc',
-    req,
+    req: request,
     router: appRouter,
     createContext: () => ({}),
     onError({ error, path }) {

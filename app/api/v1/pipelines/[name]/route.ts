@@ -1,5 +1,6 @@
 import { handle, json, problem, type RouteParams } from '../../../../../server/rest/http';
-import { ServiceError } from '../../../../../server/infra/errors';
+import { config } from '../../../../../server/infra/config';
+import { readDocumentBody } from '../../../../../server/rest/body';
 import { getPipeline, savePipeline } from '../../../../../server/services/pipelines';
 
 export const dynamic = 'force-dynamic';
@@ -12,14 +13,10 @@ export async function GET(_req: Request, { params }: RouteParams<{ name: string 
 export async function PUT(req: Request, { params }: RouteParams<{ name: string }>) {
   return handle(async () => {
     const { name } = await params;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await req.text());
-    } catch (err) {
-      throw new ServiceError('invalid', `The body is not valid JSON: ${(err as Error).message}`);
-    }
-    const saved = await savePipeline(doc, { name });
+    const body = await readDocumentBody(req, config().documentLimits);
+    if (!body.ok) return problem(body.status, body.message);
+    const saved = await savePipeline(body.value, { name });
     if (!saved.ok) return problem(422, `The pipeline has ${saved.errors.length} error(s)`, { errors: saved.errors });
-    return json({ name: saved.name, version: saved.version, created: saved.created });
+    return json({ name: saved.name, version: saved.version, created: saved.created, warnings: saved.warnings });
   });
 }

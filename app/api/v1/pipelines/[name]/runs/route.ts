@@ -1,4 +1,4 @@
-import { handle, json, type RouteParams } from '../../../../../../server/rest/http';
+import { handle, json, problem, type RouteParams } from '../../../../../../server/rest/http';
 import { startRunBody } from '../../../../../../server/rest/schemas';
 import { ServiceError } from '../../../../../../server/infra/errors';
 import { listRuns, startRun } from '../../../../../../server/services/runs';
@@ -24,6 +24,9 @@ export async function POST(req: Request, { params }: RouteParams<{ name: string 
     }
     const body = startRunBody.parse(raw);
     const started = await startRun(name, { version: body.version, trigger: 'api' });
-    return json(started, 202, { location: `/api/v1/runs/${started.runId}` });
+    if (!started.ok) {
+      return problem(422, `Version ${started.version} of "${name}" cannot run: ${started.errors[0]!.message}`, { errors: started.errors });
+    }
+    return json({ runId: started.runId, version: started.version }, 202, { location: `/api/v1/runs/${started.runId}` });
   });
 }
