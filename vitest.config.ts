@@ -6,7 +6,9 @@ const unitOnly = process.env.MILLRACE_TEST_UNIT_ONLY === '1';
 
 export default defineConfig({
   test: {
-    include: unitOnly ? ['test/unit/**/*.test.ts'] : ['test/**/*.test.ts'],
+    // Each step folder carries its own tests (workflows/steps/<type>/*.test.ts): unit tests of its definition and,
+    // where it is pure table work, of its DuckDB SQL.
+    include: unitOnly ? ['test/unit/**/*.test.ts', 'workflows/steps/**/*.test.ts'] : ['test/**/*.test.ts', 'workflows/steps/**/*.test.ts'],
     exclude: ['**/node_modules/**', '.millrace/**', '.next/**'],
     environment: 'node',
     pool: 'forks',

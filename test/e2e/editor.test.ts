@@ -83,8 +83,15 @@ describe('pipeline editor', () => {
     // Fill it in the inspector; the mark goes away.
     const inspector = page.getByRole('complementary', { name: 'Inspector' });
     await inspector.getByRole('heading', { name: 'Random forest' }).waitFor();
+    // Schemas are known at design time: a column that does not reach this step is marked before any run,
+    // and the column pickers offer the upstream columns with their types.
+    await inspector.getByLabel('Target', { exact: true }).fill('Wingspan');
+    await scratch.getByText(/Column "Wingspan" does not exist after "split"/).waitFor();
+    await inspector.getByRole('checkbox', { name: 'Island VARCHAR' }).waitFor({ state: 'attached' });
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-editor-columns.png') });
     await inspector.getByLabel('Target', { exact: true }).fill('Species');
     await scratch.getByText('target is required').waitFor({ state: 'detached' });
+    await scratch.getByText(/Column "Wingspan"/).waitFor({ state: 'detached' });
 
     // Remove the scratch step with the keyboard; its edge goes with it.
     await scratch.click();

@@ -14,7 +14,10 @@ describe('step catalog', () => {
       .sort();
     expect(folders.length).toBeGreaterThan(0);
     expect(folders).toEqual(Object.keys(catalog).sort());
-    for (const type of folders) expect(fs.existsSync(path.join(stepsDir, type, 'activity.ts')), type).toBe(true);
+    for (const type of folders) {
+      expect(fs.existsSync(path.join(stepsDir, type, 'activity.ts')), `${type}/activity.ts`).toBe(true);
+      expect(fs.readdirSync(path.join(stepsDir, type)).some((f) => f.endsWith('.test.ts')), `${type} has tests`).toBe(true);
+    }
   });
 
   it('has an implementation, a title and help text for every step type', async () => {
