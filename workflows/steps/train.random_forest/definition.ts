@@ -15,9 +15,11 @@ export default defineFitStep({
     maxDepth: z.number().int().min(1).max(100).optional().meta({ title: 'Max depth', description: 'Empty = unlimited' }),
     minSamplesLeaf: z.number().int().min(1).max(10000).default(1).meta({ title: 'Min rows per leaf' }),
     maxFeatures: z
-      .union([z.enum(['sqrt', 'log2']), z.number().gt(0).max(1)])
+      .number()
+      .gt(0)
+      .max(1)
       .optional()
-      .meta({ title: 'Features per split', description: '"sqrt", "log2" or a fraction; empty = sqrt for classification, all for regression' }),
+      .meta({ title: 'Features per split', description: 'Fraction of the features tried at each split; empty = √n for classification, all for regression' }),
     seed: z.number().int().min(0).default(0).meta({ title: 'Seed' }),
   }),
 });

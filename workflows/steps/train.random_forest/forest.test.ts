@@ -11,8 +11,8 @@ describe('train.random_forest', () => {
     expect(check('regression')[0]!.message).toContain('must be numeric');
   });
 
-  it('takes "sqrt", "log2" or a fraction for the features per split', () => {
-    expect(definition.params.safeParse({ target: 't', maxFeatures: 'sqrt' }).success).toBe(true);
+  it('takes a fraction for the features per split', () => {
+    expect(definition.params.safeParse({ target: 't', maxFeatures: 'sqrt' }).success).toBe(false);
     expect(definition.params.safeParse({ target: 't', maxFeatures: 0.5 }).success).toBe(true);
     expect(definition.params.safeParse({ target: 't', maxFeatures: 2 }).success).toBe(false);
   });
