@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MillraceConfig } from '../infra/config';
+import { secureDataDir, secureTemporalDb } from './data-dir';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
 import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
@@ -200,7 +201,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     args: ['--import', 'tsx', path.join(root, 'workflows', 'engine', 'worker.ts')],
   };
 
-  fs.mkdirSync(runDir, { recursive: true });
+  secureDataDir(cfg);
   const lockFile = acquireLock(runDir);
 
   let stopping = false;
@@ -271,6 +272,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     });
     if (temporal.process) {
       temporal.process.exited.then((e) => fatal('The Temporal dev server', e));
+      secureTemporalDb(cfg);
     }
     throwIfAborted(signal);
 
