@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MillraceConfig } from '../infra/config';
+import { UserError } from './errors';
 
 type DataDirConfig = Pick<MillraceConfig, 'dataDir' | 'databaseUrl' | 'artifactsDir' | 'tmpDir' | 'temporalDbFile'>;
 
@@ -12,7 +13,15 @@ type DataDirConfig = Pick<MillraceConfig, 'dataDir' | 'databaseUrl' | 'artifacts
 export function secureDataDir(cfg: DataDirConfig): void {
   const postgresMustPass = !cfg.databaseUrl && typeof process.getuid === 'function' && process.getuid() === 0;
   fs.mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(cfg.dataDir, postgresMustPass ? 0o710 : 0o700);
+  try {
+    fs.chmodSync(cfg.dataDir, postgresMustPass ? 0o710 : 0o700);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    throw new UserError(
+      `The data folder ${cfg.dataDir} belongs to another user, so Millrace cannot keep it private. ` +
+        `Run Millrace as its owner, or set MILLRACE_DATA_DIR to a folder of your own.`,
+    );
+  }
   for (const dir of [path.join(cfg.dataDir, 'run'), cfg.artifactsDir, cfg.tmpDir]) {
     if (!dir.startsWith(cfg.dataDir + path.sep)) continue; // pointed elsewhere on purpose
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
