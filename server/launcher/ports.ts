@@ -3,6 +3,8 @@ import { UserError } from './errors';
 
 export interface PortUse {
   port: number;
+  /** The interface it will listen on; a wildcard (or none) means every interface. */
+  host?: string;
   /** What needs it, e.g. "the web app". */
   what: string;
   /** The environment variable that changes it. */
@@ -20,18 +22,30 @@ function tryListen(port: number, host: string): Promise<NodeJS.ErrnoException | 
   });
 }
 
-/** Why a port cannot be used ('in use', 'not permitted'), or null when it is free on every interface. */
-export async function portProblem(port: number): Promise<string | null> {
-  // Binding the IPv6 wildcard also covers IPv4 (dual stack); fall back when IPv6 is off.
-  let err = await tryListen(port, '::');
-  if (err && (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL')) err = await tryListen(port, '0.0.0.0');
-  if (!err) {
-    // Something bound only to 127.0.0.1 can still hide behind a successful wildcard bind on some systems.
-    err = await tryListen(port, '127.0.0.1');
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * Why a port cannot be used on `host` ('in use', 'not permitted', 'not an address of this machine'),
+ * or null when it is free there. Binding one address also fails when something holds the port on the
+ * wildcard, so a check on the address itself is enough; without a host every interface is checked.
+ */
+export async function portProblem(port: number, host?: string): Promise<string | null> {
+  let err: NodeJS.ErrnoException | null;
+  if (host && !WILDCARDS.has(host)) {
+    err = await tryListen(port, host.replace(/^\[(.*)\]$/, '$1'));
+  } else {
+    // Binding the IPv6 wildcard also covers IPv4 (dual stack); fall back when IPv6 is off.
+    err = await tryListen(port, '::');
+    if (err && (err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL')) err = await tryListen(port, '0.0.0.0');
+    if (!err) {
+      // Something bound only to 127.0.0.1 can still hide behind a successful wildcard bind on some systems.
+      err = await tryListen(port, '127.0.0.1');
+    }
   }
   if (!err) return null;
   if (err.code === 'EADDRINUSE') return 'in use';
   if (err.code === 'EACCES') return 'not permitted (ports below 1024 need extra privileges)';
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return `not available: ${host} is not an address of this machine (check MILLRACE_HOST)`;
   return err.code ?? err.message;
 }
 
@@ -48,10 +62,10 @@ export async function assertPortsFree(uses: PortUse[]): Promise<void> {
       continue;
     }
     seen.set(use.port, use);
-    const problem = await portProblem(use.port);
+    const problem = await portProblem(use.port, use.host);
     if (!problem) continue;
     problems.push(
-      `Port ${use.port}, needed for ${use.what}, is ${problem}.\n` +
+      `Port ${use.port}${use.host ? ` on ${use.host}` : ''}, needed for ${use.what}, is ${problem}.\n` +
         `  Stop the process using it (find it with: ss -ltnp 'sport = :${use.port}'), ` +
         `or choose another port with ${use.envVar}=<port>${use.alternative ? `, ${use.alternative}` : ''}.`,
     );

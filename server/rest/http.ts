@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { config } from '../infra/config';
 import { ServiceError } from '../infra/errors';
+import { checkRequest, refusal } from './request-guard';
 
 // Small helpers every REST route uses: JSON answers, problem answers and one error mapping.
 
@@ -43,3 +45,13 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
 }
 
 export type RouteParams<T> = { params: Promise<T> };
+
+/**
+ * The request guard (server/rest/request-guard.ts) for a route the proxy does not run on; undefined
+ * when the request may go ahead. See proxy.ts for why some routes are skipped there.
+ */
+export function refuseUnsafeRequest(req: Request): Response | undefined {
+  const { port, host, allowedHosts } = config();
+  const verdict = checkRequest({ method: req.method, pathname: new URL(req.url).pathname, headers: req.headers }, { port, host, allowedHosts });
+  return verdict.ok ? undefined : refusal(verdict);
+}

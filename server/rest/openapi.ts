@@ -28,7 +28,15 @@ const nameParam = (name: string, description: string) => ({ name, in: 'path', re
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: 'Millrace API', version: '1.0.0', description: 'Datasets, pipelines, runs and model endpoints.' },
+    info: {
+      title: 'Millrace API',
+      version: '1.0.0',
+      description:
+        'Datasets, pipelines, runs and model endpoints. Requests must be addressed to a host Millrace serves ' +
+        '(localhost or MILLRACE_ALLOWED_HOSTS; otherwise 421). Changes (POST, PUT, PATCH, DELETE) are refused with 403 ' +
+        'when an Origin header names another site, and with 415 when the body is a form or plain text: send application/json ' +
+        '(dataset upload: the file type).',
+    },
     servers: [{ url: '/' }],
     paths: {
       '/api/v1/datasets': {

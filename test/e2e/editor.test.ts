@@ -22,12 +22,17 @@ const STEPS = ['load', 'split', 'train', 'eval', 'gate', 'ship'];
 
 let browser: Browser;
 let page: Page;
+/** What the browser refused under the app's Content-Security-Policy. */
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
   page.setDefaultTimeout(20_000);
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to (load|execute|apply|connect|create|evaluate)/i.test(msg.text())) cspViolations.push(msg.text());
+  });
 });
 
 afterAll(async () => {
@@ -133,4 +138,8 @@ describe('pipeline editor', () => {
     expect(accuracy).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-run.png'), fullPage: true });
   }, 420_000);
+
+  it('works within the content security policy (nothing refused)', () => {
+    expect(cspViolations).toEqual([]);
+  });
 });

@@ -47,12 +47,14 @@ export default async function setup(project: TestProject) {
   const pythonVenv = process.env.MILLRACE_PYTHON_VENV ?? path.join(REPO_ROOT, '.millrace', 'python');
   await ensurePython({ pythonVenv, basePython: repoDefaults.basePython }, log);
 
-  // A fresh data folder the postgres user can reach (mkdtemp makes it 0700).
+  // A fresh data folder (mkdtemp makes it 0700); the launcher lets the postgres user through, as for any data folder.
   const dataDir = fs.mkdtempSync('/tmp/millrace-test-');
-  fs.chmodSync(dataDir, 0o755);
   const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
   delete process.env.DATABASE_URL;
   delete process.env.TEMPORAL_ADDRESS;
+  // The defaults: only this machine, only its own names.
+  delete process.env.MILLRACE_HOST;
+  delete process.env.MILLRACE_ALLOWED_HOSTS;
   Object.assign(process.env, {
     PORT: String(port),
     MILLRACE_DATA_DIR: dataDir,

@@ -1,15 +1,20 @@
 import type { NextRequest } from 'next/server';
-import { handle, json, problem } from '../../../../server/rest/http';
+import { handle, json, problem, refuseUnsafeRequest } from '../../../../server/rest/http';
 import { datasetFormatOf, datasetNameSchema, ingestDatasetBytes, listDatasets } from '../../../../server/services/datasets';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
+// proxy.ts skips this route (uploads are big): the request guard runs here.
+export async function GET(req: Request) {
+  const refused = refuseUnsafeRequest(req);
+  if (refused) return refused;
   return handle(async () => json({ datasets: await listDatasets() }));
 }
 
 /** Body is the file itself; Content-Type says CSV, JSON (array of objects), NDJSON or Parquet. */
 export async function POST(req: NextRequest) {
+  const refused = refuseUnsafeRequest(req);
+  if (refused) return refused;
   return handle(async () => {
     const name = req.nextUrl.searchParams.get('name');
     if (!name) return problem(400, 'Give the dataset a name: POST /api/v1/datasets?name=NAME');

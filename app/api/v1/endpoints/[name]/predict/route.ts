@@ -1,4 +1,4 @@
-import { handle, json, readJson, type RouteParams } from '../../../../../../server/rest/http';
+import { handle, json, readJson, refuseUnsafeRequest, type RouteParams } from '../../../../../../server/rest/http';
 import { predictBody } from '../../../../../../server/rest/schemas';
 import { predict } from '../../../../../../server/services/endpoints';
 
@@ -6,6 +6,9 @@ export const dynamic = 'force-dynamic';
 
 /** Scores raw rows with the endpoint's production model; inputs and outputs are logged. */
 export async function POST(req: Request, { params }: RouteParams<{ name: string }>) {
+  // proxy.ts skips this route (bodies up to MILLRACE_MAX_PREDICT_BYTES): the request guard runs here.
+  const refused = refuseUnsafeRequest(req);
+  if (refused) return refused;
   return handle(async () => {
     const { name } = await params;
     const body = await readJson(req, predictBody);
