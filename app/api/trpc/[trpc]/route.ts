@@ -9,10 +9,8 @@ function handler(req: Request) {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
+    // Internal errors are logged with their request id by the errorFormatter (server/trpc/init.ts).
     createContext: () => ({}),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
-    },
   });
 }
 
