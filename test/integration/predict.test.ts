@@ -197,6 +197,30 @@ describe('prediction logging', () => {
   });
 });
 
+describe('prediction log retention', () => {
+  it('prunes logs older than the retention and keeps recent ones', async () => {
+    // prune() runs hourly in the web app; here it is called directly against the same database.
+    process.env.DATABASE_URL = inject('databaseUrl');
+    const { predictionLog } = await import('../../server/services/prediction-log');
+    const { closeDb } = await import('../../db/client');
+    try {
+      const [latest] = await sql`select endpoint_id, model_version_id from prediction_logs order by id desc limit 1`;
+      const insert = (daysAgo: number) => sql`
+        insert into prediction_logs (endpoint_id, model_version_id, inputs, outputs, row_count, latency_ms, created_at)
+        values (${latest!.endpoint_id}, ${latest!.model_version_id}, '[]', '{"predictions": []}', 0, 0, now() - make_interval(days => ${daysAgo}))
+        returning id`;
+      const [old] = await insert(45);
+      const [recent] = await insert(5);
+      expect(await predictionLog().prune(30)).toBeGreaterThanOrEqual(1);
+      const left = await sql`select id from prediction_logs where id in (${old!.id}, ${recent!.id})`;
+      expect(left.map((r) => r.id)).toEqual([recent!.id]);
+      expect(await predictionLog().prune(0)).toBe(0); // 0 days = keep forever
+    } finally {
+      await closeDb();
+    }
+  });
+});
+
 describe('predict while Postgres is blocked', () => {
   it('answers fast while prediction_logs is locked, and writes the logs once it is released', async () => {
     const release = await lockTables(['prediction_logs']);
