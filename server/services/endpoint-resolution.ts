@@ -32,7 +32,8 @@ interface Entry {
   fetchedAt: number;
 }
 
-type Cache = { entries: Map<string, Entry>; inFlight: Map<string, Promise<EndpointResolution | undefined>> };
+type Lookup = { promise: Promise<EndpointResolution | undefined>; since: number };
+type Cache = { entries: Map<string, Entry>; inFlight: Map<string, Lookup> };
 const globalForResolution = globalThis as unknown as { __millraceEndpointResolution?: Cache };
 const cache = (): Cache => (globalForResolution.__millraceEndpointResolution ??= { entries: new Map(), inFlight: new Map() });
 
@@ -60,11 +61,11 @@ async function lookup(name: string): Promise<EndpointResolution | undefined> {
 }
 
 /** One lookup per endpoint at a time; its result replaces (or removes) the cached resolution. */
-function refresh(name: string): Promise<EndpointResolution | undefined> {
+function refresh(name: string): Lookup {
   const { entries, inFlight } = cache();
-  let pending = inFlight.get(name);
-  if (pending) return pending;
-  pending = lookup(name)
+  const running = inFlight.get(name);
+  if (running) return running;
+  const promise = lookup(name)
     .then((value) => {
       if (!value) {
         entries.delete(name);
@@ -80,11 +81,16 @@ function refresh(name: string): Promise<EndpointResolution | undefined> {
     })
     .catch((err: unknown) => {
       reportLookupFailure(name, err);
+      // Keep serving the last known resolution, and try the database again after FRESH_MS.
+      const known = entries.get(name);
+      if (known) known.fetchedAt = Date.now();
       throw err;
     })
     .finally(() => inFlight.delete(name));
-  inFlight.set(name, pending);
-  return pending;
+  promise.catch(() => {}); // callers that stop waiting must not leave an unhandled rejection
+  const started = { promise, since: Date.now() };
+  inFlight.set(name, started);
+  return started;
 }
 
 let lastReport = 0;
@@ -110,10 +116,13 @@ export async function resolveEndpoint(name: string): Promise<EndpointResolution>
   const known = cache().entries.get(name);
   if (known && Date.now() - known.fetchedAt < FRESH_MS) return known.value;
 
-  const pending = refresh(name);
+  const { promise: pending, since } = refresh(name);
   if (known) {
-    // Stale but usable: wait briefly for the fresh answer, never for a failing or blocked database.
-    const fresh = await within(pending, STALE_WAIT_MS).catch((): typeof timedOut => timedOut);
+    // Stale but usable: wait briefly for the fresh answer, never for a failing or blocked database
+    // (once a lookup has taken longer than STALE_WAIT_MS, later requests do not wait for it at all).
+    const wait = STALE_WAIT_MS - (Date.now() - since);
+    if (wait <= 0) return known.value;
+    const fresh = await within(pending, wait).catch((): typeof timedOut => timedOut);
     if (fresh === timedOut) return known.value;
     if (!fresh) throw notFound(`Endpoint "${name}"`);
     return fresh;
@@ -125,10 +134,7 @@ export async function resolveEndpoint(name: string): Promise<EndpointResolution>
   } catch {
     throw unavailable(name);
   }
-  if (fresh === timedOut) {
-    pending.catch(() => {});
-    throw unavailable(name);
-  }
+  if (fresh === timedOut) throw unavailable(name);
   if (!fresh) throw notFound(`Endpoint "${name}"`);
   return fresh;
 }
