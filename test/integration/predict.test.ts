@@ -307,6 +307,12 @@ describe('internal errors', () => {
     const text = JSON.stringify(res.data);
     expect(text).not.toContain(inject('dataDir'));
     expect(text).not.toContain(hash.slice(0, 12));
+    // The server console (the stack log) has the real error under the same id.
+    const line = await eventually(async () => {
+      const log = await fs.readFile(path.resolve('test-results/stack.log'), 'utf8');
+      return log.split('\n').find((l) => l.includes(`request ${res.data.requestId} failed`));
+    }, 5000);
+    expect(line).toContain('is missing from the store');
   });
 
   it('every REST answer carries a request id', async () => {
