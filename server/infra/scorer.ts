@@ -157,7 +157,7 @@ export function validateRows(meta: ModelMeta, rows: unknown[]): ValidateResult {
     const r = row as Record<string, unknown>;
     for (const f of meta.features) {
       if (!(f.name in r)) {
-        issues.push({ row: i, feature: f.name, message: 'is missing (use null for an unknown value)' });
+        issues.push({ row: i, feature: f.name, message: 'missing (use null for an unknown value)' });
         continue;
       }
       if (f.type === 'number') {
@@ -178,9 +178,7 @@ export function validateRows(meta: ModelMeta, rows: unknown[]): ValidateResult {
     }
   }
   if (!issues.length) return { ok: true, rows: rows as Record<string, unknown>[], warnings, warningsOmitted };
-  const errors = issues.map((e) =>
-    e.feature === undefined ? `row ${e.row}: ${e.message}` : e.message.startsWith('is missing') ? `row ${e.row}: feature "${e.feature}" ${e.message}` : `row ${e.row}: feature "${e.feature}": ${e.message}`,
-  );
+  const errors = issues.map((e) => (e.feature === undefined ? `row ${e.row}: ${e.message}` : `row ${e.row}: feature "${e.feature}": ${e.message}`));
   if (issues.length >= MAX_ERRORS) errors.push('(more errors not shown)');
   return { ok: false, errors, issues };
 }
