@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   integer,
   jsonb,
   pgTable,
@@ -192,6 +193,11 @@ export const endpoints = pgTable(
   (t) => [uniqueIndex('endpoints_workspace_name').on(t.workspaceId, t.name)],
 );
 
+/**
+ * One row per predict request, written in batches off the request path. `inputs` holds only the
+ * model's feature values (row objects) and `outputs` the matching predictions; both keep the first
+ * rows that fit MILLRACE_PREDICTION_LOG_MAX_BYTES (`truncated` when that is fewer than `row_count`).
+ */
 export const predictionLogs = pgTable(
   'prediction_logs',
   {
@@ -200,8 +206,15 @@ export const predictionLogs = pgTable(
     modelVersionId: uuid('model_version_id').notNull().references(() => modelVersions.id),
     inputs: jsonb('inputs').notNull(),
     outputs: jsonb('outputs').notNull(),
+    /** Rows in the request (the logged arrays may hold fewer). */
+    rowCount: integer('row_count').notNull().default(0),
+    truncated: boolean('truncated').notNull().default(false),
     latencyMs: integer('latency_ms').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('prediction_logs_endpoint_time').on(t.endpointId, t.createdAt)],
+  (t) => [
+    index('prediction_logs_endpoint_time').on(t.endpointId, t.createdAt),
+    // Retention deletes by time across all endpoints.
+    index('prediction_logs_time').on(t.createdAt),
+  ],
 );

@@ -11,13 +11,27 @@ export type Algorithm = (typeof algorithms)[number];
 export const tasks = ['auto', 'classification', 'regression'] as const;
 export type FitTask = (typeof tasks)[number];
 
+/** The fitter records a text feature's categories only up to this many (workflows/ml/fit.py agrees). */
+export const MAX_RECORDED_CATEGORIES = 1000;
+
 export const modelMetaSchema = z.object({
   task: z.enum(['classification', 'regression']),
   algorithm: z.enum(algorithms),
   target: z.string(),
   /** In ONNX input order. `input` is the ONNX input name (f0, f1, ...). */
   features: z
-    .array(z.object({ name: z.string(), input: z.string(), type: z.enum(['number', 'string']) }))
+    .array(
+      z.object({
+        name: z.string(),
+        input: z.string(),
+        type: z.enum(['number', 'string']),
+        /**
+         * Text features only: the categories seen in training, sorted. Absent for number features,
+         * for text features with more than MAX_RECORDED_CATEGORIES values, and in older models.
+         */
+        categories: z.array(z.string()).optional(),
+      }),
+    )
     .min(1),
   /** Class names (string forms of the target values), index = ONNX label value. Null for regression. */
   classes: z.array(z.string()).nullable(),

@@ -17,11 +17,31 @@ export interface ScoreResult {
   probabilities?: Record<string, number>[];
 }
 
-export type ValidateResult = { ok: true; rows: Record<string, unknown>[] } | { ok: false; errors: string[] };
+/** A problem with one row (and usually one feature) of the input. */
+export interface RowIssue {
+  row: number;
+  feature?: string;
+  message: string;
+}
+
+/** Something scored but worth knowing, e.g. a category the model never saw in training. */
+export interface RowWarning {
+  row: number;
+  feature: string;
+  message: string;
+}
+
+export type ValidateResult =
+  | { ok: true; rows: Record<string, unknown>[]; warnings: RowWarning[]; warningsOmitted: number }
+  | { ok: false; errors: string[]; issues: RowIssue[] };
+
+/** The largest magnitude a float32 holds; the graph's number inputs are float32. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Rows per session.run call. */
 const BATCH = 20_000;
 const MAX_ERRORS = 20;
+const MAX_WARNINGS = 100;
 
 export async function loadModel(onnxPath: string, meta: ModelMeta): Promise<LoadedModel> {
   const session = await ort.InferenceSession.create(onnxPath);
@@ -60,18 +80,27 @@ function describe(v: unknown): string {
   return String(v);
 }
 
-/** number feature: number | bigint | numeric string | null/undefined/NaN (missing) → number (NaN = missing). */
+function inFloat32Range(n: number, shown: string): Coerced<number> {
+  if (Math.abs(n) <= FLOAT32_MAX) return { ok: true, value: n };
+  return { ok: false, why: `${shown} is outside the model's input range (float32: at most ±${FLOAT32_MAX})` };
+}
+
+/**
+ * number feature: number | bigint | numeric string | null/undefined/NaN (missing) → number (NaN = missing).
+ * Infinities and magnitudes beyond float32 are refused rather than silently becoming ±Infinity.
+ */
 function toNumber(v: unknown): Coerced<number> {
   if (v === null || v === undefined) return { ok: true, value: NaN };
   if (typeof v === 'number') {
-    if (Number.isNaN(v) || Number.isFinite(v)) return { ok: true, value: v };
-    return { ok: false, why: `expected a finite number, got ${v}` };
+    if (Number.isNaN(v)) return { ok: true, value: v };
+    if (!Number.isFinite(v)) return { ok: false, why: `expected a finite number, got ${v}` };
+    return inFloat32Range(v, String(v));
   }
-  if (typeof v === 'bigint') return { ok: true, value: Number(v) };
+  if (typeof v === 'bigint') return inFloat32Range(Number(v), `${v}`.length > 40 ? `${`${v}`.slice(0, 40)}…` : `${v}`);
   if (typeof v === 'string') {
     const t = v.trim();
     const n = t === '' ? NaN : Number(t);
-    if (Number.isFinite(n)) return { ok: true, value: n };
+    if (Number.isFinite(n)) return inFloat32Range(n, describe(v));
     return { ok: false, why: `expected a number, got ${describe(v)}` };
   }
   return { ok: false, why: `expected a number, got ${describe(v)}` };
@@ -88,32 +117,70 @@ function toText(v: unknown): Coerced<string> {
 
 // ------------------------------------------------------------------ validation
 
+// Known categories per text feature, as sets, once per loaded metadata object.
+const knownCategories = new WeakMap<ModelMeta, Map<string, Set<string>>>();
+
+function categorySets(meta: ModelMeta): Map<string, Set<string>> {
+  let sets = knownCategories.get(meta);
+  if (!sets) {
+    sets = new Map();
+    for (const f of meta.features) if (f.type === 'string' && f.categories) sets.set(f.name, new Set(f.categories));
+    knownCategories.set(meta, sets);
+  }
+  return sets;
+}
+
+function unknownCategoryMessage(value: string, known: Set<string>): string {
+  const list = [...known];
+  const shown = list.slice(0, 10).map((c) => JSON.stringify(c)).join(', ') + (list.length > 10 ? `, … (${list.length} in all)` : '');
+  return `unknown category ${describe(value)} (the model was trained on ${shown}); the feature is ignored for this row`;
+}
+
 /**
  * Checks rows for scoring: each must be an object holding every feature (by its original column
  * name; null = missing, imputed by the model). Number features take numbers (or numeric strings /
- * bigints); text features take strings, numbers or booleans. Extra keys are ignored.
+ * bigints) within float32 range; text features take strings, numbers or booleans. Extra keys are
+ * ignored. A text value the model never saw in training is scored, and reported as a warning.
  */
 export function validateRows(meta: ModelMeta, rows: unknown[]): ValidateResult {
-  const errors: string[] = [];
-  if (!Array.isArray(rows)) return { ok: false, errors: ['rows must be an array of objects'] };
-  for (let i = 0; i < rows.length && errors.length < MAX_ERRORS; i++) {
+  const issues: RowIssue[] = [];
+  const warnings: RowWarning[] = [];
+  let warningsOmitted = 0;
+  if (!Array.isArray(rows)) return { ok: false, errors: ['rows must be an array of objects'], issues: [{ row: 0, message: 'rows must be an array of objects' }] };
+  const categories = categorySets(meta);
+  for (let i = 0; i < rows.length && issues.length < MAX_ERRORS; i++) {
     const row = rows[i];
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-      errors.push(`row ${i}: expected an object of feature values, got ${describe(row)}`);
+      issues.push({ row: i, message: `expected an object of feature values, got ${describe(row)}` });
       continue;
     }
     const r = row as Record<string, unknown>;
     for (const f of meta.features) {
       if (!(f.name in r)) {
-        errors.push(`row ${i}: feature "${f.name}" is missing (use null for an unknown value)`);
+        issues.push({ row: i, feature: f.name, message: 'missing (use null for an unknown value)' });
         continue;
       }
-      const c = f.type === 'number' ? toNumber(r[f.name]) : toText(r[f.name]);
-      if (!c.ok) errors.push(`row ${i}: feature "${f.name}": ${c.why}`);
+      if (f.type === 'number') {
+        const c = toNumber(r[f.name]);
+        if (!c.ok) issues.push({ row: i, feature: f.name, message: c.why });
+        continue;
+      }
+      const c = toText(r[f.name]);
+      if (!c.ok) {
+        issues.push({ row: i, feature: f.name, message: c.why });
+        continue;
+      }
+      const known = categories.get(f.name);
+      if (known && c.value !== meta.missingText && !known.has(c.value)) {
+        if (warnings.length < MAX_WARNINGS) warnings.push({ row: i, feature: f.name, message: unknownCategoryMessage(c.value, known) });
+        else warningsOmitted++;
+      }
     }
   }
-  if (errors.length >= MAX_ERRORS) errors.push('(more errors not shown)');
-  return errors.length ? { ok: false, errors } : { ok: true, rows: rows as Record<string, unknown>[] };
+  if (!issues.length) return { ok: true, rows: rows as Record<string, unknown>[], warnings, warningsOmitted };
+  const errors = issues.map((e) => (e.feature === undefined ? `row ${e.row}: ${e.message}` : `row ${e.row}: feature "${e.feature}": ${e.message}`));
+  if (issues.length >= MAX_ERRORS) errors.push('(more errors not shown)');
+  return { ok: false, errors, issues };
 }
 
 export class ScoreInputError extends Error {

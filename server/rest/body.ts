@@ -24,7 +24,11 @@ export async function readTextBody(req: Request, maxBytes: number): Promise<Body
     }
     chunks.push(value);
   }
-  return { ok: true, value: new TextDecoder().decode(Buffer.concat(chunks)) };
+  try {
+    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) };
+  } catch {
+    return { ok: false, status: 400, message: 'The body is not valid UTF-8 text' };
+  }
 }
 
 /** A pipeline document (or any bounded JSON) from the body: size 413, nesting 422, syntax 400. */

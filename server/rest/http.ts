@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { readTextBody } from './body';
 import { config } from '../infra/config';
 import { ServiceError } from '../infra/errors';
 import { checkRequest, refusal } from './request-guard';
 
-// Small helpers every REST route uses: JSON answers, problem answers and one error mapping.
+// Small helpers every REST route uses: JSON answers, problem answers, bounded JSON bodies and one
+// error mapping that never lets an internal message out.
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(data), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -13,10 +16,33 @@ export function problem(status: number, message: string, extra: Record<string, u
   return json({ error: message, ...extra }, status);
 }
 
-const STATUS: Record<ServiceError['code'], number> = { not_found: 404, invalid: 400, conflict: 409, unavailable: 503 };
+/** A refusal decided by the HTTP layer itself (wrong media type, body too large): status and message for the caller. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
 
-/** Runs a handler and turns thrown errors into clear JSON answers (never an HTML 500 page). */
+const STATUS: Record<ServiceError['code'], number> = { not_found: 404, invalid: 400, too_large: 413, conflict: 409, unavailable: 503 };
+
+/**
+ * Runs a handler and turns thrown errors into clear JSON answers (never an HTML 500 page). Every
+ * answer carries an `x-request-id`; a 500 says only "Internal error" and that id, while the error
+ * itself goes to the server console under the same id.
+ */
 export async function handle(work: () => Promise<Response>): Promise<Response> {
+  const requestId = randomUUID();
+  const res = await answer(work, requestId);
+  res.headers.set('x-request-id', requestId);
+  return res;
+}
+
+async function answer(work: () => Promise<Response>, requestId: string): Promise<Response> {
   try {
     return await work();
   } catch (err) {
@@ -24,17 +50,21 @@ export async function handle(work: () => Promise<Response>): Promise<Response> {
       const details = err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : {};
       return problem(STATUS[err.code], err.message, details);
     }
+    if (err instanceof HttpError) return json({ error: err.message }, err.status, err.headers);
     if (err instanceof z.ZodError) {
       return problem(400, z.prettifyError(err), { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
     }
-    console.error(err);
-    return problem(500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`[millrace] request ${requestId} failed:`, err);
+    return problem(500, 'Internal error', { requestId });
   }
 }
 
 /** Parses a JSON body against a schema; bad JSON and schema violations become 400 with the path. */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
-  const text = await req.text();
+  return parseJsonText(await req.text(), schema);
+}
+
+function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -42,6 +72,36 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     throw new ServiceError('invalid', `The body is not valid JSON: ${(err as Error).message}`);
   }
   return schema.parse(body);
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+/**
+ * Reads a JSON body that must be sent as `application/json` (415 otherwise) and be at most
+ * `maxBytes` long: a larger Content-Length is refused before reading, and a body that streams past
+ * the limit is cut off there (413). Then parses it against the schema (400 with the path).
+ */
+export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S, opts: { maxBytes: number }): Promise<z.output<S>> {
+  const contentType = req.headers.get('content-type');
+  const [mediaType, ...params] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (mediaType !== 'application/json' || (charset && charset !== 'utf-8' && charset !== 'utf8')) {
+    throw new HttpError(
+      415,
+      `Unsupported Content-Type "${contentType ?? ''}": send the body as JSON with the header "Content-Type: application/json"`,
+    );
+  }
+  // The rest of the body is not read: closing the connection is what tells the sender to stop.
+  const tooLarge = () =>
+    new HttpError(413, `The body is larger than ${formatBytes(opts.maxBytes)}: send fewer rows per request`, { connection: 'close' });
+  const body = await readTextBody(req, opts.maxBytes);
+  if (!body.ok) throw body.status === 413 ? tooLarge() : new ServiceError('invalid', body.message);
+  const text = body.value;
+  return parseJsonText(text, schema);
 }
 
 export type RouteParams<T> = { params: Promise<T> };

@@ -5,6 +5,7 @@ import {
   errorResponse,
   pipelineDocumentSchema,
   predictBody,
+  predictErrorResponse,
   predictResponse,
   runResponse,
   savePipelineResponse,
@@ -20,8 +21,17 @@ const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
 const body = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s, 'input') } } });
 const answer = (description: string, s?: z.ZodType) =>
   s ? { description, content: { 'application/json': { schema: schema(s) } } } : { description };
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad input',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'The body or the number of rows is over the limit',
+  415: 'Unsupported Content-Type',
+  500: 'Internal error: the answer carries only a request id, the server log has the details',
+  503: 'A service is unavailable',
+};
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), answer({ 400: 'Bad input', 404: 'Not found', 409: 'Conflict', 503: 'A service is unavailable' }[c] ?? 'Error', errorResponse)]));
+  Object.fromEntries([...codes, 500].map((c) => [String(c), answer(ERROR_DESCRIPTIONS[c] ?? 'Error', errorResponse)]));
 const nameParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes validate with. */
@@ -35,7 +45,8 @@ export function openApiDocument() {
         'Datasets, pipelines, runs and model endpoints. Requests must be addressed to a host Millrace serves ' +
         '(localhost or MILLRACE_ALLOWED_HOSTS; otherwise 421). Changes (POST, PUT, PATCH, DELETE) are refused with 403 ' +
         'when an Origin header names another site, and with 415 when the body is a form or plain text: send application/json ' +
-        '(dataset upload: the file type).',
+        '(dataset upload: the file type). Every answer carries an `x-request-id` header; a 500 answers ' +
+        '`{"error": "Internal error", "requestId": …}` and the server log holds the details under that id.',
     },
     servers: [{ url: '/' }],
     paths: {
@@ -101,9 +112,17 @@ export function openApiDocument() {
       '/api/v1/endpoints/{name}/predict': {
         post: {
           summary: 'Score rows with the endpoint’s production model',
+          description:
+            'Send `Content-Type: application/json`. Numbers must be finite and within float32 range; a text value the ' +
+            'model never saw in training is scored and reported in `warnings`. The feature values (never extra keys) and ' +
+            'the predictions are logged in the background, up to MILLRACE_PREDICTION_LOG_MAX_BYTES per request.',
           parameters: [nameParam('name', 'Endpoint name')],
           requestBody: body(predictBody),
-          responses: { '200': answer('Predictions', predictResponse), ...errors(400, 404) },
+          responses: {
+            '200': answer('Predictions, one per row, and warnings', predictResponse),
+            ...errors(404, 413, 415, 503),
+            '400': answer('Invalid rows: each problem names its row and feature', predictErrorResponse),
+          },
         },
       },
       '/api/health': {

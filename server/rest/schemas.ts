@@ -67,7 +67,16 @@ export const predictBody = z.object({
   rows: z
     .array(z.record(z.string(), z.unknown()), { error: 'rows must be an array of objects (column → value)' })
     .min(1, 'Send at least one row')
-    .max(10_000, 'At most 10000 rows per request'),
+    .describe(
+      'One object per row, keyed by feature name (null = missing). Extra keys are ignored and never logged. ' +
+        'At most MILLRACE_MAX_PREDICT_ROWS rows (default 10000, else 413) and MILLRACE_MAX_PREDICT_BYTES bytes (default 10 MiB, else 413).',
+    ),
+});
+
+export const rowWarningSchema = z.object({
+  row: z.number().int().describe('Index of the row in the request'),
+  feature: z.string(),
+  message: z.string().describe('e.g. unknown category "Atlantis" (the model was trained on …); the feature is ignored for this row'),
 });
 
 export const predictResponse = z.object({
@@ -75,8 +84,23 @@ export const predictResponse = z.object({
   modelVersion: z.number().int(),
   predictions: z.array(z.union([z.string(), z.number()])),
   probabilities: z.array(z.record(z.string(), z.number())).optional(),
+  warnings: z
+    .array(rowWarningSchema)
+    .describe('Rows were scored, but these values deserve a look: text values the model never saw in training (first 100)'),
+  warningsOmitted: z.number().int().optional().describe('Warnings beyond the first 100, counted'),
 });
 
-export const errorResponse = z.object({ error: z.string() });
+export const rowIssueSchema = z.object({ row: z.number().int(), feature: z.string().optional(), message: z.string() });
+
+export const predictErrorResponse = z.object({
+  error: z.string().describe('Every problem, each naming its row and feature'),
+  errors: z.array(z.string()),
+  issues: z.array(rowIssueSchema),
+});
+
+export const errorResponse = z.object({
+  error: z.string(),
+  requestId: z.string().optional().describe('500 only: quote it when reporting the problem; the server log has the details under it'),
+});
 
 export { pipelineDocumentSchema };

@@ -1,11 +1,14 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { endpoints, models, modelVersions, predictionLogs } from '../../db/schema';
+import { endpoints, models, modelVersions } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
+import { config } from '../infra/config';
 import type { ModelMeta } from '../infra/fitter';
-import { loadModel, score, validateRows, type LoadedModel } from '../infra/scorer';
+import { loadModel, score, validateRows, type LoadedModel, type RowWarning, type ScoreResult } from '../infra/scorer';
 import { ServiceError, notFound } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { resolveEndpoint } from './endpoint-resolution';
+import { predictionLog, predictionLogRecord } from './prediction-log';
 
 async function endpointRow(name: string) {
   const workspaceId = await defaultWorkspaceId();
@@ -65,27 +68,40 @@ function cachedModel(modelVersionId: string, artifactHash: string, meta: ModelMe
   return entry;
 }
 
-export const MAX_PREDICT_ROWS = 10_000;
+export interface PredictAnswer extends ScoreResult {
+  model: string;
+  modelVersion: number;
+  /** Per row and feature: values scored but worth a look (a category the model never saw). */
+  warnings: RowWarning[];
+  /** Warnings beyond the first 100 are counted here, not listed. */
+  warningsOmitted?: number;
+}
 
-export async function predict(name: string, rows: unknown[]) {
+/**
+ * Scores rows with the endpoint's production model. Answers from memory (endpoint resolution and
+ * ONNX session are cached); the request is logged off the request path (server/services/prediction-log.ts).
+ */
+export async function predict(name: string, rows: unknown[]): Promise<PredictAnswer> {
   const started = performance.now();
-  const { e, v, model } = await endpointRow(name);
-  const meta = v.meta as ModelMeta;
-  if (rows.length > MAX_PREDICT_ROWS) {
-    throw new ServiceError('invalid', `At most ${MAX_PREDICT_ROWS} rows per request (got ${rows.length})`);
+  const { maxPredictRows, predictionLogMaxBytes } = config();
+  if (rows.length > maxPredictRows) {
+    throw new ServiceError('too_large', `At most ${maxPredictRows} rows per request (got ${rows.length}): send the rows in several requests`);
   }
+  const endpoint = await resolveEndpoint(name);
+  const { meta } = endpoint;
   const checked = validateRows(meta, rows);
-  if (!checked.ok) throw new ServiceError('invalid', checked.errors.join('; '), { errors: checked.errors });
-  const loaded = await cachedModel(v.id, v.artifactHash, meta);
+  if (!checked.ok) throw new ServiceError('invalid', checked.errors.join('; '), { errors: checked.errors, issues: checked.issues });
+  const loaded = await cachedModel(endpoint.modelVersionId, endpoint.artifactHash, meta);
   const result = await score(loaded, checked.rows);
-  const response = { model, modelVersion: v.version, ...result };
-  const latencyMs = Math.round(performance.now() - started);
-  await getDb().insert(predictionLogs).values({
-    endpointId: e.id,
-    modelVersionId: v.id,
-    inputs: rows,
-    outputs: result,
-    latencyMs,
-  });
-  return response;
+  const answer: PredictAnswer = { model: endpoint.model, modelVersion: endpoint.modelVersion, ...result, warnings: checked.warnings };
+  if (checked.warningsOmitted) answer.warningsOmitted = checked.warningsOmitted;
+  predictionLog().add(
+    predictionLogRecord(meta, checked.rows, result, {
+      endpointId: endpoint.endpointId,
+      modelVersionId: endpoint.modelVersionId,
+      latencyMs: Math.round(performance.now() - started),
+      maxBytes: predictionLogMaxBytes,
+    }),
+  );
+  return answer;
 }

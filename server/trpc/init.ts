@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
@@ -5,11 +6,19 @@ import { ServiceError } from '../infra/errors';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
 // Errors, and "… not found" ones become NOT_FOUND so the UI can tell a missing thing from a failure.
+// An internal error reaches the browser only as "Internal error" and a request id; its cause is
+// logged to the server console under that id.
 
 const t = initTRPC.create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      const requestId = randomUUID();
+      console.error(`[millrace] tRPC ${path ?? '?'} request ${requestId} failed:`, cause ?? error);
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: 'Internal error', data: { ...data, zodIssues: null, requestId } };
+    }
     return {
       ...shape,
       data: {
@@ -23,6 +32,7 @@ const t = initTRPC.create({
 const SERVICE_CODES: Record<ServiceError['code'], TRPC_ERROR_CODE_KEY> = {
   not_found: 'NOT_FOUND',
   invalid: 'BAD_REQUEST',
+  too_large: 'PAYLOAD_TOO_LARGE',
   conflict: 'CONFLICT',
   unavailable: 'SERVICE_UNAVAILABLE',
 };

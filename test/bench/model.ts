@@ -6,6 +6,8 @@ import path from 'node:path';
 import { quoteLiteral, withDuckDb } from '../../server/infra/duckdb';
 import { fitModel, type ModelMeta } from '../../server/infra/fitter';
 import { loadModel, releaseModel, score, scoreColumns, validateRows } from '../../server/infra/scorer';
+import * as ort from 'onnxruntime-node';
+import { predictionLogRecord } from '../../server/services/prediction-log';
 import { pythonExecutable } from '../../server/setup/python';
 import { result, type BenchResult } from './result';
 import { since, timeReps } from './stats';
@@ -103,6 +105,51 @@ export async function runModelBenchmarks(repoRoot: string): Promise<{ results: B
           notes: `validateRows + score, ${LATENCY_CALLS} calls after 20 warm-up; no HTTP, no DB log; loadModel took ${loadMs.toFixed(1)} ms`,
         }),
       );
+
+      // The same calls plus the request-path share of prediction logging (the log record; writing it
+      // to Postgres happens later, in batches), against a bare session.run on ready-made tensors.
+      const withLog = await timeReps(
+        LATENCY_CALLS,
+        async () => {
+          const rows = [featureRows[next++ % featureRows.length]];
+          const scored = await predictLike(meta, model, rows);
+          predictionLogRecord(meta, rows, scored, { endpointId: 'bench', modelVersionId: 'bench', latencyMs: 0, maxBytes: 64 * 1024 });
+        },
+        20,
+      );
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const f of meta.features) {
+        const v = featureRows[0][f.name];
+        feeds[f.input] =
+          f.type === 'number'
+            ? new ort.Tensor('float32', Float32Array.of(v === null ? NaN : Number(v)), [1, 1])
+            : new ort.Tensor('string', [v === null ? '' : String(v)], [1, 1]);
+      }
+      const fetches = [meta.outputs.label, ...(meta.outputs.probabilities ? [meta.outputs.probabilities] : [])];
+      const bare = await timeReps(LATENCY_CALLS, async () => void (await model.session.run(feeds, fetches)), 20);
+      const withLogResult = result({
+        group: 'model',
+        name: 'predict 1 row with log record',
+        input: '1 row per call, cycling through the penguins',
+        size: 1,
+        sizeUnit: 'call',
+        samplesMs: withLog,
+        throughputUnit: 'calls/s',
+        notes: '',
+      });
+      const bareResult = result({
+        group: 'model',
+        name: 'bare session.run 1 row',
+        input: 'ready-made [1,1] tensors, same row every call',
+        size: 1,
+        sizeUnit: 'call',
+        samplesMs: bare,
+        throughputUnit: 'calls/s',
+        notes: `onnxruntime alone, ${LATENCY_CALLS} calls after 20 warm-up`,
+      });
+      withLogResult.notes =
+        `validateRows + score + predictionLogRecord; median ${(withLogResult.ms.median / bareResult.ms.median).toFixed(2)}× a bare session.run`;
+      results.push(withLogResult, bareResult);
 
       const columns: Record<string, unknown[]> = {};
       for (const f of meta.features) {

@@ -111,6 +111,9 @@ describe('fit in Python, score in Node', () => {
     expect(meta.params).toMatchObject({ trees: 60, seed: 7 });
     expect(meta.importances!.length).toBe(6);
     expect(meta.importances!.reduce((s, x) => s + x.importance, 0)).toBeCloseTo(1, 6);
+    // Text features carry the categories seen in training (for the endpoint's warnings); numbers do not.
+    expect(meta.features.find((f) => f.name === 'Island')!.categories).toEqual(['Biscoe', 'Dream', 'Torgersen']);
+    expect(meta.features.find((f) => f.name === 'Body Mass (g)')!.categories).toBeUndefined();
     expect(forest.progress.some((m) => m.includes('60 trees'))).toBe(true);
 
     const result = await score(model, penguins);
@@ -154,6 +157,23 @@ describe('fit in Python, score in Node', () => {
     // coercions that are allowed
     expect(validateRows(meta, [{ ...good, Sex: true, Island: 7, 'Body Mass (g)': 4000n, 'Beak Length (mm)': '41.5' }]).ok).toBe(true);
     await expect(score(model, [{ ...good, 'Beak Length (mm)': 'abc' }])).rejects.toBeInstanceOf(ScoreInputError);
+  });
+
+  it('refuses numbers beyond float32 and warns about categories never seen in training', async () => {
+    const { model, meta } = forest;
+    const good = { ...penguins[0] };
+    const big = validateRows(meta, [good, { ...good, 'Body Mass (g)': 1e300 }, { ...good, 'Beak Length (mm)': '4e38' }]);
+    expect(big.ok).toBe(false);
+    if (big.ok) return;
+    expect(big.issues).toEqual([
+      { row: 1, feature: 'Body Mass (g)', message: expect.stringContaining('float32') },
+      { row: 2, feature: 'Beak Length (mm)', message: expect.stringContaining('float32') },
+    ]);
+    await expect(scoreColumns(model, { ...Object.fromEntries(meta.features.map((f) => [f.name, [good[f.name]]])), 'Body Mass (g)': [1e39] })).rejects.toBeInstanceOf(ScoreInputError);
+    const odd = validateRows(meta, [good, { ...good, Island: 'Atlantis', Sex: null }]);
+    expect(odd.ok).toBe(true);
+    if (!odd.ok) return;
+    expect(odd.warnings).toEqual([{ row: 1, feature: 'Island', message: expect.stringContaining('unknown category "Atlantis"') }]);
   });
 
   it('scores columns read back from Parquet by DuckDB (bigint values) like rows', async () => {
@@ -218,6 +238,29 @@ describe('fit in Python, score in Node', () => {
     const blank = Object.fromEntries(meta.features.map((f) => [f.name, null]));
     const r = await score(model, [blank]);
     expect(Number.isFinite(r.predictions[0] as number)).toBe(true);
+  }, FIT_TIMEOUT);
+
+  it('records no categories for a text feature with more than 1,000 of them', async () => {
+    const manyPath = path.join(tmp, 'many-codes.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    await con.run(
+      `COPY (SELECT 'c' || (i % 1500) AS code, 'k' || (i % 3) AS kind, (i % 7) * 1.5 AS x, CASE WHEN i % 2 = 0 THEN 'yes' ELSE 'no' END AS y
+             FROM range(3000) t(i)) TO '${manyPath}' (FORMAT parquet)`,
+    );
+    con.closeSync();
+    const { meta } = await fitAndLoad('many-codes', {
+      tablePath: manyPath,
+      algorithm: 'random_forest',
+      task: 'classification',
+      target: 'y',
+      features: null,
+      params: { trees: 5, seed: 1 },
+    });
+    expect(meta.features.find((f) => f.name === 'code')!.categories).toBeUndefined();
+    expect(meta.features.find((f) => f.name === 'kind')!.categories).toEqual(['k0', 'k1', 'k2']);
+    const v = validateRows(meta, [{ code: 'never-seen', kind: 'k9', x: 1 }]);
+    expect(v.ok && v.warnings.map((w) => w.feature)).toEqual(['kind']);
   }, FIT_TIMEOUT);
 
   it('handles arbitrary column names (quotes, punctuation, unicode)', async () => {

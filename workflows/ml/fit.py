@@ -16,7 +16,8 @@ Protocol: one JSON object per stdout line.
                                            exit 1 with "internal": true for bugs)
 
 ONNX model contract (read by server/models/scorer.ts):
-  * one input per feature, named f0, f1, ... (meta.features maps names -> inputs);
+  * one input per feature, named f0, f1, ... (meta.features maps names -> inputs; a text feature
+    lists its known "categories" when it has at most MAX_RECORDED_CATEGORIES of them);
     number features: float32 [N, 1], missing = NaN;
     string features: string [N, 1], missing = "" (empty string), imputed inside the graph.
     Booleans in string features are "true"/"false"; numbers are their JS String() form.
@@ -39,6 +40,7 @@ from typing import Any
 MISSING_TEXT = ""  # what a missing value of a string feature is fed as (Node side and graph agree)
 TEXT_FILL = "__missing__"  # the category a missing text value is imputed to inside the graph
 MAX_CLASSES_FOR_AUTO = 20
+MAX_RECORDED_CATEGORIES = 1000  # a text feature's known categories go into the metadata up to this many
 TARGET_OPSET = {"": 18, "ai.onnx.ml": 3}
 
 
@@ -453,6 +455,8 @@ def fit(spec: dict) -> dict:
         warn(f"{w.category.__name__}: {w.message}")
     progress(f"fitted in {time.time() - t0:.1f}s")
 
+    record_categories(pipe, feature_meta)
+
     # ---- importances, mapped back to the original columns
     importances = compute_importances(pipe, feature_meta, num_inputs, txt_inputs, algorithm)
 
@@ -508,6 +512,21 @@ def fit(spec: dict) -> dict:
 
     progress(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1024:.0f} KiB) in {time.time() - t0:.1f}s")
     return meta
+
+
+def record_categories(pipe, feature_meta) -> None:
+    """Adds each text feature's known categories (what its one-hot encoder learned) to its metadata,
+    so the endpoint can report values the model has never seen; beyond the cap none are recorded."""
+    pre = pipe.named_steps["pre"]
+    by_input = {f["input"]: f for f in feature_meta}
+    for name, trans, cols in pre.transformers_:
+        if name != "txt":
+            continue
+        ohe = trans.named_steps["onehot"]
+        for c, cats in zip(cols, ohe.categories_):
+            known = sorted(str(v) for v in cats if v != TEXT_FILL)
+            if len(known) <= MAX_RECORDED_CATEGORIES:
+                by_input[c]["categories"] = known
 
 
 def compute_importances(pipe, feature_meta, num_inputs, txt_inputs, algorithm):

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
+import { handle, json } from '../../../server/rest/http';
 import { temporalClient } from '../../../server/temporal';
 
 export const dynamic = 'force-dynamic';
@@ -15,10 +16,12 @@ async function check(work: () => Promise<unknown>): Promise<string> {
 
 /** Ok only when Postgres and Temporal both answer. */
 export async function GET() {
-  const [postgres, temporal] = await Promise.all([
-    check(() => getDb().execute(sql`select 1`)),
-    check(async () => (await temporalClient()).workflowService.getSystemInfo({})),
-  ]);
-  const ok = postgres === 'ok' && temporal === 'ok';
-  return Response.json({ status: ok ? 'ok' : 'unhealthy', postgres, temporal }, { status: ok ? 200 : 503 });
+  return handle(async () => {
+    const [postgres, temporal] = await Promise.all([
+      check(() => getDb().execute(sql`select 1`)),
+      check(async () => (await temporalClient()).workflowService.getSystemInfo({})),
+    ]);
+    const ok = postgres === 'ok' && temporal === 'ok';
+    return json({ status: ok ? 'ok' : 'unhealthy', postgres, temporal }, ok ? 200 : 503);
+  });
 }

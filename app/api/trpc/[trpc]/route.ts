@@ -28,10 +28,8 @@ async function handler(req: Request) {
     endpoint: '/api/trpc',
     req: request,
     router: appRouter,
+    // Internal errors are logged with their request id by the errorFormatter (server/trpc/init.ts).
     createContext: () => ({}),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
-    },
   });
 }
 

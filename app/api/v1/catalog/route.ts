@@ -1,7 +1,9 @@
+import { handle, json } from '../../../../server/rest/http';
 import { catalogManifest } from '../../../../workflows/steps/catalog';
 
-export const dynamic = 'force-static';
+// Dynamic so the answer carries its own x-request-id like every REST answer; building it is cheap.
+export const dynamic = 'force-dynamic';
 
 export function GET() {
-  return Response.json(catalogManifest());
+  return handle(async () => json(catalogManifest()));
 }
