@@ -59,11 +59,6 @@ async function answer(work: () => Promise<Response>, requestId: string): Promise
   }
 }
 
-/** Parses a JSON body against a schema; bad JSON and schema violations become 400 with the path. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
-  return parseJsonText(await req.text(), schema);
-}
-
 function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
   let body: unknown;
   try {
