@@ -11,7 +11,15 @@ export function problem(status: number, message: string, extra: Record<string, u
   return json({ error: message, ...extra }, status);
 }
 
-const STATUS: Record<ServiceError['code'], number> = { not_found: 404, invalid: 400, conflict: 409, unavailable: 503 };
+const STATUS: Record<ServiceError['code'], number> = {
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  unavailable: 503,
+  unprocessable: 422,
+  unsupported: 415,
+  too_large: 413,
+};
 
 /** Runs a handler and turns thrown errors into clear JSON answers (never an HTML 500 page). */
 export async function handle(work: () => Promise<Response>): Promise<Response> {

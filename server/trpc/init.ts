@@ -25,6 +25,9 @@ const SERVICE_CODES: Record<ServiceError['code'], TRPC_ERROR_CODE_KEY> = {
   invalid: 'BAD_REQUEST',
   conflict: 'CONFLICT',
   unavailable: 'SERVICE_UNAVAILABLE',
+  unprocessable: 'UNPROCESSABLE_CONTENT',
+  unsupported: 'UNSUPPORTED_MEDIA_TYPE',
+  too_large: 'PAYLOAD_TOO_LARGE',
 };
 const NOT_FOUND = /\bnot found\b|does not exist/i;
 
