@@ -367,7 +367,7 @@ function csvLineProblem(message: string, paths: string[]): string | undefined {
   const original = /Original Line: ?(.*)/.exec(message)?.[1]?.trim();
   const shown = original ? `: ${original.length > 120 ? `${original.slice(0, 120)}…` : original}` : '';
   const cols = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
-  if (cols) return `line ${line} has ${cols[2]} values, expected ${cols[1]} (one per header column)${shown}`;
+  if (cols) return `line ${line} has ${cols[2]} value${cols[2] === '1' ? '' : 's'}, expected ${cols[1]} (one per header column)${shown}`;
   if (/unterminated quote/i.test(message)) return `line ${line}: a quoted value is not closed (unterminated quote)${shown}`;
   const detail = duckDbProblem(message, paths)
     .replace(/CSV Error on Line: \d+\s*/, '')
