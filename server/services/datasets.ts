@@ -9,7 +9,7 @@ import { artifacts, datasets, datasetVersions } from '../../db/schema';
 import { artifactStore, MEDIA_TYPES } from '../infra/artifact-store';
 import { config } from '../infra/config';
 import { findVersionBySource, type DatasetVersionView } from '../infra/dataset-registry';
-import { describeParquet, quoteIdent, quoteLiteral, withDuckDb, type ColumnInfo } from '../infra/duckdb';
+import { describeParquet, quoteIdent, quoteLiteral, withBoundedDuckDb, type ColumnInfo } from '../infra/duckdb';
 import { ServiceError } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { CsvHeaderError, duplicateColumns, readCsvHeader, type CsvHeader } from './csv-header';
@@ -94,8 +94,12 @@ export async function ingestDatasetBytes(input: { name: string; bytes: Uint8Arra
 function jsonProblem(format: DatasetFormat, err: JsonShapeError): ServiceError {
   const label = format === 'json' ? 'JSON' : 'NDJSON';
   return err.wrongFormat
-    ? new ServiceError('unsupported', `This is not ${label}: ${err.message.replace(/^line \d+, column \d+: /, '')}`)
+    ? new ServiceError('unsupported', capitalize(err.message.replace(/^line \d+, column \d+: /, '')))
     : new ServiceError('unprocessable', `Could not read the file as ${label}: ${err.message}`);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 async function ingestReceived(name: string, format: DatasetFormat, received: ReceivedFile): Promise<IngestedVersion> {
@@ -212,7 +216,7 @@ async function convertToParquet(format: DatasetFormat, received: ReceivedFile, o
     format === 'parquet'
       ? `read_parquet(${src})`
       : `read_json(${src}, format = '${format === 'json' ? 'array' : 'newline_delimited'}', sample_size = -1)`;
-  await withDuckDb(async (conn) => {
+  await withBoundedDuckDb(async (conn) => {
     try {
       await conn.run(copy(reader));
     } catch (err) {
@@ -226,7 +230,7 @@ const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALL
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 const WIDEN_MARK = 'millrace: value does not fit column ';
 
-type DuckConn = Parameters<Parameters<typeof withDuckDb>[0]>[0];
+type DuckConn = Parameters<Parameters<typeof withBoundedDuckDb>[0]>[0];
 
 interface CsvColumn {
   name: string;
@@ -260,7 +264,7 @@ async function csvToParquet(received: ReceivedFile, out: string): Promise<{ warn
   const dialect = `header = true, skip = 0, delim = ${quoteLiteral(header.delimiter)}, quote = '"', escape = '"', comment = '', strict_mode = true`;
   const fail = (message: string) => new ServiceError('unprocessable', `Could not read the file as CSV: ${message}`);
 
-  return withDuckDb(async (conn) => {
+  return withBoundedDuckDb(async (conn) => {
     let sniffed: { columns: CsvColumn[]; formats: string };
     try {
       sniffed = await sniffCsv(conn, file, dialect);
@@ -274,9 +278,8 @@ async function csvToParquet(received: ReceivedFile, out: string): Promise<{ warn
       // Integer columns are read as text and cast in SQL: DuckDB's own cast rounds "1.5" to 2 silently.
       const asRead = columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(INTEGER_TYPES.test(c.type) ? 'VARCHAR' : c.type)}`);
       const reader = `read_csv(${file}, ${dialect}, auto_detect = false${sniffed.formats}, columns = {${asRead.join(', ')}})`;
-      const select = columns.map((c, i) => (INTEGER_TYPES.test(c.type) ? `${strictInteger(c, i)} AS ${quoteIdent(c.name)}` : quoteIdent(c.name)));
       try {
-        await conn.run(`COPY (SELECT ${select.join(', ')} FROM ${reader}) TO ${quoteLiteral(out)} (FORMAT parquet)`);
+        await conn.run(`COPY (${strictSelect(columns, reader)}) TO ${quoteLiteral(out)} (FORMAT parquet)`);
         return { warnings };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -308,15 +311,26 @@ async function sniffCsv(conn: DuckConn, file: string, dialect: string): Promise<
   return { columns: row.Columns.map((c) => ({ name: String(c.name), type: String(c.type) })), formats };
 }
 
-/** A text value cast to the column's integer type, or an error (marked for widening) when it is not a whole number. */
-function strictInteger(c: CsvColumn, index: number): string {
-  const v = quoteIdent(c.name);
-  return `CASE WHEN ${badInteger(c)} THEN error(concat(${quoteLiteral(`${WIDEN_MARK}${index}: `)}, ${v})) ELSE CAST(${v} AS ${c.type}) END`;
+/**
+ * The table with integer columns (read as text) cast in SQL: a value that is not a whole number written
+ * as one ("1.5", "1.0", "abc") raises an error marked for widening instead of being rounded.
+ */
+function strictSelect(columns: CsvColumn[], reader: string): string {
+  const inner = columns.map((c, i) =>
+    INTEGER_TYPES.test(c.type) ? `${quoteIdent(c.name)}, TRY_CAST(${quoteIdent(c.name)} AS ${c.type}) AS "#int${i}"` : quoteIdent(c.name),
+  );
+  const outer = columns.map((c, i) => {
+    if (!INTEGER_TYPES.test(c.type)) return quoteIdent(c.name);
+    const mark = quoteLiteral(`${WIDEN_MARK}${i}: `);
+    return `CASE WHEN ${notInteger(c, `"#int${i}"`)} THEN error(concat(${mark}, ${quoteIdent(c.name)})) ELSE "#int${i}" END AS ${quoteIdent(c.name)}`;
+  });
+  return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${reader})`;
 }
 
-function badInteger(c: CsvColumn): string {
+/** True for a text value that is not a whole number of the column's type (given its TRY_CAST). */
+function notInteger(c: CsvColumn, cast: string): string {
   const v = quoteIdent(c.name);
-  return `(${v} IS NOT NULL AND (TRY_CAST(${v} AS ${c.type}) IS NULL OR (contains(${v}, '.') AND TRY_CAST(${v} AS DOUBLE) <> TRY_CAST(${v} AS ${c.type}))))`;
+  return `((${cast} IS NULL AND ${v} IS NOT NULL) OR contains(${v}, '.'))`;
 }
 
 /** A type error DuckDB's CSV reader found (it gives the line). */
@@ -337,7 +351,8 @@ async function widenedInteger(conn: DuckConn, message: string, columns: CsvColum
   const column = columns[index];
   if (!column) return undefined;
   const found = await conn.runAndReadAll(
-    `SELECT rn::BIGINT AS rn, v FROM (SELECT row_number() OVER () AS rn, ${quoteIdent(column.name)} AS v, ${badInteger(column)} AS bad FROM ${reader}) WHERE bad LIMIT 1`,
+    `SELECT rn::BIGINT AS rn, v FROM (SELECT row_number() OVER () AS rn, ${quoteIdent(column.name)} AS v, ` +
+      `${notInteger(column, `TRY_CAST(${quoteIdent(column.name)} AS ${column.type})`)} AS bad FROM ${reader}) WHERE bad LIMIT 1`,
   );
   const row = found.getRowObjectsJS()[0] as { rn: bigint; v: string } | undefined;
   // Line = data row + 1 for the header (exact unless quoted values span lines).

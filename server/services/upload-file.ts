@@ -38,8 +38,10 @@ export function uploadTooLarge(maxBytes: number): ServiceError {
 
 /**
  * Writes a stream of bytes to a new file in `dir`, hashing it (sha256) and counting bytes as they pass.
- * More than `maxBytes` aborts with a 413 error. `inspect` sees every chunk in order (and may throw to
- * refuse the upload); on any failure the partial file is deleted and the stream is cancelled.
+ * More than `maxBytes` aborts at once with a 413 error. `inspect` sees every chunk in order and may
+ * throw to refuse the upload: then the partial file is deleted and the rest of the body is read and
+ * discarded (so the client, still sending, gets the answer) before that error is thrown. On any failure
+ * no file is left behind.
  */
 export async function receiveToFile(
   body: AsyncIterable<Uint8Array>,
@@ -47,33 +49,46 @@ export async function receiveToFile(
 ): Promise<ReceivedFile> {
   await fs.mkdir(opts.dir, { recursive: true });
   const file = path.join(opts.dir, `upload-${randomUUID()}${opts.suffix}`);
-  const handle = await fs.open(file, 'wx');
+  let handle: fs.FileHandle | undefined = await fs.open(file, 'wx');
   const hash = createHash('sha256');
   const headParts: Buffer[] = [];
   let headLength = 0;
   let bytes = 0;
+  let refused: unknown;
+  const discard = async () => {
+    await handle?.close().catch(() => {});
+    handle = undefined;
+    await fs.rm(file, { force: true });
+  };
   try {
     for await (const chunk of body) {
       bytes += chunk.byteLength;
-      if (bytes > opts.maxBytes) throw uploadTooLarge(opts.maxBytes);
+      if (bytes > opts.maxBytes) throw refused ?? uploadTooLarge(opts.maxBytes);
+      if (refused) continue;
+      try {
+        opts.inspect?.(chunk);
+      } catch (err) {
+        refused = err;
+        await discard();
+        continue;
+      }
       hash.update(chunk);
       if (headLength < HEAD_BYTES) {
         const part = Buffer.from(chunk.subarray(0, HEAD_BYTES - headLength));
         headParts.push(part);
         headLength += part.length;
       }
-      opts.inspect?.(chunk);
       // Awaiting each write is the backpressure: the body is read no faster than the disk takes it.
       let written = 0;
       while (written < chunk.byteLength) {
-        const { bytesWritten } = await handle.write(chunk, written);
+        const { bytesWritten } = await handle!.write(chunk, written);
         written += bytesWritten;
       }
     }
-    await handle.close();
+    if (refused) throw refused;
+    await handle!.close();
   } catch (err) {
-    await handle.close().catch(() => {});
-    await fs.rm(file, { force: true });
+    await discard();
     throw err;
   }
   return { file, sha256: hash.digest('hex'), bytes, head: Buffer.concat(headParts) };

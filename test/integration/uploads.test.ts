@@ -103,7 +103,7 @@ describe('content sent under the wrong type is refused as such', () => {
     const before = await leftovers();
     await expectRefused(await upload('wrong', '[{"a": 1}]', 'text/csv'), 415, /looks like JSON.*send it as application\/json/, before);
     await expectRefused(await upload('wrong', '{"a": 1}\n{"a": 2}\n', 'text/csv'), 415, /looks like JSON/, before);
-    await expectRefused(await upload('wrong', 'a,b\n1,2\n', 'application/json'), 415, /not JSON.*send CSV as text\/csv/, before);
+    await expectRefused(await upload('wrong', 'a,b\n1,2\n', 'application/json'), 415, /does not look like JSON.*send CSV as text\/csv/, before);
     await expectRefused(await upload('wrong', 'a,b\n1,2\n', 'application/x-ndjson'), 415, /send CSV as text\/csv/, before);
     await expectRefused(await upload('wrong', '[{"a": 1}]', 'application/x-ndjson'), 415, /send it as application\/json/, before);
     await expectRefused(await upload('wrong', 'a,b\n1,2\n', 'application/vnd.apache.parquet'), 415, /not a Parquet file/, before);
