@@ -21,7 +21,7 @@ const body = (s: z.ZodType) => ({ required: true, content: { 'application/json':
 const answer = (description: string, s?: z.ZodType) =>
   s ? { description, content: { 'application/json': { schema: schema(s) } } } : { description };
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), answer({ 400: 'Bad input', 404: 'Not found', 409: 'Conflict', 503: 'A service is unavailable' }[c] ?? 'Error', errorResponse)]));
+  Object.fromEntries(codes.map((c) => [String(c), answer({ 400: 'Bad input', 404: 'Not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported content', 422: 'Unprocessable content', 503: 'A service is unavailable' }[c] ?? 'Error', errorResponse)]));
 const nameParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes validate with. */
@@ -34,6 +34,10 @@ export function openApiDocument() {
       '/api/v1/datasets': {
         post: {
           summary: 'Upload a dataset version',
+          description:
+            'The body is the file, streamed (no size in memory). 413: larger than MILLRACE_MAX_UPLOAD_BYTES. 415: the content is not of its ' +
+            'Content-Type (JSON sent as CSV...). 422: a malformed file (ragged rows, unterminated quotes, duplicate column names, broken ' +
+            'JSON), with the line. A later CSV value that does not fit its sampled column type widens the column, listed in `warnings`.',
           parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' } }],
           requestBody: {
             required: true,
@@ -47,7 +51,7 @@ export function openApiDocument() {
           responses: {
             '201': answer('A new version was stored', datasetVersionResponse),
             '200': answer('Identical bytes: the existing version', datasetVersionResponse),
-            ...errors(400, 415),
+            ...errors(400, 413, 415, 422),
           },
         },
       },

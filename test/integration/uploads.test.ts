@@ -116,6 +116,9 @@ describe('content sent under the wrong type is refused as such', () => {
     await expectRefused(await upload('bad-json', truncated, 'application/json'), 422, /Could not read the file as JSON: line 5001, column 10: the file ends/, before);
     const nd = `${rows.slice(0, 100).join('\n')}\n{"id": 1,, "name": "x"}\n`;
     await expectRefused(await upload('bad-json', nd, 'application/x-ndjson'), 422, /NDJSON: line 101, column 10: expected a quoted key/, before);
+    // Refused early in a large body: the rest is read and discarded, so the client still gets the answer.
+    const big = `{"id": 0}\n{"id": 1\n${rows.join('\n').repeat(100)}\n`;
+    await expectRefused(await upload('bad-json', big, 'application/x-ndjson'), 422, /NDJSON: line 2, column 9: the object does not end/, before);
   });
 });
 
