@@ -67,8 +67,8 @@ export function readCsvHeader(head: Uint8Array, complete: boolean): CsvHeader {
 export function duplicateColumns(names: string[]): { name: string; positions: number[] }[] {
   const seen = new Map<string, { name: string; positions: number[] }>();
   names.forEach((name, i) => {
-    const key = name.trim().toLowerCase();
-    if (!key) return;
+    const key = name.toLowerCase();
+    if (!key.trim()) return; // DuckDB names empty headers itself (column0, column1 …)
     const entry = seen.get(key) ?? { name, positions: [] };
     entry.positions.push(i + 1);
     seen.set(key, entry);
