@@ -14,11 +14,24 @@ export function apiBase(): string {
   return (process.env.MILLRACE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
 }
 
-export async function api<T>(method: string, path: string, body?: BodyInit, contentType = 'application/json'): Promise<{ status: number; data: T }> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: BodyInit,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; data: T }> {
   const url = `${apiBase()}${path}`;
   let res: Response;
   try {
-    res = await fetch(url, { method, body, headers: body === undefined ? {} : { 'content-type': contentType } });
+    const init: RequestInit & { duplex?: 'half' } = {
+      method,
+      body,
+      headers: body === undefined ? headers : { 'content-type': contentType, ...headers },
+    };
+    // A streamed body (a file pushed from disk) needs half-duplex.
+    if (body instanceof ReadableStream) init.duplex = 'half';
+    res = await fetch(url, init);
   } catch (err) {
     throw new ApiError(0, `Cannot reach Millrace at ${apiBase()} (${(err as Error).cause ?? (err as Error).message}). Start it with \`npm start\` or set MILLRACE_URL.`, null);
   }

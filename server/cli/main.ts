@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { compilePipeline, type CompileError } from '../../workflows/core/compiler';
@@ -134,18 +136,20 @@ dataset
   .action(async (file: string, opts: { name: string }) => {
     const format = datasetFormatOf(path.basename(file));
     if (!format) throw new Error(`${file}: unknown file type; use .csv, .json, .ndjson/.jsonl or .parquet`);
-    const bytes = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
+    // Streamed from disk: the CLI never holds the file in memory.
+    const stat = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
       throw new Error(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
     });
-    const { data } = await api<{ name: string; version: number; rows: number; columns: { name: string }[]; created: boolean }>(
-      'POST',
-      `/api/v1/datasets?name=${encodeURIComponent(opts.name)}`,
-      bytes,
-      contentTypes[format],
-    );
+    if (!stat.isFile()) throw new Error(`Cannot read ${file}: not a file`);
+    const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    const { status, data } = await api<
+      { name: string; version: number; rows: number; columns: { name: string }[]; created: boolean; warnings?: string[] } & { error?: string }
+    >('POST', `/api/v1/datasets?name=${encodeURIComponent(opts.name)}`, body, contentTypes[format], { 'content-length': String(stat.size) });
+    if (status === 422) throw new Error(`${file}: ${data.error ?? 'the server could not read the file'}`);
     console.log(
       `${data.name} v${data.version}: ${data.rows} rows, ${data.columns.length} columns${data.created ? '' : ' (unchanged: same bytes as before)'}`,
     );
+    for (const w of data.warnings ?? []) console.log(`  note: ${w}`);
   });
 
 program

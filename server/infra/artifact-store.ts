@@ -17,9 +17,16 @@ export interface StoredArtifact {
 }
 
 /** Where artifact bytes live. Local folder now; an S3-compatible store implements the same interface later. */
+export interface PutOptions {
+  /** The store takes the file over: it is moved (renamed) into place, or deleted when the bytes are already stored. */
+  move?: boolean;
+}
+
 export interface ArtifactStore {
-  /** Moves (or copies) a finished file into the store under its content hash. */
-  putFile(file: string): Promise<{ hash: string; sizeBytes: number }>;
+  /** Copies a finished file (or moves it, given ownership) into the store under its content hash. `created`: the bytes were new. */
+  putFile(file: string, opts?: PutOptions): Promise<{ hash: string; sizeBytes: number; created: boolean }>;
+  /** Deletes stored bytes (only for bytes this caller just created and nothing references). */
+  remove(hash: string): Promise<void>;
   /** A local path to read the artifact from (downloaded to a cache for remote stores). */
   localPath(hash: string): Promise<string>;
 }
@@ -38,19 +45,40 @@ export class LocalArtifactStore implements ArtifactStore {
     return path.join(this.root, hash.slice(0, 2), hash);
   }
 
-  async putFile(file: string) {
+  async putFile(file: string, opts: PutOptions = {}) {
     const hash = await sha256File(file);
     const dest = this.pathOf(hash);
     const { size } = await fs.stat(file);
     await fs.mkdir(path.dirname(dest), { recursive: true });
     const exists = await fs.stat(dest).then(() => true, () => false);
-    if (!exists) {
-      // Copy to a temp name then rename: a crash never leaves a half-written artifact under its hash.
-      const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
+    if (exists) {
+      if (opts.move) await fs.rm(file, { force: true });
+      return { hash, sizeBytes: size, created: false };
+    }
+    if (opts.move) {
+      try {
+        // Same filesystem (the data dir's tmp folder): a rename, no bytes copied.
+        await fs.rename(file, dest);
+        return { hash, sizeBytes: size, created: true };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      }
+    }
+    // Copy to a temp name then rename: a crash never leaves a half-written artifact under its hash.
+    const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
+    try {
       await fs.copyFile(file, tmp);
       await fs.rename(tmp, dest);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
     }
-    return { hash, sizeBytes: size };
+    if (opts.move) await fs.rm(file, { force: true });
+    return { hash, sizeBytes: size, created: true };
+  }
+
+  async remove(hash: string) {
+    await fs.rm(this.pathOf(hash), { force: true });
   }
 
   async localPath(hash: string) {
@@ -68,7 +96,7 @@ export function artifactStore(): ArtifactStore {
   return globalForStore.__millraceStore;
 }
 
-const MEDIA_TYPES: Record<ArtifactKind, string> = {
+export const MEDIA_TYPES: Record<ArtifactKind, string> = {
   table: 'application/vnd.apache.parquet',
   model: 'application/onnx',
   metrics: 'application/json',
@@ -80,9 +108,10 @@ export async function saveArtifact(
   file: string,
   kind: ArtifactKind,
   meta: Record<string, unknown> = {},
+  opts: PutOptions = {},
 ): Promise<StoredArtifact> {
   const store = artifactStore();
-  const { hash, sizeBytes } = await store.putFile(file);
+  const { hash, sizeBytes } = await store.putFile(file, opts);
   await getDb()
     .insert(artifacts)
     .values({ hash, kind, mediaType: MEDIA_TYPES[kind], sizeBytes, meta })

@@ -24,6 +24,10 @@ const envSchema = z.object({
   MILLRACE_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(DEFAULT_DOCUMENT_LIMITS.maxDepth),
   MILLRACE_MAX_STRING_LENGTH: z.coerce.number().int().min(64).default(DEFAULT_DOCUMENT_LIMITS.maxStringLength),
   MILLRACE_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
+  MILLRACE_UPLOAD_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 256MB or 1GiB')
+    .default('256MB'),
   MILLRACE_MAX_PREDICT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 ** 2),
   MILLRACE_MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
   MILLRACE_PREDICTION_LOG_DAYS: z.coerce.number().min(0).default(30),
@@ -70,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxStringLength: e.MILLRACE_MAX_STRING_LENGTH,
     } satisfies DocumentLimits,
     maxUploadBytes: e.MILLRACE_MAX_UPLOAD_BYTES,
+    /** DuckDB's memory limit while it converts an upload (beyond it DuckDB spills to disk instead of growing). */
+    uploadMemoryLimit: e.MILLRACE_UPLOAD_MEMORY_LIMIT,
     maxPredictBytes: e.MILLRACE_MAX_PREDICT_BYTES,
     maxPredictRows: e.MILLRACE_MAX_PREDICT_ROWS,
     /** Prediction logs older than this many days are pruned (0 = keep forever). */

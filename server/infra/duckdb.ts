@@ -1,6 +1,11 @@
+import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { config } from './config';
 
-const globalForDuck = globalThis as unknown as { __millraceDuck?: Promise<DuckDBInstance> };
+const globalForDuck = globalThis as unknown as {
+  __millraceDuck?: Promise<DuckDBInstance>;
+  __millraceBoundedDuck?: Promise<DuckDBInstance>;
+};
 
 /** One in-memory DuckDB instance per process; each unit of work takes its own connection. */
 function instance(): Promise<DuckDBInstance> {
@@ -10,6 +15,25 @@ function instance(): Promise<DuckDBInstance> {
 
 export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const conn = await (await instance()).connect();
+  try {
+    return await work(conn);
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/**
+ * Work on input of any size from outside (uploads) runs on a second instance with a memory limit
+ * (MILLRACE_UPLOAD_MEMORY_LIMIT): a 1 GB CSV converted on the default instance grows the process by
+ * ~700 MB; bounded, DuckDB spills to disk instead.
+ */
+export async function withBoundedDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  globalForDuck.__millraceBoundedDuck ??= DuckDBInstance.create(':memory:', {
+    threads: '2',
+    memory_limit: config().uploadMemoryLimit,
+    temp_directory: path.join(config().dataDir, 'duckdb-spill'),
+  });
+  const conn = await (await globalForDuck.__millraceBoundedDuck).connect();
   try {
     return await work(conn);
   } finally {

@@ -1,7 +1,11 @@
-/** An error a person can act on, with an HTTP-ish code the API layers translate. */
+/**
+ * An error a person can act on, with an HTTP-ish code the API layers translate. `unprocessable`: the
+ * request is well-formed but its content is not (a malformed file); `unsupported`: the content is not of
+ * the type it was sent as; `too_large`: a size limit.
+ */
 export class ServiceError extends Error {
   constructor(
-    readonly code: 'not_found' | 'invalid' | 'too_large' | 'conflict' | 'unavailable',
+    readonly code: 'not_found' | 'invalid' | 'conflict' | 'unavailable' | 'unprocessable' | 'unsupported' | 'too_large',
     message: string,
     readonly details?: unknown,
   ) {

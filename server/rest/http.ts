@@ -28,7 +28,15 @@ export class HttpError extends Error {
   }
 }
 
-const STATUS: Record<ServiceError['code'], number> = { not_found: 404, invalid: 400, too_large: 413, conflict: 409, unavailable: 503 };
+const STATUS: Record<ServiceError['code'], number> = {
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  unavailable: 503,
+  unprocessable: 422,
+  unsupported: 415,
+  too_large: 413,
+};
 
 /**
  * Runs a handler and turns thrown errors into clear JSON answers (never an HTML 500 page). Every

@@ -26,7 +26,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'The body or the number of rows is over the limit',
-  415: 'Unsupported Content-Type',
+  415: 'Unsupported Content-Type, or content that is not of its Content-Type',
+  422: 'Unprocessable content (a malformed file, a document that does not compile)',
   500: 'Internal error: the answer carries only a request id, the server log has the details',
   503: 'A service is unavailable',
 };
@@ -53,6 +54,10 @@ export function openApiDocument() {
       '/api/v1/datasets': {
         post: {
           summary: 'Upload a dataset version',
+          description:
+            'The body is the file, streamed (no size in memory). 413: larger than MILLRACE_MAX_UPLOAD_BYTES. 415: the content is not of its ' +
+            'Content-Type (JSON sent as CSV...). 422: a malformed file (ragged rows, unterminated quotes, duplicate column names, broken ' +
+            'JSON), with the line. A later CSV value that does not fit its sampled column type widens the column, listed in `warnings`.',
           parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' } }],
           requestBody: {
             required: true,
@@ -66,7 +71,7 @@ export function openApiDocument() {
           responses: {
             '201': answer('A new version was stored', datasetVersionResponse),
             '200': answer('Identical bytes: the existing version', datasetVersionResponse),
-            ...errors(400, 415),
+            ...errors(400, 413, 415, 422),
           },
         },
       },

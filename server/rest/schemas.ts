@@ -11,6 +11,7 @@ export const datasetVersionResponse = z.object({
   rows: z.number().int(),
   columns: z.array(columnSchema),
   created: z.boolean().describe('false when the same bytes were uploaded before'),
+  warnings: z.array(z.string()).optional().describe('How the file was read where it differs from the sampled types (a widened column)'),
 });
 
 export const compileErrorSchema = z.object({

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ingestDatasetBytes, listDatasets } from './datasets';
+import { ingestDatasetFile, listDatasets } from './datasets';
 import { listPipelines, savePipeline } from './pipelines';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,8 +17,7 @@ export function vegaDataFile(file: string): string {
 export async function seedExamples(): Promise<{ dataset: boolean; pipeline: boolean }> {
   const seeded = { dataset: false, pipeline: false };
   if (!(await listDatasets()).some((d) => d.name === 'penguins')) {
-    const bytes = await fs.readFile(vegaDataFile('penguins.json'));
-    await ingestDatasetBytes({ name: 'penguins', bytes, format: 'json' });
+    await ingestDatasetFile({ name: 'penguins', file: vegaDataFile('penguins.json'), format: 'json' });
     seeded.dataset = true;
   }
   if (!(await listPipelines()).some((p) => p.name === 'penguin-species')) {

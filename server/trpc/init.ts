@@ -32,9 +32,11 @@ const t = initTRPC.create({
 const SERVICE_CODES: Record<ServiceError['code'], TRPC_ERROR_CODE_KEY> = {
   not_found: 'NOT_FOUND',
   invalid: 'BAD_REQUEST',
-  too_large: 'PAYLOAD_TOO_LARGE',
   conflict: 'CONFLICT',
   unavailable: 'SERVICE_UNAVAILABLE',
+  unprocessable: 'UNPROCESSABLE_CONTENT',
+  unsupported: 'UNSUPPORTED_MEDIA_TYPE',
+  too_large: 'PAYLOAD_TOO_LARGE',
 };
 const NOT_FOUND = /\bnot found\b|does not exist/i;
 

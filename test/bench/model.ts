@@ -22,7 +22,8 @@ type Row = Record<string, string | number | null>;
 export interface MemorySnapshot {
   label: string;
   rssMB: number;
-  heapUsedMB: number;
+  /** The bench process's own JS heap (absent for another process, e.g. the web server). */
+  heapUsedMB?: number;
 }
 
 function memory(label: string): MemorySnapshot {

@@ -9,6 +9,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
 import type { BenchResult } from './result';
+import { runUploadBenchmarks } from './upload';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outFile = path.join(repoRoot, 'bench', 'results', 'latest.json');
@@ -17,14 +18,17 @@ const outFile = path.join(repoRoot, 'bench', 'results', 'latest.json');
 interface GroupOutput {
   results: BenchResult[];
   memory?: MemorySnapshot[];
+  /** Single figures that are not a time (ratios, memory growth), by name. */
+  figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
+  upload: async () => runUploadBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'model'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model'];
 
 function gitCommit(): string | null {
   try {
@@ -93,6 +97,7 @@ async function main() {
 
   const byGroup = new Map<Group, BenchResult[]>();
   const memory: MemorySnapshot[] = [];
+  const figures: Record<string, number> = {};
   const errors: { group: string; message: string }[] = [];
   const seconds: Record<string, number> = {};
   for (const g of selected) {
@@ -102,6 +107,7 @@ async function main() {
       const out = await groups[g]();
       byGroup.set(g, out.results);
       if (out.memory) memory.push(...out.memory);
+      Object.assign(figures, out.figures);
       seconds[g] = (performance.now() - t) / 1000;
       console.log(`${seconds[g].toFixed(1)} s`);
     } catch (err) {
@@ -119,6 +125,7 @@ async function main() {
     groupSeconds: seconds,
     results,
     memory,
+    figures,
     errors,
   };
   await mkdir(path.dirname(outFile), { recursive: true });
@@ -141,7 +148,13 @@ async function main() {
   );
   if (memory.length) {
     console.log();
-    for (const m of memory) console.log(`RSS ${m.label}: ${m.rssMB.toFixed(0)} MB (JS heap ${m.heapUsedMB.toFixed(0)} MB)`);
+    for (const m of memory) {
+      console.log(`RSS ${m.label}: ${m.rssMB.toFixed(0)} MB${m.heapUsedMB === undefined ? '' : ` (JS heap ${m.heapUsedMB.toFixed(0)} MB)`}`);
+    }
+  }
+  if (Object.keys(figures).length) {
+    console.log();
+    for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);
   }
   console.log();
   console.log(`${report.totalSeconds.toFixed(1)} s in all; load average at end ${report.machine.loadAvgAtEnd.join(' ')}`);

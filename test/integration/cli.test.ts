@@ -48,6 +48,14 @@ describe('millrace CLI', () => {
     const pushed = await millrace('dataset', 'push', csvFile, '--name', 'cars-cli');
     expect(pushed.code, pushed.stderr).toBe(0);
     expect(pushed.stdout).toContain(`${cars.length} rows`);
+    const missing = await millrace('dataset', 'push', path.join(dir, 'nope.csv'), '--name', 'cars-cli');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope.csv: no such file');
+    const ragged = path.join(dir, 'ragged.csv');
+    await fs.writeFile(ragged, 'a,b\n1,2\n3\n');
+    const refused = await millrace('dataset', 'push', ragged, '--name', 'ragged-cli');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('line 3 has 1 value, expected 2');
 
     const doc = {
       apiVersion: 'millrace/v1',

@@ -238,11 +238,11 @@ describe('datasets through REST', () => {
     const badType = await http('POST', '/api/v1/datasets?name=x', 'a', { 'content-type': 'image/png' });
     expect(badType.status).toBe(415);
     const badJson = await http('POST', '/api/v1/datasets?name=bad-json', '[{"a": 1},', { 'content-type': 'application/json' });
-    expect(badJson.status).toBe(400);
+    expect(badJson.status).toBe(422);
     expect(badJson.data.error).toMatch(/Could not read the file as JSON/);
     expect((await http('GET', '/api/v1/datasets/bad-json')).status).toBe(404);
     const badLine = await http('POST', '/api/v1/datasets?name=bad-ndjson', '{"a": 1}\n{"a": \n', { 'content-type': 'application/x-ndjson' });
-    expect(badLine.status).toBe(400);
+    expect(badLine.status).toBe(422);
     expect(badLine.data.error).toContain('line 2');
     const empty = await http('POST', '/api/v1/datasets?name=empty', '', { 'content-type': 'text/csv' });
     expect(empty.status).toBe(400);

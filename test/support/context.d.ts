@@ -11,5 +11,7 @@ declare module 'vitest' {
     /** The stack's MILLRACE_DATA_DIR (fresh temp folder); run/worker.pid holds the current worker pid. */
     dataDir: string;
     taskQueue: string;
+    /** MILLRACE_MAX_UPLOAD_BYTES of the test stack (64 MiB). */
+    maxUploadBytes: number;
   }
 }

@@ -11,6 +11,9 @@ import { REPO_ROOT, startStack, type StackHandle } from '../../server/launcher/s
 import { ensurePython } from '../../server/launcher/tools';
 import { ensureTemporalCli } from '../../server/setup/temporal-cli';
 
+/** The stack's upload limit (MILLRACE_MAX_UPLOAD_BYTES), provided to tests as `maxUploadBytes`. */
+const TEST_MAX_UPLOAD_BYTES = 64 * 1024 ** 2;
+
 /** Distinct free ports: hold all listeners open until every port is chosen. */
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
@@ -64,6 +67,8 @@ export default async function setup(project: TestProject) {
     TEMPORAL_CLI: temporalCli,
     MILLRACE_PYTHON_VENV: pythonVenv,
     MILLRACE_TASK_QUEUE: process.env.MILLRACE_TASK_QUEUE ?? 'millrace-test',
+    // Small enough that test/integration/uploads.test.ts can stream past it; larger than any other test's upload.
+    MILLRACE_MAX_UPLOAD_BYTES: String(TEST_MAX_UPLOAD_BYTES),
   });
   const cfg = loadConfig(process.env);
 
@@ -96,6 +101,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', stack.temporalAddress);
   project.provide('dataDir', dataDir);
   project.provide('taskQueue', stack.taskQueue);
+  project.provide('maxUploadBytes', TEST_MAX_UPLOAD_BYTES);
 
   return async () => {
     try {

@@ -1,6 +1,9 @@
 import type { NextRequest } from 'next/server';
+import { config } from '../../../../server/infra/config';
+import { ServiceError } from '../../../../server/infra/errors';
 import { handle, json, problem, refuseUnsafeRequest } from '../../../../server/rest/http';
-import { datasetFormatOf, datasetNameSchema, ingestDatasetBytes, listDatasets } from '../../../../server/services/datasets';
+import { datasetFormatOf, datasetNameSchema, ingestDatasetUpload, listDatasets } from '../../../../server/services/datasets';
+import { uploadTooLarge } from '../../../../server/services/upload-file';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +14,15 @@ export async function GET(req: Request) {
   return handle(async () => json({ datasets: await listDatasets() }));
 }
 
-/** Body is the file itself; Content-Type says CSV, JSON (array of objects), NDJSON or Parquet. */
+/** A 413 that also closes the connection, so the client stops sending the rest of the body. */
+function tooLarge(err: ServiceError): Response {
+  return json({ error: err.message, ...(err.details as Record<string, unknown>) }, 413, { connection: 'close' });
+}
+
+/**
+ * Body is the file itself; Content-Type says CSV, JSON (array of objects), NDJSON or Parquet. The body is
+ * streamed to a temporary file (never held in memory) and refused with 413 past MILLRACE_MAX_UPLOAD_BYTES.
+ */
 export async function POST(req: NextRequest) {
   const refused = refuseUnsafeRequest(req);
   if (refused) return refused;
@@ -28,8 +39,19 @@ export async function POST(req: NextRequest) {
         `Unsupported Content-Type "${contentType ?? ''}": use text/csv, application/json, application/x-ndjson or application/vnd.apache.parquet`,
       );
     }
-    const bytes = new Uint8Array(await req.arrayBuffer());
-    const v = await ingestDatasetBytes({ name: parsedName.data, bytes, format });
-    return json({ name: v.name, version: v.version, rows: v.rows, columns: v.columns, created: v.created }, v.created ? 201 : 200);
+    const maxBytes = config().maxUploadBytes;
+    const declared = Number(req.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) return tooLarge(uploadTooLarge(maxBytes));
+    if (!req.body) return problem(400, 'The uploaded file is empty');
+    try {
+      const v = await ingestDatasetUpload({ name: parsedName.data, format, body: req.body, maxBytes });
+      return json(
+        { name: v.name, version: v.version, rows: v.rows, columns: v.columns, created: v.created, ...(v.warnings.length ? { warnings: v.warnings } : {}) },
+        v.created ? 201 : 200,
+      );
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === 'too_large') return tooLarge(err);
+      throw err;
+    }
   });
 }
