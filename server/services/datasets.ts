@@ -14,6 +14,7 @@ import { ServiceError } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { CsvHeaderError, duplicateColumns, readCsvHeader, type CsvHeader } from './csv-header';
 import { JsonShapeChecker, JsonShapeError } from './json-shape-check';
+import { csvDialect, csvReader, INTEGER_TYPES, NUMBER, notInteger, sniffCsv, strictSelect, WIDEN_MARK, type CsvColumn, type DuckConn } from './csv-sql';
 import { receiveToFile, type ReceivedFile } from './upload-file';
 
 export const DATASET_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
@@ -226,17 +227,6 @@ async function convertToParquet(format: DatasetFormat, received: ReceivedFile, o
   return { warnings: [] };
 }
 
-const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
-const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-const WIDEN_MARK = 'millrace: value does not fit column ';
-
-type DuckConn = Parameters<Parameters<typeof withBoundedDuckDb>[0]>[0];
-
-interface CsvColumn {
-  name: string;
-  type: string;
-}
-
 /**
  * CSV → Parquet in one DuckDB pass after sniffing a sample. The dialect and the column names come from
  * the header line; column types from DuckDB's sample of the first rows. A later value that does not fit
@@ -261,7 +251,7 @@ async function csvToParquet(received: ReceivedFile, out: string): Promise<{ warn
   const paths = [received.file, out];
   const file = quoteLiteral(received.file);
   // Fixed dialect, no skipped lines: DuckDB's sniffer may otherwise pick another reading of a broken file.
-  const dialect = `header = true, skip = 0, delim = ${quoteLiteral(header.delimiter)}, quote = '"', escape = '"', comment = '', strict_mode = true`;
+  const dialect = csvDialect(header);
   const fail = (message: string) => new ServiceError('unprocessable', `Could not read the file as CSV: ${message}`);
 
   return withBoundedDuckDb(async (conn) => {
@@ -276,8 +266,7 @@ async function csvToParquet(received: ReceivedFile, out: string): Promise<{ warn
     const warnings: string[] = [];
     for (let attempt = 0; attempt <= columns.length * 2; attempt++) {
       // Integer columns are read as text and cast in SQL: DuckDB's own cast rounds "1.5" to 2 silently.
-      const asRead = columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(INTEGER_TYPES.test(c.type) ? 'VARCHAR' : c.type)}`);
-      const reader = `read_csv(${file}, ${dialect}, auto_detect = false${sniffed.formats}, columns = {${asRead.join(', ')}})`;
+      const reader = csvReader(file, dialect, sniffed.formats, columns);
       try {
         await conn.run(`COPY (${strictSelect(columns, reader)}) TO ${quoteLiteral(out)} (FORMAT parquet)`);
         return { warnings };
@@ -298,39 +287,6 @@ async function csvToParquet(received: ReceivedFile, out: string): Promise<{ warn
     }
     throw fail('too many columns needed a wider type than the sample suggested');
   });
-}
-
-/** Column names and types from DuckDB's sample, plus the date formats it found (as read_csv options). */
-async function sniffCsv(conn: DuckConn, file: string, dialect: string): Promise<{ columns: CsvColumn[]; formats: string }> {
-  const r = await conn.runAndReadAll(`SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${file}, ${dialect})`);
-  const row = r.getRowObjectsJS()[0] as { Columns: { name: string; type: string }[]; DateFormat: string | null; TimestampFormat: string | null };
-  const formats = [
-    row.DateFormat ? `, dateformat = ${quoteLiteral(row.DateFormat)}` : '',
-    row.TimestampFormat ? `, timestampformat = ${quoteLiteral(row.TimestampFormat)}` : '',
-  ].join('');
-  return { columns: row.Columns.map((c) => ({ name: String(c.name), type: String(c.type) })), formats };
-}
-
-/**
- * The table with integer columns (read as text) cast in SQL: a value that is not a whole number written
- * as one ("1.5", "1.0", "abc") raises an error marked for widening instead of being rounded.
- */
-function strictSelect(columns: CsvColumn[], reader: string): string {
-  const inner = columns.map((c, i) =>
-    INTEGER_TYPES.test(c.type) ? `${quoteIdent(c.name)}, TRY_CAST(${quoteIdent(c.name)} AS ${c.type}) AS "#int${i}"` : quoteIdent(c.name),
-  );
-  const outer = columns.map((c, i) => {
-    if (!INTEGER_TYPES.test(c.type)) return quoteIdent(c.name);
-    const mark = quoteLiteral(`${WIDEN_MARK}${i}: `);
-    return `CASE WHEN ${notInteger(c, `"#int${i}"`)} THEN error(concat(${mark}, ${quoteIdent(c.name)})) ELSE "#int${i}" END AS ${quoteIdent(c.name)}`;
-  });
-  return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${reader})`;
-}
-
-/** True for a text value that is not a whole number of the column's type (given its TRY_CAST). */
-function notInteger(c: CsvColumn, cast: string): string {
-  const v = quoteIdent(c.name);
-  return `((${cast} IS NULL AND ${v} IS NOT NULL) OR contains(${v}, '.'))`;
 }
 
 /** A type error DuckDB's CSV reader found (it gives the line). */

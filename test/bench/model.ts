@@ -148,6 +148,7 @@ export async function runModelBenchmarks(repoRoot: string): Promise<{ results: B
         throughputUnit: 'calls/s',
         notes: `onnxruntime alone, ${LATENCY_CALLS} calls after 20 warm-up`,
       });
+      withLogResult.ratio = { value: withLogResult.ms.median / bareResult.ms.median, to: 'a bare session.run' };
       withLogResult.notes =
         `validateRows + score + predictionLogRecord; median ${(withLogResult.ms.median / bareResult.ms.median).toFixed(2)}× a bare session.run`;
       results.push(withLogResult, bareResult);

@@ -4,10 +4,10 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { loadConfig } from '../../server/infra/config';
 import { quoteLiteral, withDuckDb } from '../../server/infra/duckdb';
 import { startStack, type StackHandle } from '../../server/launcher/stack';
@@ -52,16 +52,22 @@ async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
+/** Streams the file with node:http (a plain client, like curl: no web-streams layer on the sending side). */
 async function post(baseUrl: string, name: string, file: string): Promise<{ rows: number }> {
   const { size } = await stat(file);
-  const res = await fetch(`${baseUrl}/api/v1/datasets?name=${name}`, {
-    method: 'POST',
-    body: Readable.toWeb(createReadStream(file, { highWaterMark: 1024 * 1024 })) as ReadableStream<Uint8Array>,
-    headers: { 'content-type': 'text/csv', 'content-length': String(size) },
-    duplex: 'half',
-  } as RequestInit);
-  const body = (await res.json()) as { rows: number; error?: string };
-  if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${body.error ?? JSON.stringify(body)}`);
+  const url = new URL(`/api/v1/datasets?name=${name}`, baseUrl);
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(size) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    createReadStream(file, { highWaterMark: 1024 * 1024 }).on('error', reject).pipe(req);
+  });
+  const body = JSON.parse(text) as { rows: number; error?: string };
+  if (status !== 201) throw new Error(`upload ${name}: ${status} ${body.error ?? text}`);
   return body;
 }
 
@@ -176,6 +182,7 @@ export async function runUploadBenchmarks(repoRoot: string): Promise<{ results: 
     const ratio = upload.throughput!.perSecond / duck.throughput!.perSecond;
     figures['upload rows/s ÷ DuckDB COPY rows/s (goal ≥ 0.8)'] = Number(ratio.toFixed(3));
     upload.notes += `; ${ratio.toFixed(2)} × DuckDB's own COPY`;
+    upload.ratio = { value: upload.ms.median / duck.ms.median, to: "DuckDB's own COPY (time)" };
     results.push(duck, upload);
 
     // ~1 GB: the web server's resident memory, sampled every 50 ms during the upload.

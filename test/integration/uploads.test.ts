@@ -144,6 +144,45 @@ describe('column types come from a sample; later values widen a column, never be
   });
 });
 
+describe('files of several megabytes behave like small ones', () => {
+  // 150,000 rows: well past DuckDB's type sample and the first megabyte kept in memory for the header.
+  const N = 150_000;
+
+  it('stores every row with its sampled types', async () => {
+    const before = await leftovers();
+    const res = await upload('streamed-clean', integerRows(N, '5'));
+    expect(res.status, JSON.stringify(res.data)).toBe(201);
+    expect(res.data.rows).toBe(N + 1);
+    expect(res.data.columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'x', type: 'BIGINT' },
+      { name: 'label', type: 'VARCHAR' },
+    ]);
+    expect(res.data.warnings).toBeUndefined();
+    const duck = await (await DuckDBInstance.create(':memory:')).connect();
+    const file = (await parquetOf('streamed-clean')).replaceAll("'", "''");
+    const r = await duck.runAndReadAll(`SELECT sum(x)::DOUBLE AS total, count(DISTINCT label)::INT AS labels FROM read_parquet('${file}')`);
+    expect(r.getRowObjectsJS()[0]).toEqual({ total: (7 * N * (N + 1)) / 2 + 5, labels: N + 1 });
+    duck.closeSync();
+    expect((await leftovers()).tmpFiles).toEqual([]);
+    expect((await leftovers()).versions).toBe(before.versions + 1);
+  });
+
+  it('widens a column for a value past the first megabyte', async () => {
+    const res = await upload('streamed-late-float', integerRows(N, '1.5'));
+    expect(res.status, JSON.stringify(res.data)).toBe(201);
+    expect(res.data.columns).toContainEqual({ name: 'x', type: 'DOUBLE' });
+    expect(res.data.warnings).toEqual([expect.stringMatching(new RegExp(`Column "x" was read as DOUBLE instead of BIGINT: line ${N + 2} has "1\\.5"`))]);
+    expect((await leftovers()).tmpFiles).toEqual([]);
+  });
+
+  it('refuses a ragged row past the first megabyte with its line, leaving nothing behind', async () => {
+    const before = await leftovers();
+    const res = await upload('streamed-ragged', integerRows(N, '5').replace(/\n$/, '\n1,2\n'));
+    await expectRefused(res, 422, new RegExp(`line ${N + 3} has 2 values, expected 3`), before);
+  });
+});
+
 describe('uploads stream and are size-limited', () => {
   const limit = inject('maxUploadBytes');
 
