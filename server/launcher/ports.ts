@@ -95,15 +95,21 @@ export async function waitForTcp(host: string, port: number, timeoutMs: number, 
   }
 }
 
-/** A currently free TCP port chosen by the OS (for tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const addr = server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** Distinct free TCP ports chosen by the OS (for tests and benchmarks): all are held open until every one is chosen. */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen({ port: 0, host: '127.0.0.1' }, () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/** One currently free TCP port chosen by the OS (for tests). */
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
 }

@@ -5,12 +5,12 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/infra/config';
 import { quoteLiteral, withDuckDb } from '../../server/infra/duckdb';
 import { startStack, type StackHandle } from '../../server/launcher/stack';
+import { freePorts } from '../../server/launcher/ports';
 import { ensureTemporalCli } from '../../server/setup/temporal-cli';
 import type { MemorySnapshot } from './model';
 import { result, type BenchResult } from './result';
@@ -39,18 +39,6 @@ async function writeCsv(file: string, rows: number, seed = 0): Promise<number> {
   return (await stat(file)).size;
 }
 
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen({ port: 0, host: '127.0.0.1' }, () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 /** Streams the file with node:http (a plain client, like curl: no web-streams layer on the sending side). */
 async function post(baseUrl: string, name: string, file: string): Promise<{ rows: number }> {

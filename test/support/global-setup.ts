@@ -2,11 +2,11 @@
 // free ports with a fresh data folder, for every test file; stops it and deletes the folder at the end.
 // Children's output goes to test-results/stack.log (MILLRACE_TEST_VERBOSE=1 also prints it).
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../server/infra/config';
 import { isUserError } from '../../server/launcher/errors';
+import { freePorts } from '../../server/launcher/ports';
 import { REPO_ROOT, startStack, type StackHandle } from '../../server/launcher/stack';
 import { ensurePython } from '../../server/launcher/tools';
 import { ensureTemporalCli } from '../../server/setup/temporal-cli';
@@ -14,19 +14,6 @@ import { ensureTemporalCli } from '../../server/setup/temporal-cli';
 /** The stack's upload limit (MILLRACE_MAX_UPLOAD_BYTES), provided to tests as `maxUploadBytes`. */
 const TEST_MAX_UPLOAD_BYTES = 64 * 1024 ** 2;
 
-/** Distinct free ports: hold all listeners open until every port is chosen. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen({ port: 0, host: '127.0.0.1' }, () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 export default async function setup(project: TestProject) {
   if (process.env.MILLRACE_TEST_UNIT_ONLY === '1') return;
