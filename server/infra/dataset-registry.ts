@@ -27,7 +27,7 @@ export async function findVersionBySource(workspaceId: string, name: string, sou
   return row ? toView(name, row.v) : undefined;
 }
 
-export function toView(name: string, v: typeof datasetVersions.$inferSelect): DatasetVersionView {
+function toView(name: string, v: typeof datasetVersions.$inferSelect): DatasetVersionView {
   return {
     name,
     version: v.version,

@@ -84,14 +84,6 @@ export async function ingestDatasetFile(input: { name: string; file: string; for
   return ingestDatasetUpload({ name: input.name, format: input.format, body: createReadStream(input.file) });
 }
 
-/** An upload already in memory (small files, tests). */
-export async function ingestDatasetBytes(input: { name: string; bytes: Uint8Array; format: DatasetFormat }): Promise<IngestedVersion> {
-  const body = (async function* () {
-    yield input.bytes;
-  })();
-  return ingestDatasetUpload({ name: input.name, format: input.format, body });
-}
-
 function jsonProblem(format: DatasetFormat, err: JsonShapeError): ServiceError {
   const label = format === 'json' ? 'JSON' : 'NDJSON';
   return err.wrongFormat

@@ -11,10 +11,6 @@ export const catalog: Catalog = Object.freeze(
   Object.fromEntries(Object.values(definitions).map((d) => [d.type, d as unknown as StepDefinition])),
 );
 
-export function isStepType(type: string): boolean {
-  return Object.hasOwn(catalog, type);
-}
-
 export interface StepManifest {
   type: string;
   category: string;
