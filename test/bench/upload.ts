@@ -94,6 +94,12 @@ function listeningPid(rootPid: number, port: number): number {
   throw new Error(`no process under pid ${rootPid} listens on port ${port}`);
 }
 
+/** User + system CPU time of a process so far, in ms (from /proc/PID/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -135,15 +141,30 @@ export async function runUploadBenchmarks(repoRoot: string): Promise<{ results: 
     // process (same thread count as the web server's), then the whole upload. The first round warms up.
     const duckMs: number[] = [];
     const uploadMs: number[] = [];
+    let duckCpu = 0;
+    let serverCpu = 0;
+    let clientCpu = 0;
     for (let i = 0; i <= REPS; i++) {
       const out = path.join(work, `duck-${i}.parquet`);
       let t = performance.now();
+      let own = process.cpuUsage();
       await withDuckDb((conn) => conn.run(`COPY (SELECT * FROM read_csv(${quoteLiteral(csv)})) TO ${quoteLiteral(out)} (FORMAT parquet)`));
-      if (i > 0) duckMs.push(since(t));
+      if (i > 0) {
+        duckMs.push(since(t));
+        const used = process.cpuUsage(own);
+        duckCpu += (used.user + used.system) / 1000;
+      }
       await rm(out);
+      const server = cpuMs(webPid);
+      own = process.cpuUsage();
       t = performance.now();
       const { rows } = await post(baseUrl, `bench-sales-${i}`, csv); // a new name each time: never the same-bytes shortcut
-      if (i > 0) uploadMs.push(since(t));
+      if (i > 0) {
+        uploadMs.push(since(t));
+        const used = process.cpuUsage(own);
+        clientCpu += (used.user + used.system) / 1000;
+        serverCpu += cpuMs(webPid) - server;
+      }
       if (rows !== ROWS) throw new Error(`uploaded ${rows} rows of ${ROWS}`);
     }
     const input = `${ROWS.toLocaleString('en')} rows × 10 columns, ${(csvBytes / 2 ** 20).toFixed(0)} MiB CSV`;
@@ -171,6 +192,16 @@ export async function runUploadBenchmarks(repoRoot: string): Promise<{ results: 
     figures['upload rows/s ÷ DuckDB COPY rows/s (goal ≥ 0.8)'] = Number(ratio.toFixed(3));
     upload.notes += `; ${ratio.toFixed(2)} × DuckDB's own COPY`;
     upload.ratio = { value: upload.ms.median / duck.ms.median, to: "DuckDB's own COPY (time)" };
+    // CPU time per run. With every core busy the whole time, an upload could take no less than
+    // (server + client CPU) / cores; that bounds the ratio reachable on this machine.
+    const cores = os.cpus().length;
+    const perRun = (total: number) => Math.round(total / REPS);
+    figures['upload: DuckDB COPY CPU ms per run'] = perRun(duckCpu);
+    figures['upload: web server CPU ms per upload'] = perRun(serverCpu);
+    figures['upload: client CPU ms per upload'] = perRun(clientCpu);
+    figures[`upload: best ratio reachable with ${cores} cores fully busy`] = Number(
+      (duck.ms.median / ((serverCpu + clientCpu) / REPS / cores)).toFixed(3),
+    );
     results.push(duck, upload);
 
     // ~1 GB: the web server's resident memory, sampled every 50 ms during the upload.
