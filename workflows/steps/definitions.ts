@@ -7,3 +7,4 @@ export { default as trainLogisticRegression } from './train.logistic_regression/
 export { default as validateEvaluate } from './validate.evaluate/definition';
 export { default as validateGate } from './validate.gate/definition';
 export { default as deployEndpoint } from './deploy.endpoint/definition';
+export { default as prepareSelect } from './prepare.select/definition';
