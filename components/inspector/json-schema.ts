@@ -18,6 +18,8 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   widget?: 'column' | 'columns' | 'dataset' | 'endpoint';
+  /** Folded into the form's "Advanced settings" section. */
+  advanced?: boolean;
 }
 
 export function schemaType(schema: JsonSchema): string | undefined {
