@@ -21,6 +21,7 @@ export interface InspectorProps {
   columns?: string[];
   columnTypes?: Record<string, string>;
   columnsSource?: string;
+  inputSchemas?: ParamsFormContext['inputSchemas'];
   datasets: ParamsFormContext['datasets'];
   endpoints: string[];
   onParams: (nodeId: string, params: Record<string, unknown>) => void;
@@ -83,6 +84,7 @@ function StepInspector({
   columns,
   columnTypes,
   columnsSource,
+  inputSchemas,
   datasets,
   endpoints,
   onParams,
@@ -116,6 +118,7 @@ function StepInspector({
     columns,
     columnTypes,
     columnsSource,
+    inputSchemas,
     datasets,
     endpoints,
     suggestions: { metric: METRIC_SUGGESTIONS },

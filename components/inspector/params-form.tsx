@@ -15,6 +15,8 @@ export interface ParamsFormContext {
   /** Column name → its type (e.g. DOUBLE, VARCHAR), as the compiler propagated it. */
   columnTypes?: Record<string, string>;
   columnsSource?: string;
+  /** The schema reaching each table input, for column widgets that name their port (e.g. a join's right key). */
+  inputSchemas?: Record<string, { name: string; type: string }[]>;
   datasets: { name: string; rows: number; latestVersion: number }[];
   endpoints: string[];
   /** Suggestions for free-text fields, keyed by property name (e.g. gate metrics). */
@@ -33,6 +35,18 @@ function inputBorder(invalid: boolean) {
 }
 
 type Setter = (value: unknown) => void;
+
+/** The form context as seen by a column widget: its own port's columns when it names one. */
+function columnsFor(ctx: ParamsFormContext, schema: JsonSchema): ParamsFormContext {
+  const schemaOfPort = schema.of ? ctx.inputSchemas?.[schema.of] : undefined;
+  if (!schemaOfPort) return ctx;
+  return {
+    ...ctx,
+    columns: schemaOfPort.map((c) => c.name),
+    columnTypes: Object.fromEntries(schemaOfPort.map((c) => [c.name, c.type])),
+    columnsSource: `the ${schema.of} input`,
+  };
+}
 
 /** "rules.1.value is required" under the Value field reads better as "Required". */
 function inFieldMessage(message: string): string {
@@ -193,7 +207,7 @@ function describedBy(id: string, description: string | undefined, errors: string
 }
 
 function ScalarField({ name, path, schema, required, value, onChange, compact }: FieldProps) {
-  const ctx = useContext(FormContext);
+  const ctx = columnsFor(useContext(FormContext), schema);
   const id = `field-${useId().replace(/:/g, '')}`;
   const title = fieldTitle(name, schema);
   const errors = ctx.errors.get(path) ?? [];
@@ -361,7 +375,7 @@ function NumberInput({
 }
 
 function ColumnsField({ name, path, schema, required, value, onChange }: FieldProps) {
-  const ctx = useContext(FormContext);
+  const ctx = columnsFor(useContext(FormContext), schema);
   const id = `field-${useId().replace(/:/g, '')}`;
   const title = fieldTitle(name, schema);
   const errors = ctx.errors.get(path) ?? [];
