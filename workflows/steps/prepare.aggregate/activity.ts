@@ -38,5 +38,5 @@ export default implement(definition, async ({ params, inputs, ctx }) => {
   await aggregateParquet(await tablePath(inputs.table), file, params);
   const table = await saveTable(file);
   ctx.progress(`${table.rows} groups`);
-  return { outputs: { table }, summary: { groups: table.rows } };
+  return { outputs: { table }, summary: { rows: table.rows, groupedBy: params.groupBy ?? [] } };
 });
