@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describeParquet, quoteIdent, quoteLiteral, withDuckDb } from '../../../server/infra/duckdb';
 import { implement } from '../kit/implement';
 import { StepInputError } from '../kit/step-error';
-import { saveTable, tablePath } from '../kit/table-io';
+import { requireColumn, saveTable, tablePath } from '../kit/table-io';
 import definition, { aggregateLayout, type AggregateColumn, type AggregateParams } from './definition';
 
 function aggregateSql(a: AggregateColumn): string {
@@ -23,7 +23,9 @@ function aggregateSql(a: AggregateColumn): string {
 
 /** Groups `source` and writes one row per group, sorted by the group columns (empty values last). */
 export async function aggregateParquet(source: string, target: string, params: AggregateParams): Promise<void> {
-  const { groups, aggregates, issues } = aggregateLayout((await describeParquet(source)).columns, params);
+  const input = (await describeParquet(source)).columns;
+  for (const name of params.groupBy ?? []) requireColumn(input.map((c) => c.name), name, 'Group-by');
+  const { groups, aggregates, issues } = aggregateLayout(input, params);
   if (issues.length > 0) throw new StepInputError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   const keys = groups.map((g) => quoteIdent(g.name));
   const select = [...keys, ...aggregates.map(aggregateSql)].join(', ');

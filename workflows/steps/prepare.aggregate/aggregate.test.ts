@@ -106,4 +106,10 @@ result = aggregate(tables['t'].assign(_all=0).groupby('_all')).reset_index(drop=
     ]);
     expect(design({ aggregates: [{ fn: 'sum', column: 'Name (full)' }] }).schema).toEqual({});
   });
+
+  it('names a group column that vanished upstream when it runs', async () => {
+    await expect(aggregateParquet(source, path.join(dir, 'gone.parquet'), definition.params.parse({ groupBy: ['region'] }))).rejects.toThrow(
+      'Group-by column "region" is not in the table',
+    );
+  });
 });

@@ -47,10 +47,10 @@ function outputType(fn: AggregateFunction, input?: string): string {
 /** Group columns then one column per aggregate, with their types; problems carry their parameter path. */
 export function aggregateLayout(input: TableSchema, p: AggregateParams): { groups: ColumnSchema[]; aggregates: AggregateColumn[]; issues: DesignIssue[] } {
   const issues: DesignIssue[] = [];
+  // A group column that does not exist is reported by the compiler (and by the activity at run time).
   const groups = (p.groupBy ?? []).flatMap((name, i) => {
     const col = findColumn(input, name);
-    if (!col) issues.push({ path: `params.groupBy.${i}`, message: `Column "${name}" is not in the input table` });
-    else if (p.groupBy!.indexOf(name) !== i) issues.push({ path: `params.groupBy.${i}`, message: `"${name}" is listed twice` });
+    if (col && p.groupBy!.indexOf(name) !== i) issues.push({ path: `params.groupBy.${i}`, message: `"${name}" is listed twice` });
     return col && p.groupBy!.indexOf(name) === i ? [col] : [];
   });
   const aggregates: AggregateColumn[] = [];

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AWKWARD_ROWS_SQL, pandasTable, parquetSchema, queryToParquet, readTable } from '../../../test/support/pandas-reference';
 import { joinParquet } from './activity';
+import { compilePipeline, makeDatasetLookup } from '../../core/compiler';
+import { catalog } from '../catalog';
 import definition, { JOIN_KINDS } from './definition';
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'millrace-join-'));
@@ -102,5 +104,42 @@ result = l.merge(r, on=['k (1)', 'k2'], how='left', suffixes=('_left', '_right')
     });
     expect(design({ keys: [{ left: 'Name (full)', right: 'nope' }] }).issues).toEqual([{ path: 'params.keys.0.right', message: 'Column "nope" is not in the right table' }]);
     expect(definition.params.safeParse({ keys: [] }).success).toBe(false);
+  });
+
+  it('in a pipeline, marks a key type mismatch on the join node and promises the suffixed columns downstream', () => {
+    const datasets = makeDatasetLookup([
+      { name: 'orders', version: 1, columns: [{ name: 'customer', type: 'BIGINT' }, { name: 'total', type: 'DOUBLE' }] },
+      { name: 'customers', version: 1, columns: [{ name: 'id', type: 'VARCHAR' }, { name: 'code', type: 'INTEGER' }, { name: 'total', type: 'DOUBLE' }] },
+    ]);
+    const doc = (keys: unknown) => ({
+      apiVersion: 'millrace/v1',
+      name: 'join-check',
+      nodes: [
+        { id: 'orders', type: 'ingest.dataset', params: { dataset: 'orders' } },
+        { id: 'customers', type: 'ingest.dataset', params: { dataset: 'customers' } },
+        { id: 'both', type: 'prepare.join', params: { how: 'left', keys } },
+      ],
+      edges: [
+        { from: 'orders.table', to: 'both.left' },
+        { from: 'customers.table', to: 'both.right' },
+      ],
+    });
+    const bad = compilePipeline(doc([{ left: 'customer', right: 'id' }]), catalog, { datasets });
+    expect(bad.errors).toEqual([
+      {
+        code: 'column_type',
+        nodeId: 'both',
+        path: 'params.keys.0.right',
+        message: 'Key types differ: "customer" is BIGINT on the left, "id" is VARCHAR on the right; cast one of them first',
+      },
+    ]);
+    const good = compilePipeline(doc([{ left: 'customer', right: 'code' }]), catalog, { datasets });
+    expect(good.errors).toEqual([]);
+    expect(good.schemas.both!.outputs.table).toEqual([
+      { name: 'customer', type: 'BIGINT' },
+      { name: 'total_left', type: 'DOUBLE' },
+      { name: 'id', type: 'VARCHAR' },
+      { name: 'total_right', type: 'DOUBLE' },
+    ]);
   });
 });

@@ -2,12 +2,16 @@ import path from 'node:path';
 import { describeParquet, quoteIdent, quoteLiteral, withDuckDb } from '../../../server/infra/duckdb';
 import { implement } from '../kit/implement';
 import { StepInputError } from '../kit/step-error';
-import { saveTable, tablePath } from '../kit/table-io';
+import { requireColumn, saveTable, tablePath } from '../kit/table-io';
 import definition, { selectColumns, type SelectParams } from './definition';
 
 /** Writes the selected, renamed and reordered columns of `source` to `target`. */
 export async function selectParquet(source: string, target: string, params: SelectParams): Promise<string[]> {
   const { columns: input } = await describeParquet(source);
+  const names = input.map((c) => c.name);
+  for (const [what, list] of [['Keep', params.keep], ['Drop', params.drop], ['Move-to-front', params.moveFirst]] as const) {
+    for (const name of list ?? []) requireColumn(names, name, what);
+  }
   const { columns, issues } = selectColumns(input, params);
   if (issues.length > 0) throw new StepInputError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   const list = columns.map((c) => `${quoteIdent(c.source)} AS ${quoteIdent(c.name)}`).join(', ');

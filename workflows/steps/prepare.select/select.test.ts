@@ -63,6 +63,9 @@ result = df.rename(columns={'Name (full)': 'Full "name"', 'price ($)': 'préis (
     ]);
     expect(design({ drop: input.map((c) => c.name) }).issues).toEqual([{ path: 'params.drop', message: 'No column would be left' }]);
     expect(design({ drop: ['id'], rename: [{ from: 'id', to: 'key' }] }).schema).toEqual({});
+    await expect(selectParquet(source, path.join(dir, 'gone.parquet'), definition.params.parse({ keep: ['id', 'vanished'] }))).rejects.toThrow(
+      'Keep column "vanished" is not in the table',
+    );
     await expect(selectParquet(source, path.join(dir, 'bad.parquet'), definition.params.parse({ rename: [{ from: 'id', to: 'group' }] }))).rejects.toThrow(
       'params.rename.0.to: Two output columns would be called "group"',
     );
