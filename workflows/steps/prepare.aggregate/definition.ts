@@ -13,8 +13,8 @@ const params = z.object({
   aggregates: z
     .array(
       z.strictObject({
-        fn: z.enum(AGGREGATES).default('count').meta({ title: 'Function' }),
         column: column('Column', 'Empty with count = count rows').optional(),
+        fn: z.enum(AGGREGATES).default('count').meta({ title: 'Function' }),
         as: z.string().trim().min(1).max(255).optional().meta({ title: 'Output name', description: 'Default: function_column, e.g. mean_price' }),
       }),
     )
