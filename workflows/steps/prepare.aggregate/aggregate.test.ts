@@ -112,4 +112,15 @@ result = aggregate(tables['t'].assign(_all=0).groupby('_all')).reset_index(drop=
       'Group-by column "region" is not in the table',
     );
   });
+
+  it('gives no groups for an empty table, and one row of zero counts without groups', async () => {
+    const empty = path.join(dir, 'empty.parquet');
+    await queryToParquet(`SELECT * FROM (${AWKWARD_ROWS_SQL}) WHERE false`, empty);
+    const grouped = path.join(dir, 'empty-grouped.parquet');
+    await aggregateParquet(empty, grouped, definition.params.parse({ groupBy: ['group'], aggregates: EVERY_FUNCTION }));
+    expect((await readTable(grouped)).rows).toEqual([]);
+    const whole = path.join(dir, 'empty-whole.parquet');
+    await aggregateParquet(empty, whole, definition.params.parse({ aggregates: [{ fn: 'count' }, { fn: 'mean', column: 'id' }] }));
+    expect((await readTable(whole)).rows).toEqual([[0, null]]);
+  });
 });

@@ -99,4 +99,12 @@ result = t`,
       'BIGINT',
     ]);
   });
+
+  it('converts an empty table, giving its columns the new types', async () => {
+    const empty = path.join(dir, 'empty.parquet');
+    await queryToParquet(`SELECT * FROM read_parquet('${source}') WHERE false`, empty);
+    const out = path.join(dir, 'empty-out.parquet');
+    expect(await castParquet(empty, out, definition.params.parse({ casts: [{ column: 'raw (value)', to: 'integer' }] }))).toEqual({ 'raw (value)': 0 });
+    expect((await parquetSchema(out))[1]).toEqual({ name: 'raw (value)', type: 'BIGINT' });
+  });
 });

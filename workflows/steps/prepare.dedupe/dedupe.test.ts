@@ -34,4 +34,10 @@ describe('prepare.dedupe', () => {
   it('names a compared column that is missing', async () => {
     await expect(dedupeParquet(source, path.join(dir, 'bad.parquet'), { columns: ['nope'] })).rejects.toThrow('Compare column "nope" is not in the table');
   });
+
+  it('keeps an empty table empty', async () => {
+    const empty = path.join(dir, 'empty.parquet');
+    await queryToParquet(`SELECT * FROM (${AWKWARD_ROWS_SQL}) WHERE false`, empty);
+    expect(await dedupeParquet(empty, path.join(dir, 'empty-out.parquet'), {})).toEqual({ rows: 0, removed: 0 });
+  });
 });

@@ -142,4 +142,16 @@ result = l.merge(r, on=['k (1)', 'k2'], how='left', suffixes=('_left', '_right')
       { name: 'total_right', type: 'DOUBLE' },
     ]);
   });
+
+  it('joins an empty table to rows: nothing for inner, every right row for right', async () => {
+    const empty = path.join(dir, 'empty.parquet');
+    await queryToParquet(`SELECT * FROM (${AWKWARD_ROWS_SQL}) WHERE false`, empty);
+    const keys = [{ left: 'Name (full)', right: 'customer name' }];
+    const inner = path.join(dir, 'empty-inner.parquet');
+    await joinParquet(empty, rightFile, inner, definition.params.parse({ keys }));
+    expect((await readTable(inner)).rows).toEqual([]);
+    const right = path.join(dir, 'empty-right.parquet');
+    await joinParquet(empty, rightFile, right, definition.params.parse({ how: 'right', keys }));
+    expect((await readTable(right)).rows.map((r) => r[1])).toEqual(['Ann "the" O\'Brien', '日本語', null, 'nobody', 'Ann "the" O\'Brien']);
+  });
 });

@@ -53,4 +53,12 @@ describe('prepare.sample', () => {
     const { table } = await sample({ size: 'rows', rows: 10_000 });
     expect(table).toEqual(await readTable(source));
   });
+
+  it('samples an empty table to an empty table', async () => {
+    const empty = path.join(dir, 'empty.parquet');
+    await queryToParquet(`SELECT * FROM (${AWKWARD_ROWS_SQL}) WHERE false`, empty);
+    const out = path.join(dir, 'empty-out.parquet');
+    expect(await sampleParquet(empty, out, definition.params.parse({ fraction: 0.5 }))).toEqual({ rows: 0, of: 0 });
+    expect((await readTable(out)).rows).toEqual([]);
+  });
 });

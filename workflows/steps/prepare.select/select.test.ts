@@ -70,4 +70,12 @@ result = df.rename(columns={'Name (full)': 'Full "name"', 'price ($)': 'préis (
       'params.rename.0.to: Two output columns would be called "group"',
     );
   });
+
+  it('passes an empty table through with its columns', async () => {
+    const empty = path.join(dir, 'empty.parquet');
+    await queryToParquet(`SELECT * FROM (${AWKWARD_ROWS_SQL}) WHERE false`, empty);
+    const out = path.join(dir, 'empty-out.parquet');
+    await selectParquet(empty, out, definition.params.parse({ drop: ['id'] }));
+    expect(await readTable(out)).toEqual({ columns: input.slice(1).map((c) => c.name), rows: [] });
+  });
 });

@@ -76,7 +76,11 @@ result = part.sort_values('_r').drop(columns=['_r'])`,
       expect(await readTable(file)).toEqual(await readTable(expected));
     }
     expect((await readTable(test)).rows.map((r) => r[0])).toEqual([4, 5, 7, 10]);
-    expect(await parquetSchema(test)).toEqual(await parquetSchema(source));
+    const params = definition.params.parse({ mode: 'time', timeColumn: 'seen at (UTC)', testFraction: 0.4 });
+    expect(definition.outputSchema!({ params, inputs: { table: await parquetSchema(source) }, dataset: lookup })).toEqual({
+      train: await parquetSchema(train),
+      test: await parquetSchema(test),
+    });
   });
 
   it('random without stratification holds out the fraction, and the mode is checked at design time', async () => {
