@@ -5,6 +5,7 @@ import { useMemo, useState, type DragEvent } from 'react';
 import { cn } from '../ui/cn';
 import { manifest } from './graph-model';
 import { categoryLook, fallbackCategory, portDot } from './port-style';
+import { StepIcon } from './step-icons';
 
 /** The drag payload type: a step type name, read by the canvas drop handler. */
 export const STEP_DRAG_TYPE = 'application/x-millrace-step';
@@ -54,7 +55,6 @@ export function Palette({ onAdd }: { onAdd: (stepType: string) => void }) {
         {groups.length === 0 && <p className="px-2 py-6 text-center text-sm text-fg-muted">No step matches “{query}”.</p>}
         {groups.map((group) => {
           const look = categoryLook[group.id] ?? fallbackCategory;
-          const Icon = look.icon;
           return (
             <section key={group.id} aria-labelledby={`palette-${group.id}`} className="mb-3">
               <h3
@@ -76,7 +76,7 @@ export function Palette({ onAdd }: { onAdd: (stepType: string) => void }) {
                       className="group flex w-full cursor-grab items-start gap-2.5 rounded-lg px-2 py-1.5 text-left hover:bg-subtle active:cursor-grabbing"
                     >
                       <span className={cn('mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-md [&_svg]:size-3.5', look.tint)}>
-                        <Icon aria-hidden />
+                        <StepIcon stepType={step.type} category={step.category} />
                       </span>
                       <span className="min-w-0 flex-1">
                         <span className="flex items-center gap-1.5 text-[13px] font-medium text-fg">

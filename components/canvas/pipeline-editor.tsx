@@ -426,6 +426,7 @@ function Workspace({
           columns={columns}
           columnTypes={columnTypes}
           columnsSource={columnsSource ? `"${columnsSource}"` : undefined}
+          inputSchemas={selected ? compiled.schemas[selected.id]?.inputs : undefined}
           datasets={datasets.data ?? []}
           endpoints={(endpoints.data ?? []).map((e) => e.name)}
           onParams={(nodeId, params) => dispatch({ type: 'setParams', nodeId, params })}

@@ -11,6 +11,7 @@ import { cn } from '../ui/cn';
 import { DecorationsContext } from './decorations';
 import { stepsByType, type StepFlowNode } from './graph-model';
 import { categoryLook, fallbackCategory, portDot } from './port-style';
+import { StepIcon } from './step-icons';
 
 const statusFrame: Record<string, string> = {
   pending: 'border-line-strong',
@@ -60,7 +61,6 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const deco = byNode.get(id);
   const step = stepsByType.get(data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
-  const Icon = look.icon;
   const errors = deco?.errors ?? [];
   const status = deco?.status;
   const inputs = Object.entries(step?.inputs ?? {});
@@ -79,7 +79,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
     >
       <div className="flex items-start gap-2.5 px-3 pt-2.5 pb-2">
         <span className={cn('mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-lg [&_svg]:size-4', look.tint)}>
-          <Icon aria-hidden />
+          <StepIcon stepType={data.stepType} category={step?.category} />
         </span>
         <div className="min-w-0 flex-1">
           <div className="truncate text-[13px] leading-5 font-semibold text-fg">{data.label || step?.title || data.stepType}</div>

@@ -6,6 +6,7 @@ import type { CompileError } from '../../workflows/core/compiler';
 import { NODE_ID } from '../../workflows/core/document';
 import { stepsByType, type StepFlowNode } from '../canvas/graph-model';
 import { categoryLook, fallbackCategory, portDot } from '../canvas/port-style';
+import { StepIcon } from '../canvas/step-icons';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import type { JsonSchema } from './json-schema';
@@ -20,6 +21,7 @@ export interface InspectorProps {
   columns?: string[];
   columnTypes?: Record<string, string>;
   columnsSource?: string;
+  inputSchemas?: ParamsFormContext['inputSchemas'];
   datasets: ParamsFormContext['datasets'];
   endpoints: string[];
   onParams: (nodeId: string, params: Record<string, unknown>) => void;
@@ -82,6 +84,7 @@ function StepInspector({
   columns,
   columnTypes,
   columnsSource,
+  inputSchemas,
   datasets,
   endpoints,
   onParams,
@@ -91,7 +94,6 @@ function StepInspector({
 }: InspectorProps & { node: StepFlowNode }) {
   const step = stepsByType.get(node.data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
-  const Icon = look.icon;
   const [idDraft, setIdDraft] = useState(node.id);
   const idProblem =
     idDraft === node.id
@@ -116,6 +118,7 @@ function StepInspector({
     columns,
     columnTypes,
     columnsSource,
+    inputSchemas,
     datasets,
     endpoints,
     suggestions: { metric: METRIC_SUGGESTIONS },
@@ -126,7 +129,7 @@ function StepInspector({
     <aside aria-label="Inspector" className={panelClass}>
       <div className="flex items-start gap-3 border-b border-line px-4 py-3">
         <span className={cn('mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-lg [&_svg]:size-4', look.tint)}>
-          <Icon aria-hidden />
+          <StepIcon stepType={node.data.stepType} category={step?.category} />
         </span>
         <div className="min-w-0 flex-1">
           <p className="text-[11px] font-semibold tracking-wider text-fg-subtle uppercase">{step?.category ?? 'Step'}</p>

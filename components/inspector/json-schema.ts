@@ -18,6 +18,10 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   widget?: 'column' | 'columns' | 'dataset' | 'endpoint';
+  /** For column widgets: the input port whose table the columns come from (default: the first table input). */
+  of?: string;
+  /** Folded into the form's "Advanced settings" section. */
+  advanced?: boolean;
 }
 
 export function schemaType(schema: JsonSchema): string | undefined {

@@ -1,6 +1,6 @@
 'use client';
 
-import { Plus, Trash2, X } from 'lucide-react';
+import { ChevronRight, Plus, Trash2, X } from 'lucide-react';
 import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
@@ -15,6 +15,8 @@ export interface ParamsFormContext {
   /** Column name → its type (e.g. DOUBLE, VARCHAR), as the compiler propagated it. */
   columnTypes?: Record<string, string>;
   columnsSource?: string;
+  /** The schema reaching each table input, for column widgets that name their port (e.g. a join's right key). */
+  inputSchemas?: Record<string, { name: string; type: string }[]>;
   datasets: { name: string; rows: number; latestVersion: number }[];
   endpoints: string[];
   /** Suggestions for free-text fields, keyed by property name (e.g. gate metrics). */
@@ -33,6 +35,18 @@ function inputBorder(invalid: boolean) {
 }
 
 type Setter = (value: unknown) => void;
+
+/** The form context as seen by a column widget: its own port's columns when it names one. */
+function columnsFor(ctx: ParamsFormContext, schema: JsonSchema): ParamsFormContext {
+  const schemaOfPort = schema.of ? ctx.inputSchemas?.[schema.of] : undefined;
+  if (!schemaOfPort) return ctx;
+  return {
+    ...ctx,
+    columns: schemaOfPort.map((c) => c.name),
+    columnTypes: Object.fromEntries(schemaOfPort.map((c) => [c.name, c.type])),
+    columnsSource: `the ${schema.of} input`,
+  };
+}
 
 /** "rules.1.value is required" under the Value field reads better as "Required". */
 function inFieldMessage(message: string): string {
@@ -60,22 +74,60 @@ export function ParamsForm({
   const properties = Object.entries(schema.properties ?? {});
   if (properties.length === 0) return <p className="text-sm text-fg-muted">This step has no parameters.</p>;
   const required = new Set(schema.required ?? []);
+  const field = ([key, prop]: [string, JsonSchema]) => (
+    <Field
+      key={key}
+      name={key}
+      path={`params.${key}`}
+      schema={prop}
+      required={required.has(key)}
+      value={value[key]}
+      onChange={(v) => onChange(withKey(value, key, v))}
+    />
+  );
+  const advanced = properties.filter(([, prop]) => prop.advanced === true);
   return (
     <FormContext.Provider value={context}>
       <div className="space-y-4">
-        {properties.map(([key, prop]) => (
-          <Field
-            key={key}
-            name={key}
-            path={`params.${key}`}
-            schema={prop}
-            required={required.has(key)}
-            value={value[key]}
-            onChange={(v) => onChange(withKey(value, key, v))}
-          />
-        ))}
+        {properties.filter(([, prop]) => prop.advanced !== true).map(field)}
+        {advanced.length > 0 && (
+          <AdvancedSettings keys={advanced.map(([key]) => key)} errors={context.errors}>
+            {advanced.map(field)}
+          </AdvancedSettings>
+        )}
       </div>
     </FormContext.Provider>
+  );
+}
+
+/** Parameters most people leave alone, folded away; it opens by itself when one of them has a problem. */
+function AdvancedSettings({ keys, errors, children }: { keys: string[]; errors: ReadonlyMap<string, string[]>; children: ReactNode }) {
+  const id = `advanced-${useId().replace(/:/g, '')}`;
+  const problems = [...errors.keys()].filter((path) => keys.some((k) => path === `params.${k}` || path.startsWith(`params.${k}.`))).length;
+  const [open, setOpen] = useState(problems > 0);
+  return (
+    <div className="border-t border-line pt-3">
+      <div className="flex items-center gap-2">
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls={id}
+          onClick={() => setOpen(!open)}
+          className="-ml-1 inline-flex items-center gap-1 rounded px-1 py-0.5 text-xs font-medium text-fg-muted hover:bg-subtle hover:text-fg"
+        >
+          <ChevronRight aria-hidden className={cn('size-3.5 transition-transform', open && 'rotate-90')} />
+          Advanced settings
+        </button>
+        {!open && (
+          <span className={cn('text-[11px]', problems > 0 ? 'font-medium text-bad-strong' : 'text-fg-subtle')}>
+            {problems > 0 ? `${problems} ${problems === 1 ? 'problem' : 'problems'}` : `${keys.length} ${keys.length === 1 ? 'setting' : 'settings'}`}
+          </span>
+        )}
+      </div>
+      <div id={id} hidden={!open} className="mt-3 space-y-4">
+        {open && children}
+      </div>
+    </div>
   );
 }
 
@@ -155,7 +207,7 @@ function describedBy(id: string, description: string | undefined, errors: string
 }
 
 function ScalarField({ name, path, schema, required, value, onChange, compact }: FieldProps) {
-  const ctx = useContext(FormContext);
+  const ctx = columnsFor(useContext(FormContext), schema);
   const id = `field-${useId().replace(/:/g, '')}`;
   const title = fieldTitle(name, schema);
   const errors = ctx.errors.get(path) ?? [];
@@ -323,7 +375,7 @@ function NumberInput({
 }
 
 function ColumnsField({ name, path, schema, required, value, onChange }: FieldProps) {
-  const ctx = useContext(FormContext);
+  const ctx = columnsFor(useContext(FormContext), schema);
   const id = `field-${useId().replace(/:/g, '')}`;
   const title = fieldTitle(name, schema);
   const errors = ctx.errors.get(path) ?? [];

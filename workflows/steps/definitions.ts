@@ -1,6 +1,12 @@
 // Every step type Millrace knows: one line per step folder. Isomorphic (the palette imports it).
 export { default as ingestDataset } from './ingest.dataset/definition';
 export { default as prepareSplit } from './prepare.split/definition';
+export { default as prepareSelect } from './prepare.select/definition';
+export { default as prepareJoin } from './prepare.join/definition';
+export { default as prepareAggregate } from './prepare.aggregate/definition';
+export { default as prepareDedupe } from './prepare.dedupe/definition';
+export { default as prepareSample } from './prepare.sample/definition';
+export { default as prepareCast } from './prepare.cast/definition';
 export { default as trainRandomForest } from './train.random_forest/definition';
 export { default as trainLinearRegression } from './train.linear_regression/definition';
 export { default as trainLogisticRegression } from './train.logistic_regression/definition';
