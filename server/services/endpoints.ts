@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
+import { applyChainToRows, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
 import { endpoints, models, modelVersions } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
 import { config } from '../infra/config';
@@ -68,6 +69,14 @@ function cachedModel(modelVersionId: string, artifactHash: string, meta: ModelMe
   return entry;
 }
 
+// The learned transforms recorded with the model version, parsed once per resolved metadata object.
+const chains = new WeakMap<ModelMeta, TransformChain>();
+function chainOf(meta: ModelMeta): TransformChain {
+  let chain = chains.get(meta);
+  if (!chain) chains.set(meta, (chain = transformChainOf(meta as unknown as Record<string, unknown>)));
+  return chain;
+}
+
 export interface PredictAnswer extends ScoreResult {
   model: string;
   modelVersion: number;
@@ -89,7 +98,8 @@ export async function predict(name: string, rows: unknown[]): Promise<PredictAns
   }
   const endpoint = await resolveEndpoint(name);
   const { meta } = endpoint;
-  const checked = validateRows(meta, rows);
+  // Raw rows first go through the transforms the model's training table went through (impute, encode, scale).
+  const checked = validateRows(meta, applyChainToRows(chainOf(meta), rows));
   if (!checked.ok) throw new ServiceError('invalid', checked.errors.join('; '), { errors: checked.errors, issues: checked.issues });
   const loaded = await cachedModel(endpoint.modelVersionId, endpoint.artifactHash, meta);
   const result = await score(loaded, checked.rows);

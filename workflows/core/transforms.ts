@@ -208,7 +208,7 @@ function indexOf(categories: string[], value: string): number {
 
 /** Applies a whole chain, in order, to raw rows. Rows that are not objects pass through for validation to report. */
 export function applyChainToRows(chain: TransformChain, rows: unknown[]): unknown[] {
-  if (chain.length === 0) return rows;
+  if (chain.length === 0 || !Array.isArray(rows)) return rows;
   return rows.map((row) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) return row;
     let r = row as Row;
