@@ -86,6 +86,30 @@ export async function ingestDatasetFile(input: { name: string; file: string; for
   return ingestDatasetUpload({ name: input.name, format: input.format, body: createReadStream(input.file) });
 }
 
+/**
+ * The columns a local file would have as a dataset, read exactly as an upload is (nothing is stored).
+ * The sample step's design-time schemas are checked against the real files with it.
+ */
+export async function describeDatasetFile(file: string, format: DatasetFormat): Promise<{ rows: number; columns: ColumnInfo[] }> {
+  const checker = format === 'json' || format === 'ndjson' ? new JsonShapeChecker(format === 'json' ? 'array' : 'lines') : undefined;
+  const received = await receiveToFile(createReadStream(file), {
+    dir: config().tmpDir,
+    suffix: SUFFIX[format],
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    inspect: checker && ((chunk) => checker.write(chunk)),
+  });
+  const out = path.join(config().tmpDir, `table-${randomUUID()}.parquet`);
+  try {
+    checker?.end();
+    checkLooksLike(format, received.head);
+    await convertToParquet(format, received, out);
+    return await describeParquet(out);
+  } finally {
+    await fs.rm(received.file, { force: true });
+    await fs.rm(out, { force: true });
+  }
+}
+
 function jsonProblem(format: DatasetFormat, err: JsonShapeError): ServiceError {
   const label = format === 'json' ? 'JSON' : 'NDJSON';
   return err.wrongFormat

@@ -1,5 +1,6 @@
 // Every step type Millrace knows: one line per step folder. Isomorphic (the palette imports it).
 export { default as ingestDataset } from './ingest.dataset/definition';
+export { default as ingestSample } from './ingest.sample/definition';
 export { default as prepareSplit } from './prepare.split/definition';
 export { default as prepareImpute } from './prepare.impute/definition';
 export { default as prepareEncode } from './prepare.encode/definition';
