@@ -1,6 +1,7 @@
 // Every step type Millrace knows: one line per step folder. Isomorphic (the palette imports it).
 export { default as ingestDataset } from './ingest.dataset/definition';
 export { default as ingestSample } from './ingest.sample/definition';
+export { default as ingestUrl } from './ingest.url/definition';
 export { default as prepareSplit } from './prepare.split/definition';
 export { default as prepareImpute } from './prepare.impute/definition';
 export { default as prepareEncode } from './prepare.encode/definition';
