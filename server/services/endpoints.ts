@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { applyChainToRows, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
+import { applyChainToRows, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
 import { endpoints, models, modelVersions } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
 import { config } from '../infra/config';
@@ -33,6 +33,8 @@ export async function getEndpoint(name: string) {
     task: v.task,
     target: v.target,
     features: meta.features.map((f) => ({ name: f.name, type: f.type })),
+    // With learned transforms, requests carry the raw columns and the endpoint applies what was learned.
+    ...(chainOf(meta).length ? { requestColumns: requestColumns(chainOf(meta), meta.features.map((f) => f.name)), transforms: chainOf(meta) } : {}),
     classes: meta.classes ?? undefined,
     metrics: v.metrics ?? undefined,
     updatedAt: e.updatedAt,

@@ -216,3 +216,14 @@ export function applyChainToRows(chain: TransformChain, rows: unknown[]): unknow
     return r;
   });
 }
+
+/** The raw columns a request must carry for a model whose features are `features` after `chain` (one-hot columns map back to their source). */
+export function requestColumns(chain: TransformChain, features: string[]): string[] {
+  let names = features;
+  for (const spec of [...chain].reverse()) {
+    if (spec.kind !== 'encode') continue;
+    const source = new Map(spec.columns.flatMap((c) => (c.outputs ?? []).map((o) => [o, c.name] as const)));
+    names = [...new Set(names.map((n) => source.get(n) ?? n))];
+  }
+  return names;
+}
