@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { applyChainToRows, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
+import { applyChainToRows, missingRequestColumns, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
 import { endpoints, models, modelVersions } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
 import { config } from '../infra/config';
@@ -101,7 +101,13 @@ export async function predict(name: string, rows: unknown[]): Promise<PredictAns
   const endpoint = await resolveEndpoint(name);
   const { meta } = endpoint;
   // Raw rows first go through the transforms the model's training table went through (impute, encode, scale).
-  const checked = validateRows(meta, applyChainToRows(chainOf(meta), rows));
+  const chain = chainOf(meta);
+  if (chain.length) {
+    const issues = missingRequestColumns(requestColumns(chain, meta.features.map((f) => f.name)), rows);
+    const errors = issues.map((e) => `row ${e.row}: feature "${e.feature}": ${e.message}`);
+    if (issues.length) throw new ServiceError('invalid', errors.join('; '), { errors, issues });
+  }
+  const checked = validateRows(meta, applyChainToRows(chain, rows));
   if (!checked.ok) throw new ServiceError('invalid', checked.errors.join('; '), { errors: checked.errors, issues: checked.issues });
   const loaded = await cachedModel(endpoint.modelVersionId, endpoint.artifactHash, meta);
   const result = await score(loaded, checked.rows);

@@ -107,6 +107,14 @@ print(json.dumps(out))
     );
     expect(Object.keys(transformed[0]).sort()).toEqual(meta.features.map((f) => f.name).sort());
 
+    // The endpoint describes and checks requests in raw columns.
+    const described = await request('GET', '/api/v1/endpoints/penguins-learned');
+    expect([...described.data.requestColumns].sort()).toEqual(Object.keys(raw[0]!).sort());
+    const { Island: _island, ...withoutIsland } = raw[1]!;
+    const refused = await request('POST', '/api/v1/endpoints/penguins-learned/predict', { rows: [raw[0], withoutIsland] });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.data)).toContain('row 1: feature \\"Island\\": missing (use null for an unknown value)');
+
     const answer = await request('POST', '/api/v1/endpoints/penguins-learned/predict', { rows: raw });
     expect(answer.status, JSON.stringify(answer.data)).toBe(200);
     const model = await loadModel(artifactPath(version!.artifact_hash as string), meta);

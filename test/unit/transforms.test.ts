@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeParquet } from '../../server/infra/duckdb';
-import { applyChainToRows, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
+import { applyChainToRows, missingRequestColumns, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
 import { applyTransformFile, learnEncode, learnImpute, learnScale } from '../../workflows/steps/kit/learned-transform';
 import { readParquet, tempDir, writeParquet } from '../support/tables';
 
@@ -69,6 +69,12 @@ describe('learned transforms: the SQL path and the per-row path agree', () => {
     expect(bySql[1]!.sex).toBe(-1);
     // What a request to a model trained on these columns must carry: the raw columns again.
     expect(requestColumns(chain, Object.keys(bySql[0]!)).sort()).toEqual(Object.keys((await readParquet(raw))[0]!).sort());
+  });
+
+  it('names the raw columns a request lacks', () => {
+    expect(missingRequestColumns(['a', 'b c'], [{ a: 1, 'b c': null }, { a: null }, 'not a row'])).toEqual([
+      { row: 1, feature: 'b c', message: 'missing (use null for an unknown value)' },
+    ]);
   });
 
   it('per row, values it cannot read are left for the scorer to report', () => {

@@ -227,3 +227,18 @@ export function requestColumns(chain: TransformChain, features: string[]): strin
   }
   return names;
 }
+
+/**
+ * Raw rows that lack one of the request columns (a missing value is sent as null, as for any endpoint),
+ * as the scorer words it: without this a one-hot column would be reported by its indicator names.
+ */
+export function missingRequestColumns(columns: string[], rows: unknown[], max = 20): { row: number; feature: string; message: string }[] {
+  const issues: { row: number; feature: string; message: string }[] = [];
+  if (!Array.isArray(rows)) return issues;
+  for (let i = 0; i < rows.length && issues.length < max; i++) {
+    const row = rows[i];
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) continue;
+    for (const c of columns) if (!(c in row) && issues.length < max) issues.push({ row: i, feature: c, message: 'missing (use null for an unknown value)' });
+  }
+  return issues;
+}
