@@ -16,6 +16,10 @@ const REFUSED = [
   'http://0177.0.0.1/', // octal
   'http://0x7f.0.0.1/', // hexadecimal
   'http://017700000001/', // octal, one number
+  'http://0x7f000001/', // hexadecimal, one number
+  'http://127.0.0.1./', // trailing dot
+  'http://%31%32%37.0.0.1/', // percent-encoded
+  'http://①②⑦.0.0.1/', // Unicode digits (IDNA maps them to 127)
   'http://[::1]/',
   'http://[0:0:0:0:0:0:0:1]/',
   'http://[::ffff:127.0.0.1]/', // IPv4-mapped IPv6
@@ -36,6 +40,8 @@ const REFUSED = [
   'http://224.0.0.1/',
   'http://255.255.255.255/',
   'http://localhost:3000/',
+  'http://LOCALHOST./',
+  'http://[::ffff:0:7f00:1]/', // IPv4-translated
   'http://app.localhost/',
   'http://metadata.google.internal/computeMetadata/v1/',
 ];
