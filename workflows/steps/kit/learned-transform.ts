@@ -168,12 +168,13 @@ export async function runLearnedTransform(
       throw new StepInputError(`Could not apply the learned ${spec.kind} to the ${name} table: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     });
     const saved = await saveTable(out);
-    return { kind: 'table' as const, hash: saved.hash, rows: saved.rows, meta: { ...saved.meta, transforms: chain } };
+    const ref: ArtifactRef = { kind: 'table', hash: saved.hash, meta: { ...saved.meta, transforms: chain } };
+    return { ref, rows: saved.rows };
   };
-  const { rows: _trainRows, ...train } = await write(inputs.train, 'train');
+  const train = await write(inputs.train, 'train');
   const applied = inputs.apply ? await write(inputs.apply, 'apply') : undefined;
   return {
-    outputs: applied ? { train, applied: { kind: applied.kind, hash: applied.hash, meta: applied.meta } } : { train },
+    outputs: applied ? { train: train.ref, applied: applied.ref } : { train: train.ref },
     summary: {
       trainRows,
       appliedRows: applied?.rows ?? null,
