@@ -158,8 +158,8 @@ export async function runLearnedTransform(
   ctx.progress(`learned ${spec.kind} for ${spec.columns.length} column(s) from ${trainRows} training rows`);
   const chain = [...transformChainOf(inputs.train.meta), spec];
 
-  const write = async (ref: ArtifactRef, name: string) => {
-    const file = await tablePath(ref);
+  const write = async (input: ArtifactRef, name: string) => {
+    const file = await tablePath(input);
     const schema = file === trainFile ? columns : (await describeParquet(file)).columns;
     const missing = spec.columns.find((c) => !schema.some((s) => s.name === c.name));
     if (missing) throw new StepInputError(`Column "${missing.name}" is not in the ${name} table`);
@@ -168,8 +168,7 @@ export async function runLearnedTransform(
       throw new StepInputError(`Could not apply the learned ${spec.kind} to the ${name} table: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     });
     const saved = await saveTable(out);
-    const ref: ArtifactRef = { kind: 'table', hash: saved.hash, meta: { ...saved.meta, transforms: chain } };
-    return { ref, rows: saved.rows };
+    return { ref: { kind: 'table', hash: saved.hash, meta: { ...saved.meta, transforms: chain } } satisfies ArtifactRef, rows: saved.rows };
   };
   const train = await write(inputs.train, 'train');
   const applied = inputs.apply ? await write(inputs.apply, 'apply') : undefined;
