@@ -34,7 +34,7 @@ export async function getEndpoint(name: string) {
     target: v.target,
     features: meta.features.map((f) => ({ name: f.name, type: f.type })),
     // With learned transforms, requests carry the raw columns and the endpoint applies what was learned.
-    ...(chainOf(meta).length ? { requestColumns: requestColumns(chainOf(meta), meta.features.map((f) => f.name)), transforms: chainOf(meta) } : {}),
+    ...(chainOf(meta).length ? { requestColumns: requestColumns(chainOf(meta), meta.features.map((f) => f.name)) } : {}),
     classes: meta.classes ?? undefined,
     metrics: v.metrics ?? undefined,
     updatedAt: e.updatedAt,
