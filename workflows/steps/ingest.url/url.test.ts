@@ -171,6 +171,11 @@ describe('ingest.url: fetching', () => {
       maxRedirects: 5,
     });
     expect(definition.params.safeParse({ url: 'file:///etc/passwd', dataset: 'a' }).success).toBe(false);
+    // At design time the columns are those of the newest version registered under the name, if any.
+    const params = definition.params.parse({ url: 'https://example.com/a.csv', dataset: 'rain' });
+    const columns = [{ name: 'city', type: 'VARCHAR' }];
+    expect(definition.outputSchema!({ params, inputs: {}, dataset: () => ({ version: 2, columns }) })).toEqual({ table: columns });
+    expect(definition.outputSchema!({ params, inputs: {}, dataset: () => 'missing' })).toEqual({});
     expect(definition.params.safeParse({ url: 'https://example.com/a.csv', dataset: 'Bad Name' }).success).toBe(false);
   });
 });
