@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '../../workflows/core/limits';
 
@@ -32,6 +33,10 @@ const envSchema = z.object({
   MILLRACE_MAX_PREDICT_ROWS: z.coerce.number().int().min(1).default(10_000),
   MILLRACE_PREDICTION_LOG_DAYS: z.coerce.number().min(0).default(30),
   MILLRACE_PREDICTION_LOG_MAX_BYTES: z.coerce.number().int().min(256).default(64 * 1024),
+  MILLRACE_INGEST_ALLOW_NETWORKS: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.split(',').every((e) => !e.trim() || ipaddr.isValid(e.trim()) || ipaddr.isValidCIDR(e.trim())), 'comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1'),
 });
 
 export type MillraceConfig = ReturnType<typeof loadConfig>;
@@ -84,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     predictionLogMaxBytes: e.MILLRACE_PREDICTION_LOG_MAX_BYTES,
     /** Temporary files (uploads while they stream); on the data dir's filesystem so finished files are renamed, not copied. */
     tmpDir: path.join(dataDir, 'tmp'),
+    /** Networks ingest.url may fetch from although they are loopback, private or link-local (none by default). */
+    ingestAllowNetworks: (e.MILLRACE_INGEST_ALLOW_NETWORKS ?? '').split(',').map((n) => n.trim()).filter(Boolean),
   };
 }
 

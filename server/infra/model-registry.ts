@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { endpoints, models, modelVersions } from '../../db/schema';
+import type { TransformChain } from '../../workflows/core/transforms';
 import type { ModelMeta } from './fitter';
 import { notFound } from './errors';
 import { defaultWorkspaceId } from './workspace';
@@ -22,6 +23,8 @@ export async function registerModelVersion(input: {
   artifactHash: string;
   trainingArtifactHash: string;
   meta: ModelMeta;
+  /** The learned transforms of the training table, kept in the version's metadata for the endpoint. */
+  transforms?: TransformChain;
 }): Promise<ModelVersionRef> {
   const name = `${input.pipeline}.${input.nodeId}`;
   const workspaceId = await defaultWorkspaceId();
@@ -52,7 +55,7 @@ export async function registerModelVersion(input: {
         algorithm: input.meta.algorithm,
         target: input.meta.target,
         features: input.meta.features,
-        meta: input.meta,
+        meta: input.transforms?.length ? { ...input.meta, transforms: input.transforms } : input.meta,
         trainingArtifactHash: input.trainingArtifactHash,
         runId: input.runId,
         nodeId: input.nodeId,

@@ -62,6 +62,10 @@ export const endpointResponse = z.object({
   target: z.string(),
   features: z.array(z.object({ name: z.string(), type: z.enum(['number', 'string']) })),
   classes: z.array(z.string()).optional(),
+  requestColumns: z
+    .array(z.string())
+    .optional()
+    .describe('Present when the model was trained on tables a prepare step learned from (impute, encode, scale): the raw columns a request sends; the endpoint applies what was learned before scoring'),
 });
 
 export const predictBody = z.object({

@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
+import { applyChainToRows, missingRequestColumns, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
 import { endpoints, models, modelVersions } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
 import { config } from '../infra/config';
@@ -32,6 +33,8 @@ export async function getEndpoint(name: string) {
     task: v.task,
     target: v.target,
     features: meta.features.map((f) => ({ name: f.name, type: f.type })),
+    // With learned transforms, requests carry the raw columns and the endpoint applies what was learned.
+    ...(chainOf(meta).length ? { requestColumns: requestColumns(chainOf(meta), meta.features.map((f) => f.name)) } : {}),
     classes: meta.classes ?? undefined,
     metrics: v.metrics ?? undefined,
     updatedAt: e.updatedAt,
@@ -68,6 +71,14 @@ function cachedModel(modelVersionId: string, artifactHash: string, meta: ModelMe
   return entry;
 }
 
+// The learned transforms recorded with the model version, parsed once per resolved metadata object.
+const chains = new WeakMap<ModelMeta, TransformChain>();
+function chainOf(meta: ModelMeta): TransformChain {
+  let chain = chains.get(meta);
+  if (!chain) chains.set(meta, (chain = transformChainOf(meta as unknown as Record<string, unknown>)));
+  return chain;
+}
+
 export interface PredictAnswer extends ScoreResult {
   model: string;
   modelVersion: number;
@@ -89,7 +100,14 @@ export async function predict(name: string, rows: unknown[]): Promise<PredictAns
   }
   const endpoint = await resolveEndpoint(name);
   const { meta } = endpoint;
-  const checked = validateRows(meta, rows);
+  // Raw rows first go through the transforms the model's training table went through (impute, encode, scale).
+  const chain = chainOf(meta);
+  if (chain.length) {
+    const issues = missingRequestColumns(requestColumns(chain, meta.features.map((f) => f.name)), rows);
+    const errors = issues.map((e) => `row ${e.row}: feature "${e.feature}": ${e.message}`);
+    if (issues.length) throw new ServiceError('invalid', errors.join('; '), { errors, issues });
+  }
+  const checked = validateRows(meta, applyChainToRows(chain, rows));
   if (!checked.ok) throw new ServiceError('invalid', checked.errors.join('; '), { errors: checked.errors, issues: checked.issues });
   const loaded = await cachedModel(endpoint.modelVersionId, endpoint.artifactHash, meta);
   const result = await score(loaded, checked.rows);

@@ -56,6 +56,8 @@ export default async function setup(project: TestProject) {
     MILLRACE_TASK_QUEUE: process.env.MILLRACE_TASK_QUEUE ?? 'millrace-test',
     // Small enough that test/integration/uploads.test.ts can stream past it; larger than any other test's upload.
     MILLRACE_MAX_UPLOAD_BYTES: String(TEST_MAX_UPLOAD_BYTES),
+    // ingest.url may fetch from the tests' own local servers (127.0.0.1 only; the rest of loopback stays refused).
+    MILLRACE_INGEST_ALLOW_NETWORKS: '127.0.0.1',
   });
   const cfg = loadConfig(process.env);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonShapeChecker, JsonShapeError, type JsonLayout } from '../../server/services/json-shape-check';
+import { JsonShapeChecker, JsonShapeError, type JsonLayout } from '../../server/infra/json-shape-check';
 
 /** Runs the checker over `text` cut into chunks of `size` bytes; returns the row count or the error message. */
 function check(layout: JsonLayout, text: string, size = 3): number | string {

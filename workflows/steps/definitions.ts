@@ -1,5 +1,7 @@
 // Every step type Millrace knows: one line per step folder. Isomorphic (the palette imports it).
 export { default as ingestDataset } from './ingest.dataset/definition';
+export { default as ingestSample } from './ingest.sample/definition';
+export { default as ingestUrl } from './ingest.url/definition';
 export { default as prepareSplit } from './prepare.split/definition';
 export { default as prepareSelect } from './prepare.select/definition';
 export { default as prepareJoin } from './prepare.join/definition';
@@ -7,6 +9,9 @@ export { default as prepareAggregate } from './prepare.aggregate/definition';
 export { default as prepareDedupe } from './prepare.dedupe/definition';
 export { default as prepareSample } from './prepare.sample/definition';
 export { default as prepareCast } from './prepare.cast/definition';
+export { default as prepareImpute } from './prepare.impute/definition';
+export { default as prepareEncode } from './prepare.encode/definition';
+export { default as prepareScale } from './prepare.scale/definition';
 export { default as trainRandomForest } from './train.random_forest/definition';
 export { default as trainLinearRegression } from './train.linear_regression/definition';
 export { default as trainLogisticRegression } from './train.logistic_regression/definition';

@@ -53,6 +53,22 @@ function checkOutputSchemas(def: StepDefinition, nodeId: string, outputs: Record
 }
 
 /**
+ * Learned transforms (workflows/core/transforms.ts) travel with the rows: a table output that records no
+ * chain of its own carries the chain of the step's first table input, so a model trained downstream of
+ * split or filter still knows what its endpoint must apply.
+ */
+function carryTransforms(def: StepDefinition, inputs: Record<string, ArtifactRef>, outputs: Record<string, ArtifactRef>) {
+  const first = Object.entries(def.inputs).find(([port, spec]) => spec.type === 'table' && inputs[port])?.[0];
+  const chain = first ? inputs[first]!.meta?.transforms : undefined;
+  if (!Array.isArray(chain) || chain.length === 0) return outputs;
+  return Object.fromEntries(
+    Object.entries(outputs).map(([port, ref]) =>
+      ref?.kind === 'table' && ref.meta?.transforms === undefined ? [port, { ...ref, meta: { ...ref.meta, transforms: chain } }] : [port, ref],
+    ),
+  );
+}
+
+/**
  * Turns a step implementation into a Temporal activity: validates parameters, mirrors status to
  * Postgres, heartbeats, records lineage and turns input problems into non-retryable failures.
  */
@@ -101,7 +117,7 @@ export function implement<D extends StepDefinition>(
       };
       const result = await run({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
       const outcome = result.outcome ?? 'succeeded';
-      const outputs = result.outputs as Record<string, ArtifactRef>;
+      const outputs = carryTransforms(def, input.inputs, result.outputs as Record<string, ArtifactRef>);
       checkOutputSchemas(def, nodeId, outputs, input.expectedOutputs);
       await db.transaction(async (tx) => {
         const links = [

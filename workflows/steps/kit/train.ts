@@ -3,6 +3,7 @@ import { config } from '../../../server/infra/config';
 import { FitUserError, fitModel } from '../../../server/infra/fitter';
 import { registerModelVersion } from '../../../server/infra/model-registry';
 import { pythonExecutable } from '../../../server/infra/python-paths';
+import { transformChainOf } from '../../core/transforms';
 import { hyperparameterNames, type FitStepDefinition } from '../shared/fit-step';
 import { implement } from './implement';
 import { StepInputError } from './step-error';
@@ -39,6 +40,8 @@ export function fitActivity(def: FitStepDefinition) {
       artifactHash: stored.hash,
       trainingArtifactHash: table.hash!,
       meta,
+      // What the endpoint applies to raw rows before scoring (see workflows/core/transforms.ts).
+      transforms: transformChainOf(table.meta),
     });
     return {
       outputs: { model: { kind: 'model', hash: stored.hash, meta: { ...registered, task: meta.task, target: meta.target } } },

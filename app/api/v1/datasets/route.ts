@@ -3,7 +3,7 @@ import { config } from '../../../../server/infra/config';
 import { ServiceError } from '../../../../server/infra/errors';
 import { handle, json, problem, refuseUnsafeRequest } from '../../../../server/rest/http';
 import { datasetFormatOf, datasetNameSchema, ingestDatasetUpload, listDatasets } from '../../../../server/services/datasets';
-import { uploadTooLarge } from '../../../../server/services/upload-file';
+import { uploadTooLarge } from '../../../../server/infra/upload-file';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from '../infra/duckdb';
+import { quoteIdent, quoteLiteral } from './duckdb';
 import type { CsvHeader } from './csv-header';
 
 // The SQL of reading a CSV upload strictly: a fixed dialect from the header line, column types from

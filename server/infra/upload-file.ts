@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ServiceError } from '../infra/errors';
+import { ServiceError } from './errors';
 
 // An upload streamed to a temporary file: hashed and size-checked on the way, never held in memory.
 
