@@ -1,6 +1,7 @@
 // Every step type Millrace knows: one line per step folder. Isomorphic (the palette imports it).
 export { default as ingestDataset } from './ingest.dataset/definition';
 export { default as prepareSplit } from './prepare.split/definition';
+export { default as prepareSql } from './prepare.sql/definition';
 export { default as trainRandomForest } from './train.random_forest/definition';
 export { default as trainLinearRegression } from './train.linear_regression/definition';
 export { default as trainLogisticRegression } from './train.logistic_regression/definition';

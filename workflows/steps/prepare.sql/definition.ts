@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { SqlRequest } from '../../core/sql';
+import { defineStep, port } from '../../core/step';
+import type { TableSchema } from '../../core/table-schema';
+
+/** The input ports, which are also the names the query uses for the tables. */
+export const SQL_TABLES = ['input', 'input2', 'input3'] as const;
+
+export const TIMEOUT = z
+  .number()
+  .int()
+  .min(1)
+  .max(3600)
+  .default(300)
+  .meta({ title: 'Time limit (seconds)', description: 'The query is stopped when it runs longer', advanced: true });
+
+/**
+ * The design-time request for a query over the connected inputs, or undefined while a table it names
+ * has no known schema (describing without it would report a table that is in fact connected).
+ */
+export function sqlRequest(sql: string, inputs: Record<string, TableSchema | undefined>): SqlRequest | undefined {
+  const tables: Record<string, TableSchema> = {};
+  for (const name of SQL_TABLES) {
+    const schema = inputs[name];
+    if (schema) tables[name] = schema;
+    else if (new RegExp(`\\b${name}\\b`, 'i').test(sql)) return undefined;
+  }
+  return { sql, tables };
+}
+
+export default defineStep({
+  type: 'prepare.sql',
+  category: 'prepare',
+  title: 'SQL query',
+  summary: 'Shape tables with one SELECT query (DuckDB SQL).',
+  help:
+    'Runs one SELECT query in DuckDB and passes its result on. The connected tables are named after their inputs: ' +
+    '`input`, `input2` and `input3` (e.g. `SELECT * FROM input JOIN input2 USING (id)`). Quote column names with ' +
+    'spaces or capitals in double quotes ("Beak Length (mm)"). The query can only read these tables: it cannot read ' +
+    'files, attach databases, load extensions, change settings or write anything, and it is stopped after the time limit.',
+  inputs: {
+    input: port.table('Input'),
+    input2: port.table('Input 2', { optional: true }),
+    input3: port.table('Input 3', { optional: true }),
+  },
+  outputs: { table: port.table('Result') },
+  params: z.object({
+    sql: z
+      .string()
+      .trim()
+      .min(1, 'Write a SELECT query')
+      .max(100_000)
+      .default('SELECT *\nFROM input')
+      .meta({ title: 'SQL', description: 'One SELECT query over input, input2, input3', widget: 'sql' }),
+    timeoutSeconds: TIMEOUT,
+  }),
+  outputSchema: ({ params, inputs, describeSql }) => {
+    const request = sqlRequest(params.sql, inputs);
+    const columns = request && describeSql?.(request, 'params.sql');
+    return columns ? { table: columns } : {};
+  },
+});
