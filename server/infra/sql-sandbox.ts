@@ -122,7 +122,9 @@ export async function requireSingleSelect(conn: DuckDBConnection, sql: string): 
   if (parsed.error) {
     if (parsed.error_type === 'parser') {
       const position = parsed.position === undefined ? undefined : Number(parsed.position);
-      throw new SqlError('parse', `Syntax error: ${parsed.error_message ?? 'the SQL cannot be parsed'}`, position);
+      const detail = parsed.error_message ?? 'the SQL cannot be parsed';
+      const message = /^syntax error/i.test(detail) ? `S${detail.slice(1)}` : `Syntax error: ${detail}`;
+      throw new SqlError('parse', message, position);
     }
     const keyword = leadingKeyword(text);
     throw new SqlError(

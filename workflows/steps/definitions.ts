@@ -2,6 +2,8 @@
 export { default as ingestDataset } from './ingest.dataset/definition';
 export { default as prepareSplit } from './prepare.split/definition';
 export { default as prepareSql } from './prepare.sql/definition';
+export { default as prepareDerive } from './prepare.derive/definition';
+export { default as prepareFilter } from './prepare.filter/definition';
 export { default as trainRandomForest } from './train.random_forest/definition';
 export { default as trainLinearRegression } from './train.linear_regression/definition';
 export { default as trainLogisticRegression } from './train.logistic_regression/definition';

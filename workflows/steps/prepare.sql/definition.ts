@@ -2,17 +2,10 @@ import { z } from 'zod';
 import type { SqlRequest } from '../../core/sql';
 import { defineStep, port } from '../../core/step';
 import type { TableSchema } from '../../core/table-schema';
+import { sqlTimeoutParam } from '../shared/sql-step';
 
 /** The input ports, which are also the names the query uses for the tables. */
 export const SQL_TABLES = ['input', 'input2', 'input3'] as const;
-
-export const TIMEOUT = z
-  .number()
-  .int()
-  .min(1)
-  .max(3600)
-  .default(300)
-  .meta({ title: 'Time limit (seconds)', description: 'The query is stopped when it runs longer', advanced: true });
 
 /**
  * The design-time request for a query over the connected inputs, or undefined while a table it names
@@ -52,7 +45,7 @@ export default defineStep({
       .max(100_000)
       .default('SELECT *\nFROM input')
       .meta({ title: 'SQL', description: 'One SELECT query over input, input2, input3', widget: 'sql' }),
-    timeoutSeconds: TIMEOUT,
+    timeoutSeconds: sqlTimeoutParam,
   }),
   outputSchema: ({ params, inputs, describeSql }) => {
     const request = sqlRequest(params.sql, inputs);
