@@ -20,6 +20,8 @@ export interface InspectorProps {
   columns?: string[];
   columnTypes?: Record<string, string>;
   columnsSource?: string;
+  /** The tables reaching the step's table inputs, by port, for SQL completions. */
+  tables?: ParamsFormContext['tables'];
   datasets: ParamsFormContext['datasets'];
   endpoints: string[];
   onParams: (nodeId: string, params: Record<string, unknown>) => void;
@@ -82,6 +84,7 @@ function StepInspector({
   columns,
   columnTypes,
   columnsSource,
+  tables,
   datasets,
   endpoints,
   onParams,
@@ -110,6 +113,11 @@ function StepInspector({
     for (const e of errors) if (e.path) map.set(e.path, [...(map.get(e.path) ?? []), e.message]);
     return map;
   }, [errors]);
+  const sqlProblems = useMemo(() => {
+    const map = new Map<string, { message: string; position?: number }[]>();
+    for (const e of errors) if (e.path && e.code === 'invalid_sql') map.set(e.path, [...(map.get(e.path) ?? []), { message: e.message, position: e.position }]);
+    return map;
+  }, [errors]);
   const otherErrors = errors.filter((e) => !e.path?.startsWith('params.'));
 
   const context: ParamsFormContext = {
@@ -120,6 +128,8 @@ function StepInspector({
     endpoints,
     suggestions: { metric: METRIC_SUGGESTIONS },
     errors: errorsByPath,
+    tables,
+    sqlProblems,
   };
 
   return (

@@ -17,7 +17,7 @@ export interface JsonSchema {
   items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  widget?: 'column' | 'columns' | 'dataset' | 'endpoint';
+  widget?: 'column' | 'columns' | 'dataset' | 'endpoint' | 'sql' | 'sql-expression';
 }
 
 export function schemaType(schema: JsonSchema): string | undefined {
