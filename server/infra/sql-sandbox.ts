@@ -109,7 +109,8 @@ function leadingKeyword(sql: string): string {
  * trailing semicolons, ready to be wrapped as a subquery. DuckDB's own parser decides.
  */
 export async function requireSingleSelect(conn: DuckDBConnection, sql: string): Promise<string> {
-  const text = sql.replace(/[\s;]+$/, '');
+  // Trailing semicolons (and comments after them) would end the statement the query is wrapped in.
+  const text = sql.replace(/;(?:\s|--[^\n]*)*$/, '').replace(/[\s;]+$/, '');
   if (text.trim() === '') throw new SqlError('statement', 'The SQL is empty: write one SELECT query');
   const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${quoteLiteral(text)}) AS j`);
   const parsed = JSON.parse(String(reader.getRowObjectsJS()[0]?.j)) as {

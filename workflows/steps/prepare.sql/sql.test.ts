@@ -121,6 +121,18 @@ out = out.sort_values('Island (name)', na_position='last', key=lambda s: s.map(l
     expect((await refusal('   ')).message).toMatch(/empty/);
   });
 
+  it('takes a query ending in semicolons and comments, and read-only forms DuckDB parses as a SELECT', async () => {
+    expect((await query('SELECT count(*) AS n FROM input; -- all rows\n')).rows).toEqual([[8]]);
+    expect((await query('FROM input SELECT n WHERE n > 6 ORDER BY n;;')).rows).toEqual([[7], [8]]);
+    expect((await query('WITH t AS (SELECT n FROM input) SELECT max(n) AS m FROM t')).rows).toEqual([[8]]);
+  });
+
+  it('refuses statements smuggled through query()', async () => {
+    for (const inner of ['INSTALL httpfs', 'SET enable_external_access = true', "ATTACH '':memory:'' AS x"]) {
+      expect((await refusal(`SELECT * FROM query('${inner}')`)).message).toBe('Expected a single SELECT statement');
+    }
+  });
+
   it('keeps settings locked even from inside a SELECT', async () => {
     // current_setting reads; nothing in a SELECT can write a setting.
     const ours = await query("SELECT current_setting('enable_external_access') AS e, current_setting('lock_configuration') AS l, current_setting('threads') AS t");
