@@ -321,7 +321,8 @@ function SqlField({ name, path, schema, required, value, onChange }: FieldProps)
         <SqlEditor
           label={title}
           value={typeof value === 'string' ? value : value === undefined ? String(schema.default ?? '') : String(value)}
-          onChange={(text) => onChange(text === '' && !required ? undefined : text)}
+          // Emptied: back to "not set" unless that would bring the default text back under the cursor.
+          onChange={(text) => onChange(text === '' && !required && schema.default === undefined ? undefined : text)}
           mode={query ? 'query' : 'expression'}
           tables={visible}
           problems={ctx.sqlProblems?.get(path) ?? []}

@@ -49,7 +49,7 @@ function registerCompletions(m: typeof monaco) {
   if (providerRegistered) return;
   providerRegistered = true;
   m.languages.registerCompletionItemProvider('sql', {
-    triggerCharacters: ['"', '.', ' '],
+    triggerCharacters: ['"', '.'],
     provideCompletionItems(model, position) {
       const source = completionSources.get(model.uri.toString());
       if (!source) return { suggestions: [] };
@@ -85,6 +85,16 @@ export default function SqlEditor({ label, value, onChange, mode, tables, proble
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor>(undefined);
   const monacoRef = useRef<typeof monaco>(undefined);
   const modelUri = useRef<string>(undefined);
+  // The editor owns its text while the person types; the params catch up through onChange. Only a change
+  // from elsewhere (undo in the form, another node's value) is pushed into the editor.
+  const emitted = useRef(value);
+
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor || value === emitted.current || value === editor.getValue()) return;
+    emitted.current = value;
+    editor.setValue(value);
+  }, [value]);
 
   const onMount: OnMount = (editor, m) => {
     editorRef.current = editor;
@@ -148,8 +158,11 @@ export default function SqlEditor({ label, value, onChange, mode, tables, proble
     <Editor
       height={mode === 'query' ? 168 : 76}
       language="sql"
-      value={value}
-      onChange={(v) => onChange(v ?? '')}
+      defaultValue={value}
+      onChange={(v) => {
+        emitted.current = v ?? '';
+        onChange(emitted.current);
+      }}
       onMount={onMount}
       loading={<div className="h-full animate-pulse rounded-md bg-subtle" aria-hidden />}
       options={{

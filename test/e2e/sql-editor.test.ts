@@ -69,10 +69,10 @@ describe('SQL in the editor', () => {
     await editor.focus();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
-    await page.keyboard.type('SELECT Species, Beak');
+    await page.keyboard.type('SELECT Species, Beak L');
     await page.keyboard.press('Control+Space');
-    const suggestion = page.getByRole('option', { name: /Beak Length \(mm\)/ }).first();
-    await suggestion.waitFor();
+    await page.getByRole('option', { name: /Beak Length \(mm\)/ }).first().waitFor();
+    expect(await page.getByRole('option', { name: /Beak Depth \(mm\)/ }).count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-sql-completions.png') });
     await page.keyboard.press('Enter');
     await page.keyboard.type(' FROM input WHERE nope > 1');
