@@ -317,7 +317,8 @@ function SqlField({ name, path, schema, required, value, onChange }: FieldProps)
       errors={errors}
       onClear={!required && value !== undefined ? () => onChange(undefined) : undefined}
     >
-      <div id={id} role="group" aria-label={title} className={cn('overflow-hidden rounded-md border', inputBorder(errors.length > 0))}>
+      {/* "nokey": keys typed here are text, never the canvas's shortcuts (Delete removes the step, Space pans). */}
+      <div id={id} role="group" aria-label={title} className={cn('nokey overflow-hidden rounded-md border', inputBorder(errors.length > 0))}>
         <SqlEditor
           label={title}
           value={typeof value === 'string' ? value : value === undefined ? String(schema.default ?? '') : String(value)}

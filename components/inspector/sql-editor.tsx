@@ -167,6 +167,8 @@ export default function SqlEditor({ label, value, onChange, mode, tables, proble
       loading={<div className="h-full animate-pulse rounded-md bg-subtle" aria-hidden />}
       options={{
         ariaLabel: label,
+        // A real textarea: what screen readers, the canvas's keyboard shortcuts and form tooling all recognise as text input.
+        editContext: false,
         minimap: { enabled: false },
         lineNumbers: mode === 'query' ? 'on' : 'off',
         lineNumbersMinChars: 2,

@@ -96,8 +96,11 @@ describe('SQL in the editor', () => {
     for (let i = 0; i < ' WHERE nope > 1'.length; i++) await page.keyboard.press('Backspace');
     await inspector.getByText(/Referenced column "nope" not found/).waitFor({ state: 'detached' });
     await sql.getByText(/Referenced column/).waitFor({ state: 'detached' });
-    const text = await page.evaluate(() => document.querySelector('[aria-label="SQL"]')?.closest('.monaco-editor')?.textContent ?? '');
-    expect(text.replace(/\s+/g, ' ')).toContain('SELECT Species, "Beak Length (mm)" FROM input');
+    // The completion wrote the column quoted, as DuckDB needs it.
+    const text = await inspector.getByRole('group', { name: 'SQL', exact: true }).innerText();
+    expect(text.replace(/[\s\u00a0]+/g, ' ')).toContain('SELECT Species, "Beak Length (mm)');
+    // …and DuckDB bound the whole query: the pipeline is valid again.
+    await page.getByText('Valid pipeline: ready to save and run').waitFor();
   }, 240_000);
 
   it('loads Monaco from the app only, within the content security policy', () => {
