@@ -28,11 +28,11 @@ export default defineStep({
   outputs: { table: port.table('Table') },
   params: z.object({
     name: z.string().trim().min(1, 'Name the new column').max(255).meta({ title: 'Column name' }),
+    // Not trimmed: DuckDB's error positions must point into exactly the text the editor shows.
     expression: z
       .string()
-      .trim()
-      .min(1, 'Write an expression')
       .max(20_000)
+      .regex(/\S/, 'Write an expression')
       .meta({ title: 'Expression', description: 'An SQL expression over the columns', widget: 'sql-expression' }),
     timeoutSeconds: sqlTimeoutParam,
   }),

@@ -98,6 +98,9 @@ out = df`,
     expect(bad.errors).toEqual([
       expect.objectContaining({ code: 'invalid_sql', nodeId: 'ratio', path: 'params.expression', position: 21, message: expect.stringContaining('"nn" not found') }),
     ]);
+    // Positions count from the text as written, leading blank lines included.
+    const later = await compile('\n\n  "Beak Length (mm)" / nn');
+    expect(later.errors).toEqual([expect.objectContaining({ code: 'invalid_sql', position: 25 })]);
     const syntax = await compile('CASE WHEN THEN 1 END');
     expect(syntax.errors).toEqual([
       expect.objectContaining({ code: 'invalid_sql', path: 'params.expression', position: 10, message: 'Syntax error at or near "THEN"' }),

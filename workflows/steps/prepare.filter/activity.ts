@@ -8,7 +8,7 @@ import definition, { filterSql } from './definition';
 
 export default implement(definition, async ({ params, inputs, ctx }) => {
   const input = await describeParquet(await tablePath(inputs.table));
-  const built = filterSql(input.columns, { ...params, expression: params.expression || undefined });
+  const built = filterSql(input.columns, params);
   if ('issues' in built) throw new StepInputError(built.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   const table = await runSqlStep({
     sql: built.sql,

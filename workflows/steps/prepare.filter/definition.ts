@@ -62,15 +62,17 @@ export function filterSql(
   schema: TableSchema,
   params: { conditions: FilterCondition[]; match: 'all' | 'any'; expression?: string },
 ): { sql: string; offset?: number; length?: number } | { issues: DesignIssue[] } {
+  // Only blanks: no SQL condition.
+  const expression = params.expression?.trim() ? params.expression : undefined;
   const parts = params.conditions.map((c, i) => conditionSql(c, i, schema));
   const issues = parts.filter((p): p is DesignIssue => 'path' in p);
-  if (params.conditions.length === 0 && !params.expression) {
+  if (params.conditions.length === 0 && !expression) {
     issues.push({ path: 'params.conditions', message: 'Add a condition or write an SQL condition' });
   }
   if (issues.length > 0) return { issues };
   const joined = parts.map((p) => `(${(p as { sql: string }).sql})`).join(params.match === 'all' ? ' AND ' : ' OR ');
   const head = `SELECT *\nFROM ${INPUT_TABLE}\nWHERE ${joined ? `(${joined})` : 'TRUE'}`;
-  return params.expression ? withExpression(`${head} AND `, params.expression, '') : { sql: head };
+  return expression ? withExpression(`${head} AND `, expression, '') : { sql: head };
 }
 
 export default defineStep({
@@ -89,9 +91,9 @@ export default defineStep({
   params: z.object({
     conditions: z.array(conditionSchema).default([]).meta({ title: 'Conditions' }),
     match: z.enum(['all', 'any']).default('all').meta({ title: 'Keep rows matching', description: 'all: every condition; any: at least one' }),
+    // Not trimmed: DuckDB's error positions must point into exactly the text the editor shows.
     expression: z
       .string()
-      .trim()
       .max(20_000)
       .optional()
       .meta({ title: 'SQL condition', description: 'Optional: a condition in SQL, e.g. x > 2 AND y IS NOT NULL', widget: 'sql-expression' }),
@@ -100,9 +102,9 @@ export default defineStep({
   // Rows go, columns stay.
   outputSchema: ({ inputs }) => (inputs.table ? { table: inputs.table } : {}),
   check: ({ params, inputs, describeSql }) => {
-    const expression = params.expression || undefined;
+    const expression = params.expression?.trim() ? params.expression : undefined;
     if (!inputs.table) return params.conditions.length === 0 && !expression ? [{ path: 'params.conditions', message: 'Add a condition or write an SQL condition' }] : [];
-    const built = filterSql(inputs.table, { ...params, expression });
+    const built = filterSql(inputs.table, params);
     if ('issues' in built) return built.issues;
     // Only the person's SQL needs DuckDB to be checked: what the form builds is quoted by construction.
     if (expression) {

@@ -90,6 +90,7 @@ describe('prepare.filter', () => {
       { path: 'params.conditions.2.value', message: '"=" needs a value' },
     ]);
     expect(check({})).toEqual([{ path: 'params.conditions', message: 'Add a condition or write an SQL condition' }]);
+    expect(check({ expression: ' \n ' })).toEqual([{ path: 'params.conditions', message: 'Add a condition or write an SQL condition' }]);
     expect(check({ conditions: [{ column: 'ok', op: '=', value: 'TRUE' }] })).toEqual([]);
   });
 

@@ -38,11 +38,11 @@ export default defineStep({
   },
   outputs: { table: port.table('Result') },
   params: z.object({
+    // Not trimmed: DuckDB's error positions must point into exactly the text the editor shows.
     sql: z
       .string()
-      .trim()
-      .min(1, 'Write a SELECT query')
       .max(100_000)
+      .regex(/\S/, 'Write a SELECT query')
       .default('SELECT *\nFROM input')
       .meta({ title: 'SQL', description: 'One SELECT query over input, input2, input3', widget: 'sql' }),
     timeoutSeconds: sqlTimeoutParam,
