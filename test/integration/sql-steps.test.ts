@@ -87,6 +87,14 @@ describe('SQL steps', () => {
     expect(step(run, 'grams').summary).toMatchObject({ column: 'Weight (g)', type: 'DOUBLE', rows: 4 });
     expect(step(run, 'keep').summary).toMatchObject({ rowsIn: 4, rowsKept: 1, rowsDropped: 3 });
     expect(step(run, 'q').summary).toMatchObject({ rows: 1, columns: 4 });
+    // The run page gets the first rows to show.
+    expect(step(run, 'q').summary.preview).toEqual({
+      $visual: 'table',
+      title: 'First rows',
+      columns: ['id', 'Weight (g)', 'Größe', 'note'],
+      rows: [[1, 10500, 'a', 'say "hi"']],
+    });
+    expect(step(run, 'keep').summary.preview.rows).toEqual([[1, 10.5, 'a', 'say "hi"', 10500]]);
     // Changing the query so a later step's column disappears is a compile error at the later step.
     const broken = structuredClone(doc);
     broken.nodes.find((n) => n.id === 'q')!.params = { sql: 'SELECT id FROM input' };

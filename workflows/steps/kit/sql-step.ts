@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { quoteLiteral, withDuckDb } from '../../../server/infra/duckdb';
 import { runSandboxedSelect, SqlError } from '../../../server/infra/sql-sandbox';
 import type { ArtifactRef } from '../../core/plan';
 import type { StepContext } from './implement';
@@ -27,4 +28,26 @@ export async function runSqlStep(opts: {
     throw err;
   }
   return saveTable(outFile);
+}
+
+type Cell = string | number | boolean | null;
+
+/** The first rows of a result as a table the run page draws (values as text where JSON has no type for them). */
+export async function previewTable(ref: ArtifactRef, title = 'First rows', limit = 20) {
+  const file = await tablePath(ref);
+  return withDuckDb(async (conn) => {
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${quoteLiteral(file)}) LIMIT ${limit}`);
+    const cell = (v: unknown): Cell =>
+      v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean'
+        ? (v ?? null)
+        : typeof v === 'number'
+          ? Number.isFinite(v) ? v : String(v)
+          : typeof v === 'bigint'
+            ? Number(v)
+            : v instanceof Date
+              ? v.toISOString()
+              : JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+    const columns = reader.columnNames();
+    return { $visual: 'table' as const, title, columns, rows: reader.getRowsJS().map((row) => row.map(cell)) };
+  });
 }

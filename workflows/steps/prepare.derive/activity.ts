@@ -1,6 +1,6 @@
 import { describeParquet } from '../../../server/infra/duckdb';
 import { implement } from '../kit/implement';
-import { runSqlStep } from '../kit/sql-step';
+import { previewTable, runSqlStep } from '../kit/sql-step';
 import { tablePath } from '../kit/table-io';
 import { INPUT_TABLE } from '../shared/sql-step';
 import definition, { deriveSql } from './definition';
@@ -17,5 +17,5 @@ export default implement(definition, async ({ params, inputs, ctx }) => {
   });
   const type = (table.meta?.columns as { name: string; type: string }[]).find((c) => c.name.toLowerCase() === params.name.toLowerCase())?.type;
   ctx.progress(`derived "${params.name}" (${type}) for ${table.rows} rows`);
-  return { outputs: { table }, summary: { column: params.name, type, rows: table.rows } };
+  return { outputs: { table }, summary: { column: params.name, type, rows: table.rows, preview: await previewTable(table) } };
 });

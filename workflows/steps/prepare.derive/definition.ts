@@ -25,6 +25,8 @@ export default defineStep({
     'Quote column names with spaces or capitals in double quotes. A column that already has the name is replaced ' +
     'where it stands; otherwise the new column comes last. Missing values stay missing unless the expression says otherwise.',
   inputs: { table: port.table('Table') },
+  // Longer than the longest time limit a query may be given, so the query's own limit speaks first.
+  timeoutSeconds: 3600 + 120,
   outputs: { table: port.table('Table') },
   params: z.object({
     name: z.string().trim().min(1, 'Name the new column').max(255).meta({ title: 'Column name' }),

@@ -1,6 +1,6 @@
 import { describeParquet } from '../../../server/infra/duckdb';
 import { implement } from '../kit/implement';
-import { runSqlStep } from '../kit/sql-step';
+import { previewTable, runSqlStep } from '../kit/sql-step';
 import { StepInputError } from '../kit/step-error';
 import { tablePath } from '../kit/table-io';
 import { INPUT_TABLE } from '../shared/sql-step';
@@ -18,5 +18,8 @@ export default implement(definition, async ({ params, inputs, ctx }) => {
     what: 'Filter',
   });
   ctx.progress(`kept ${table.rows} of ${input.rows} rows`);
-  return { outputs: { table }, summary: { rowsIn: input.rows, rowsKept: table.rows, rowsDropped: input.rows - table.rows } };
+  return {
+    outputs: { table },
+    summary: { rowsIn: input.rows, rowsKept: table.rows, rowsDropped: input.rows - table.rows, preview: await previewTable(table, 'First rows kept') },
+  };
 });

@@ -87,6 +87,8 @@ export default defineStep({
     '`"Beak Length (mm)" BETWEEN 35 AND 45 OR Island IN (\'Dream\', \'Biscoe\')`; with both, a row must match both. ' +
     'Columns are never changed.',
   inputs: { table: port.table('Table') },
+  // Longer than the longest time limit a query may be given, so the query's own limit speaks first.
+  timeoutSeconds: 3600 + 120,
   outputs: { table: port.table('Table') },
   params: z.object({
     conditions: z.array(conditionSchema).default([]).meta({ title: 'Conditions' }),

@@ -36,6 +36,8 @@ export default defineStep({
     input2: port.table('Input 2', { optional: true }),
     input3: port.table('Input 3', { optional: true }),
   },
+  // Longer than the longest time limit a query may be given, so the query's own limit speaks first.
+  timeoutSeconds: 3600 + 120,
   outputs: { table: port.table('Result') },
   params: z.object({
     // Not trimmed: DuckDB's error positions must point into exactly the text the editor shows.
