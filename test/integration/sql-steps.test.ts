@@ -44,6 +44,12 @@ describe('SQL steps', () => {
     expect(res.data.errors).toEqual([expect.objectContaining({ code: 'invalid_sql', nodeId: 'q', path: 'params.sql', message: expect.stringMatching(message) })]);
   });
 
+  it('says where in the SQL the error is', async () => {
+    const doc = pipeline('sql-refused', [{ id: 'q', type: 'prepare.sql', params: { sql: 'SELECT *\nFROM input\nWHERE nope' } }], [['load.table', 'q.input']]);
+    const res = await http('PUT', '/api/v1/pipelines/sql-refused', doc);
+    expect(res.data.errors).toEqual([expect.objectContaining({ code: 'invalid_sql', position: 26 })]);
+  });
+
   it('describes SQL for the editor through the UI API', async () => {
     const requests = [
       { sql: 'SELECT "Weight (kg)" * 2 AS w FROM input', tables: { input: [{ name: 'Weight (kg)', type: 'DOUBLE' }] } },
