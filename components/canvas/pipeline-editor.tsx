@@ -8,6 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
 import { compilePipeline, makeDatasetLookup, type CompileError } from '../../workflows/core/compiler';
+import { sqlRequestKey, type SqlDescription, type SqlRequest } from '../../workflows/core/sql';
 import { catalog } from '../../workflows/steps/catalog';
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
@@ -152,11 +153,36 @@ function Workspace({
     () => canonicalJson({ ...document, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
     [document],
   );
-  // Given the datasets' schemas, the compiler also checks every column a parameter names.
+  // Given the datasets' schemas, the compiler also checks every column a parameter names. The steps'
+  // SQL is described by the server (DuckDB); the compiler reports what it still needs, and the answers
+  // that come back make it compile again.
+  const [sqlAnswers, setSqlAnswers] = useState<ReadonlyMap<string, SqlDescription>>(() => new Map());
   const compiled = useMemo(
-    () => compilePipeline(JSON.parse(semanticJson), catalog, { datasets: datasetLookup }),
-    [semanticJson, datasetLookup],
+    () => compilePipeline(JSON.parse(semanticJson), catalog, { datasets: datasetLookup, sql: (key) => sqlAnswers.get(key) }),
+    [semanticJson, datasetLookup, sqlAnswers],
   );
+  const pendingSql = useDebounced(compiled.pendingSql, 300);
+  useEffect(() => {
+    if (pendingSql.length === 0) return;
+    let current = true;
+    queryClient
+      .fetchQuery(trpc.pipelines.describeSql.queryOptions({ requests: pendingSql.slice(0, 50) }, { staleTime: Infinity, gcTime: 60_000 }))
+      .then((answers) => {
+        if (!current || answers.length === 0) return;
+        setSqlAnswers((known) => {
+          const next = new Map(known);
+          for (const [key, answer] of answers) next.set(key, answer);
+          // Keep the answers bounded: the oldest go first.
+          while (next.size > 500) next.delete(next.keys().next().value!);
+          return next;
+        });
+      })
+      // Unreachable server: the SQL stays undescribed (its output columns unknown) until the next edit.
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [pendingSql, queryClient, trpc]);
   const liveErrors = compiled.ok ? [] : compiled.errors;
 
   const serverErrors = rejected?.json === semanticJson ? rejected.errors : undefined;
@@ -439,4 +465,16 @@ function Workspace({
       </div>
     </div>
   );
+}
+
+/** The value once it has stopped changing for `ms` (compared by request keys, so equal lists do not restart the wait). */
+function useDebounced(requests: SqlRequest[], ms: number): SqlRequest[] {
+  const key = requests.map(sqlRequestKey).join('\n');
+  const [settled, setSettled] = useState<{ key: string; requests: SqlRequest[] }>({ key: '', requests: [] });
+  useEffect(() => {
+    if (key === settled.key) return;
+    const timer = setTimeout(() => setSettled({ key, requests }), key === '' ? 0 : ms);
+    return () => clearTimeout(timer);
+  }, [key, requests, settled.key, ms]);
+  return settled.requests;
 }

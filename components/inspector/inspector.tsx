@@ -112,6 +112,11 @@ function StepInspector({
     for (const e of errors) if (e.path) map.set(e.path, [...(map.get(e.path) ?? []), e.message]);
     return map;
   }, [errors]);
+  const sqlProblems = useMemo(() => {
+    const map = new Map<string, { message: string; position?: number }[]>();
+    for (const e of errors) if (e.path && e.code === 'invalid_sql') map.set(e.path, [...(map.get(e.path) ?? []), { message: e.message, position: e.position }]);
+    return map;
+  }, [errors]);
   const otherErrors = errors.filter((e) => !e.path?.startsWith('params.'));
 
   const context: ParamsFormContext = {
@@ -123,6 +128,7 @@ function StepInspector({
     endpoints,
     suggestions: { metric: METRIC_SUGGESTIONS },
     errors: errorsByPath,
+    sqlProblems,
   };
 
   return (

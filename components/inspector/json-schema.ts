@@ -17,7 +17,7 @@ export interface JsonSchema {
   items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  widget?: 'column' | 'columns' | 'dataset' | 'endpoint';
+  widget?: 'column' | 'columns' | 'dataset' | 'endpoint' | 'sql' | 'sql-expression';
   /** For column widgets: the input port whose table the columns come from (default: the first table input). */
   of?: string;
   /** Folded into the form's "Advanced settings" section. */

@@ -4,7 +4,9 @@ import { ChevronRight, Plus, Trash2, X } from 'lucide-react';
 import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
+import type { TableSchema } from '../../workflows/core/table-schema';
 import { defaultItem, fieldTitle, rangeHint, schemaType, type JsonSchema } from './json-schema';
+import { SqlEditor } from './sql-field';
 
 // A form generated from a step's parameter schema. Values go straight into the node's params;
 // the compiler (run on every change) supplies the error messages, keyed by parameter path.
@@ -23,6 +25,8 @@ export interface ParamsFormContext {
   suggestions: Record<string, string[]>;
   /** Compiler messages keyed by path, e.g. "params.rules.0.value". */
   errors: ReadonlyMap<string, string[]>;
+  /** SQL problems keyed by path, with where in the text they are when known (for editor markers). */
+  sqlProblems?: ReadonlyMap<string, { message: string; position?: number }[]>;
 }
 
 const FormContext = createContext<ParamsFormContext>({ datasets: [], endpoints: [], suggestions: {}, errors: new Map() });
@@ -146,6 +150,7 @@ function Field(props: FieldProps) {
   const type = schemaType(schema);
   if (type === 'array' && schemaType(schema.items ?? {}) === 'object') return <ObjectListField {...props} />;
   if (type === 'array' && schema.widget === 'columns') return <ColumnsField {...props} />;
+  if (schema.widget === 'sql' || schema.widget === 'sql-expression') return <SqlField {...props} />;
   return <ScalarField {...props} />;
 }
 
@@ -332,6 +337,50 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
       compact={compact}
     >
       {control}
+    </FieldShell>
+  );
+}
+
+function SqlField({ name, path, schema, required, value, onChange }: FieldProps) {
+  const ctx = useContext(FormContext);
+  const id = `field-${useId().replace(/:/g, '')}`;
+  const title = fieldTitle(name, schema);
+  const errors = ctx.errors.get(path) ?? [];
+  const query = schema.widget === 'sql';
+  const tables: Record<string, TableSchema> = ctx.inputSchemas ?? {};
+  // An expression sees the columns of the step's first table input.
+  const firstTable = Object.entries(tables)[0];
+  const visible = query ? tables : firstTable ? { [firstTable[0]]: firstTable[1] } : {};
+  const known = Object.keys(visible);
+  const note = known.length
+    ? query
+      ? `Tables: ${known.join(', ')}. Ctrl+Space lists them and their columns`
+      : 'Ctrl+Space lists the columns'
+    : 'Connect a table upstream to get its columns as suggestions';
+  const description = [schema.description, note].filter(Boolean).join('. ');
+  return (
+    <FieldShell
+      id={id}
+      title={title}
+      required={required}
+      description={description}
+      errors={errors}
+      onClear={!required && value !== undefined ? () => onChange(undefined) : undefined}
+    >
+      {/* "nokey": keys typed here are text, never the canvas's shortcuts (Delete removes the step, Space pans). */}
+      <div id={id} role="group" aria-label={title} className={cn('nokey overflow-hidden rounded-md border', inputBorder(errors.length > 0))}>
+        <SqlEditor
+          label={title}
+          value={typeof value === 'string' ? value : value === undefined ? String(schema.default ?? '') : String(value)}
+          // Emptied: back to "not set" unless that would bring the default text back under the cursor.
+          onChange={(text) => onChange(text === '' && !required && schema.default === undefined ? undefined : text)}
+          mode={query ? 'query' : 'expression'}
+          tables={visible}
+          problems={ctx.sqlProblems?.get(path) ?? []}
+          invalid={errors.length > 0}
+          describedBy={describedBy(id, description, errors)}
+        />
+      </div>
     </FieldShell>
   );
 }

@@ -20,6 +20,7 @@ export const compileErrorSchema = z.object({
   nodeId: z.string().optional(),
   edge: z.object({ from: z.string(), to: z.string() }).optional(),
   path: z.string().optional(),
+  position: z.number().int().optional().describe('For invalid_sql: a character offset into the parameter\'s SQL text, where DuckDB places the error'),
 });
 
 export const savePipelineResponse = z.object({ name: z.string(), version: z.number().int(), created: z.boolean() });

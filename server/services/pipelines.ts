@@ -3,6 +3,7 @@ import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs } from '../../db/schema';
 import { canonicalJson } from '../../workflows/core/canonical-json';
 import { compilePipeline, type CompileError } from '../../workflows/core/compiler';
+import type { SqlDescription } from '../../workflows/core/sql';
 import { catalog } from '../../workflows/steps/catalog';
 import { config } from '../infra/config';
 import { loadDatasetLookup } from '../infra/dataset-registry';
@@ -10,14 +11,27 @@ import type { PipelineDocument } from '../../workflows/core/document';
 import type { Plan, RunStatus } from '../../workflows/core/plan';
 import { notFound } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { describeSqlBatch } from './sql-descriptions';
 
 export type SavePipelineResult =
   | { ok: true; name: string; version: number; created: boolean; warnings: CompileError[] }
   | { ok: false; errors: CompileError[]; warnings: CompileError[] };
 
-/** Compiles a document the way the server does: this workspace's datasets, the configured limits. */
+/**
+ * Compiles a document the way the server does: this workspace's datasets, the configured limits, and
+ * the steps' SQL described by DuckDB. Each round answers the SQL the compiler still needs (a query
+ * over a table whose schema another query decides comes one round later), until nothing is pending.
+ */
 export async function compileForServer(raw: unknown, mode: 'save' | 'run') {
-  return compilePipeline(raw, catalog, { datasets: await loadDatasetLookup(), mode, limits: config().documentLimits });
+  const datasets = await loadDatasetLookup();
+  const answers = new Map<string, SqlDescription>();
+  const compile = () => compilePipeline(raw, catalog, { datasets, mode, limits: config().documentLimits, sql: (key) => answers.get(key) });
+  let result = compile();
+  while (result.pendingSql.length > 0) {
+    for (const [key, answer] of await describeSqlBatch(result.pendingSql)) answers.set(key, answer);
+    result = compile();
+  }
+  return result;
 }
 
 /**

@@ -5,6 +5,7 @@ import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listDatasets } from '../services/datasets';
 import { listEndpoints } from '../services/endpoints';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
+import { describeSqlBatch, sqlRequestSchema } from '../services/sql-descriptions';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { publicProcedure, router } from './init';
 
@@ -31,6 +32,10 @@ export const appRouter = router({
         ? { ok: true as const, errors: [], warnings: result.warnings, planHash: result.plan.hash }
         : { ok: false as const, errors: result.errors, warnings: result.warnings };
     }),
+    /** Output columns (or the parse/bind error) of the SQL the editor's compiler still needs described. */
+    describeSql: publicProcedure
+      .input(z.object({ requests: z.array(sqlRequestSchema).max(100) }))
+      .query(({ input }) => describeSqlBatch(input.requests)),
   }),
   runs: router({
     start: publicProcedure

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../workflows/steps/catalog';
 import { compilePipeline, makeDatasetLookup } from '../../workflows/core/compiler';
+import { makeSqlLookup, sqlRequestKey } from '../../workflows/core/sql';
 import { DEFAULT_DOCUMENT_LIMITS, checkJsonText, jsonTextDepth } from '../../workflows/core/limits';
 
 const example = JSON.parse(fs.readFileSync(path.resolve('server/examples/penguin-species.json'), 'utf8'));
@@ -218,6 +219,31 @@ describe('design-time schemas', () => {
     expect(run.errors[0]!.code).toBe('missing_dataset');
     // Without dataset information (the CLI's offline check) datasets are not judged.
     expect(compilePipeline(doc, catalog).warnings).toEqual([]);
+  });
+  it('asks for the SQL it cannot describe itself, and uses the answers it is given', () => {
+    // Answers written by hand: this is the compiler's part only (DuckDB's is tested with the SQL steps).
+    const doc = clone();
+    doc.nodes.push({ id: 'q', type: 'prepare.sql', params: { sql: 'SELECT Species, Island FROM input' } });
+    doc.nodes.find((n: any) => n.id === 'train').params.features = ['Island', 'Body Mass (g)'];
+    doc.edges = doc.edges.filter((e: any) => e.to !== 'split.table');
+    doc.edges.push({ from: 'load.table', to: 'q.input' }, { from: 'q.table', to: 'split.table' });
+    const pending = compilePipeline(doc, catalog, { datasets });
+    // Undescribed SQL leaves its output unknown: later steps are not judged yet.
+    expect(pending.ok).toBe(true);
+    expect(pending.pendingSql).toEqual([{ sql: 'SELECT Species, Island FROM input', tables: { input: penguinColumns.filter((c) => c.name !== 'Sex') } }]);
+    expect(pending.schemas.split!.inputs.table).toBeUndefined();
+    const key = sqlRequestKey(pending.pendingSql[0]!);
+    const narrow = [
+      { name: 'Species', type: 'VARCHAR' },
+      { name: 'Island', type: 'VARCHAR' },
+    ];
+    const answered = compilePipeline(doc, catalog, { datasets, sql: makeSqlLookup([[key, { ok: true, columns: narrow }]]) });
+    expect(answered.pendingSql).toEqual([]);
+    expect(answered.schemas.split!.inputs.table).toEqual(narrow);
+    // …so the train step's features are now checked against the query's columns.
+    expect(answered.errors.map((e) => [e.code, e.nodeId, e.path])).toEqual([['unknown_column', 'train', 'params.features.1']]);
+    const failed = compilePipeline(doc, catalog, { datasets, sql: (k) => (k === key ? { ok: false, message: 'Syntax error at or near "FORM"', position: 9 } : undefined) });
+    expect(failed.errors).toEqual([{ code: 'invalid_sql', nodeId: 'q', path: 'params.sql', message: 'Syntax error at or near "FORM"', position: 9 }]);
   });
 });
 

@@ -3,6 +3,7 @@ import { contentHash } from './canonical-json';
 import { parseEndpoint, pipelineDocumentSchema, type PipelineDocument } from './document';
 import { DEFAULT_DOCUMENT_LIMITS, checkDocumentValue, type DocumentLimits } from './limits';
 import { PLAN_API_VERSION, type Plan, type PlanStep } from './plan';
+import { sqlRequestKey, type SqlLookup, type SqlRequest } from './sql';
 import type { DesignArgs, StepDefinition } from './step';
 import { findColumn, listColumns, type TableSchema } from './table-schema';
 
@@ -20,6 +21,7 @@ export type CompileErrorCode =
   | 'unknown_column'
   | 'column_type'
   | 'missing_dataset'
+  | 'invalid_sql'
   | 'invalid_edge'
   | 'unknown_node'
   | 'unknown_port'
@@ -36,6 +38,8 @@ export interface CompileError {
   edge?: { from: string; to: string };
   /** Dotted path inside the node (e.g. "params.rules.0.value") or, for document errors, inside the document. */
   path?: string;
+  /** For SQL errors: a character offset into the parameter's text, when DuckDB says where. */
+  position?: number;
 }
 
 /** Table schemas at each node's ports, as far as they are known at design time. */
@@ -67,11 +71,14 @@ export interface CompileOptions {
   /** 'run': a missing dataset is an error; 'save' (default): a warning. */
   mode?: 'save' | 'run';
   limits?: DocumentLimits;
+  /** Descriptions of the steps' SQL computed beforehand; SQL not in it is reported as pending. */
+  sql?: SqlLookup;
 }
 
+/** `pendingSql`: queries the steps asked to have described that the SQL lookup did not answer (their outputs' schemas are unknown). */
 export type CompileResult =
-  | { ok: true; plan: Plan; document: PipelineDocument; errors: []; warnings: CompileError[]; schemas: NodeSchemas }
-  | { ok: false; errors: CompileError[]; warnings: CompileError[]; schemas: NodeSchemas };
+  | { ok: true; plan: Plan; document: PipelineDocument; errors: []; warnings: CompileError[]; schemas: NodeSchemas; pendingSql: SqlRequest[] }
+  | { ok: false; errors: CompileError[]; warnings: CompileError[]; schemas: NodeSchemas; pendingSql: SqlRequest[] };
 
 function issuePath(path: PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
@@ -133,10 +140,10 @@ export function compilePipeline(raw: unknown, cat: Catalog, opts: CompileOptions
   const limits = opts.limits ?? DEFAULT_DOCUMENT_LIMITS;
   const tooLarge = checkDocumentValue(raw, limits);
   if (tooLarge) {
-    return { ok: false, errors: [{ code: 'too_large', path: tooLarge.path, message: tooLarge.message }], warnings: [], schemas: EMPTY_SCHEMAS };
+    return { ok: false, errors: [{ code: 'too_large', path: tooLarge.path, message: tooLarge.message }], warnings: [], schemas: EMPTY_SCHEMAS, pendingSql: [] };
   }
   const parsed = pipelineDocumentSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return { ok: false, errors: documentErrors(parsed.error.issues, raw), warnings: [], schemas: EMPTY_SCHEMAS };
+  if (!parsed.success) return { ok: false, errors: documentErrors(parsed.error.issues, raw), warnings: [], schemas: EMPTY_SCHEMAS, pendingSql: [] };
   return compileDocument(parsed.data, cat, opts);
 }
 
@@ -259,9 +266,11 @@ export function compileDocument(doc: PipelineDocument, cat: Catalog, opts: Compi
     }
   }
 
-  const schemas = propagateSchemas(order.sorted, nodes, params, incoming, cat, opts, errors, warnings);
+  const pending = new Map<string, SqlRequest>();
+  const schemas = propagateSchemas(order.sorted, nodes, params, incoming, cat, opts, errors, warnings, pending);
+  const pendingSql = [...pending.values()];
 
-  if (errors.length > 0) return { ok: false, errors, warnings, schemas };
+  if (errors.length > 0) return { ok: false, errors, warnings, schemas, pendingSql };
 
   const steps: PlanStep[] = order.sorted.map((id) => {
     const node = nodes.get(id)!;
@@ -286,7 +295,7 @@ export function compileDocument(doc: PipelineDocument, cat: Catalog, opts: Compi
     };
   });
   const hash = contentHash({ name: doc.name, steps });
-  return { ok: true, errors: [], warnings, schemas, document: doc, plan: { apiVersion: PLAN_API_VERSION, name: doc.name, hash, steps } };
+  return { ok: true, errors: [], warnings, schemas, pendingSql, document: doc, plan: { apiVersion: PLAN_API_VERSION, name: doc.name, hash, steps } };
 }
 
 /**
@@ -302,10 +311,27 @@ function propagateSchemas(
   opts: CompileOptions,
   errors: CompileError[],
   warnings: CompileError[],
+  pending: Map<string, SqlRequest>,
 ): NodeSchemas {
   const schemas: NodeSchemas = {};
   const lookup = opts.datasets;
   const dataset: DesignArgs['dataset'] = (name, version) => (lookup ? (lookup(name, version) ?? 'missing') : undefined);
+  // One error per node, parameter and query, however often the step asks.
+  const sqlReported = new Set<string>();
+  const describeSql = (id: string): NonNullable<DesignArgs['describeSql']> => (request, path) => {
+    const key = sqlRequestKey(request);
+    const answer = opts.sql?.(key);
+    if (!answer) {
+      pending.set(key, request);
+      return undefined;
+    }
+    if (answer.ok) return answer.columns;
+    if (!sqlReported.has(`${id}\u0000${path}\u0000${key}`)) {
+      sqlReported.add(`${id}\u0000${path}\u0000${key}`);
+      errors.push({ code: 'invalid_sql', nodeId: id, path, message: answer.message, ...(answer.position === undefined ? {} : { position: answer.position }) });
+    }
+    return undefined;
+  };
   for (const id of sorted) {
     const node = nodes.get(id)!;
     const def = cat[node.type]!;
@@ -318,7 +344,7 @@ function propagateSchemas(
     schemas[id] = entry;
     const p = params.get(id);
     if (!p) continue; // parameters invalid: already reported, nothing to reason about
-    const args: DesignArgs = { params: p, inputs, dataset };
+    const args: DesignArgs = { params: p, inputs, dataset, describeSql: describeSql(id) };
 
     for (const col of columnParams(def)) {
       const schema = inputs[col.port];

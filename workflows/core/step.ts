@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 // The vocabulary every step definition is written in. Isomorphic: no Node APIs here.
+import type { SqlRequest } from './sql';
 import type { TableSchema } from './table-schema';
 
 export const PORT_TYPES = ['table', 'model', 'metrics', 'report', 'signal'] as const;
@@ -38,7 +39,7 @@ export const port = {
 };
 
 /** UI hints travel inside the parameter schema (zod meta → JSON Schema), so the form needs nothing else. */
-export type Widget = 'column' | 'columns' | 'dataset' | 'endpoint';
+export type Widget = 'column' | 'columns' | 'dataset' | 'endpoint' | 'sql' | 'sql-expression';
 
 /**
  * A column of an upstream table, picked by name. `of` names the input port whose table it comes from
@@ -66,6 +67,12 @@ export interface DesignArgs<P = Record<string, unknown>> {
   inputs: Record<string, TableSchema | undefined>;
   /** Looks up a dataset's schema (undefined when no dataset information was given, 'missing' when it does not exist). */
   dataset(name: string, version?: number): { version: number; columns: TableSchema } | 'missing' | undefined;
+  /**
+   * The columns a query over the inputs returns, as DuckDB describes it (undefined while not known yet,
+   * or when the query cannot run: that is then an error on the node at `path`, e.g. "params.sql").
+   * Absent where nothing can describe SQL (a step then leaves its output schema unknown).
+   */
+  describeSql?(request: SqlRequest, path: string): TableSchema | undefined;
 }
 
 /** A design-time problem a step reports about its own parameters. */
