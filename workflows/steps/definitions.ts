@@ -6,4 +6,5 @@ export { default as trainLinearRegression } from './train.linear_regression/defi
 export { default as trainLogisticRegression } from './train.logistic_regression/definition';
 export { default as validateEvaluate } from './validate.evaluate/definition';
 export { default as validateGate } from './validate.gate/definition';
+export { default as validateData } from './validate.data/definition';
 export { default as deployEndpoint } from './deploy.endpoint/definition';
