@@ -7,4 +7,5 @@ export { default as trainLogisticRegression } from './train.logistic_regression/
 export { default as validateEvaluate } from './validate.evaluate/definition';
 export { default as validateGate } from './validate.gate/definition';
 export { default as validateData } from './validate.data/definition';
+export { default as validateCompare } from './validate.compare/definition';
 export { default as deployEndpoint } from './deploy.endpoint/definition';
