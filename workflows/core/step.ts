@@ -12,6 +12,7 @@ export const CATEGORIES = [
   { id: 'train', title: 'Train' },
   { id: 'validate', title: 'Validate' },
   { id: 'deploy', title: 'Deploy' },
+  { id: 'export', title: 'Export' },
 ] as const;
 export type Category = (typeof CATEGORIES)[number]['id'];
 

@@ -9,3 +9,4 @@ export { default as validateGate } from './validate.gate/definition';
 export { default as validateData } from './validate.data/definition';
 export { default as validateCompare } from './validate.compare/definition';
 export { default as deployEndpoint } from './deploy.endpoint/definition';
+export { default as exportFile } from './export.file/definition';
