@@ -74,6 +74,7 @@ describe('run page pictures', () => {
     expect(fs.readFileSync(saved, 'utf8').trimEnd().split('\n')).toHaveLength(345);
 
     await page.screenshot({ path: path.join(SHOTS, 'e2e-run-pictures.png'), fullPage: true });
+    for (const id of ['check', 'eval', 'evalMass', 'compare', 'export']) await row(id).screenshot({ path: path.join(SHOTS, `e2e-run-pictures-${id}.png`) });
   }, 420_000);
 
   it('draws within the content security policy (nothing refused)', () => {
