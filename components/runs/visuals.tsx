@@ -21,7 +21,7 @@ import { cn } from '../ui/cn';
 import { formatNumber } from '../ui/format';
 
 // The pictures steps put in their summaries ({ "$visual": … }), drawn with recharts. Each chart is a
-// figure named by its title; the drawing is hidden from screen readers, which get its numbers as a table.
+// figure named by its title; the drawing (not focusable) is hidden from screen readers, which get its numbers as a table.
 
 const SERIES_COLORS = [
   'var(--color-accent)',
@@ -100,7 +100,7 @@ function LinesFigure({ v }: { v: LinesVisual }) {
       }
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart margin={{ top: 4, right: 12, bottom: 18, left: 0 }}>
+        <LineChart accessibilityLayer={false} margin={{ top: 4, right: 12, bottom: 18, left: 0 }}>
           <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" />
           <XAxis
             type="number"
@@ -138,7 +138,7 @@ function ScatterFigure({ v }: { v: ScatterVisual }) {
   return (
     <Figure title={v.title} data={<DataTable caption={`${v.title}: ${v.x} and ${v.y} per point`} columns={[v.x, v.y]} rows={v.points} />}>
       <ResponsiveContainer width="100%" height="100%">
-        <ScatterChart margin={{ top: 4, right: 12, bottom: 18, left: 0 }}>
+        <ScatterChart accessibilityLayer={false} margin={{ top: 4, right: 12, bottom: 18, left: 0 }}>
           <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" />
           <XAxis type="number" dataKey="x" name={v.x} domain={['auto', 'auto']} tick={AXIS} tickFormatter={tickFormat} label={{ value: v.x, position: 'insideBottom', offset: -10, ...AXIS }} />
           <YAxis type="number" dataKey="y" name={v.y} domain={['auto', 'auto']} tick={AXIS} tickFormatter={tickFormat} width={48} label={{ value: v.y, angle: -90, position: 'insideLeft', ...AXIS }} />
@@ -156,10 +156,10 @@ function BarsFigure({ v }: { v: BarsVisual }) {
   return (
     <Figure title={v.title} height={height} data={<DataTable caption={v.title} columns={['Label', 'Value']} rows={v.items.map((i) => [i.label, i.value])} />}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart layout="vertical" data={v.items} margin={{ top: 0, right: 40, bottom: 0, left: 0 }}>
+        <BarChart accessibilityLayer={false} layout="vertical" data={v.items} margin={{ top: 0, right: 40, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" tick={AXIS} tickFormatter={tickFormat} />
-          <YAxis type="category" dataKey="label" tick={AXIS} width={140} interval={0} />
+          <YAxis type="category" dataKey="label" tick={AXIS} width={180} interval={0} />
           <Tooltip formatter={(value) => tickFormat(value)} />
           <Bar
             dataKey="value"
