@@ -57,7 +57,7 @@ describe('run page pictures', () => {
 
     // Comparison: side by side and the ranking chart.
     await row('compare').getByRole('table', { name: 'Models side by side' }).waitFor();
-    await row('compare').getByRole('figure', { name: 'log_loss (lower is better)' }).waitFor();
+    await row('compare').getByRole('figure', { name: 'Log loss (lower is better)' }).waitFor();
 
     // Data checks: which expectation failed on which rows.
     const expectations = row('check').getByRole('table', { name: 'Expectations' });

@@ -59,7 +59,7 @@ describe('data checks, evaluation, comparison and export in a pipeline', () => {
     const compare = step(run, 'compare').summary;
     expect(compare.rankedBy).toBe('log_loss');
     const [forest, logistic] = compare.comparison.rows;
-    const col = compare.comparison.columns.indexOf('log_loss');
+    const col = compare.comparison.columns.indexOf('Log loss');
     expect(forest[0]).toBe('penguin-checks.forest v1');
     expect(logistic[0]).toBe('penguin-checks.logistic v1');
     expect(compare.best).toBe(forest[col] <= logistic[col] ? forest[0] : logistic[0]);

@@ -50,16 +50,16 @@ export function comparisonVisuals(candidates: (Candidate & { visuals: Evaluation
   const table: TableVisual = {
     $visual: 'table',
     title: 'Models side by side',
-    columns: ['Model', ...names, 'Best'],
+    columns: ['Model', ...names.map((k) => RANKING_METRICS[k as RankingMetric].label), 'Best'],
     rows: candidates.map((c) => [
       c.name,
       ...names.map((k) => round((c.metrics as unknown as Record<string, number>)[k]!)),
-      c === best ? `best by ${metric}` : '',
+      c === best ? `best by ${RANKING_METRICS[metric].label}` : '',
     ]),
   };
   const chart: BarsVisual = {
     $visual: 'bars',
-    title: `${metric} (${RANKING_METRICS[metric].better} is better)`,
+    title: `${RANKING_METRICS[metric].label} (${RANKING_METRICS[metric].better} is better)`,
     items: candidates.map((c, i) => ({ label: c.name, value: round(values[i]!) })),
   };
   const rocs = candidates.map((c) => c.visuals.roc as LinesVisual | undefined);

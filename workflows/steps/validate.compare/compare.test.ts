@@ -92,9 +92,9 @@ describe('validate.compare', () => {
 
     const visuals = comparisonVisuals(candidates, byF1.metric, byF1.values, byF1.best);
     expect(visuals.comparison.rows.map((r) => r[0])).toEqual(['shallow', 'logistic']);
-    expect(visuals.comparison.columns).toContain('roc_auc');
-    expect(visuals.comparison.rows.find((r) => r[0] === refBestF1)!.at(-1)).toBe('best by f1_macro');
-    expect(visuals.ranking).toMatchObject({ $visual: 'bars', title: 'f1_macro (higher is better)' });
+    expect(visuals.comparison.columns).toEqual(['Model', 'Accuracy', 'F1 (macro)', 'Precision (macro)', 'Recall (macro)', 'ROC AUC', 'Average precision', 'Log loss', 'Best']);
+    expect(visuals.comparison.rows.find((r) => r[0] === refBestF1)!.at(-1)).toBe('best by F1 (macro)');
+    expect(visuals.ranking).toMatchObject({ $visual: 'bars', title: 'F1 (macro) (higher is better)' });
     expect(visuals.roc!.series.map((s) => s.name)).toEqual(['shallow', 'logistic']);
     expect(visuals.roc!.series.every((s) => s.points.length <= 250)).toBe(true);
   }, 120_000);

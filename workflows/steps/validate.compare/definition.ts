@@ -3,19 +3,19 @@ import { defineStep, port } from '../../core/step';
 
 /** Metrics a comparison can rank by, with the direction that is better and the tasks that have them. */
 export const RANKING_METRICS = {
-  accuracy: { better: 'higher', task: 'classification' },
-  f1_macro: { better: 'higher', task: 'classification' },
-  precision_macro: { better: 'higher', task: 'classification' },
-  recall_macro: { better: 'higher', task: 'classification' },
-  roc_auc: { better: 'higher', task: 'classification' },
-  average_precision: { better: 'higher', task: 'classification' },
-  log_loss: { better: 'lower', task: 'classification' },
-  rmse: { better: 'lower', task: 'regression' },
-  mae: { better: 'lower', task: 'regression' },
-  mape: { better: 'lower', task: 'regression' },
-  r2: { better: 'higher', task: 'regression' },
-  silhouette: { better: 'higher', task: 'clustering' },
-} as const satisfies Record<string, { better: 'higher' | 'lower'; task: 'classification' | 'regression' | 'clustering' }>;
+  accuracy: { better: 'higher', task: 'classification', label: 'Accuracy' },
+  f1_macro: { better: 'higher', task: 'classification', label: 'F1 (macro)' },
+  precision_macro: { better: 'higher', task: 'classification', label: 'Precision (macro)' },
+  recall_macro: { better: 'higher', task: 'classification', label: 'Recall (macro)' },
+  roc_auc: { better: 'higher', task: 'classification', label: 'ROC AUC' },
+  average_precision: { better: 'higher', task: 'classification', label: 'Average precision' },
+  log_loss: { better: 'lower', task: 'classification', label: 'Log loss' },
+  rmse: { better: 'lower', task: 'regression', label: 'RMSE' },
+  mae: { better: 'lower', task: 'regression', label: 'MAE' },
+  mape: { better: 'lower', task: 'regression', label: 'MAPE' },
+  r2: { better: 'higher', task: 'regression', label: 'R²' },
+  silhouette: { better: 'higher', task: 'clustering', label: 'Silhouette' },
+} as const satisfies Record<string, { better: 'higher' | 'lower'; task: 'classification' | 'regression' | 'clustering'; label: string }>;
 export type RankingMetric = keyof typeof RANKING_METRICS;
 
 /** The metric "auto" means for each task. */
