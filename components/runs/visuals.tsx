@@ -110,7 +110,7 @@ function LinesFigure({ v }: { v: LinesVisual }) {
             tickFormatter={tickFormat}
             label={{ value: v.x, position: 'insideBottom', offset: -10, ...AXIS }}
           />
-          <YAxis type="number" dataKey="y" tick={AXIS} tickFormatter={tickFormat} width={56} label={{ value: v.y, angle: -90, position: 'insideLeft', offset: -14, style: { textAnchor: 'middle' }, ...AXIS }} />
+          <YAxis type="number" dataKey="y" tick={AXIS} tickFormatter={tickFormat} width={56} label={{ value: v.y, angle: -90, position: 'insideLeft', offset: -6, style: { textAnchor: 'middle' }, ...AXIS }} />
           {diagonal && <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="var(--color-line-strong)" strokeDasharray="4 4" />}
           <Tooltip formatter={(value) => tickFormat(value)} labelFormatter={(label) => `${v.x} ${tickFormat(label)}`} />
           {v.series.length > 1 && <Legend verticalAlign="top" height={20} wrapperStyle={{ fontSize: 11 }} />}
@@ -141,7 +141,7 @@ function ScatterFigure({ v }: { v: ScatterVisual }) {
         <ScatterChart accessibilityLayer={false} margin={{ top: 4, right: 12, bottom: 18, left: 16 }}>
           <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" />
           <XAxis type="number" dataKey="x" name={v.x} domain={['auto', 'auto']} tick={AXIS} tickFormatter={tickFormat} label={{ value: v.x, position: 'insideBottom', offset: -10, ...AXIS }} />
-          <YAxis type="number" dataKey="y" name={v.y} domain={['auto', 'auto']} tick={AXIS} tickFormatter={tickFormat} width={56} label={{ value: v.y, angle: -90, position: 'insideLeft', offset: -14, style: { textAnchor: 'middle' }, ...AXIS }} />
+          <YAxis type="number" dataKey="y" name={v.y} domain={['auto', 'auto']} tick={AXIS} tickFormatter={tickFormat} width={56} label={{ value: v.y, angle: -90, position: 'insideLeft', offset: -6, style: { textAnchor: 'middle' }, ...AXIS }} />
           <ReferenceLine y={0} stroke="var(--color-line-strong)" />
           <Tooltip formatter={(value) => tickFormat(value)} />
           <Scatter data={data} fill="var(--color-accent)" fillOpacity={0.6} isAnimationActive={false} shape="circle" />
