@@ -25,6 +25,8 @@ export const EVALUATE_PIPELINE = {
     { id: 'eval', type: 'validate.evaluate', params: {} },
     { id: 'evalMass', type: 'validate.evaluate', params: {} },
     { id: 'compare', type: 'validate.compare', params: { metric: 'log_loss' } },
+    { id: 'gate', type: 'validate.gate', params: { rules: [{ metric: 'accuracy', op: '>=', value: 0.8 }] } },
+    { id: 'ship', type: 'deploy.endpoint', params: { endpoint: 'penguin-best' } },
     { id: 'export', type: 'export.file', params: { format: 'csv', fileName: 'penguins checked' } },
   ],
   edges: [
@@ -40,6 +42,9 @@ export const EVALUATE_PIPELINE = {
     { from: 'split.test', to: 'compare.table' },
     { from: 'forest.model', to: 'compare.model1' },
     { from: 'logistic.model', to: 'compare.model2' },
+    { from: 'compare.metrics', to: 'gate.metrics' },
+    { from: 'compare.best', to: 'ship.model' },
+    { from: 'gate.pass', to: 'ship.after' },
     { from: 'check.table', to: 'export.table' },
   ],
 };
