@@ -40,5 +40,7 @@ export async function getExportedFile(runId: string, nodeId: string): Promise<Ex
 /** A Content-Disposition header for a download: an ASCII fallback and the exact UTF-8 name (RFC 6266). */
 export function attachmentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  // RFC 5987 allows fewer characters unescaped than encodeURIComponent leaves alone.
+  const encoded = encodeURIComponent(fileName).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
