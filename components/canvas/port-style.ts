@@ -1,4 +1,4 @@
-import { Boxes, Database, FlaskConical, Rocket, Scissors, type LucideIcon } from 'lucide-react';
+import { Boxes, Database, FileDown, FlaskConical, Rocket, Scissors, type LucideIcon } from 'lucide-react';
 
 // Port and category looks. Literal class names, so Tailwind sees them.
 
@@ -24,6 +24,7 @@ export const categoryLook: Record<string, { icon: LucideIcon; tint: string }> = 
   train: { icon: Boxes, tint: 'bg-port-model/12 text-port-model' },
   validate: { icon: FlaskConical, tint: 'bg-port-metrics/15 text-warn-strong' },
   deploy: { icon: Rocket, tint: 'bg-port-signal/12 text-ok-strong' },
+  export: { icon: FileDown, tint: 'bg-port-table/12 text-port-table' },
 };
 
 export const fallbackCategory = { icon: Boxes, tint: 'bg-subtle text-fg-muted' };

@@ -182,7 +182,10 @@ export function RunView({ runId }: { runId: string }) {
                         </p>
                       )}
                       {s.summary && Object.keys(s.summary).length > 0 ? (
-                        <StepSummary summary={s.summary} />
+                        <StepSummary
+                          summary={s.summary}
+                          downloadHref={`/api/v1/runs/${encodeURIComponent(r.runId)}/steps/${encodeURIComponent(s.nodeId)}/file`}
+                        />
                       ) : (
                         !s.error && (
                           <span className="text-xs text-fg-subtle">

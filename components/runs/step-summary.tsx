@@ -1,9 +1,11 @@
-import { CircleCheck, CircleX } from 'lucide-react';
+import { CircleCheck, CircleX, Download } from 'lucide-react';
+import { asVisual, type Visual } from '../../workflows/core/visual';
 import { Badge } from '../ui/badge';
 import { cn } from '../ui/cn';
 import { formatNumber } from '../ui/format';
 import { ConfusionMatrix } from './confusion-matrix';
 import { METRIC_LABELS, summaryLabel } from './summary-format';
+import { VisualView } from './visuals';
 
 interface GateRule {
   metric: string;
@@ -96,12 +98,35 @@ function Value({ name, value }: { name: string; value: unknown }) {
   return <code className="font-mono text-[11px] break-all text-fg-muted">{JSON.stringify(value)}</code>;
 }
 
-/** A step's summary, readable: metrics as numbers, a confusion matrix as a heatmap, gate rules as a table. */
-export function StepSummary({ summary }: { summary: Record<string, unknown> }) {
+interface DownloadInfo {
+  fileName: string;
+  format?: string;
+  sizeBytes?: number;
+}
+
+function isDownload(value: unknown): value is DownloadInfo {
+  return Boolean(value && typeof value === 'object' && typeof (value as { fileName?: unknown }).fileName === 'string');
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
+/**
+ * A step's summary, readable: metrics as numbers, a confusion matrix as a heatmap, gate rules as a table,
+ * pictures ({ "$visual": … }) as charts and tables, and a link to a file the step wrote (`downloadHref`).
+ */
+export function StepSummary({ summary, downloadHref }: { summary: Record<string, unknown>; downloadHref?: string }) {
   const metrics = Object.keys(METRIC_LABELS).filter((k) => typeof summary[k] === 'number');
   const rules = isRules(summary.rules) ? summary.rules : undefined;
   const confusion = isConfusion(summary.confusion) ? summary.confusion : undefined;
-  const shown = new Set([...metrics, 'rules', 'confusion', 'passed']);
+  const visuals = Object.entries(summary)
+    .map(([k, v]) => [k, asVisual(v)] as const)
+    .filter((e): e is readonly [string, Visual] => e[1] !== undefined);
+  const download = downloadHref && isDownload(summary.download) ? summary.download : undefined;
+  const shown = new Set([...metrics, 'rules', 'confusion', 'passed', ...visuals.map(([k]) => k), ...(download ? ['download'] : [])]);
   const rest = Object.entries(summary).filter(([k]) => !shown.has(k));
 
   return (
@@ -166,6 +191,26 @@ export function StepSummary({ summary }: { summary: Record<string, unknown> }) {
         </table>
       )}
       {confusion && <ConfusionMatrix labels={confusion.labels.map(String)} matrix={confusion.matrix} />}
+      {download && (
+        <a
+          href={downloadHref}
+          download={download.fileName}
+          className="inline-flex items-center gap-1.5 rounded-md border border-line bg-surface px-2.5 py-1 text-xs font-medium text-accent-strong hover:bg-subtle"
+        >
+          <Download aria-hidden className="size-3.5" />
+          Download {download.fileName}
+          {typeof download.sizeBytes === 'number' && <span className="font-normal text-fg-muted">({formatBytes(download.sizeBytes)})</span>}
+        </a>
+      )}
+      {visuals.length > 0 && (
+        <div className="grid grid-cols-[repeat(auto-fill,minmax(min(100%,22rem),1fr))] gap-x-6 gap-y-4">
+          {visuals.map(([k, v]) => (
+            <div key={k} className={cn('min-w-0', v.$visual === 'table' && 'col-span-full')}>
+              <VisualView visual={v} />
+            </div>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

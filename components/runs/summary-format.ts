@@ -10,6 +10,11 @@ export const METRIC_LABELS: Record<string, string> = {
   rmse: 'RMSE',
   mae: 'MAE',
   r2: 'R²',
+  roc_auc: 'ROC AUC',
+  average_precision: 'Average precision',
+  log_loss: 'Log loss',
+  mape: 'MAPE',
+  silhouette: 'Silhouette',
 };
 
 const KEY_LABELS: Record<string, string> = {
@@ -28,6 +33,9 @@ const KEY_LABELS: Record<string, string> = {
   topFeatures: 'Top features (importance)',
   stratifyBy: 'Stratified by',
   testFraction: 'Test fraction',
+  silhouetteRows: 'Silhouette rows',
+  rankedBy: 'Ranked by',
+  best: 'Best model',
 };
 
 export function summaryLabel(key: string): string {
@@ -43,6 +51,15 @@ const num = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : undefined
 export function summaryCaption(summary: Record<string, unknown> | undefined): string | undefined {
   if (!summary) return undefined;
   if (typeof summary.passed === 'boolean') return summary.passed ? 'All rules passed' : 'Gate blocked the pipeline';
+  if (typeof summary.expectationsFailed === 'number') {
+    const total = [summary.expectationsMet, summary.expectationsFailed, summary.expectationsWarned].reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0);
+    return `${num(summary.expectationsMet) ?? 0} of ${total} expectations met`;
+  }
+  if (typeof summary.best === 'string') return `best: ${summary.best}`;
+  if (summary.download && typeof (summary.download as { fileName?: unknown }).fileName === 'string') {
+    return `→ ${(summary.download as { fileName: string }).fileName}`;
+  }
+  if (typeof summary.silhouette === 'number') return `silhouette ${num(summary.silhouette)}`;
   if (typeof summary.accuracy === 'number') return `accuracy ${num(summary.accuracy)}`;
   if (typeof summary.r2 === 'number') return `R² ${num(summary.r2)} · RMSE ${num(summary.rmse) ?? '—'}`;
   if (typeof summary.endpoint === 'string') {

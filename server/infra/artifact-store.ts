@@ -108,13 +108,13 @@ export async function saveArtifact(
   file: string,
   kind: ArtifactKind,
   meta: Record<string, unknown> = {},
-  opts: PutOptions = {},
+  opts: PutOptions & { mediaType?: string } = {},
 ): Promise<StoredArtifact> {
   const store = artifactStore();
   const { hash, sizeBytes } = await store.putFile(file, opts);
   await getDb()
     .insert(artifacts)
-    .values({ hash, kind, mediaType: MEDIA_TYPES[kind], sizeBytes, meta })
+    .values({ hash, kind, mediaType: opts.mediaType ?? MEDIA_TYPES[kind], sizeBytes, meta })
     .onConflictDoUpdate({ target: artifacts.hash, set: { meta: sql`artifacts.meta || excluded.meta` } });
   return { hash, kind, sizeBytes, path: await store.localPath(hash) };
 }

@@ -107,6 +107,26 @@ export function openApiDocument() {
           responses: { '200': answer('The run', runResponse), ...errors(404) },
         },
       },
+      '/api/v1/runs/{runId}/steps/{nodeId}/file': {
+        get: {
+          summary: 'Download the file an export step wrote',
+          description:
+            'The "file" output of an export step (export.file), as an attachment: `text/csv; charset=utf-8` or ' +
+            '`application/vnd.apache.parquet`, with a Content-Disposition naming the file. 404 when the step has no file ' +
+            '(another step type, or it did not succeed).',
+          parameters: [nameParam('runId', 'Run id'), nameParam('nodeId', 'The export step’s node id')],
+          responses: {
+            '200': {
+              description: 'The file',
+              headers: { 'Content-Disposition': { schema: { type: 'string' }, description: 'attachment; filename="…"; filename*=UTF-8\'\'…' } },
+              content: Object.fromEntries(
+                ['text/csv', 'application/vnd.apache.parquet'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+              ),
+            },
+            ...errors(404),
+          },
+        },
+      },
       '/api/v1/endpoints/{name}': {
         get: {
           summary: 'An endpoint and the features it expects',

@@ -13,6 +13,7 @@ export const CATEGORIES = [
   { id: 'train', title: 'Train' },
   { id: 'validate', title: 'Validate' },
   { id: 'deploy', title: 'Deploy' },
+  { id: 'export', title: 'Export' },
 ] as const;
 export type Category = (typeof CATEGORIES)[number]['id'];
 

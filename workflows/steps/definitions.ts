@@ -20,4 +20,7 @@ export { default as trainLinearRegression } from './train.linear_regression/defi
 export { default as trainLogisticRegression } from './train.logistic_regression/definition';
 export { default as validateEvaluate } from './validate.evaluate/definition';
 export { default as validateGate } from './validate.gate/definition';
+export { default as validateData } from './validate.data/definition';
+export { default as validateCompare } from './validate.compare/definition';
 export { default as deployEndpoint } from './deploy.endpoint/definition';
+export { default as exportFile } from './export.file/definition';
