@@ -4,11 +4,23 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { ArtifactRef, PipelineWorkflowInput, PlanStep, RunProgress, RunStatus, StepProgress, StepResult } from '../core/plan';
-import type { BookkeepingActivities, StepActivities } from './activities';
+import type {
+  ArtifactRef,
+  FitOutcome,
+  FitRequest,
+  PipelineWorkflowInput,
+  PlanStep,
+  RunProgress,
+  RunStatus,
+  StepInput,
+  StepProgress,
+  StepResult,
+} from '../core/plan';
+import type { BookkeepingActivities, FitActivities, StepActivities } from './activities';
 
 // The interpreter: knows plans, readiness, retries and cancellation — no ML, no SQL.
 
@@ -21,19 +33,53 @@ const bookkeeping = proxyActivities<BookkeepingActivities>({
   retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '10 seconds' },
 });
 
-function stepActivity(step: PlanStep, queues: PipelineWorkflowInput['taskQueues']) {
+function retryOf(step: PlanStep) {
+  return {
+    maximumAttempts: step.retry.maximumAttempts,
+    initialInterval: `${step.retry.initialIntervalSeconds} seconds`,
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['StepInputError'],
+  };
+}
+
+function stepActivity(step: PlanStep, taskQueue: string) {
   const acts = proxyActivities<StepActivities>({
-    taskQueue: step.queue === 'fit' ? queues.fit : queues.default,
+    taskQueue,
     startToCloseTimeout: `${step.timeoutSeconds} seconds`,
     heartbeatTimeout: `${step.heartbeatSeconds} seconds`,
-    retry: {
-      maximumAttempts: step.retry.maximumAttempts,
-      initialInterval: `${step.retry.initialIntervalSeconds} seconds`,
-      backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['StepInputError'],
-    },
+    retry: retryOf(step),
   });
   return acts[step.type]!;
+}
+
+/** The Python fit worker's activity (workflows/ml/worker.py), on the fit queue. */
+interface PythonFitActivities {
+  fitModel(request: FitRequest): Promise<FitOutcome>;
+}
+
+/**
+ * A train step (queue 'fit') runs in three activities: prepareFit (Node, default queue: status,
+ * validation, the fit spec), fitModel (the Python fit worker on the fit queue, with the step's
+ * timeout, heartbeat and retries), then the step's own Node activity with the fit's outcome (model
+ * artifact, registry, lineage, status). Fitting stays in one warm Python process; everything that
+ * touches Postgres stays in Node. Runs started before this existed ran the whole step as one Node
+ * activity on the fit queue; `patched` keeps their histories replaying.
+ */
+async function runFitStep(step: PlanStep, input: StepInput, queues: PipelineWorkflowInput['taskQueues']): Promise<StepResult> {
+  const { prepareFit } = proxyActivities<FitActivities>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: retryOf(step),
+  });
+  const { fitModel } = proxyActivities<PythonFitActivities>({
+    taskQueue: queues.fit,
+    startToCloseTimeout: `${step.timeoutSeconds} seconds`,
+    heartbeatTimeout: `${step.heartbeatSeconds} seconds`,
+    retry: retryOf(step),
+  });
+  const request = await prepareFit(input);
+  const fitted = await fitModel(request);
+  return stepActivity(step, queues.default)({ ...input, fitted });
 }
 
 function errorMessage(err: unknown): string {
@@ -64,7 +110,7 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
     progress.status = 'running';
     const work = (async () => {
       try {
-        const result: StepResult = await stepActivity(step, input.taskQueues)({
+        const stepInput: StepInput = {
           runId,
           pipeline: input.pipeline,
           nodeId: step.id,
@@ -72,7 +118,11 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
           params: step.params,
           inputs,
           expectedOutputs: step.outputSchemas,
-        });
+        };
+        const result: StepResult =
+          step.queue === 'fit' && patched('fit-in-python-worker')
+            ? await runFitStep(step, stepInput, input.taskQueues)
+            : await stepActivity(step, step.queue === 'fit' ? input.taskQueues.fit : input.taskQueues.default)(stepInput);
         progress.status = result.outcome;
         progress.summary = result.summary;
         if (result.message) progress.error = result.message;
