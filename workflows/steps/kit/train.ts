@@ -68,6 +68,7 @@ export function fitActivity(def: FitStepDefinition) {
       meta,
     });
     await fs.rm(ctx.fitted.outDir, { recursive: true, force: true });
+    await fs.rmdir(path.dirname(ctx.fitted.outDir)).catch(() => {}); // the run's folder, once its last fit is stored
     return {
       outputs: { model: { kind: 'model', hash: stored.hash, meta: { ...registered, task: meta.task, target: meta.target } } },
       summary: {
