@@ -582,7 +582,7 @@ def export_onnx(pipe, est, feature_meta, task):
             target_opset=TARGET_OPSET,
             options=options,
         )
-    fast_trees.slim(onx)
+    fast_trees.finish(onx)
     onx.doc_string = "Millrace model; metadata_props['millrace.meta'] describes inputs and outputs"
     names = [o.name for o in onx.graph.output]
     if task == "classification":

@@ -66,13 +66,15 @@ def main() -> None:
 
         fast_trees.uninstall()
         theirs = convert()
-        fast_trees.install()
         fast_trees.DROP_ZERO_LEAF_WEIGHTS = False
+        fast_trees.install()
         ours = convert()
+        fast_trees.finish(ours, slim=False)
         ours.graph.name = theirs.graph.name
         fast_trees.DROP_ZERO_LEAF_WEIGHTS = True
+        fast_trees.install()
         slim = convert()
-        fast_trees.slim(slim)
+        fast_trees.finish(slim)
 
         full_out = ReferenceEvaluator(theirs).run(None, {"x": fresh})
         slim_out = ReferenceEvaluator(slim).run(None, {"x": fresh})

@@ -82,7 +82,7 @@ export function fitActivity(def: FitStepDefinition) {
         rowsDroppedMissingTarget: meta.rowsDroppedMissingTarget,
         classes: meta.classes ?? undefined,
         topFeatures: meta.importances?.slice(0, 5),
-        trainingSeconds: Math.round(fitted.seconds * 10) / 10,
+        trainingSeconds: Math.round(fitted.seconds * 100) / 100,
       },
     };
   });
