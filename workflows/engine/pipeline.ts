@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -76,6 +77,8 @@ async function runFitStep(step: PlanStep, input: StepInput, queues: PipelineWork
     startToCloseTimeout: `${step.timeoutSeconds} seconds`,
     heartbeatTimeout: `${step.heartbeatSeconds} seconds`,
     retry: retryOf(step),
+    // A cancelled run ends once its fit has stopped (or its worker is known dead), not before.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   const request = await prepareFit(input);
   const fitted = await fitModel(request);

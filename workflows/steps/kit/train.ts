@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { saveArtifact } from '../../../server/infra/artifact-store';
 import { config } from '../../../server/infra/config';
 import { fitSpec, readFitOutcome } from '../../../server/infra/fitter';
@@ -17,7 +18,7 @@ import { tablePath } from './table-io';
 
 function fitDefinition(type: string): FitStepDefinition {
   const def = catalog[type];
-  if (!def || !('fit' in def)) throw new StepInputError(`"${type}" is not a train step`);
+  if (!def || !('fit' in def)) throw ApplicationFailure.nonRetryable(`"${type}" is not a train step`, 'StepInputError');
   return def as FitStepDefinition;
 }
 
