@@ -150,11 +150,11 @@ async function measure(python: string, dataDir: string): Promise<TrainMeasuremen
       m.stepMetric = Number(view.steps.find((s) => s.nodeId === 'eval')!.summary?.[t.metric]);
       const files = await splitFiles(runId);
       say(`  ${t.type}: scikit-learn ${i + 1}/${t.reps}`);
-      const { stdout } = await run(python, [path.join(here, 'train_baseline.py'), 'fit', t.algorithm, files.train, files.test, t.target, '1'], {
+      const { stdout } = await run(python, [path.join(here, 'train_baseline.py'), 'fit', t.algorithm, files.train, files.test, t.target], {
         maxBuffer: 1 << 20,
       });
-      const lib = JSON.parse(stdout) as { seconds: number[]; metric: number };
-      m.libraryMs.push(lib.seconds[0]! * 1000);
+      const lib = JSON.parse(stdout) as { seconds: number; metric: number };
+      m.libraryMs.push(lib.seconds * 1000);
       m.libraryMetric = lib.metric;
     }
     steps.push(m);

@@ -62,32 +62,40 @@ def _log(line: str) -> None:
 
 
 def preload() -> float:
-    """Imports the fitting libraries and runs one tiny fit and export, so the first real fit is warm."""
+    """Imports the fitting libraries and fits and exports one tiny model of each kind, so a process's
+    first real fit does not pay for lazy imports and first-call set-up (seconds for a first logistic
+    regression)."""
     t0 = time.time()
     import numpy as np
     import pandas as pd
     import pyarrow.parquet  # noqa: F401
     import skl2onnx  # noqa: F401
     from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LinearRegression, LogisticRegression  # noqa: F401
+    from sklearn.linear_model import LinearRegression, LogisticRegression
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    X = pd.DataFrame({"f0": np.arange(8, dtype=np.float64), "f1": np.array(["a", "b"] * 4, dtype=object)})
-    y = np.array([0, 1] * 4, dtype=np.int64)
-    pre = ColumnTransformer(
-        [
-            ("num", Pipeline([("impute", SimpleImputer(strategy="median"))]), ["f0"]),
-            ("txt", Pipeline([("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), ["f1"]),
-        ],
-        sparse_threshold=0.0,
-    )
-    est = RandomForestClassifier(n_estimators=2, random_state=0)
-    pipe = Pipeline([("pre", pre), ("model", est)]).fit(X, y)
+    X = pd.DataFrame({"f0": np.arange(12, dtype=np.float64), "f1": np.array(["a", "b", "c"] * 4, dtype=object)})
     meta = [{"input": "f0", "type": "number"}, {"input": "f1", "type": "string"}]
-    fitter.export_onnx(pipe, est, meta, "classification")
+    for est, task, scale in (
+        (RandomForestClassifier(n_estimators=2, random_state=0), "classification", False),
+        (RandomForestRegressor(n_estimators=2, random_state=0), "regression", False),
+        (LogisticRegression(max_iter=100), "classification", True),
+        (LinearRegression(), "regression", True),
+    ):
+        num = [("impute", SimpleImputer(strategy="median"))] + ([("scale", StandardScaler())] if scale else [])
+        pre = ColumnTransformer(
+            [
+                ("num", Pipeline(num), ["f0"]),
+                ("txt", Pipeline([("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), ["f1"]),
+            ],
+            sparse_threshold=0.0,
+        )
+        y = np.array([0, 1, 2] * 4, dtype=np.int64) if task == "classification" else np.arange(12, dtype=np.float64)
+        pipe = Pipeline([("pre", pre), ("model", est)]).fit(X, y)
+        fitter.export_onnx(pipe, est, meta, task)
     return time.time() - t0
 
 
