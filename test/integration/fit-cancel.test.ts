@@ -6,12 +6,28 @@ import { workflowIdOf } from '../../server/services/runs';
 import { http, step, waitForRun } from '../support/http';
 
 it('cancelling a run stops its fit in the Python fit worker, which then takes the next fit', async () => {
-  const doc = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8'));
-  doc.name = 'cancel-fit';
-  // Long enough that the fit is still running when the run is cancelled.
-  doc.nodes.find((n: any) => n.id === 'train').params.trees = 2000;
-  doc.nodes.find((n: any) => n.id === 'ship').params.endpoint = 'cancel-fit';
-  expect((await http('PUT', '/api/v1/pipelines/cancel-fit', doc)).status).toBe(200);
+  // A forest of 2,000 fully grown trees on 30,000 rows of noise: a fit of a minute or more.
+  const lines = ['a,b,c,label'];
+  let x = 12345;
+  const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let i = 0; i < 30_000; i++) lines.push(`${rand()},${rand()},${rand()},${['p', 'q', 'r'][Math.floor(rand() * 3)]}`);
+  const upload = await http('POST', '/api/v1/datasets?name=cancel-noise', lines.join('\n') + '\n', { 'content-type': 'text/csv' });
+  expect(upload.status, JSON.stringify(upload.data)).toBe(201);
+  const doc = {
+    apiVersion: 'millrace/v1',
+    name: 'cancel-fit',
+    nodes: [
+      { id: 'load', type: 'ingest.dataset', params: { dataset: 'cancel-noise' } },
+      { id: 'train', type: 'train.random_forest', params: { target: 'label', trees: 2000 } },
+      { id: 'ship', type: 'deploy.endpoint', params: { endpoint: 'cancel-fit' } },
+    ],
+    edges: [
+      { from: 'load.table', to: 'train.table' },
+      { from: 'train.model', to: 'ship.model' },
+    ],
+  };
+  const saved = await http('PUT', '/api/v1/pipelines/cancel-fit', doc);
+  expect(saved.status, JSON.stringify(saved.data)).toBe(200);
   const { data } = await http('POST', '/api/v1/pipelines/cancel-fit/runs');
 
   const connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -33,7 +49,8 @@ it('cancelling a run stops its fit in the Python fit worker, which then takes th
     expect(step(run, 'train').status).toBe('skipped');
     expect(step(run, 'ship').status).toBe('skipped');
 
-    // The fit worker acknowledged the cancellation: the fit stopped in its thread and reported so.
+    // The fit worker acknowledged the cancellation: the fit stopped in its thread and reported so
+    // (within a few seconds of the request: the run waits for it).
     const history = await handle.fetchHistory();
     const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fitModel')!;
     const canceled = history.events!.find((e) => e.activityTaskCanceledEventAttributes);

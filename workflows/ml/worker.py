@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 import traceback
+from datetime import timedelta
 from typing import Any, Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -212,6 +213,11 @@ async def main() -> int:
         activities=[activity.defn(name="fitModel")(_fit_model)],
         activity_executor=executor,
         max_concurrent_activities=concurrency,
+        # Cancellation reaches a fit with the answer to a heartbeat: send them often enough that a
+        # cancelled run stops its fit within a few seconds (the SDK's default waits up to 80% of the
+        # heartbeat timeout).
+        max_heartbeat_throttle_interval=timedelta(seconds=HEARTBEAT_SECONDS),
+        default_heartbeat_throttle_interval=timedelta(seconds=HEARTBEAT_SECONDS),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
