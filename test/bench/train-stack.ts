@@ -31,6 +31,8 @@ export interface TrainMeasurement {
     metric: string;
     stepMetric: number;
     libraryMetric: number;
+    /** Where the last repetition's step spent its time, from the workflow's history (ms). */
+    phases: Record<string, number>;
   }[];
   /** The seeded example pipeline end to end against a plain pandas + scikit-learn script. */
   pipeline: { runMs: number[]; scriptMs: number[]; runAccuracy: number; scriptAccuracy: number };
@@ -105,6 +107,25 @@ async function measure(python: string, dataDir: string): Promise<TrainMeasuremen
     if (view.status !== 'succeeded') throw new Error(`${pipeline} ${view.status}: ${JSON.stringify(view.steps.map((s) => [s.nodeId, s.status, s.error]))}`);
     return { ms, view, runId: started.runId };
   };
+  /** The train step's three activities in the history: time queued and time running, each. */
+  const stepPhases = async (workflowId: string) => {
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+    const phases: Record<string, number> = {};
+    for (const scheduled of events) {
+      const a = scheduled.activityTaskScheduledEventAttributes;
+      const name = a?.activityType?.name;
+      if (!name || !['prepareFit', 'fitModel'].includes(name) && !name.startsWith('train.')) continue;
+      const id = String(scheduled.eventId);
+      const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === id);
+      const completed = events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === id);
+      if (!started || !completed) continue;
+      const key = name.startsWith('train.') ? 'finish' : name;
+      phases[`${key} queued`] = at(started) - at(scheduled);
+      phases[`${key} ran`] = at(completed) - at(started);
+    }
+    return phases;
+  };
   const splitFiles = async (runId: string) => {
     const [row] = await getDb().select({ outputs: runSteps.outputs }).from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 'split')));
     const outputs = row!.outputs as Record<string, { hash: string }>;
@@ -137,7 +158,7 @@ async function measure(python: string, dataDir: string): Promise<TrainMeasuremen
     });
     if (!saved.ok) throw new Error(`${name}: ${saved.errors.map((e) => e.message).join('; ')}`);
     const m: TrainMeasurement['steps'][number] = {
-      type: t.type, rows: 0, stepMs: [], fitActivityMs: [], libraryMs: [], metric: t.metric, stepMetric: NaN, libraryMetric: NaN,
+      type: t.type, rows: 0, stepMs: [], fitActivityMs: [], libraryMs: [], metric: t.metric, stepMetric: NaN, libraryMetric: NaN, phases: {},
     };
     // Alternating, so both sides see the same load on a shared machine.
     for (let i = 0; i < t.reps; i++) {
@@ -148,6 +169,7 @@ async function measure(python: string, dataDir: string): Promise<TrainMeasuremen
       m.fitActivityMs.push(Number(train.summary?.trainingSeconds) * 1000);
       m.rows = Number(train.summary?.rowsUsed);
       m.stepMetric = Number(view.steps.find((s) => s.nodeId === 'eval')!.summary?.[t.metric]);
+      m.phases = await stepPhases(workflowIdOf(runId));
       const files = await splitFiles(runId);
       say(`  ${t.type}: scikit-learn ${i + 1}/${t.reps}`);
       const { stdout } = await run(python, [path.join(here, 'train_baseline.py'), 'fit', t.algorithm, files.train, files.test, t.target], {

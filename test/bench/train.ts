@@ -62,7 +62,8 @@ export async function runTrainBenchmarks(repoRoot: string): Promise<{ results: B
       throughputUnit: 'rows/s',
       notes:
         `the step from its start to its end in Postgres: prepare (Node), fit + ONNX export in the Python fit worker ` +
-        `(median ${Math.round(median(s.fitActivityMs))} ms), model artifact + registry (Node); ${s.metric} ${round(s.stepMetric, 4)} on the test rows`,
+        `(median ${Math.round(median(s.fitActivityMs))} ms), model artifact + registry (Node); ${s.metric} ${round(s.stepMetric, 4)} on the test rows; ` +
+        `last repetition, ms: ${Object.entries(s.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       ratio: { value: median(s.stepMs) / median(s.libraryMs), to: 'scikit-learn fit' },
     });
     results.push(library, step);

@@ -7,6 +7,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type {
@@ -59,19 +60,18 @@ interface PythonFitActivities {
 }
 
 /**
- * A train step (queue 'fit') runs in three activities: prepareFit (Node, default queue: status,
- * validation, the fit spec), fitModel (the Python fit worker on the fit queue, with the step's
- * timeout, heartbeat and retries), then the step's own Node activity with the fit's outcome (model
- * artifact, registry, lineage, status). Fitting stays in one warm Python process; everything that
- * touches Postgres stays in Node. Runs started before this existed ran the whole step as one Node
- * activity on the fit queue; `patched` keeps their histories replaying.
+ * A train step (queue 'fit') runs in three activities: prepareFit (Node: status, validation, the fit
+ * spec), fitModel (the Python fit worker on the fit queue, with the step's timeout, heartbeat and
+ * retries), then the step's own Node activity with the fit's outcome (model artifact, registry,
+ * lineage, status). Fitting stays in one warm Python process; everything that touches Postgres stays
+ * in Node. The two Node halves are short, so they run as local activities in this worker, inside the
+ * workflow tasks that schedule and follow the fit: no extra round trip through the server for either.
+ * Runs started before this existed ran the whole step as one Node activity on the fit queue; `patched`
+ * keeps their histories replaying.
  */
 async function runFitStep(step: PlanStep, input: StepInput, queues: PipelineWorkflowInput['taskQueues']): Promise<StepResult> {
-  const { prepareFit } = proxyActivities<FitActivities>({
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '30 seconds',
-    retry: retryOf(step),
-  });
+  const local = { startToCloseTimeout: '5 minutes', retry: retryOf(step) };
+  const { prepareFit } = proxyLocalActivities<FitActivities>(local);
   const { fitModel } = proxyActivities<PythonFitActivities>({
     taskQueue: queues.fit,
     startToCloseTimeout: `${step.timeoutSeconds} seconds`,
@@ -82,7 +82,7 @@ async function runFitStep(step: PlanStep, input: StepInput, queues: PipelineWork
   });
   const request = await prepareFit(input);
   const fitted = await fitModel(request);
-  return stepActivity(step, queues.default)({ ...input, fitted });
+  return proxyLocalActivities<StepActivities>(local)[step.type]!({ ...input, fitted });
 }
 
 function errorMessage(err: unknown): string {
