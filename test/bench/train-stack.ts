@@ -28,6 +28,9 @@ export interface TrainMeasurement {
     stepMs: number[];
     fitActivityMs: number[];
     libraryMs: number[];
+    /** CPU time (all threads) of the fit worker process during the run, and of scikit-learn's fit. */
+    fitWorkerCpuMs: number[];
+    libraryCpuMs: number[];
     metric: string;
     stepMetric: number;
     libraryMetric: number;
@@ -71,7 +74,7 @@ async function main() {
   try {
     stack = await startStack(loadConfig(process.env), { web: false, worker: true, log: (l) => log.push(l), temporalCli });
     Object.assign(process.env, { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
-    const out = await measure(python, dataDir);
+    const out = await measure(python, dataDir, stack.fitWorkerPidFile);
     process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
   } catch (err) {
     say(`train bench failed: ${(err as Error).stack ?? err}\nlast stack lines:\n${log.slice(-40).join('\n')}`);
@@ -86,7 +89,15 @@ async function main() {
   process.exit();
 }
 
-async function measure(python: string, dataDir: string): Promise<TrainMeasurement> {
+/** CPU time (user + system, every thread) a live process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function measure(python: string, dataDir: string, fitWorkerPidFile: string): Promise<TrainMeasurement> {
+  const fitWorkerPid = () => Number(fs.readFileSync(fitWorkerPidFile, 'utf8').trim());
   const { getDb } = await import('../../db/client');
   const { runSteps } = await import('../../db/schema');
   const { ingestDatasetFile } = await import('../../server/services/datasets');
@@ -158,12 +169,15 @@ async function measure(python: string, dataDir: string): Promise<TrainMeasuremen
     });
     if (!saved.ok) throw new Error(`${name}: ${saved.errors.map((e) => e.message).join('; ')}`);
     const m: TrainMeasurement['steps'][number] = {
-      type: t.type, rows: 0, stepMs: [], fitActivityMs: [], libraryMs: [], metric: t.metric, stepMetric: NaN, libraryMetric: NaN, phases: {},
+      type: t.type, rows: 0, stepMs: [], fitActivityMs: [], libraryMs: [], fitWorkerCpuMs: [], libraryCpuMs: [], metric: t.metric, stepMetric: NaN, libraryMetric: NaN, phases: {},
     };
     // Alternating, so both sides see the same load on a shared machine.
     for (let i = 0; i < t.reps; i++) {
       say(`  ${t.type}: step ${i + 1}/${t.reps}`);
+      const pid = fitWorkerPid();
+      const cpuBefore = cpuMs(pid);
       const { view, runId } = await timedRun(name);
+      if (fitWorkerPid() === pid) m.fitWorkerCpuMs.push(cpuMs(pid) - cpuBefore);
       const train = view.steps.find((s) => s.nodeId === 'train')!;
       m.stepMs.push(train.finishedAt!.getTime() - train.startedAt!.getTime());
       m.fitActivityMs.push(Number(train.summary?.trainingSeconds) * 1000);
@@ -175,8 +189,9 @@ async function measure(python: string, dataDir: string): Promise<TrainMeasuremen
       const { stdout } = await run(python, [path.join(here, 'train_baseline.py'), 'fit', t.algorithm, files.train, files.test, t.target], {
         maxBuffer: 1 << 20,
       });
-      const lib = JSON.parse(stdout) as { seconds: number; metric: number };
+      const lib = JSON.parse(stdout) as { seconds: number; cpuSeconds: number; metric: number };
       m.libraryMs.push(lib.seconds * 1000);
+      m.libraryCpuMs.push(lib.cpuSeconds * 1000);
       m.libraryMetric = lib.metric;
     }
     steps.push(m);
