@@ -1,9 +1,11 @@
-// Node side of model fitting: writes a spec, runs workflows/ml/fit.py in Millrace's Python venv,
-// streams its progress and returns the ONNX file plus its validated metadata.
+// Node side of model fitting. Train steps hand a spec to the Python fit worker (workflows/ml/worker.py)
+// and read back what it wrote (readFitOutcome); fitModel runs workflows/ml/fit.py once in a process of
+// its own, for tests and scripts that fit without a Temporal server.
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { FitRequest } from '../../workflows/core/plan';
 import { fitScriptPath } from './python-paths';
 
 export const algorithms = ['random_forest', 'linear_regression', 'logistic_regression'] as const;
@@ -79,21 +81,53 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
-export async function fitModel(opts: FitOptions): Promise<{ onnxPath: string; meta: ModelMeta }> {
-  opts.signal?.throwIfAborted();
-  const outDir = path.resolve(opts.outDir);
-  await mkdir(outDir, { recursive: true });
-  const specPath = path.join(outDir, 'spec.json');
-  const spec = {
+type SpecOptions = Pick<FitOptions, 'tablePath' | 'outDir' | 'algorithm' | 'task' | 'target' | 'features' | 'params' | 'checkRows'>;
+
+/** The spec workflows/ml/fit.py reads (its field names), for the fit worker or a one-off `python fit.py`. */
+export function fitSpec(opts: SpecOptions & { label: string }): FitRequest {
+  return {
     table: path.resolve(opts.tablePath),
-    out_dir: outDir,
+    out_dir: path.resolve(opts.outDir),
     algorithm: opts.algorithm,
     task: opts.task,
     target: opts.target,
     features: opts.features ?? null,
     params: opts.params ?? {},
     check_rows: opts.checkRows ?? 0,
+    label: opts.label,
   };
+}
+
+const fitOutcomeSchema = z.object({
+  outDir: z.string().min(1),
+  onnxPath: z.string().min(1),
+  metaPath: z.string().min(1),
+  attempt: z.number().int().min(1),
+  seconds: z.number().min(0),
+});
+
+/** What the fit worker (workflows/ml/worker.py) made: its answer and the meta.json it wrote, both validated. */
+export async function readFitOutcome(outcome: unknown): Promise<{ onnxPath: string; meta: ModelMeta; attempt: number; seconds: number }> {
+  const parsed = fitOutcomeSchema.safeParse(outcome);
+  if (!parsed.success) throw new Error(`the fit worker returned an invalid answer: ${z.prettifyError(parsed.error)}`);
+  const { onnxPath, metaPath, attempt, seconds } = parsed.data;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(metaPath, 'utf8'));
+  } catch (err) {
+    throw new Error(`could not read the model metadata the fit worker wrote at ${metaPath}: ${(err as Error).message}`);
+  }
+  const meta = modelMetaSchema.safeParse(raw);
+  if (!meta.success) throw new Error(`the fit worker wrote invalid metadata: ${z.prettifyError(meta.error)}`);
+  return { onnxPath, meta: meta.data, attempt, seconds };
+}
+
+export async function fitModel(opts: FitOptions): Promise<{ onnxPath: string; meta: ModelMeta }> {
+  opts.signal?.throwIfAborted();
+  const outDir = path.resolve(opts.outDir);
+  await mkdir(outDir, { recursive: true });
+  const specPath = path.join(outDir, 'spec.json');
+  const { label: _label, ...spec } = fitSpec({ ...opts, label: '' });
   await writeFile(specPath, JSON.stringify(spec, null, 2));
 
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MillraceConfig } from '../infra/config';
+import { pythonExecutable } from '../infra/python-paths';
 import { secureDataDir, secureTemporalDb } from './data-dir';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
@@ -27,7 +28,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export interface StackOptions {
   /** 'start' = production build (built when stale) + `next start`; 'dev' = `next dev`; false = no web app. */
   web: 'start' | 'dev' | false;
-  /** Run (and supervise) a Temporal worker process. */
+  /** Run (and supervise) the Temporal worker processes: the Node worker and the Python fit worker. */
   worker: boolean;
   /** Receives every line: launcher messages (`[millrace] …`) and children's output (`[web] …`, `[worker] …`). */
   log: Log;
@@ -42,6 +43,7 @@ export interface StackOptions {
   /** Overrides for testing the launcher itself. */
   root?: string;
   workerCommand?: { command: string; args: string[] };
+  fitWorkerCommand?: { command: string; args: string[] };
 }
 
 export interface StackHandle {
@@ -54,6 +56,8 @@ export interface StackHandle {
   temporalUiUrl?: string;
   /** Pid file of the current worker process (rewritten on every restart). */
   workerPidFile: string;
+  /** Pid file of the current Python fit worker process (rewritten on every restart). */
+  fitWorkerPidFile: string;
   /** Stops every child (SIGTERM, SIGKILL after a grace period), then Temporal, then Postgres. Idempotent. */
   stop(): Promise<void>;
   /** SIGKILLs every child now (forced exit). */
@@ -194,11 +198,16 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
   const root = opts.root ?? REPO_ROOT;
   const runDir = path.join(cfg.dataDir, 'run');
   const workerPidFile = path.join(runDir, 'worker.pid');
+  const fitWorkerPidFile = path.join(runDir, 'fit-worker.pid');
   const webPidFile = path.join(runDir, 'web.pid');
   const temporalPidFile = path.join(runDir, 'temporal.pid');
   const workerCommand = opts.workerCommand ?? {
     command: process.execPath,
     args: ['--import', 'tsx', path.join(root, 'workflows', 'engine', 'worker.ts')],
+  };
+  const fitWorkerCommand = opts.fitWorkerCommand ?? {
+    command: pythonExecutable(cfg.pythonVenv),
+    args: ['-u', path.join(root, 'workflows', 'ml', 'worker.py')],
   };
 
   secureDataDir(cfg);
@@ -209,14 +218,15 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
   let pg: PostgresHandle | undefined;
   let temporal: TemporalHandle | undefined;
   let worker: ManagedChild | undefined;
+  let fitWorker: ManagedChild | undefined;
   let web: ManagedChild | undefined;
   let build: ManagedChild | undefined;
-  let restartTimer: NodeJS.Timeout | undefined;
+  const restartTimers = new Set<NodeJS.Timeout>();
 
   const kill = () => {
     stopping = true;
-    clearTimeout(restartTimer);
-    for (const c of [build, worker, web, temporal?.process]) c?.kill();
+    for (const t of restartTimers) clearTimeout(t);
+    for (const c of [build, worker, fitWorker, web, temporal?.process]) c?.kill();
     // Postgres: immediate shutdown (crash-safe; it recovers on the next start).
     if (pg?.process && !pg.process.hasExited()) signalGroup(pg.process.pid, 'SIGQUIT');
   };
@@ -225,9 +235,10 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
   const stop = (): Promise<void> => {
     stopPromise ??= (async () => {
       stopping = true;
-      clearTimeout(restartTimer);
-      await Promise.all([build?.terminate(5_000), worker?.terminate(10_000), web?.terminate(10_000)]);
+      for (const t of restartTimers) clearTimeout(t);
+      await Promise.all([build?.terminate(5_000), worker?.terminate(10_000), fitWorker?.terminate(10_000), web?.terminate(10_000)]);
       removePidFile(workerPidFile);
+      removePidFile(fitWorkerPidFile);
       removePidFile(webPidFile);
       await temporal?.stop();
       removePidFile(temporalPidFile);
@@ -251,6 +262,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       runDir,
       {
         worker: [workerCommand.args[workerCommand.args.length - 1] ?? 'workflows/worker'],
+        'fit-worker': [fitWorkerCommand.args[fitWorkerCommand.args.length - 1] ?? 'workflows/ml/worker.py'],
         web: ['next-server', path.join('next', 'dist', 'bin', 'next')],
         temporal: [cfg.temporalDbFile],
       },
@@ -309,28 +321,38 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     }
 
     if (opts.worker) {
-      const entry = workerCommand.args[workerCommand.args.length - 1];
-      if (!opts.workerCommand && !fs.existsSync(entry)) {
-        log(`[millrace] Worker not started: ${path.relative(root, entry)} does not exist yet`);
-      } else {
+      /** Starts a worker process and starts it again whenever it dies, until the stack stops. */
+      const supervise = (name: string, command: { command: string; args: string[] }, pidFile: string, set: (c: ManagedChild) => void) => {
         let quickFailures = 0;
-        const startWorker = () => {
+        const start = () => {
           if (stopping) return;
           const startedAt = Date.now();
-          const child = spawnManaged({ name: 'worker', ...workerCommand, cwd: root, env: childEnv, log });
-          worker = child;
-          if (child.pid > 0) writePidFile(workerPidFile, child.pid);
+          const child = spawnManaged({ name, ...command, cwd: root, env: childEnv, log });
+          set(child);
+          if (child.pid > 0) writePidFile(pidFile, child.pid);
           void child.exited.then((e) => {
             if (stopping) return;
             // ~1 s after a crash; back off (up to 30 s) while it keeps dying right after start-up.
             quickFailures = Date.now() - startedAt > 10_000 ? 0 : quickFailures + 1;
             const delay = Math.min(1000 * 2 ** Math.max(0, quickFailures - 1), 30_000);
-            log(`[millrace] The worker exited unexpectedly (${describeExit(e)}); restarting it in ${Math.round(delay / 1000)} s`);
-            restartTimer = setTimeout(startWorker, delay);
+            log(`[millrace] The ${name} exited unexpectedly (${describeExit(e)}); restarting it in ${Math.round(delay / 1000)} s`);
+            const timer = setTimeout(() => {
+              restartTimers.delete(timer);
+              start();
+            }, delay);
+            restartTimers.add(timer);
           });
         };
-        startWorker();
+        start();
+      };
+      const entry = workerCommand.args[workerCommand.args.length - 1];
+      if (!opts.workerCommand && !fs.existsSync(entry)) {
+        log(`[millrace] Worker not started: ${path.relative(root, entry)} does not exist yet`);
+      } else {
+        supervise('worker', workerCommand, workerPidFile, (c) => (worker = c));
       }
+      // Model fitting: the Python fit worker polls the fit queue (workflows/ml/worker.py).
+      supervise('fit-worker', fitWorkerCommand, fitWorkerPidFile, (c) => (fitWorker = c));
     }
 
     let webUrl: string | undefined;
@@ -408,6 +430,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       webUrl,
       temporalUiUrl: temporal.uiUrl,
       workerPidFile,
+      fitWorkerPidFile,
       stop,
       kill,
     };

@@ -9,6 +9,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
 import type { BenchResult } from './result';
+import { runTrainBenchmarks } from './train';
 import { runUploadBenchmarks } from './upload';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,14 +22,15 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
   upload: async () => runUploadBenchmarks(repoRoot),
+  train: async () => runTrainBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train'];
 
 function gitCommit(): string | null {
   try {

@@ -33,12 +33,12 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | u
   }
 }
 
-/** Pollers on the workflow task queue, as "pid@host" identities. */
-async function pollerIdentities(connection: Connection): Promise<string[]> {
+/** Pollers on the workflow task queue (or the fit queue's activity tasks), as "pid@host" identities. */
+async function pollerIdentities(connection: Connection, queue: 'default' | 'fit' = 'default'): Promise<string[]> {
   const res = await connection.workflowService.describeTaskQueue({
     namespace: 'default',
-    taskQueue: { name: inject('taskQueue') },
-    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+    taskQueue: { name: queue === 'fit' ? `${inject('taskQueue')}-fit` : inject('taskQueue') },
+    taskQueueType: queue === 'fit' ? 2 /* TASK_QUEUE_TYPE_ACTIVITY */ : 1 /* TASK_QUEUE_TYPE_WORKFLOW */,
   });
   return (res.pollers ?? []).map((p) => p.identity ?? '');
 }
@@ -69,6 +69,20 @@ describe('test stack', () => {
   it('the web app answers and reports healthy services', async () => {
     const res = await fetch(`${inject('baseUrl')}/api/health`);
     expect(res.status).toBe(200);
+  });
+
+  it('runs the Python fit worker, polling the fit queue', async () => {
+    const pid = Number(fs.readFileSync(path.join(inject('dataDir'), 'run', 'fit-worker.pid'), 'utf8').trim());
+    expect(alive(pid)).toBe(true);
+    expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('workflows/ml/worker.py');
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      await waitFor('the fit worker to poll', async () =>
+        (await pollerIdentities(connection, 'fit')).some((id) => id.startsWith(`${pid}@`)) || undefined,
+      );
+    } finally {
+      await connection.close();
+    }
   });
 
   it('restarts the worker after it is SIGKILLed', async () => {

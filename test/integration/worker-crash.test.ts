@@ -1,41 +1,52 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { expect, inject, it } from 'vitest';
+import { workflowIdOf } from '../../server/services/runs';
 import { http, step, waitForRun } from '../support/http';
 
-async function workerPid(): Promise<number> {
-  return Number((await fs.readFile(path.join(inject('dataDir'), 'run', 'worker.pid'), 'utf8')).trim());
+async function pidOf(name: 'worker' | 'fit-worker'): Promise<number> {
+  return Number((await fs.readFile(path.join(inject('dataDir'), 'run', `${name}.pid`), 'utf8')).trim());
 }
 
-it('finishes a run after the worker is SIGKILLed mid-step, without repeating finished steps', async () => {
+it('finishes a run after the Node worker and the Python fit worker are SIGKILLed mid-fit, without repeating finished steps', async () => {
   const doc = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8'));
   doc.name = 'crash-proof';
-  // Enough trees that the fit is still running when the worker dies.
+  // Enough trees that the fit is still running when the workers die.
   doc.nodes.find((n: any) => n.id === 'train').params.trees = 1500;
   doc.nodes.find((n: any) => n.id === 'ship').params.endpoint = 'crash-proof';
   expect((await http('PUT', '/api/v1/pipelines/crash-proof', doc)).status).toBe(200);
   const { data } = await http('POST', '/api/v1/pipelines/crash-proof/runs');
 
-  const killed = await workerPid();
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const handle = new Client({ connection }).workflow.getHandle(workflowIdOf(data.runId));
+  const killed = { worker: await pidOf('worker'), fitWorker: await pidOf('fit-worker') };
   let killedDuring: string | undefined;
-  const run = await waitForRun(data.runId, {
-    timeoutMs: 240_000,
-    onPoll: (r) => {
-      if (killedDuring) return;
-      const train = step(r, 'train');
-      if (train.status === 'running') {
-        process.kill(killed, 'SIGKILL');
+  try {
+    const run = await waitForRun(data.runId, {
+      timeoutMs: 240_000,
+      onPoll: async (r) => {
+        if (killedDuring || step(r, 'train').status !== 'running') return;
+        // Kill once the Python worker has taken the fit (the activity is started, not just scheduled).
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        const fit = pending.find((a) => a.activityType?.name === 'fitModel');
+        if (fit?.state !== 2 /* PENDING_ACTIVITY_STATE_STARTED */) return;
+        process.kill(killed.worker, 'SIGKILL');
+        process.kill(killed.fitWorker, 'SIGKILL');
         killedDuring = 'train';
-      }
-    },
-  });
-  expect(killedDuring).toBe('train');
-  expect(await workerPid()).not.toBe(killed);
-  expect(run.status).toBe('succeeded');
-  for (const s of run.steps) expect(s.status, s.nodeId).toBe('succeeded');
-  // The interrupted step ran again; the ones finished before the crash did not.
-  expect(step(run, 'train').attempts).toBeGreaterThanOrEqual(2);
+      },
+    });
+    expect(killedDuring).toBe('train');
+    expect(await pidOf('worker')).not.toBe(killed.worker);
+    expect(await pidOf('fit-worker')).not.toBe(killed.fitWorker);
+    expect(run.status).toBe('succeeded');
+    for (const s of run.steps) expect(s.status, s.nodeId).toBe('succeeded');
+    // The interrupted fit ran again; the steps finished before the crash did not.
+    expect(step(run, 'train').attempts).toBeGreaterThanOrEqual(2);
+  } finally {
+    await connection.close();
+  }
 
   const sql = postgres(inject('databaseUrl'), { max: 1 });
   try {
@@ -48,6 +59,10 @@ it('finishes a run after the worker is SIGKILLed mid-step, without repeating fin
     expect(executions.eval).toBe(1);
     expect(executions.gate).toBe(1);
     expect(executions.ship).toBe(1);
+    // Only the model of the finished fit was registered.
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from model_versions where run_id = ${data.runId}`;
+    expect(n).toBe(1);
   } finally {
     await sql.end();
   }

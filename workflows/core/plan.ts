@@ -66,6 +66,33 @@ export interface StepInput {
   inputs: Record<string, ArtifactRef>;
   /** From the plan: a table output whose columns differ fails the step. */
   expectedOutputs?: Record<string, TableSchema>;
+  /** A fit step's second half: what the Python fit worker made (see workflows/engine/pipeline.ts). */
+  fitted?: FitOutcome;
+}
+
+/**
+ * What a fit step asks of the Python fit worker (workflows/ml/worker.py, activity "fitModel"): the spec
+ * of workflows/ml/fit.py, whose field names it keeps, plus a label for log lines.
+ */
+export interface FitRequest {
+  table: string;
+  out_dir: string;
+  algorithm: string;
+  task: string;
+  target: string;
+  features: string[] | null;
+  params: Record<string, unknown>;
+  check_rows: number;
+  label: string;
+}
+
+/** What the fit worker returns: where it wrote model.onnx and meta.json, and which attempt made them. */
+export interface FitOutcome {
+  outDir: string;
+  onnxPath: string;
+  metaPath: string;
+  attempt: number;
+  seconds: number;
 }
 
 /** The interpreter workflow's input: a versioned plan, so old runs replay after the code moves on. */

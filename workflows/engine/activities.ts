@@ -1,6 +1,7 @@
 import { catalog } from '../steps/catalog';
 import type { StepActivity } from '../steps/kit/implement';
 import { recordRunStatus, recordStepOutcome } from '../steps/kit/bookkeeping';
+import { prepareFit } from '../steps/kit/train';
 
 // The activity registry: each catalog entry's implementation is workflows/steps/<type>/activity.ts,
 // found by its type name, so adding a step touches no list here.
@@ -24,3 +25,7 @@ export async function loadStepActivities(): Promise<StepActivities> {
 
 export const bookkeepingActivities = { recordRunStatus, recordStepOutcome };
 export type BookkeepingActivities = typeof bookkeepingActivities;
+
+/** The Node half before a train step's fit; the fit itself is the Python fit worker's (workflows/ml/worker.py). */
+export const fitActivities = { prepareFit };
+export type FitActivities = typeof fitActivities;

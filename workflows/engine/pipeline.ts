@@ -1,14 +1,28 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { ArtifactRef, PipelineWorkflowInput, PlanStep, RunProgress, RunStatus, StepProgress, StepResult } from '../core/plan';
-import type { BookkeepingActivities, StepActivities } from './activities';
+import type {
+  ArtifactRef,
+  FitOutcome,
+  FitRequest,
+  PipelineWorkflowInput,
+  PlanStep,
+  RunProgress,
+  RunStatus,
+  StepInput,
+  StepProgress,
+  StepResult,
+} from '../core/plan';
+import type { BookkeepingActivities, FitActivities, StepActivities } from './activities';
 
 // The interpreter: knows plans, readiness, retries and cancellation — no ML, no SQL.
 
@@ -21,19 +35,54 @@ const bookkeeping = proxyActivities<BookkeepingActivities>({
   retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '10 seconds' },
 });
 
-function stepActivity(step: PlanStep, queues: PipelineWorkflowInput['taskQueues']) {
+function retryOf(step: PlanStep) {
+  return {
+    maximumAttempts: step.retry.maximumAttempts,
+    initialInterval: `${step.retry.initialIntervalSeconds} seconds`,
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['StepInputError'],
+  };
+}
+
+function stepActivity(step: PlanStep, taskQueue: string) {
   const acts = proxyActivities<StepActivities>({
-    taskQueue: step.queue === 'fit' ? queues.fit : queues.default,
+    taskQueue,
     startToCloseTimeout: `${step.timeoutSeconds} seconds`,
     heartbeatTimeout: `${step.heartbeatSeconds} seconds`,
-    retry: {
-      maximumAttempts: step.retry.maximumAttempts,
-      initialInterval: `${step.retry.initialIntervalSeconds} seconds`,
-      backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['StepInputError'],
-    },
+    retry: retryOf(step),
   });
   return acts[step.type]!;
+}
+
+/** The Python fit worker's activity (workflows/ml/worker.py), on the fit queue. */
+interface PythonFitActivities {
+  fitModel(request: FitRequest): Promise<FitOutcome>;
+}
+
+/**
+ * A train step (queue 'fit') runs in three activities: prepareFit (Node: status, validation, the fit
+ * spec), fitModel (the Python fit worker on the fit queue, with the step's timeout, heartbeat and
+ * retries), then the step's own Node activity with the fit's outcome (model artifact, registry,
+ * lineage, status). Fitting stays in one warm Python process; everything that touches Postgres stays
+ * in Node. The two Node halves are short, so they run as local activities in this worker, inside the
+ * workflow tasks that schedule and follow the fit: no extra round trip through the server for either.
+ * Runs started before this existed ran the whole step as one Node activity on the fit queue; `patched`
+ * keeps their histories replaying.
+ */
+async function runFitStep(step: PlanStep, input: StepInput, queues: PipelineWorkflowInput['taskQueues']): Promise<StepResult> {
+  const local = { startToCloseTimeout: '5 minutes', retry: retryOf(step) };
+  const { prepareFit } = proxyLocalActivities<FitActivities>(local);
+  const { fitModel } = proxyActivities<PythonFitActivities>({
+    taskQueue: queues.fit,
+    startToCloseTimeout: `${step.timeoutSeconds} seconds`,
+    heartbeatTimeout: `${step.heartbeatSeconds} seconds`,
+    retry: retryOf(step),
+    // A cancelled run ends once its fit has stopped (or its worker is known dead), not before.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  const request = await prepareFit(input);
+  const fitted = await fitModel(request);
+  return proxyLocalActivities<StepActivities>(local)[step.type]!({ ...input, fitted });
 }
 
 function errorMessage(err: unknown): string {
@@ -64,7 +113,7 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
     progress.status = 'running';
     const work = (async () => {
       try {
-        const result: StepResult = await stepActivity(step, input.taskQueues)({
+        const stepInput: StepInput = {
           runId,
           pipeline: input.pipeline,
           nodeId: step.id,
@@ -72,7 +121,11 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
           params: step.params,
           inputs,
           expectedOutputs: step.outputSchemas,
-        });
+        };
+        const result: StepResult =
+          step.queue === 'fit' && patched('fit-in-python-worker')
+            ? await runFitStep(step, stepInput, input.taskQueues)
+            : await stepActivity(step, step.queue === 'fit' ? input.taskQueues.fit : input.taskQueues.default)(stepInput);
         progress.status = result.outcome;
         progress.summary = result.summary;
         if (result.message) progress.error = result.message;

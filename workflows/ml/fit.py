@@ -570,6 +570,9 @@ def export_onnx(pipe, est, feature_meta, task):
         (f["input"], FloatTensorType([None, 1]) if f["type"] == "number" else StringTensorType([None, 1]))
         for f in feature_meta
     ]
+    import fast_trees  # beside this file: vectorised tree export (same attributes as skl2onnx's loop)
+
+    fast_trees.install()
     options = {id(est): {"zipmap": False}} if task == "classification" else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -579,6 +582,7 @@ def export_onnx(pipe, est, feature_meta, task):
             target_opset=TARGET_OPSET,
             options=options,
         )
+    fast_trees.finish(onx)
     onx.doc_string = "Millrace model; metadata_props['millrace.meta'] describes inputs and outputs"
     names = [o.name for o in onx.graph.output]
     if task == "classification":

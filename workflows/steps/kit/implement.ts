@@ -7,7 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { artifactLinks, runSteps } from '../../../db/schema';
 import { ServiceError } from '../../../server/infra/errors';
-import type { ArtifactRef, StepInput, StepResult } from '../../core/plan';
+import type { ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
 import { schemaDifference, type TableSchema } from '../../core/table-schema';
 import { StepInputError } from './step-error';
@@ -24,7 +24,7 @@ export interface StepContext {
   progress(message: string): void;
 }
 
-type Refs<P extends Record<string, PortSpec>> = { [K in keyof P]: P[K]['optional'] extends true ? ArtifactRef | undefined : ArtifactRef };
+export type Refs<P extends Record<string, PortSpec>> = { [K in keyof P]: P[K]['optional'] extends true ? ArtifactRef | undefined : ArtifactRef };
 
 export interface StepOutcome<D extends StepDefinition> {
   outcome?: 'succeeded' | 'failed';
@@ -52,6 +52,81 @@ function checkOutputSchemas(def: StepDefinition, nodeId: string, outputs: Record
   }
 }
 
+/** The Python fit worker's result, when this call is the second half of a fit step. */
+export interface FitPhase {
+  fitted?: FitOutcome;
+}
+
+/**
+ * The frame every step activity (and the first half of a fit step, workflows/steps/kit/train.ts) runs
+ * in: mirrors status to Postgres, heartbeats, validates parameters and inputs, gives a scratch folder,
+ * and turns input problems into non-retryable failures.
+ */
+export async function inStep<D extends StepDefinition, T>(
+  def: D,
+  input: StepInput,
+  body: (args: { params: ParamsOf<D>; inputs: Refs<D['inputs']>; ctx: StepContext & FitPhase }) => Promise<T>,
+): Promise<T> {
+  const activity = Context.current();
+  const { runId, nodeId, fitted } = input;
+  const attempt = activity.info.attempt;
+  const db = getDb();
+  await db
+    .update(runSteps)
+    .set({
+      status: 'running',
+      // The second half of a fit step counts the fit's retries as executions of the step (the first
+      // half counted the first); its own retries count one each.
+      attempts: fitted ? sql`greatest(${runSteps.attempts}, ${fitted.attempt}, ${attempt})` : attempt,
+      executions: sql`${runSteps.executions} + ${fitted ? (attempt === 1 ? fitted.attempt - 1 : 1) : 1}`,
+      startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
+      error: null,
+    })
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
+
+  let lastProgress = '';
+  const beat = setInterval(() => activity.heartbeat(lastProgress), HEARTBEAT_MS);
+  const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), `millrace-${nodeId}-`));
+  try {
+    const params = def.params.safeParse(input.params);
+    if (!params.success) {
+      const detail = params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+      throw new StepInputError(`Invalid parameters: ${detail}`);
+    }
+    for (const [name, spec] of Object.entries(def.inputs)) {
+      if (!spec.optional && !input.inputs[name]) throw new StepInputError(`Input "${name}" was not provided`);
+    }
+    const ctx: StepContext & FitPhase = {
+      runId,
+      pipeline: input.pipeline,
+      nodeId,
+      scratchDir,
+      signal: activity.cancellationSignal,
+      progress(message) {
+        lastProgress = message;
+        activity.heartbeat(message);
+        console.log(`[${input.pipeline}/${runId.slice(0, 8)}/${nodeId}] ${message}`);
+      },
+      fitted,
+    };
+    return await body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await db
+      .update(runSteps)
+      .set({ error: message })
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)))
+      .catch(() => {});
+    if (err instanceof StepInputError || (err instanceof ServiceError && err.code !== 'unavailable')) {
+      throw ApplicationFailure.nonRetryable(message, 'StepInputError');
+    }
+    throw err;
+  } finally {
+    clearInterval(beat);
+    await fs.rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Learned transforms (workflows/core/transforms.ts) travel with the rows: a table output that records no
  * chain of its own carries the chain of the step's first table input, so a model trained downstream of
@@ -74,52 +149,16 @@ function carryTransforms(def: StepDefinition, inputs: Record<string, ArtifactRef
  */
 export function implement<D extends StepDefinition>(
   def: D,
-  run: (args: { params: ParamsOf<D>; inputs: Refs<D['inputs']>; ctx: StepContext }) => Promise<StepOutcome<D>>,
+  run: (args: { params: ParamsOf<D>; inputs: Refs<D['inputs']>; ctx: StepContext & FitPhase }) => Promise<StepOutcome<D>>,
 ): StepActivity {
-  return async (input) => {
-    const activity = Context.current();
-    const { runId, nodeId } = input;
-    const db = getDb();
-    await db
-      .update(runSteps)
-      .set({
-        status: 'running',
-        attempts: activity.info.attempt,
-        executions: sql`${runSteps.executions} + 1`,
-        startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
-        error: null,
-      })
-      .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
-
-    let lastProgress = '';
-    const beat = setInterval(() => activity.heartbeat(lastProgress), HEARTBEAT_MS);
-    const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), `millrace-${nodeId}-`));
-    try {
-      const params = def.params.safeParse(input.params);
-      if (!params.success) {
-        const detail = params.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
-        throw new StepInputError(`Invalid parameters: ${detail}`);
-      }
-      for (const [name, spec] of Object.entries(def.inputs)) {
-        if (!spec.optional && !input.inputs[name]) throw new StepInputError(`Input "${name}" was not provided`);
-      }
-      const ctx: StepContext = {
-        runId,
-        pipeline: input.pipeline,
-        nodeId,
-        scratchDir,
-        signal: activity.cancellationSignal,
-        progress(message) {
-          lastProgress = message;
-          activity.heartbeat(message);
-          console.log(`[${input.pipeline}/${runId.slice(0, 8)}/${nodeId}] ${message}`);
-        },
-      };
-      const result = await run({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
+  return (input) =>
+    inStep(def, input, async (args) => {
+      const { runId, nodeId } = input;
+      const result = await run(args);
       const outcome = result.outcome ?? 'succeeded';
       const outputs = carryTransforms(def, input.inputs, result.outputs as Record<string, ArtifactRef>);
       checkOutputSchemas(def, nodeId, outputs, input.expectedOutputs);
-      await db.transaction(async (tx) => {
+      await getDb().transaction(async (tx) => {
         const links = [
           ...Object.entries(input.inputs).map(([port, ref]) => ({ port, ref, role: 'input' as const })),
           ...Object.entries(outputs).map(([port, ref]) => ({ port, ref, role: 'output' as const })),
@@ -136,20 +175,5 @@ export function implement<D extends StepDefinition>(
           .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
       });
       return { outcome, outputs, summary: result.summary, message: result.message };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await db
-        .update(runSteps)
-        .set({ error: message })
-        .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)))
-        .catch(() => {});
-      if (err instanceof StepInputError || (err instanceof ServiceError && err.code !== 'unavailable')) {
-        throw ApplicationFailure.nonRetryable(message, 'StepInputError');
-      }
-      throw err;
-    } finally {
-      clearInterval(beat);
-      await fs.rm(scratchDir, { recursive: true, force: true });
-    }
-  };
+    });
 }

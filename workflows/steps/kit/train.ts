@@ -1,37 +1,65 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { saveArtifact } from '../../../server/infra/artifact-store';
 import { config } from '../../../server/infra/config';
-import { FitUserError, fitModel } from '../../../server/infra/fitter';
+import { fitSpec, readFitOutcome } from '../../../server/infra/fitter';
 import { registerModelVersion } from '../../../server/infra/model-registry';
-import { pythonExecutable } from '../../../server/infra/python-paths';
 import { transformChainOf } from '../../core/transforms';
+import type { FitRequest, StepInput } from '../../core/plan';
+import { catalog } from '../catalog';
 import { hyperparameterNames, type FitStepDefinition } from '../shared/fit-step';
-import { implement } from './implement';
+import { implement, inStep } from './implement';
 import { StepInputError } from './step-error';
 import { tablePath } from './table-io';
 
-/** A train step's activity: fit in Python, export ONNX, register a model version. Its definition says which algorithm. */
-export function fitActivity(def: FitStepDefinition) {
-  const hyper = hyperparameterNames(def);
-  return implement(def, async ({ params, inputs, ctx }) => {
+// A train step runs in three activities (workflows/engine/pipeline.ts): prepareFit here (Node: status,
+// validation, the fit spec), "fitModel" in the Python fit worker (workflows/ml/worker.py) on the fit
+// queue, then the step's own activity, fitActivity (Node: model artifact, model registry, lineage).
+
+function fitDefinition(type: string): FitStepDefinition {
+  const def = catalog[type];
+  if (!def || !('fit' in def)) throw ApplicationFailure.nonRetryable(`"${type}" is not a train step`, 'StepInputError');
+  return def as FitStepDefinition;
+}
+
+/** Where the fit worker writes a step's model: under the data folder, which every worker sees. */
+function fitOutDir(input: StepInput): string {
+  return path.join(config().tmpDir, 'fit', input.runId, input.nodeId);
+}
+
+/** The first half of a train step: marks it running, validates it and says what the fit worker fits. */
+export async function prepareFit(input: StepInput): Promise<FitRequest> {
+  const def = fitDefinition(input.type);
+  return inStep(def, input, async ({ params, inputs, ctx }) => {
     const p = params as Record<string, unknown> & { target: string; features?: string[] };
-    const table = inputs.table;
-    const started = Date.now();
-    const fitted = await fitModel({
-      python: pythonExecutable(config().pythonVenv),
-      tablePath: await tablePath(table),
-      outDir: ctx.scratchDir,
+    const outDir = fitOutDir(input);
+    await fs.rm(outDir, { recursive: true, force: true });
+    const request = fitSpec({
+      tablePath: await tablePath(inputs.table),
+      outDir,
       algorithm: def.fit.algorithm,
       task: def.fit.task(params),
       target: p.target,
       features: p.features ?? null,
-      params: Object.fromEntries(hyper.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
-      onProgress: (m) => ctx.progress(m),
-      signal: ctx.signal,
-    }).catch((err) => {
-      if (err instanceof FitUserError) throw new StepInputError(err.message);
-      throw err;
+      params: Object.fromEntries(hyperparameterNames(def).filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
+      label: `${input.pipeline}/${input.runId.slice(0, 8)}/${input.nodeId}`,
     });
+    ctx.progress(`fitting ${def.fit.algorithm} on the fit queue`);
+    return request;
+  });
+}
+
+/** A train step's activity: stores the model the fit worker made and registers a model version. Its definition says which algorithm. */
+export function fitActivity(def: FitStepDefinition) {
+  return implement(def, async ({ inputs, ctx }) => {
+    if (!ctx.fitted) {
+      throw new StepInputError('This run started before train steps fitted in the fit worker; run the pipeline again.');
+    }
+    const table = inputs.table;
+    const fitted = await readFitOutcome(ctx.fitted);
     const { meta } = fitted;
+    // Copied, not moved, and the folder removed only after success: a retry of this half finds the model again.
     const stored = await saveArtifact(fitted.onnxPath, 'model', { task: meta.task, algorithm: meta.algorithm, target: meta.target });
     const registered = await registerModelVersion({
       pipeline: ctx.pipeline,
@@ -43,6 +71,8 @@ export function fitActivity(def: FitStepDefinition) {
       // What the endpoint applies to raw rows before scoring (see workflows/core/transforms.ts).
       transforms: transformChainOf(table.meta),
     });
+    await fs.rm(ctx.fitted.outDir, { recursive: true, force: true });
+    await fs.rmdir(path.dirname(ctx.fitted.outDir)).catch(() => {}); // the run's folder, once its last fit is stored
     return {
       outputs: { model: { kind: 'model', hash: stored.hash, meta: { ...registered, task: meta.task, target: meta.target } } },
       summary: {
@@ -56,7 +86,7 @@ export function fitActivity(def: FitStepDefinition) {
         rowsDroppedMissingTarget: meta.rowsDroppedMissingTarget,
         classes: meta.classes ?? undefined,
         topFeatures: meta.importances?.slice(0, 5),
-        trainingSeconds: Math.round((Date.now() - started) / 100) / 10,
+        trainingSeconds: Math.round(fitted.seconds * 100) / 100,
       },
     };
   });

@@ -1,0 +1,217 @@
+// The train group's measuring process (test/bench/train.ts starts it): its own stack (embedded Postgres,
+// Temporal dev server, the Node worker and the Python fit worker; no web app) in a temporary data
+// folder, driven through the services in this process. A process of its own, so the other groups'
+// configuration and database handles, cached per process, are not this stack's.
+// Prints one line "RESULT {json}" at the end; everything else goes to stderr.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { and, eq } from 'drizzle-orm';
+import { loadConfig } from '../../server/infra/config';
+import { freePorts } from '../../server/launcher/ports';
+import { startStack, type StackHandle } from '../../server/launcher/stack';
+import { ensureTemporalCli } from '../../server/setup/temporal-cli';
+import { pythonExecutable } from '../../server/infra/python-paths';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+export interface TrainMeasurement {
+  /** A train step as a step (prepare, Python fit and export, registry) against scikit-learn's fit alone. */
+  steps: {
+    type: string;
+    rows: number;
+    stepMs: number[];
+    fitActivityMs: number[];
+    libraryMs: number[];
+    /** CPU time (all threads) of the fit worker process during the run, and of scikit-learn's fit. */
+    fitWorkerCpuMs: number[];
+    libraryCpuMs: number[];
+    metric: string;
+    stepMetric: number;
+    libraryMetric: number;
+    /** Where the last repetition's step spent its time, from the workflow's history (ms). */
+    phases: Record<string, number>;
+  }[];
+  /** The seeded example pipeline end to end against a plain pandas + scikit-learn script. */
+  pipeline: { runMs: number[]; scriptMs: number[]; runAccuracy: number; scriptAccuracy: number };
+}
+
+const ROWS = Number(process.env.MILLRACE_BENCH_TRAIN_ROWS ?? 100_000);
+const FEATURES = Array.from({ length: 20 }, (_, j) => `x${j}`);
+const TRAIN_STEPS = [
+  { type: 'train.random_forest', algorithm: 'random_forest', target: 'label', metric: 'accuracy', reps: 2 },
+  { type: 'train.logistic_regression', algorithm: 'logistic_regression', target: 'label', metric: 'accuracy', reps: 3 },
+  { type: 'train.linear_regression', algorithm: 'linear_regression', target: 'amount', metric: 'r2', reps: 3 },
+] as const;
+const PIPELINE_REPS = 5;
+
+async function main() {
+  const venv = path.resolve(process.env.MILLRACE_PYTHON_VENV ?? path.join(repoRoot, '.millrace', 'python'));
+  const python = pythonExecutable(venv);
+  const dataDir = fs.mkdtempSync('/tmp/millrace-bench-train-');
+  const repoDefaults = loadConfig({ ...process.env, MILLRACE_DATA_DIR: path.join(repoRoot, '.millrace') });
+  const temporalCli = process.env.TEMPORAL_CLI ?? (await ensureTemporalCli(repoDefaults));
+  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
+  delete process.env.DATABASE_URL;
+  delete process.env.TEMPORAL_ADDRESS;
+  Object.assign(process.env, {
+    PORT: String(port),
+    MILLRACE_DATA_DIR: dataDir,
+    MILLRACE_PG_PORT: String(pgPort),
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(temporalUiPort),
+    TEMPORAL_CLI: temporalCli,
+    MILLRACE_PYTHON_VENV: venv,
+    MILLRACE_TASK_QUEUE: 'millrace-bench',
+  });
+  const log: string[] = [];
+  let stack: StackHandle | undefined;
+  try {
+    stack = await startStack(loadConfig(process.env), { web: false, worker: true, log: (l) => log.push(l), temporalCli });
+    Object.assign(process.env, { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
+    const out = await measure(python, dataDir, stack.fitWorkerPidFile);
+    process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
+  } catch (err) {
+    say(`train bench failed: ${(err as Error).stack ?? err}\nlast stack lines:\n${log.slice(-40).join('\n')}`);
+    process.exitCode = 1;
+  } finally {
+    const { closeDb } = await import('../../db/client');
+    await closeDb().catch(() => {});
+    await stack?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  // The Temporal client's connection keeps the event loop alive.
+  process.exit();
+}
+
+/** CPU time (user + system, every thread) a live process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function measure(python: string, dataDir: string, fitWorkerPidFile: string): Promise<TrainMeasurement> {
+  const fitWorkerPid = () => Number(fs.readFileSync(fitWorkerPidFile, 'utf8').trim());
+  const { getDb } = await import('../../db/client');
+  const { runSteps } = await import('../../db/schema');
+  const { ingestDatasetFile } = await import('../../server/services/datasets');
+  const { savePipeline } = await import('../../server/services/pipelines');
+  const { getRun, startRun, workflowIdOf } = await import('../../server/services/runs');
+  const { vegaDataFile } = await import('../../server/services/seed');
+  const { temporalClient } = await import('../../server/temporal');
+  const client = await temporalClient();
+
+  /** Starts a run and waits for its workflow to finish; the wall time covers start to result. */
+  const timedRun = async (pipeline: string) => {
+    const t0 = performance.now();
+    const started = await startRun(pipeline);
+    if (!started.ok) throw new Error(`${pipeline}: ${started.errors.map((e) => e.message).join('; ')}`);
+    await client.workflow.getHandle(workflowIdOf(started.runId)).result();
+    const ms = performance.now() - t0;
+    const view = await getRun(started.runId);
+    if (view.status !== 'succeeded') throw new Error(`${pipeline} ${view.status}: ${JSON.stringify(view.steps.map((s) => [s.nodeId, s.status, s.error]))}`);
+    return { ms, view, runId: started.runId };
+  };
+  /** The train step's three activities in the history: time queued and time running, each. */
+  const stepPhases = async (workflowId: string) => {
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+    const phases: Record<string, number> = {};
+    for (const scheduled of events) {
+      const a = scheduled.activityTaskScheduledEventAttributes;
+      const name = a?.activityType?.name;
+      if (!name || !['prepareFit', 'fitModel'].includes(name) && !name.startsWith('train.')) continue;
+      const id = String(scheduled.eventId);
+      const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === id);
+      const completed = events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === id);
+      if (!started || !completed) continue;
+      const key = name.startsWith('train.') ? 'finish' : name;
+      phases[`${key} queued`] = at(started) - at(scheduled);
+      phases[`${key} ran`] = at(completed) - at(started);
+    }
+    return phases;
+  };
+  const splitFiles = async (runId: string) => {
+    const [row] = await getDb().select({ outputs: runSteps.outputs }).from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 'split')));
+    const outputs = row!.outputs as Record<string, { hash: string }>;
+    const file = (hash: string) => path.join(dataDir, 'artifacts', hash.slice(0, 2), hash);
+    return { train: file(outputs.train!.hash), test: file(outputs.test!.hash) };
+  };
+
+  const table = path.join(dataDir, 'synthetic.parquet');
+  await run(python, [path.join(here, 'train_baseline.py'), 'make', table, String(ROWS)]);
+  await ingestDatasetFile({ name: 'synthetic', file: table, format: 'parquet' });
+
+  const steps: TrainMeasurement['steps'] = [];
+  for (const t of TRAIN_STEPS) {
+    const name = `bench-${t.algorithm.replace(/_/g, '-')}`;
+    const saved = await savePipeline({
+      apiVersion: 'millrace/v1',
+      name,
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'synthetic' } },
+        { id: 'split', type: 'prepare.split', params: { testFraction: 0.2, seed: 7 } },
+        { id: 'train', type: t.type, params: { target: t.target, features: FEATURES } },
+        { id: 'eval', type: 'validate.evaluate' },
+      ],
+      edges: [
+        { from: 'load.table', to: 'split.table' },
+        { from: 'split.train', to: 'train.table' },
+        { from: 'train.model', to: 'eval.model' },
+        { from: 'split.test', to: 'eval.table' },
+      ],
+    });
+    if (!saved.ok) throw new Error(`${name}: ${saved.errors.map((e) => e.message).join('; ')}`);
+    const m: TrainMeasurement['steps'][number] = {
+      type: t.type, rows: 0, stepMs: [], fitActivityMs: [], libraryMs: [], fitWorkerCpuMs: [], libraryCpuMs: [], metric: t.metric, stepMetric: NaN, libraryMetric: NaN, phases: {},
+    };
+    // Alternating, so both sides see the same load on a shared machine.
+    for (let i = 0; i < t.reps; i++) {
+      say(`  ${t.type}: step ${i + 1}/${t.reps}`);
+      const pid = fitWorkerPid();
+      const cpuBefore = cpuMs(pid);
+      const { view, runId } = await timedRun(name);
+      if (fitWorkerPid() === pid) m.fitWorkerCpuMs.push(cpuMs(pid) - cpuBefore);
+      const train = view.steps.find((s) => s.nodeId === 'train')!;
+      m.stepMs.push(train.finishedAt!.getTime() - train.startedAt!.getTime());
+      m.fitActivityMs.push(Number(train.summary?.trainingSeconds) * 1000);
+      m.rows = Number(train.summary?.rowsUsed);
+      m.stepMetric = Number(view.steps.find((s) => s.nodeId === 'eval')!.summary?.[t.metric]);
+      m.phases = await stepPhases(workflowIdOf(runId));
+      const files = await splitFiles(runId);
+      say(`  ${t.type}: scikit-learn ${i + 1}/${t.reps}`);
+      const { stdout } = await run(python, [path.join(here, 'train_baseline.py'), 'fit', t.algorithm, files.train, files.test, t.target], {
+        maxBuffer: 1 << 20,
+      });
+      const lib = JSON.parse(stdout) as { seconds: number; cpuSeconds: number; metric: number };
+      m.libraryMs.push(lib.seconds * 1000);
+      m.libraryCpuMs.push(lib.cpuSeconds * 1000);
+      m.libraryMetric = lib.metric;
+    }
+    steps.push(m);
+  }
+
+  // The seeded example: a run of the pipeline against the plain script, alternating, after one warm-up run.
+  const penguins = vegaDataFile('penguins.json');
+  const pipeline: TrainMeasurement['pipeline'] = { runMs: [], scriptMs: [], runAccuracy: NaN, scriptAccuracy: NaN };
+  await timedRun('penguin-species');
+  for (let i = 0; i < PIPELINE_REPS; i++) {
+    say(`  penguin-species ${i + 1}/${PIPELINE_REPS}`);
+    const { ms, view } = await timedRun('penguin-species');
+    pipeline.runMs.push(ms);
+    pipeline.runAccuracy = Number(view.steps.find((s) => s.nodeId === 'eval')!.summary?.accuracy);
+    const t0 = performance.now();
+    const { stdout } = await run(python, [path.join(here, 'penguins_script.py'), penguins, path.join(dataDir, 'script-model')]);
+    pipeline.scriptMs.push(performance.now() - t0);
+    pipeline.scriptAccuracy = (JSON.parse(stdout) as { accuracy: number }).accuracy;
+  }
+  return { steps, pipeline };
+}
+
+void main();
