@@ -420,6 +420,7 @@ def fit(spec: dict) -> dict:
     fit_quietly(pipe, X, y)
     fit_seconds = time.perf_counter() - fit_started
     progress(f"fitted in {fit_seconds:.2f}s")
+    round_tree_thresholds(est)
 
     record_categories(pipe, feature_meta)
 
@@ -586,6 +587,25 @@ def target_and_task(table, target, target_kind, algorithm, requested_task):
     else:
         y = y_kept.astype(np.float64)
     return task, classes, y, keep
+
+
+def round_tree_thresholds(est) -> None:
+    """Rounds each split threshold of scikit-learn trees *down* to a float32, in place.
+
+    The trees compare float32 features with double thresholds (midpoints between feature values); ONNX stores
+    float32 thresholds, and rounding a midpoint to nearest can land on the feature value just above it. For
+    float32 x, x <= t exactly when x <= round_down(t), so the model's own predictions do not change."""
+    import numpy as np
+
+    trees = [e.tree_ for e in getattr(est, "estimators_", [])] if hasattr(est, "estimators_") else []
+    if hasattr(est, "tree_"):
+        trees.append(est.tree_)
+    for tree in trees:
+        t = tree.threshold  # a writable view of the tree's nodes
+        r = t.astype(np.float32)
+        up = r.astype(np.float64) > t
+        r[up] = np.nextafter(r[up], np.float32(-np.inf))
+        t[:] = r.astype(np.float64)
 
 
 def fit_quietly(pipe, X, y) -> None:
