@@ -70,6 +70,8 @@ export const modelMetaSchema = z.object({
   exportSeconds: z.number().optional(),
   /** Clustering only: the number of clusters; the model's label is 0 .. clusters - 1. */
   clusters: z.number().int().optional(),
+  /** Clustering only: the sum of squared distances of the training rows to their centres (standardised features). */
+  inertia: z.number().optional(),
   /** A tuned model: how it was searched and every trial. */
   tuning: z
     .object({

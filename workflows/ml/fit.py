@@ -460,6 +460,7 @@ def fit(spec: dict) -> dict:
     }
     if task == "clustering":
         meta["clusters"] = params["clusters"]
+        meta["inertia"] = float(est.inertia_)
     if tuning:
         meta["tuning"] = tuning
     meta_prop = onx.metadata_props.add()
