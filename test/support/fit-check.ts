@@ -121,6 +121,8 @@ export interface ReferenceResult {
   metrics?: Record<string, number>;
   inertia?: number;
   trialScores?: number[];
+  /** A search: the time of every fold's fit. */
+  searchSeconds?: number;
   fitSeconds: number;
 }
 
