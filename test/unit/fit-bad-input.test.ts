@@ -28,8 +28,11 @@ async function table(select: string): Promise<string> {
   return file;
 }
 
-async function fit(file: string, opts: { algorithm?: Algorithm; task?: FitTask; target?: string; features?: string[]; params?: Record<string, unknown> }) {
-  const outDir = path.join(dir, `out${++n}`);
+async function fit(
+  file: string,
+  opts: { algorithm?: Algorithm; task?: FitTask; target?: string; features?: string[]; params?: Record<string, unknown> },
+  outDir = path.join(dir, `out${++n}`),
+) {
   const result = await fitModel({
     python,
     tablePath: file,
@@ -44,11 +47,13 @@ async function fit(file: string, opts: { algorithm?: Algorithm; task?: FitTask; 
 }
 
 async function refusal(file: string, opts: Parameters<typeof fit>[1] = {}): Promise<string> {
-  const err = await fit(file, opts).then(
+  const outDir = path.join(dir, `out${++n}`);
+  const err = await fit(file, opts, outDir).then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(FitUserError);
+  expect(existsSync(path.join(outDir, 'model.onnx'))).toBe(false);
   return (err as Error).message;
 }
 
