@@ -154,7 +154,7 @@ async function main() {
       'preprocessing (median imputation, one-hot encoding, standardisation for linear models). Metrics are computed on the',
       'test rows: Millrace\'s by its own metric code, the library\'s by scikit-learn\'s.',
       '',
-      '*Fit s* is the time spent in the estimator\'s `fit` (for a tune step: every fold of every trial plus the refit);',
+      '*Fit s* is the time spent learning the preprocessing and fitting (for a tune step: every fold of every trial plus the refit);',
       '*ratio* is Millrace\'s over the library\'s. *Whole fitter s* is the fitter process end to end: starting Python,',
       'importing the libraries, reading the table, fitting, exporting ONNX and writing it. These tables are small, so most',
       'fits take milliseconds: the ratios there show fixed overheads (Millrace\'s fit runs scikit-learn\'s ColumnTransformer',
