@@ -114,5 +114,9 @@ describe('bad training input', () => {
     expect(await refusal(file, { algorithm: 'tune', params: { algorithm: 'decision_tree', folds: 5 } })).toBe(
       '5-fold cross-validation needs at least 5 rows with a target; the table has 3',
     );
+    const small = await table(`SELECT i::DOUBLE AS x, ['a', 'b', 'c'][i % 3 + 1] AS y FROM range(9) t(i)`);
+    expect(await refusal(small, { algorithm: 'tune', params: { algorithm: 'decision_tree', folds: 4 } })).toBe(
+      '4-fold cross-validation needs a class with at least 4 rows; the largest has 3',
+    );
   });
 });

@@ -795,7 +795,12 @@ def run_search(search: dict, task: str, X, y, num_inputs: list, txt_inputs: list
     if len(y) < folds:
         raise UserError(f"{folds}-fold cross-validation needs at least {folds} rows with a target; the table has {len(y)}")
     if task == "classification":
-        smallest = int(np.bincount(y).min())
+        counts = np.bincount(y)
+        smallest = int(counts[counts > 0].min())
+        if int(counts.max()) < folds:
+            raise UserError(
+                f"{folds}-fold cross-validation needs a class with at least {folds} rows; the largest has {int(counts.max())}"
+            )
         if smallest < folds:
             warn(f"the rarest class has only {smallest} rows, fewer than the {folds} folds")
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=search["seed"])
