@@ -167,3 +167,17 @@ export function accuracy(pred: unknown[], truth: unknown[]): number {
 export function rmse(pred: number[], truth: number[]): number {
   return Math.sqrt(pred.reduce((s, p, i) => s + (p - truth[i]!) ** 2, 0) / pred.length);
 }
+
+/**
+ * Two adjacent float32 values, 17.69999885559082 and float32(17.7) = 17.700000762939453, labelled "low" and "high"
+ * (20 rows each): a tree splits at their midpoint, which float32 rounds to the upper value. An ONNX tree holding the
+ * rounded threshold would send 17.7 to the "low" side.
+ */
+export const ADJACENT_FLOAT32_ROWS = `SELECT CASE WHEN i < 20 THEN 17.69999885559082 ELSE 17.7 END::DOUBLE AS x,
+  CASE WHEN i < 20 THEN 'low' ELSE 'high' END AS y FROM range(40) t(i)`;
+
+/** Writes the result of a query to a Parquet file. */
+export async function writeTable(file: string, select: string): Promise<string> {
+  await withDuckDb((conn) => conn.run(`COPY (${select}) TO ${quoteLiteral(file)} (FORMAT parquet)`));
+  return file;
+}

@@ -420,7 +420,6 @@ def fit(spec: dict) -> dict:
     fit_quietly(pipe, X, y)
     fit_seconds = time.perf_counter() - fit_started
     progress(f"fitted in {fit_seconds:.2f}s")
-    round_tree_thresholds(est)
 
     record_categories(pipe, feature_meta)
 
@@ -588,25 +587,6 @@ def target_and_task(table, target, target_kind, algorithm, requested_task):
     else:
         y = y_kept.astype(np.float64)
     return task, classes, y, keep
-
-
-def round_tree_thresholds(est) -> None:
-    """Rounds each split threshold of scikit-learn trees *down* to a float32, in place.
-
-    The trees compare float32 features with double thresholds (midpoints between feature values); ONNX stores
-    float32 thresholds, and rounding a midpoint to nearest can land on the feature value just above it. For
-    float32 x, x <= t exactly when x <= round_down(t), so the model's own predictions do not change."""
-    import numpy as np
-
-    trees = [e.tree_ for e in getattr(est, "estimators_", [])] if hasattr(est, "estimators_") else []
-    if hasattr(est, "tree_"):
-        trees.append(est.tree_)
-    for tree in trees:
-        t = tree.threshold  # a writable view of the tree's nodes
-        r = t.astype(np.float32)
-        up = r.astype(np.float64) > t
-        r[up] = np.nextafter(r[up], np.float32(-np.inf))
-        t[:] = r.astype(np.float64)
 
 
 def fit_quietly(pipe, X, y) -> None:
@@ -904,68 +884,65 @@ _lightgbm_registered = False
 
 
 def register_lightgbm_converters() -> None:
-    """Teaches skl2onnx to convert LightGBM estimators inside a pipeline (onnxmltools' converter)."""
+    """Teaches skl2onnx to convert LightGBM estimators inside a pipeline (onnxmltools' converter), once per
+    process, with split thresholds made exact in float32 (see round_lightgbm_thresholds)."""
     global _lightgbm_registered
     if _lightgbm_registered:
         return
     from lightgbm import LGBMClassifier, LGBMRegressor
+    from onnxmltools.convert.lightgbm.operator_converters import LightGbm
     from skl2onnx import update_registered_converter
     from skl2onnx.common.shape_calculator import (
         calculate_linear_classifier_output_shapes,
         calculate_linear_regressor_output_shapes,
     )
 
+    dump = LightGbm.dump_booster_model
+
+    def dump_rounded(booster, *args, **kwargs):
+        text, info = dump(booster, *args, **kwargs)
+        for tree in text.get("tree_info", []):
+            round_lightgbm_thresholds(tree["tree_structure"])
+        return text, info
+
+    # The converter reads the booster through this module-level function; every LightGBM model converted in
+    # this process is one of ours.
+    LightGbm.dump_booster_model = dump_rounded
     update_registered_converter(
         LGBMClassifier,
         "LightGbmLGBMClassifier",
         calculate_linear_classifier_output_shapes,
-        convert_lightgbm_float32_thresholds,
+        LightGbm.convert_lightgbm,
         options={"nocl": [True, False], "zipmap": [True, False, "columns"]},
     )
     update_registered_converter(
         LGBMRegressor,
         "LightGbmLGBMRegressor",
         calculate_linear_regressor_output_shapes,
-        convert_lightgbm_float32_thresholds,
+        LightGbm.convert_lightgbm,
         options={"split": None},
     )
     _lightgbm_registered = True
 
 
-def convert_lightgbm_float32_thresholds(scope, operator, container):
-    """onnxmltools' LightGBM converter, with each split threshold t rounded *down* to a float32.
+def round_lightgbm_thresholds(tree: dict) -> None:
+    """Rounds each numeric split threshold t of a dumped LightGBM tree *down* to a float32, in place.
 
     LightGBM splits at double midpoints between feature values; the ONNX tree stores float32 thresholds, and
     rounding to nearest can put one on a float32 feature value just above t, flipping `x <= t` for rows holding
     exactly that value. Every input here is a float32, and for float32 x, x <= t exactly when x <= round_down(t)."""
     import numpy as np
-    from onnxmltools.convert.lightgbm.operator_converters import LightGbm
 
-    dump = LightGbm.dump_booster_model
-
-    def round_down(node):
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            t = n.get("threshold")
-            if isinstance(t, (int, float)) and not isinstance(t, bool) and n.get("decision_type") == "<=":
-                r = np.float32(t)
-                if float(r) > t:
-                    r = np.nextafter(r, np.float32(-np.inf), dtype=np.float32)
-                n["threshold"] = float(r)
-            stack.extend(n[k] for k in ("left_child", "right_child") if k in n)
-
-    def dump_rounded(booster, *args, **kwargs):
-        text, info = dump(booster, *args, **kwargs)
-        for tree in text.get("tree_info", []):
-            round_down(tree["tree_structure"])
-        return text, info
-
-    LightGbm.dump_booster_model = dump_rounded
-    try:
-        LightGbm.convert_lightgbm(scope, operator, container)
-    finally:
-        LightGbm.dump_booster_model = dump
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        t = n.get("threshold")
+        if isinstance(t, (int, float)) and not isinstance(t, bool) and n.get("decision_type") == "<=":
+            r = np.float32(t)
+            if float(r) > t:
+                r = np.nextafter(r, np.float32(-np.inf), dtype=np.float32)
+            n["threshold"] = float(r)
+        stack.extend(n[k] for k in ("left_child", "right_child") if k in n)
 
 
 def export_onnx(pipe, est, feature_meta, task):
