@@ -106,7 +106,7 @@ describe('bad training input', () => {
     expect(await refusal(file, { target: 'label (old)', features: ['x', 'gone'] })).toBe('feature column "gone" is not in the table');
   });
 
-  it('more clusters than rows, and fewer rows than cross-validation folds', async () => {
+  it('more clusters than rows, fewer rows than cross-validation folds, a grid naming no hyperparameter', async () => {
     const file = await table(rows(`(1.0, 'a'), (2.0, 'b'), (3.0, 'a')) t(x, y)`));
     expect(await refusal(file, { algorithm: 'kmeans', task: 'clustering', target: '', params: { clusters: 5 } })).toBe(
       'k-means with 5 clusters needs at least as many rows; the table has 3',
@@ -117,6 +117,9 @@ describe('bad training input', () => {
     const small = await table(`SELECT i::DOUBLE AS x, ['a', 'b', 'c'][i % 3 + 1] AS y FROM range(9) t(i)`);
     expect(await refusal(small, { algorithm: 'tune', params: { algorithm: 'decision_tree', folds: 4 } })).toBe(
       '4-fold cross-validation needs a class with at least 4 rows; the largest has 3',
+    );
+    expect(await refusal(small, { algorithm: 'tune', params: { algorithm: 'decision_tree', grid: 'depth = 3' } })).toBe(
+      'grid: decision_tree has no hyperparameter "depth" (it has maxDepth, minSamplesLeaf)',
     );
   });
 });

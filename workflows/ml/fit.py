@@ -142,6 +142,51 @@ def _fraction_param(params: dict, key: str, default, lo_exclusive: float, hi: fl
     return float(v)
 
 
+MAX_GRID_CANDIDATES = 500
+
+
+def _grid_value(v: str):
+    low = v.lower()
+    if low in ("none", "null"):
+        return None
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        f = float(v)
+    except ValueError:
+        return v
+    if not math.isfinite(f):
+        return v
+    return int(f) if f.is_integer() and "." not in v and "e" not in low else f
+
+
+def _grid_param(params: dict, algorithm: str):
+    """A user's grid, "name = value, value; name = value" (the tune step's definition reads it the same way)."""
+    text = params.get("grid")
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if not isinstance(text, str):
+        raise UserError(f'parameter "grid" must be text such as "trees = 100, 300; maxDepth = 4, 8", got {text!r}')
+    allowed = sorted(KNOWN_PARAMS[algorithm] - {"seed"})
+    grid = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if "=" not in part:
+            raise UserError(f'grid: "{part}" is not "name = value, value"')
+        name, values = (x.strip() for x in part.split("=", 1))
+        if name not in allowed:
+            raise UserError(f'grid: {algorithm} has no hyperparameter "{name}" (it has {", ".join(allowed)})')
+        grid[name] = [_grid_value(v.strip()) for v in values.split(",") if v.strip()]
+        if not grid[name]:
+            raise UserError(f'grid: no values for "{name}"')
+    if not grid:
+        raise UserError("grid: the grid is empty")
+    if math.prod(len(v) for v in grid.values()) > MAX_GRID_CANDIDATES:
+        raise UserError(f"grid: {math.prod(len(v) for v in grid.values())} combinations; at most {MAX_GRID_CANDIDATES}")
+    return grid
+
+
 # The algorithms a tune step may search, and the metric its cross-validation ranks by.
 TUNABLE = ("random_forest", "gradient_boosting", "decision_tree", "logistic_regression", "linear_regression")
 
@@ -152,7 +197,7 @@ KNOWN_PARAMS = {
     "decision_tree": {"maxDepth", "minSamplesLeaf", "seed"},
     "gradient_boosting": {"trees", "learningRate", "numLeaves", "maxDepth", "minChildSamples", "subsample", "seed"},
     "kmeans": {"clusters", "maxIter", "seed"},
-    "tune": {"algorithm", "search", "trials", "folds", "seed"},
+    "tune": {"algorithm", "search", "grid", "trials", "folds", "seed"},
 }
 
 
@@ -204,6 +249,7 @@ def effective_params(algorithm: str, task: str, params: dict) -> dict:
         return {
             "algorithm": _choice_param(params, "algorithm", "random_forest", TUNABLE),
             "search": _choice_param(params, "search", "grid", ("grid", "random")),
+            "grid": _grid_param(params, _choice_param(params, "algorithm", "random_forest", TUNABLE)),
             "trials": _int_param(params, "trials", 20, 1),
             "folds": _int_param(params, "folds", 5, 2),
             "seed": _int_param(params, "seed", 0, 0),
@@ -746,14 +792,16 @@ def search_candidates(algorithm: str, search: dict) -> list[dict]:
     import itertools
     import random
 
-    if search["search"] == "grid":
-        grid = GRIDS[algorithm]
+    rng = random.Random(search["seed"])
+    if search["grid"] or search["search"] == "grid":
+        grid = search["grid"] or GRIDS[algorithm]
         keys = list(grid)
         out = [dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys))]
-        if algorithm == "linear_regression":
+        if algorithm == "linear_regression" and not search["grid"]:
             out.insert(0, {"regularization": "none"})
+        if search["search"] == "random" and len(out) > search["trials"]:
+            out = rng.sample(out, search["trials"])
         return out
-    rng = random.Random(search["seed"])
     out, seen = [], set()
     for _ in range(search["trials"] * 20):
         if len(out) == search["trials"]:
@@ -793,7 +841,8 @@ def run_search(search: dict, task: str, X, y, num_inputs: list, txt_inputs: list
     trials = []
     best = None
     for i, candidate in enumerate(candidates):
-        given = {**candidate, **({"seed": search["seed"]} if takes_seed else {})}
+        # None in a grid means the parameter's default (e.g. unlimited depth).
+        given = {**{k: v for k, v in candidate.items() if v is not None}, **({"seed": search["seed"]} if takes_seed else {})}
         params = effective_params(algorithm, task, given)
         pipe, _ = make_pipeline(algorithm, task, params, num_inputs, txt_inputs, 0, len(y))
         with warnings.catch_warnings():

@@ -87,7 +87,10 @@ export function defineFitStep<P extends z.ZodObject>(def: {
   params: P;
   algorithm: FitAlgorithm;
   task: (params: z.output<P>) => FitTask;
+  /** Design-time rules of this step beyond the shared ones. */
+  check?: (args: DesignArgs<z.output<P>>) => DesignIssue[];
 }): FitStepDefinition<P> {
+  const shared = checkFit(def.task as (p: FitParams) => FitTask, def.title);
   const step = defineStep({
     type: def.type,
     category: 'train',
@@ -100,7 +103,10 @@ export function defineFitStep<P extends z.ZodObject>(def: {
     queue: 'fit',
     timeoutSeconds: 60 * 60,
     heartbeatSeconds: 10,
-    check: checkFit(def.task as (p: FitParams) => FitTask, def.title) as StepDefinition<P>['check'],
+    check: ((args: DesignArgs<z.output<P>>) => [
+      ...shared(args as unknown as DesignArgs<FitParams>),
+      ...(def.check?.(args) ?? []),
+    ]) as StepDefinition<P>['check'],
   });
   return { ...step, fit: { algorithm: def.algorithm, task: def.task } };
 }

@@ -6,7 +6,7 @@ import { catalogManifest } from '../../steps/catalog';
 import { tuningVisuals } from '../kit/train';
 import { agreement, fitWithMillrace, fitWithReference, PENGUIN_FEATURES, PENGUINS_SELECT, splitSample } from '../../../test/support/fit-check';
 import { expectSameClassifier } from '../../../test/support/fit-expect';
-import definition from './definition';
+import definition, { parseGrid } from './definition';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'millrace-tune-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -20,7 +20,26 @@ describe('train.tune', () => {
     const schema = catalogManifest().steps.find((s) => s.type === 'train.tune')!.paramsSchema;
     expect(schema.required).toEqual(['target']);
     const props = schema.properties as Record<string, { advanced?: boolean }>;
-    for (const k of ['task', 'algorithm', 'search', 'trials', 'folds', 'seed']) expect(props[k]!.advanced, k).toBe(true);
+    for (const k of ['task', 'algorithm', 'search', 'grid', 'trials', 'folds', 'seed']) expect(props[k]!.advanced, k).toBe(true);
+  });
+
+  it('reads a grid and checks its names and values against the searched algorithm’s own step', () => {
+    expect(parseGrid('trees = 100, 300; maxDepth = 4, none ;')).toEqual({ grid: { trees: [100, 300], maxDepth: [4, null] } });
+    expect(parseGrid('regularization = ridge, lasso; alpha = 0.1, 1e-2')).toEqual({ grid: { regularization: ['ridge', 'lasso'], alpha: [0.1, 0.01] } });
+    expect(parseGrid('trees 100')).toEqual({ error: '"trees 100" is not "name = value, value"' });
+    const table = [
+      { name: 'y', type: 'VARCHAR' },
+      { name: 'x', type: 'DOUBLE' },
+    ];
+    const check = (p: object) => definition.check!({ params: definition.params.parse({ target: 'y', ...p }), inputs: { table }, dataset: () => undefined });
+    expect(check({ grid: 'trees = 50, 100; maxDepth = 3, none' })).toEqual([]);
+    expect(check({ grid: 'trees = 0, 50; depth = 3' })).toEqual([
+      { path: 'params.grid', message: 'Grid: 0 is not a valid trees: Too small: expected number to be >=1' },
+      { path: 'params.grid', message: 'Grid: random forest has no hyperparameter "depth" (it has trees, maxDepth, minSamplesLeaf, maxFeatures)' },
+    ]);
+    expect(check({ algorithm: 'logistic_regression', grid: 'C = 0.1, big' })).toEqual([
+      { path: 'params.grid', message: 'Grid: big is not a valid C: Invalid input: expected number, received string' },
+    ]);
   });
 
   it('a linear regression search needs a numeric target at design time', () => {
@@ -60,6 +79,25 @@ describe('train.tune', () => {
     expect(visuals.trialsTable!.columns).toEqual(['trial', 'maxDepth', 'minSamplesLeaf', 'mean accuracy', 'std', 'fit seconds / fold']);
     expect(visuals.trialsTable!.rows[0]![0]).toBe(tuning.best);
     expect(visuals.trialsChart!.series[0]!.points.length).toBe(12);
+  });
+
+  it('searches a grid of the user’s, drawing the asked number of its candidates at random', async () => {
+    const split = await splitSample(dir, 'penguins-own', 'penguins', { select: PENGUINS_SELECT, stratify: 'Species' });
+    const ours = await fitWithMillrace(split, path.join(dir, 'own'), {
+      algorithm: 'tune',
+      target: 'Species',
+      params: { algorithm: 'random_forest', search: 'random', trials: 3, folds: 3, grid: 'trees = 10, 20; maxDepth = 2, none' },
+    });
+    const trials = ours.meta.tuning!.trials.map((t) => t.params);
+    expect(trials).toHaveLength(3);
+    const all = [
+      { trees: 10, maxDepth: 2 },
+      { trees: 10, maxDepth: null },
+      { trees: 20, maxDepth: 2 },
+      { trees: 20, maxDepth: null },
+    ];
+    for (const t of trials) expect(all).toContainEqual(t);
+    expect(new Set(trials.map((t) => JSON.stringify(t))).size).toBe(3);
   });
 
   it('draws the asked number of distinct random candidates for a regression', async () => {
