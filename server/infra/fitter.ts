@@ -26,9 +26,9 @@ export const MAX_RECORDED_CATEGORIES = 1000;
 export const tuningTrialSchema = z.object({
   trial: z.number().int(),
   params: z.record(z.string(), z.unknown()),
-  /** Mean over the folds of `tuning.metric`. */
-  score: z.number(),
-  std: z.number(),
+  /** Mean over the folds of `tuning.metric`; null when it is undefined (R² of a constant target). */
+  score: z.number().nullable(),
+  std: z.number().nullable(),
   /** Mean fit time of one fold. */
   fitSeconds: z.number(),
 });

@@ -849,17 +849,22 @@ def run_search(search: dict, task: str, X, y, num_inputs: list, txt_inputs: list
             warnings.simplefilter("ignore")
             res = cross_validate(pipe, X, y, cv=cv, scoring=scoring, n_jobs=1, error_score="raise")
         score = float(np.mean(res["test_score"]))
+        # R² is undefined on a fold whose target is constant: such a candidate gets no score.
+        scored = math.isfinite(score)
         trial = {
             "trial": i + 1,
             "params": candidate,
-            "score": round(score, 6),
-            "std": round(float(np.std(res["test_score"])), 6),
+            "score": round(score, 6) if scored else None,
+            "std": round(float(np.std(res["test_score"])), 6) if scored else None,
             "fitSeconds": round(float(np.mean(res["fit_time"])), 4),
         }
         trials.append(trial)
-        if best is None or score > best[0]:
+        if scored and (best is None or score > best[0]):
             best = (score, i, params)
-        progress(f"trial {i + 1}/{len(candidates)}: {metric} {score:.4f} with {json.dumps(candidate)}")
+        shown = f"{score:.4f}" if scored else "undefined"
+        progress(f"trial {i + 1}/{len(candidates)}: {metric} {shown} with {json.dumps(candidate)}")
+    if best is None:
+        raise UserError(f"no candidate could be scored: {metric} is undefined on every fold (is the target constant?)")
     score, index, params = best
     progress(f"best: trial {index + 1} ({metric} {score:.4f}); refitting on all {len(y)} rows")
     tuning = {

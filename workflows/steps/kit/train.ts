@@ -88,10 +88,11 @@ export function tuningVisuals(meta: ModelMeta) {
   const t = meta.tuning;
   if (!t) return {};
   const names = [...new Set(t.trials.flatMap((x) => Object.keys(x.params)))];
-  const ranked = [...t.trials].sort((a, b) => b.score - a.score || a.trial - b.trial);
+  const ranked = [...t.trials].sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.trial - b.trial);
   const cell = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'number' || typeof v === 'boolean' ? v : String(v));
   let best = -Infinity;
-  const bestSoFar = t.trials.map((x) => {
+  const scored = t.trials.filter((x): x is typeof x & { score: number } => x.score !== null);
+  const bestSoFar = scored.map((x) => {
     best = Math.max(best, x.score);
     return [x.trial, best] as [number, number];
   });
@@ -109,7 +110,7 @@ export function tuningVisuals(meta: ModelMeta) {
       x: 'trial',
       y: t.metric,
       series: [
-        { name: `mean ${t.metric}`, points: t.trials.slice(0, 500).map((x) => [x.trial, x.score] as [number, number]) },
+        { name: `mean ${t.metric}`, points: scored.slice(0, 500).map((x) => [x.trial, x.score] as [number, number]) },
         { name: 'best so far', points: bestSoFar.slice(0, 500) },
       ],
     },

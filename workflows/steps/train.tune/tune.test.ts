@@ -68,7 +68,7 @@ describe('train.tune', () => {
       kwargs: { random_state: 5 },
       search: { grid, folds: 4, seed: 5 },
     });
-    tuning.trials.forEach((t, i) => expect(Math.abs(t.score - ref.trialScores![i]!), `trial ${t.trial}`).toBeLessThan(1e-6));
+    tuning.trials.forEach((t, i) => expect(Math.abs(t.score! - ref.trialScores![i]!), `trial ${t.trial}`).toBeLessThan(1e-6));
     const best = ref.trialScores!.indexOf(Math.max(...ref.trialScores!));
     expect(tuning.best).toBe(best + 1);
     expect(ours.meta.params).toMatchObject(tuning.trials[best]!.params);
@@ -117,6 +117,6 @@ describe('train.tune', () => {
       expect(t.params.alpha).toBeLessThanOrEqual(100);
     }
     expect(ours.meta.params).toMatchObject(tuning.trials[tuning.best - 1]!.params);
-    expect(agreement([tuning.bestScore], [Math.max(...tuning.trials.map((t) => t.score))])).toBe(1);
+    expect(agreement([tuning.bestScore], [Math.max(...tuning.trials.map((t) => t.score!))])).toBe(1);
   });
 });
