@@ -163,7 +163,7 @@ export const modelVersions = pgTable(
     modelId: uuid('model_id').notNull().references(() => models.id),
     version: integer('version').notNull(),
     artifactHash: text('artifact_hash').notNull().references(() => artifacts.hash),
-    task: text('task', { enum: ['classification', 'regression'] }).notNull(),
+    task: text('task', { enum: ['classification', 'regression', 'clustering'] }).notNull(),
     algorithm: text('algorithm').notNull(),
     target: text('target').notNull(),
     features: jsonb('features').notNull(),

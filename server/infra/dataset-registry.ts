@@ -1,6 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { datasets, datasetVersions } from '../../db/schema';
+import { artifactLinks, datasets, datasetVersions } from '../../db/schema';
 import { makeDatasetLookup, type DatasetLookup } from '../../workflows/core/compiler';
 import type { TableSchema } from '../../workflows/core/table-schema';
 import type { ColumnInfo } from './duckdb';
@@ -73,4 +73,27 @@ export async function listDatasetSchemas(): Promise<{ name: string; version: num
 /** The compiler's design-time dataset lookup over the workspace's datasets. */
 export async function loadDatasetLookup(): Promise<DatasetLookup> {
   return makeDatasetLookup(await listDatasetSchemas());
+}
+
+/**
+ * The dataset versions a table was made from: follows the lineage (artifact links) upstream from the table's
+ * artifact to every dataset version's artifact it passes through.
+ */
+export async function datasetVersionsUpstreamOf(artifactHash: string): Promise<{ dataset: string; version: number }[]> {
+  const rows = await getDb().execute<{ dataset: string; version: number }>(sql`
+    WITH RECURSIVE upstream(hash) AS (
+      SELECT ${artifactHash}::text
+      UNION
+      SELECT i.artifact_hash
+      FROM upstream u
+      JOIN ${artifactLinks} o ON o.artifact_hash = u.hash AND o.role = 'output'
+      JOIN ${artifactLinks} i ON i.run_id = o.run_id AND i.node_id = o.node_id AND i.role = 'input'
+    )
+    SELECT DISTINCT d.name AS dataset, v.version
+    FROM upstream u
+    JOIN ${datasetVersions} v ON v.artifact_hash = u.hash
+    JOIN ${datasets} d ON d.id = v.dataset_id
+    ORDER BY 1, 2
+    LIMIT 20`);
+  return [...rows].map((r) => ({ dataset: String(r.dataset), version: Number(r.version) }));
 }

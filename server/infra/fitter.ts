@@ -8,17 +8,38 @@ import { z } from 'zod';
 import type { FitRequest } from '../../workflows/core/plan';
 import { fitScriptPath } from './python-paths';
 
-export const algorithms = ['random_forest', 'linear_regression', 'logistic_regression'] as const;
+export const algorithms = [
+  'random_forest',
+  'linear_regression',
+  'logistic_regression',
+  'decision_tree',
+  'gradient_boosting',
+  'kmeans',
+  'tune',
+] as const;
 export type Algorithm = (typeof algorithms)[number];
-export const tasks = ['auto', 'classification', 'regression'] as const;
+export const tasks = ['auto', 'classification', 'regression', 'clustering'] as const;
 export type FitTask = (typeof tasks)[number];
 
 /** The fitter records a text feature's categories only up to this many (workflows/ml/fit.py agrees). */
 export const MAX_RECORDED_CATEGORIES = 1000;
 
+/** One candidate of a hyperparameter search, scored by k-fold cross-validation. */
+export const tuningTrialSchema = z.object({
+  trial: z.number().int(),
+  params: z.record(z.string(), z.unknown()),
+  /** Mean over the folds of `tuning.metric`; null when it is undefined (R² of a constant target). */
+  score: z.number().nullable(),
+  std: z.number().nullable(),
+  /** Mean fit time of one fold. */
+  fitSeconds: z.number(),
+});
+
 export const modelMetaSchema = z.object({
-  task: z.enum(['classification', 'regression']),
+  task: z.enum(['classification', 'regression', 'clustering']),
+  /** The fitted algorithm (for a tuned model, the one that was searched: never "tune"). */
   algorithm: z.enum(algorithms),
+  /** Empty for clustering. */
   target: z.string(),
   /** In ONNX input order. `input` is the ONNX input name (f0, f1, ...). */
   features: z
@@ -43,9 +64,32 @@ export const modelMetaSchema = z.object({
   /** Normalised to sum 1, per original column, highest first. */
   importances: z.array(z.object({ feature: z.string(), importance: z.number() })).nullable(),
   params: z.record(z.string(), z.unknown()),
-  library: z.object({ sklearn: z.string(), skl2onnx: z.string() }),
+  library: z.object({ sklearn: z.string(), skl2onnx: z.string(), lightgbm: z.string().optional(), onnxmltools: z.string().optional() }),
   /** What a missing value of a string feature is fed as (""). */
   missingText: z.string().default(''),
+  /** Seconds spent in the library's fit, and in the ONNX export (absent in older models). */
+  fitSeconds: z.number().optional(),
+  exportSeconds: z.number().optional(),
+  /** Clustering only: the number of clusters; the model's label is 0 .. clusters - 1. */
+  clusters: z.number().int().optional(),
+  /** Clustering only: the sum of squared distances of the training rows to their centres (standardised features). */
+  inertia: z.number().optional(),
+  /** A tuned model: how it was searched and every trial. */
+  tuning: z
+    .object({
+      algorithm: z.enum(algorithms),
+      search: z.enum(['grid', 'random']),
+      folds: z.number().int(),
+      seed: z.number().int(),
+      metric: z.string(),
+      /** The trial number of the best candidate (1-based), refitted on every row. */
+      best: z.number().int(),
+      bestScore: z.number(),
+      trials: z.array(tuningTrialSchema),
+    })
+    .optional(),
+  /** The dataset versions the training table came from (added by the train step, from the lineage). */
+  trainingData: z.array(z.object({ dataset: z.string(), version: z.number().int() })).optional(),
 });
 export type ModelMeta = z.infer<typeof modelMetaSchema>;
 

@@ -11,7 +11,7 @@ export interface LoadedModel {
 }
 
 export interface ScoreResult {
-  /** Class names for classification, numbers for regression. */
+  /** Class names for classification, numbers for regression, cluster numbers for clustering. */
   predictions: (string | number)[];
   /** Classification only: class name -> probability, per row. */
   probabilities?: Record<string, number>[];
@@ -283,8 +283,9 @@ async function scoreWith(
         }
       }
     } else {
-      const d = label.data as Float32Array | Float64Array;
-      for (let i = 0; i < m; i++) predictions[start + i] = d[i];
+      // Regression: float32 values; clustering: int64 cluster numbers.
+      const d = label.data as Float32Array | Float64Array | BigInt64Array;
+      for (let i = 0; i < m; i++) predictions[start + i] = Number(d[i]);
     }
     for (const t of Object.values(out)) t.dispose?.();
   }

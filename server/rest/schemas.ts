@@ -59,7 +59,7 @@ export const endpointResponse = z.object({
   name: z.string(),
   model: z.string(),
   modelVersion: z.number().int(),
-  task: z.enum(['classification', 'regression']),
+  task: z.enum(['classification', 'regression', 'clustering']),
   target: z.string(),
   features: z.array(z.object({ name: z.string(), type: z.enum(['number', 'string']) })),
   classes: z.array(z.string()).optional(),

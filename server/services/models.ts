@@ -1,8 +1,9 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { models, modelVersions } from '../../db/schema';
+import { models, modelVersions, runSteps } from '../../db/schema';
 import { defaultWorkspaceId } from '../infra/workspace';
 
+/** Model versions, newest first; a version whose train step did not finish successfully is left out. */
 export async function listModels() {
   const workspaceId = await defaultWorkspaceId();
   return getDb()
@@ -17,7 +18,8 @@ export async function listModels() {
     })
     .from(modelVersions)
     .innerJoin(models, eq(models.id, modelVersions.modelId))
-    .where(eq(models.workspaceId, workspaceId))
+    .leftJoin(runSteps, and(eq(runSteps.runId, modelVersions.runId), eq(runSteps.nodeId, modelVersions.nodeId)))
+    .where(and(eq(models.workspaceId, workspaceId), or(isNull(modelVersions.runId), eq(runSteps.status, 'succeeded'))))
     .orderBy(desc(modelVersions.createdAt))
     .limit(200);
 }

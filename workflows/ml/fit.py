@@ -4,8 +4,10 @@ Usage: python fit.py SPEC_JSON_PATH
 
 Spec:
   {"table": "/abs/train.parquet", "out_dir": "/abs/dir",
-   "algorithm": "random_forest" | "linear_regression" | "logistic_regression",
-   "task": "auto" | "classification" | "regression", "target": "<column>",
+   "algorithm": "random_forest" | "linear_regression" | "logistic_regression" | "decision_tree"
+              | "gradient_boosting" | "kmeans" | "tune",
+   "task": "auto" | "classification" | "regression" | "clustering",
+   "target": "<column>" (not for kmeans),
    "features": ["col", ...] | null, "params": {...}, "check_rows": 0}
 
 Protocol: one JSON object per stdout line.
@@ -24,6 +26,11 @@ ONNX model contract (read by server/models/scorer.ts):
   * classification: output "label" int64 [N] = index into meta.classes,
     output "probabilities" float32 [N, len(classes)] in meta.classes order.
   * regression: output "variable" float32 [N, 1].
+  * clustering: output "label" int64 [N] = cluster number (0 .. meta.clusters - 1).
+
+"tune" searches one algorithm's hyperparameters (params.algorithm) by k-fold cross-validation and
+refits the best candidate on every row; meta.algorithm is then that algorithm and meta.tuning lists
+every trial.
 """
 
 from __future__ import annotations
@@ -74,17 +81,18 @@ def read_spec(path: str) -> dict:
         raise UserError(f"spec file is not valid JSON: {e}")
     if not isinstance(spec, dict):
         raise UserError("spec must be a JSON object")
-    for key in ("table", "out_dir", "algorithm", "target"):
+    for key in ("table", "out_dir", "algorithm"):
         if not isinstance(spec.get(key), str) or not spec[key]:
             raise UserError(f'spec field "{key}" is required and must be a non-empty string')
-    if spec["algorithm"] not in ("random_forest", "linear_regression", "logistic_regression"):
-        raise UserError(
-            f'unknown algorithm "{spec["algorithm"]}" '
-            "(expected random_forest, linear_regression or logistic_regression)"
-        )
+    if spec["algorithm"] not in KNOWN_PARAMS:
+        raise UserError(f'unknown algorithm "{spec["algorithm"]}" (expected {", ".join(KNOWN_PARAMS)})')
+    if spec["algorithm"] == "kmeans":
+        spec["target"] = None
+    elif not isinstance(spec.get("target"), str) or not spec["target"]:
+        raise UserError('spec field "target" is required and must be a non-empty string')
     spec.setdefault("task", "auto")
-    if spec["task"] not in ("auto", "classification", "regression"):
-        raise UserError(f'unknown task "{spec["task"]}" (expected auto, classification or regression)')
+    if spec["task"] not in ("auto", "classification", "regression", "clustering"):
+        raise UserError(f'unknown task "{spec["task"]}" (expected auto, classification, regression or clustering)')
     feats = spec.get("features")
     if feats is not None and (
         not isinstance(feats, list) or not all(isinstance(f, str) for f in feats)
@@ -113,10 +121,83 @@ def _float_param(params: dict, key: str, default, lo_exclusive: float):
     return float(v)
 
 
+def _choice_param(params: dict, key: str, default, allowed: tuple):
+    v = params.get(key, default)
+    if v not in allowed:
+        raise UserError(f'parameter "{key}" must be one of {", ".join(map(repr, allowed))}, got {v!r}')
+    return v
+
+
+def _bool_param(params: dict, key: str, default: bool) -> bool:
+    v = params.get(key, default)
+    if not isinstance(v, bool):
+        raise UserError(f'parameter "{key}" must be true or false, got {v!r}')
+    return v
+
+
+def _fraction_param(params: dict, key: str, default, lo_exclusive: float, hi: float):
+    v = params.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not (lo_exclusive < v <= hi):
+        raise UserError(f'parameter "{key}" must be a number in ({lo_exclusive:g}, {hi:g}], got {v!r}')
+    return float(v)
+
+
+MAX_GRID_CANDIDATES = 500
+
+
+def _grid_value(v: str):
+    low = v.lower()
+    if low in ("none", "null"):
+        return None
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        f = float(v)
+    except ValueError:
+        return v
+    if not math.isfinite(f):
+        return v
+    return int(f) if f.is_integer() and "." not in v and "e" not in low else f
+
+
+def _grid_param(params: dict, algorithm: str):
+    """A user's grid, "name = value, value; name = value" (the tune step's definition reads it the same way)."""
+    text = params.get("grid")
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if not isinstance(text, str):
+        raise UserError(f'parameter "grid" must be text such as "trees = 100, 300; maxDepth = 4, 8", got {text!r}')
+    allowed = sorted(KNOWN_PARAMS[algorithm] - {"seed"})
+    grid = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if "=" not in part:
+            raise UserError(f'grid: "{part}" is not "name = value, value"')
+        name, values = (x.strip() for x in part.split("=", 1))
+        if name not in allowed:
+            raise UserError(f'grid: {algorithm} has no hyperparameter "{name}" (it has {", ".join(allowed)})')
+        grid[name] = [_grid_value(v.strip()) for v in values.split(",") if v.strip()]
+        if not grid[name]:
+            raise UserError(f'grid: no values for "{name}"')
+    if not grid:
+        raise UserError("grid: the grid is empty")
+    if math.prod(len(v) for v in grid.values()) > MAX_GRID_CANDIDATES:
+        raise UserError(f"grid: {math.prod(len(v) for v in grid.values())} combinations; at most {MAX_GRID_CANDIDATES}")
+    return grid
+
+
+# The algorithms a tune step may search, and the metric its cross-validation ranks by.
+TUNABLE = ("random_forest", "gradient_boosting", "decision_tree", "logistic_regression", "linear_regression")
+
 KNOWN_PARAMS = {
     "random_forest": {"trees", "maxDepth", "minSamplesLeaf", "maxFeatures", "seed"},
-    "linear_regression": {"fitIntercept"},
+    "linear_regression": {"fitIntercept", "regularization", "alpha"},
     "logistic_regression": {"C", "maxIter", "fitIntercept"},
+    "decision_tree": {"maxDepth", "minSamplesLeaf", "seed"},
+    "gradient_boosting": {"trees", "learningRate", "numLeaves", "maxDepth", "minChildSamples", "subsample", "seed"},
+    "kmeans": {"clusters", "maxIter", "seed"},
+    "tune": {"algorithm", "search", "grid", "trials", "folds", "seed"},
 }
 
 
@@ -142,11 +223,44 @@ def effective_params(algorithm: str, task: str, params: dict) -> dict:
             "maxFeatures": mf,
             "seed": _int_param(params, "seed", 0, 0),
         }
-    fit_intercept = params.get("fitIntercept", True)
-    if not isinstance(fit_intercept, bool):
-        raise UserError(f'parameter "fitIntercept" must be true or false, got {fit_intercept!r}')
+    if algorithm == "decision_tree":
+        return {
+            "maxDepth": _int_param(params, "maxDepth", None, 1, allow_none=True),
+            "minSamplesLeaf": _int_param(params, "minSamplesLeaf", 1, 1),
+            "seed": _int_param(params, "seed", 0, 0),
+        }
+    if algorithm == "gradient_boosting":
+        return {
+            "trees": _int_param(params, "trees", 100, 1),
+            "learningRate": _float_param(params, "learningRate", 0.1, 0.0),
+            "numLeaves": _int_param(params, "numLeaves", 31, 2),
+            "maxDepth": _int_param(params, "maxDepth", None, 1, allow_none=True),
+            "minChildSamples": _int_param(params, "minChildSamples", 20, 1),
+            "subsample": _fraction_param(params, "subsample", 1.0, 0.0, 1.0),
+            "seed": _int_param(params, "seed", 0, 0),
+        }
+    if algorithm == "kmeans":
+        return {
+            "clusters": _int_param(params, "clusters", 3, 2),
+            "maxIter": _int_param(params, "maxIter", 300, 1),
+            "seed": _int_param(params, "seed", 0, 0),
+        }
+    if algorithm == "tune":
+        return {
+            "algorithm": _choice_param(params, "algorithm", "random_forest", TUNABLE),
+            "search": _choice_param(params, "search", "grid", ("grid", "random")),
+            "grid": _grid_param(params, _choice_param(params, "algorithm", "random_forest", TUNABLE)),
+            "trials": _int_param(params, "trials", 20, 1),
+            "folds": _int_param(params, "folds", 5, 2),
+            "seed": _int_param(params, "seed", 0, 0),
+        }
+    fit_intercept = _bool_param(params, "fitIntercept", True)
     if algorithm == "linear_regression":
-        return {"fitIntercept": fit_intercept}
+        return {
+            "fitIntercept": fit_intercept,
+            "regularization": _choice_param(params, "regularization", "none", ("none", "ridge", "lasso")),
+            "alpha": _float_param(params, "alpha", 1.0, 0.0),
+        }
     return {
         "C": _float_param(params, "C", 1.0, 0.0),
         "maxIter": _int_param(params, "maxIter", 1000, 1),
@@ -227,32 +341,35 @@ def text_series(table, name):
     return np.array([js_string(v) for v in values], dtype=object)
 
 
-# ---------------------------------------------------------------- main fit
-
-
 def fit(spec: dict) -> dict:
     t0 = time.time()
     import numpy as np
 
     algorithm = spec["algorithm"]
-    target = spec["target"]
+    target = spec["target"]  # None for clustering
+    search = effective_params("tune", "auto", spec["params"]) if algorithm == "tune" else None
+    model_algorithm = search["algorithm"] if search else algorithm
 
     progress(f"reading {os.path.basename(spec['table'])}")
     table = load_table(spec["table"])
     columns = list(table.column_names)
     n_total = table.num_rows
     progress(f"read {n_total} rows, {len(columns)} columns")
+    if n_total == 0:
+        raise UserError("the training table has no rows; check the steps before this one (a filter or split may remove every row)")
 
-    if target not in columns:
+    if target is not None and target not in columns:
         raise UserError(
             f'target column "{target}" is not in the table (columns: {", ".join(json.dumps(c, ensure_ascii=False) for c in columns)})'
         )
-    target_kind = kind_of(table.schema.field(target).type)
-    if target_kind is None:
-        raise UserError(
-            f'target column "{target}" has type {table.schema.field(target).type}, which cannot be a target '
-            "(use a number, text or boolean column)"
-        )
+    target_kind = None
+    if target is not None:
+        target_kind = kind_of(table.schema.field(target).type)
+        if target_kind is None:
+            raise UserError(
+                f'target column "{target}" has type {table.schema.field(target).type}, which cannot be a target '
+                "(use a number, text or boolean column)"
+            )
 
     # ---- features
     requested = spec.get("features")
@@ -285,15 +402,173 @@ def fit(spec: dict) -> dict:
     if not features:
         raise UserError("there are no feature columns to fit on")
 
-    # ---- target, rows
-    if target_kind == "number":
-        y_num = numeric_series(table, target)
-        keep = ~np.isnan(y_num)
-        y_raw = y_num
+    # ---- target, rows, task
+    if target is None:
+        if spec["task"] not in ("auto", "clustering"):
+            raise UserError(f"{algorithm} is a clustering algorithm; it cannot be used for {spec['task']}")
+        task, classes, y, dropped = "clustering", None, None, 0
+        keep = np.ones(n_total, dtype=bool)
     else:
-        y_txt = text_series(table, target)
-        keep = np.array([v is not None for v in y_txt], dtype=bool)
-        y_raw = y_txt
+        task, classes, y, keep = target_and_task(table, target, target_kind, model_algorithm, spec["task"])
+        dropped = int((~keep).sum())
+    rows_used = int(keep.sum())
+    row_index = np.nonzero(keep)[0]
+
+    # ---- feature matrix (columns renamed f0.. so the ONNX inputs are safe)
+    import pandas as pd
+
+    data = {}
+    feature_meta = []
+    num_inputs, txt_inputs = [], []
+    for name in features:
+        inp = f"f{len(feature_meta)}"
+        kind = kind_of(table.schema.field(name).type)
+        if kind == "number":
+            arr = numeric_series(table, name)[keep]
+            refuse_infinite(arr, f'feature column "{name}"')
+            arr = arr.astype(np.float32).astype(np.float64)  # what ONNX (float32) will see
+            if np.isinf(arr).any():
+                raise UserError(
+                    f'feature column "{name}" holds values beyond the float32 range the model takes (±3.4e38); '
+                    "rescale the column first"
+                )
+            if np.all(np.isnan(arr)):
+                warn(f'feature "{name}" is missing in every row used; leaving it out')
+                continue
+            data[inp] = arr
+            num_inputs.append(inp)
+            feature_meta.append({"name": name, "input": inp, "type": "number"})
+        else:
+            arr = text_series(table, name)[keep]
+            arr = np.array([MISSING_TEXT if v is None else v for v in arr], dtype=object)
+            data[inp] = arr
+            txt_inputs.append(inp)
+            feature_meta.append({"name": name, "input": inp, "type": "string"})
+    if not feature_meta:
+        raise UserError("no usable feature columns (all are missing in the rows used)")
+    X = pd.DataFrame(data)
+    input_order = [f["input"] for f in feature_meta]
+    X = X[input_order]
+
+    # ---- hyperparameters: given, or found by cross-validation
+    tuning = None
+    if search:
+        params, tuning = run_search(search, task, X, y, num_inputs, txt_inputs)
+    else:
+        params = effective_params(algorithm, task, spec["params"])
+    if model_algorithm == "kmeans" and rows_used < params["clusters"]:
+        raise UserError(f"k-means with {params['clusters']} clusters needs at least as many rows; the table has {rows_used}")
+
+    pipe, desc = make_pipeline(model_algorithm, task, params, num_inputs, txt_inputs, len(classes or []), rows_used)
+    est = pipe.named_steps["model"]
+    progress(f"{desc} on {rows_used} rows, {len(feature_meta)} features")
+    fit_started = time.perf_counter()
+    fit_quietly(pipe, X, y)
+    fit_seconds = time.perf_counter() - fit_started
+    progress(f"fitted in {fit_seconds:.2f}s")
+
+    record_categories(pipe, feature_meta)
+
+    # ---- importances, mapped back to the original columns
+    importances = compute_importances(pipe, feature_meta)
+
+    # ---- ONNX export
+    progress("exporting to ONNX")
+    export_started = time.perf_counter()
+    onx, outputs = export_onnx(pipe, est, feature_meta, task)
+    export_seconds = time.perf_counter() - export_started
+
+    import sklearn
+    import skl2onnx
+
+    library = {"sklearn": sklearn.__version__, "skl2onnx": skl2onnx.__version__}
+    if model_algorithm == "gradient_boosting":
+        import lightgbm
+        import onnxmltools
+
+        library.update(lightgbm=lightgbm.__version__, onnxmltools=onnxmltools.__version__)
+    meta = {
+        "task": task,
+        "algorithm": model_algorithm,
+        "target": target if target is not None else "",
+        "features": feature_meta,
+        "classes": classes,
+        "outputs": outputs,
+        "rowsUsed": rows_used,
+        "rowsDroppedMissingTarget": dropped,
+        "importances": importances,
+        "params": params,
+        "library": library,
+        "missingText": MISSING_TEXT,
+        "fitSeconds": round(fit_seconds, 4),
+        "exportSeconds": round(export_seconds, 4),
+    }
+    if task == "clustering":
+        meta["clusters"] = params["clusters"]
+        meta["inertia"] = float(est.inertia_)
+    if tuning:
+        meta["tuning"] = tuning
+    meta_prop = onx.metadata_props.add()
+    meta_prop.key = "millrace.meta"
+    meta_prop.value = json.dumps(meta, ensure_ascii=False)
+
+    out_dir = spec["out_dir"]
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+    tmp = onnx_path + ".tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(onx.SerializeToString())
+    os.replace(tmp, onnx_path)
+    with open(os.path.join(out_dir, "meta.json"), "w", encoding="utf-8") as fh:
+        json.dump(meta, fh, ensure_ascii=False, indent=2)
+
+    check_rows = spec.get("check_rows") or 0
+    if isinstance(check_rows, int) and not isinstance(check_rows, bool) and check_rows > 0:
+        n = min(check_rows, rows_used)
+        Xc = X.iloc[:n]
+        pred = pipe.predict(Xc)
+        check = {"rows": [int(r) for r in row_index[:n]]}
+        if task == "classification":
+            check["predictions"] = [classes[int(p)] for p in pred]
+            check["probabilities"] = [[float(p) for p in row] for row in pipe.predict_proba(Xc)]
+        elif task == "clustering":
+            check["predictions"] = [int(p) for p in pred]
+            check["probabilities"] = None
+        else:
+            check["predictions"] = [float(p) for p in pred]
+            check["probabilities"] = None
+        with open(os.path.join(out_dir, "check.json"), "w", encoding="utf-8") as fh:
+            json.dump(check, fh)
+
+    progress(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1024:.0f} KiB) in {time.time() - t0:.1f}s")
+    return meta
+
+
+def refuse_infinite(arr, what: str) -> None:
+    import numpy as np
+
+    bad = int(np.isinf(arr).sum())
+    if bad:
+        raise UserError(
+            f"{what} holds Infinity or -Infinity in {bad} row{'s' if bad != 1 else ''}; "
+            "replace or filter them before training (missing values, NaN included, are imputed)"
+        )
+
+
+FIXED_TASK = {"linear_regression": "regression", "logistic_regression": "classification"}
+
+
+def target_and_task(table, target, target_kind, algorithm, requested_task):
+    """Rows with a target, the task (auto resolved), class names and the encoded target."""
+    import numpy as np
+
+    if target_kind == "number":
+        y_raw = numeric_series(table, target)
+        keep = ~np.isnan(y_raw)
+        refuse_infinite(y_raw[keep], f'target column "{target}"')
+    else:
+        y_raw = text_series(table, target)
+        keep = np.array([v is not None for v in y_raw], dtype=bool)
     dropped = int((~keep).sum())
     rows_used = int(keep.sum())
     if rows_used == 0:
@@ -302,28 +577,24 @@ def fit(spec: dict) -> dict:
         progress(f'dropped {dropped} rows where the target "{target}" is missing')
     if rows_used < 2:
         raise UserError(f"only {rows_used} row has a target value; at least 2 are needed")
-    row_index = np.nonzero(keep)[0]
 
-    # ---- task
-    task = spec["task"]
+    task = requested_task
+    y_kept = y_raw[keep]
     if target_kind == "number":
-        y_kept = y_raw[keep]
         distinct = np.unique(y_kept)
         integral = bool(np.all(np.equal(np.mod(distinct, 1), 0)))
         continuous = (not integral) and len(distinct) > MAX_CLASSES_FOR_AUTO
     else:
-        y_kept = y_raw[keep]
         distinct = np.unique(y_kept.astype(str))
         integral = False
         continuous = False
-    if algorithm == "linear_regression":
-        if task == "classification":
-            raise UserError("linear_regression is a regression algorithm; it cannot be used for classification")
-        task = "regression"
-    elif algorithm == "logistic_regression":
-        if task == "regression":
-            raise UserError("logistic_regression is a classification algorithm; it cannot be used for regression")
-        task = "classification"
+    if task == "clustering":
+        raise UserError(f"{algorithm} is not a clustering algorithm; use k-means")
+    fixed = FIXED_TASK.get(algorithm)
+    if fixed:
+        if task not in ("auto", fixed):
+            raise UserError(f"{algorithm} is a {fixed} algorithm; it cannot be used for {task}")
+        task = fixed
     elif task == "auto":
         if target_kind != "number":
             task = "classification"
@@ -333,6 +604,7 @@ def fit(spec: dict) -> dict:
     if task == "regression" and target_kind != "number":
         raise UserError(
             f'target column "{target}" is {"boolean" if target_kind == "bool" else "text"}; regression needs a numeric target'
+            + (" (it holds text: convert it with a cast step first, or choose a numeric column)" if target_kind == "string" else "")
         )
     if task == "classification" and continuous:
         raise UserError(
@@ -360,48 +632,105 @@ def fit(spec: dict) -> dict:
         y = np.array([class_index[v] for v in y_str], dtype=np.int64)
     else:
         y = y_kept.astype(np.float64)
+    return task, classes, y, keep
 
-    # ---- feature matrix (columns renamed f0.. so the ONNX inputs are safe)
-    import pandas as pd
 
-    data = {}
-    feature_meta = []
-    num_inputs, txt_inputs = [], []
-    for name in features:
-        inp = f"f{len(feature_meta)}"
-        kind = kind_of(table.schema.field(name).type)
-        if kind == "number":
-            arr = numeric_series(table, name)[keep]
-            arr = arr.astype(np.float32).astype(np.float64)  # what ONNX (float32) will see
-            if np.all(np.isnan(arr)):
-                warn(f'feature "{name}" is missing in every row used; leaving it out')
-                continue
-            data[inp] = arr
-            num_inputs.append(inp)
-            feature_meta.append({"name": name, "input": inp, "type": "number"})
-        else:
-            arr = text_series(table, name)[keep]
-            arr = np.array([MISSING_TEXT if v is None else v for v in arr], dtype=object)
-            data[inp] = arr
-            txt_inputs.append(inp)
-            feature_meta.append({"name": name, "input": inp, "type": "string"})
-    if not feature_meta:
-        raise UserError("no usable feature columns (all are missing in the rows used)")
-    X = pd.DataFrame(data)
-    input_order = [f["input"] for f in feature_meta]
-    X = X[input_order]
+def fit_quietly(pipe, X, y) -> None:
+    """Fits, passing on the library's warnings (not its deprecation notices) as progress warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pipe.fit(X, y)
+    seen = set()
+    for w in caught:
+        if issubclass(w.category, (FutureWarning, DeprecationWarning)) or str(w.message) in seen:
+            continue
+        seen.add(str(w.message))
+        warn(f"{w.category.__name__}: {w.message}")
 
-    # ---- pipeline
+
+# ---------------------------------------------------------------- models
+
+
+# Below this many rows LightGBM fits faster on one thread than on several (thread start-up and contention).
+LIGHTGBM_ONE_THREAD_ROWS = 20_000
+
+
+def make_estimator(algorithm: str, task: str, params: dict, n_classes: int, rows: int = 0):
+    """The scikit-learn (or LightGBM) estimator for Millrace's parameters, and a line describing it."""
+    classify = task == "classification"
+    if algorithm == "random_forest":
+        from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+
+        cls = RandomForestClassifier if classify else RandomForestRegressor
+        est = cls(
+            n_estimators=params["trees"],
+            max_depth=params["maxDepth"],
+            min_samples_leaf=params["minSamplesLeaf"],
+            max_features=params["maxFeatures"],
+            random_state=params["seed"],
+            n_jobs=-1,
+        )
+        desc = f"fitting random forest {task} ({params['trees']} trees"
+        return est, desc + (f", max depth {params['maxDepth']})" if params["maxDepth"] else ")")
+    if algorithm == "decision_tree":
+        from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+        cls = DecisionTreeClassifier if classify else DecisionTreeRegressor
+        est = cls(max_depth=params["maxDepth"], min_samples_leaf=params["minSamplesLeaf"], random_state=params["seed"])
+        return est, f"fitting decision tree {task}" + (f" (max depth {params['maxDepth']})" if params["maxDepth"] else "")
+    if algorithm == "gradient_boosting":
+        from lightgbm import LGBMClassifier, LGBMRegressor
+
+        cls = LGBMClassifier if classify else LGBMRegressor
+        est = cls(
+            n_estimators=params["trees"],
+            learning_rate=params["learningRate"],
+            num_leaves=params["numLeaves"],
+            max_depth=-1 if params["maxDepth"] is None else params["maxDepth"],
+            min_child_samples=params["minChildSamples"],
+            subsample=params["subsample"],
+            subsample_freq=1 if params["subsample"] < 1 else 0,
+            random_state=params["seed"],
+            importance_type="gain",
+            n_jobs=1 if rows < LIGHTGBM_ONE_THREAD_ROWS else -1,
+            verbose=-1,
+        )
+        return est, f"fitting LightGBM gradient boosting {task} ({params['trees']} trees, learning rate {params['learningRate']:g})"
+    if algorithm == "kmeans":
+        from sklearn.cluster import KMeans
+
+        est = KMeans(n_clusters=params["clusters"], max_iter=params["maxIter"], random_state=params["seed"], n_init=10)
+        return est, f"fitting k-means ({params['clusters']} clusters)"
+    if algorithm == "linear_regression":
+        from sklearn.linear_model import Lasso, LinearRegression, Ridge
+
+        reg = params["regularization"]
+        if reg == "ridge":
+            return Ridge(alpha=params["alpha"], fit_intercept=params["fitIntercept"]), f"fitting ridge regression (alpha={params['alpha']:g})"
+        if reg == "lasso":
+            est = Lasso(alpha=params["alpha"], fit_intercept=params["fitIntercept"], max_iter=10000)
+            return est, f"fitting lasso regression (alpha={params['alpha']:g})"
+        return LinearRegression(fit_intercept=params["fitIntercept"]), "fitting linear regression"
+    from sklearn.linear_model import LogisticRegression
+
+    est = LogisticRegression(C=params["C"], max_iter=params["maxIter"], fit_intercept=params["fitIntercept"])
+    return est, f"fitting logistic regression (C={params['C']:g}, {n_classes} classes)"
+
+
+TREE_MODELS = ("random_forest", "decision_tree", "gradient_boosting")
+
+
+def make_pipeline(algorithm: str, task: str, params: dict, num_inputs: list, txt_inputs: list, n_classes: int, rows: int = 0):
+    """Learned preprocessing (imputation, one-hot encoding, scaling) plus the estimator, as one pipeline."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    params = effective_params(algorithm, task, spec["params"])
     transformers = []
     if num_inputs:
         steps = [("impute", SimpleImputer(strategy="median"))]
-        if algorithm != "random_forest":  # trees are scale-invariant; skipping keeps ONNX bit-exact
+        if algorithm not in TREE_MODELS:  # trees are scale-invariant; skipping keeps ONNX bit-exact
             steps.append(("scale", StandardScaler()))
         transformers.append(("num", Pipeline(steps), num_inputs))
     if txt_inputs:
@@ -418,100 +747,140 @@ def fit(spec: dict) -> dict:
             )
         )
     pre = ColumnTransformer(transformers, remainder="drop", sparse_threshold=0.0)
+    est, desc = make_estimator(algorithm, task, params, n_classes, rows)
+    return Pipeline([("pre", pre), ("model", est)]), desc
+
+
+# ---------------------------------------------------------------- hyperparameter search
+
+# Grids per algorithm (Millrace's parameter names); a random search draws from the ranges below.
+GRIDS = {
+    "random_forest": {"trees": [100, 300], "maxDepth": [None, 8], "minSamplesLeaf": [1, 5]},
+    "gradient_boosting": {"trees": [100, 300], "learningRate": [0.05, 0.1], "numLeaves": [15, 31]},
+    "decision_tree": {"maxDepth": [None, 3, 5, 8], "minSamplesLeaf": [1, 5, 20]},
+    "logistic_regression": {"C": [0.01, 0.1, 1.0, 10.0, 100.0]},
+    "linear_regression": {"regularization": ["ridge", "lasso"], "alpha": [0.01, 0.1, 1.0, 10.0]},
+}
+
+
+def draw_candidate(algorithm: str, rng) -> dict:
+    def log_uniform(lo, hi):
+        return float(round(math.exp(rng.uniform(math.log(lo), math.log(hi))), 6))
 
     if algorithm == "random_forest":
-        from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+        return {
+            "trees": rng.randint(50, 500),
+            "maxDepth": rng.choice([None, 4, 6, 8, 12, 16, 24]),
+            "minSamplesLeaf": rng.randint(1, 20),
+        }
+    if algorithm == "gradient_boosting":
+        return {
+            "trees": rng.randint(50, 500),
+            "learningRate": log_uniform(0.01, 0.3),
+            "numLeaves": rng.randint(8, 64),
+            "minChildSamples": rng.randint(5, 50),
+            "subsample": round(rng.uniform(0.5, 1.0), 3),
+        }
+    if algorithm == "decision_tree":
+        return {"maxDepth": rng.choice([None, *range(2, 21)]), "minSamplesLeaf": rng.randint(1, 50)}
+    if algorithm == "logistic_regression":
+        return {"C": log_uniform(1e-3, 1e3)}
+    return {"regularization": rng.choice(["ridge", "lasso"]), "alpha": log_uniform(1e-3, 100.0)}
 
-        cls = RandomForestClassifier if task == "classification" else RandomForestRegressor
-        est = cls(
-            n_estimators=params["trees"],
-            max_depth=params["maxDepth"],
-            min_samples_leaf=params["minSamplesLeaf"],
-            max_features=params["maxFeatures"],
-            random_state=params["seed"],
-            n_jobs=-1,
-        )
-        desc = f"fitting random forest {task} ({params['trees']} trees"
-        desc += f", max depth {params['maxDepth']})" if params["maxDepth"] else ")"
-    elif algorithm == "linear_regression":
-        from sklearn.linear_model import LinearRegression
 
-        est = LinearRegression(fit_intercept=params["fitIntercept"])
-        desc = "fitting linear regression"
+def search_candidates(algorithm: str, search: dict) -> list[dict]:
+    import itertools
+    import random
+
+    rng = random.Random(search["seed"])
+    if search["grid"] or search["search"] == "grid":
+        grid = search["grid"] or GRIDS[algorithm]
+        keys = list(grid)
+        out = [dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys))]
+        if algorithm == "linear_regression" and not search["grid"]:
+            out.insert(0, {"regularization": "none"})
+        if search["search"] == "random" and len(out) > search["trials"]:
+            out = rng.sample(out, search["trials"])
+        return out
+    out, seen = [], set()
+    for _ in range(search["trials"] * 20):
+        if len(out) == search["trials"]:
+            break
+        c = draw_candidate(algorithm, rng)
+        key = json.dumps(c, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def run_search(search: dict, task: str, X, y, num_inputs: list, txt_inputs: list):
+    """k-fold cross-validation of every candidate; returns the best candidate's parameters and the trials."""
+    import numpy as np
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+
+    algorithm, folds = search["algorithm"], search["folds"]
+    if len(y) < folds:
+        raise UserError(f"{folds}-fold cross-validation needs at least {folds} rows with a target; the table has {len(y)}")
+    if task == "classification":
+        counts = np.bincount(y)
+        smallest = int(counts[counts > 0].min())
+        if int(counts.max()) < folds:
+            raise UserError(
+                f"{folds}-fold cross-validation needs a class with at least {folds} rows; the largest has {int(counts.max())}"
+            )
+        if smallest < folds:
+            warn(f"the rarest class has only {smallest} rows, fewer than the {folds} folds")
+        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=search["seed"])
+        metric, scoring = "accuracy", "accuracy"
     else:
-        from sklearn.linear_model import LogisticRegression
-
-        est = LogisticRegression(C=params["C"], max_iter=params["maxIter"], fit_intercept=params["fitIntercept"])
-        desc = f"fitting logistic regression (C={params['C']:g}, {len(classes)} classes)"
-
-    pipe = Pipeline([("pre", pre), ("model", est)])
-    progress(f"{desc} on {rows_used} rows, {len(feature_meta)} features")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        pipe.fit(X, y)
-    for w in caught:
-        if issubclass(w.category, (FutureWarning, DeprecationWarning)):
-            continue
-        warn(f"{w.category.__name__}: {w.message}")
-    progress(f"fitted in {time.time() - t0:.1f}s")
-
-    record_categories(pipe, feature_meta)
-
-    # ---- importances, mapped back to the original columns
-    importances = compute_importances(pipe, feature_meta, num_inputs, txt_inputs, algorithm)
-
-    # ---- ONNX export
-    progress("exporting to ONNX")
-    onx, outputs = export_onnx(pipe, est, feature_meta, task)
-
-    import sklearn
-    import skl2onnx
-
-    meta = {
-        "task": task,
+        cv = KFold(n_splits=folds, shuffle=True, random_state=search["seed"])
+        metric, scoring = "r2", "r2"
+    candidates = search_candidates(algorithm, search)
+    takes_seed = "seed" in KNOWN_PARAMS[algorithm]
+    trials = []
+    best = None
+    for i, candidate in enumerate(candidates):
+        # None in a grid means the parameter's default (e.g. unlimited depth).
+        given = {**{k: v for k, v in candidate.items() if v is not None}, **({"seed": search["seed"]} if takes_seed else {})}
+        params = effective_params(algorithm, task, given)
+        pipe, _ = make_pipeline(algorithm, task, params, num_inputs, txt_inputs, 0, len(y))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = cross_validate(pipe, X, y, cv=cv, scoring=scoring, n_jobs=1, error_score="raise")
+        score = float(np.mean(res["test_score"]))
+        # R² is undefined on a fold whose target is constant: such a candidate gets no score.
+        scored = math.isfinite(score)
+        trial = {
+            "trial": i + 1,
+            "params": candidate,
+            "score": round(score, 6) if scored else None,
+            "std": round(float(np.std(res["test_score"])), 6) if scored else None,
+            "fitSeconds": round(float(np.mean(res["fit_time"])), 4),
+        }
+        trials.append(trial)
+        if scored and (best is None or score > best[0]):
+            best = (score, i, params)
+        shown = f"{score:.4f}" if scored else "undefined"
+        progress(f"trial {i + 1}/{len(candidates)}: {metric} {shown} with {json.dumps(candidate)}")
+    if best is None:
+        raise UserError(f"no candidate could be scored: {metric} is undefined on every fold (is the target constant?)")
+    score, index, params = best
+    progress(f"best: trial {index + 1} ({metric} {score:.4f}); refitting on all {len(y)} rows")
+    tuning = {
         "algorithm": algorithm,
-        "target": target,
-        "features": feature_meta,
-        "classes": classes,
-        "outputs": outputs,
-        "rowsUsed": rows_used,
-        "rowsDroppedMissingTarget": dropped,
-        "importances": importances,
-        "params": params,
-        "library": {"sklearn": sklearn.__version__, "skl2onnx": skl2onnx.__version__},
-        "missingText": MISSING_TEXT,
+        "search": search["search"],
+        "folds": folds,
+        "seed": search["seed"],
+        "metric": metric,
+        "best": index + 1,
+        "bestScore": round(score, 6),
+        "trials": trials,
     }
-    meta_prop = onx.metadata_props.add()
-    meta_prop.key = "millrace.meta"
-    meta_prop.value = json.dumps(meta, ensure_ascii=False)
+    return params, tuning
 
-    out_dir = spec["out_dir"]
-    os.makedirs(out_dir, exist_ok=True)
-    onnx_path = os.path.join(out_dir, "model.onnx")
-    tmp = onnx_path + ".tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(onx.SerializeToString())
-    os.replace(tmp, onnx_path)
-    with open(os.path.join(out_dir, "meta.json"), "w", encoding="utf-8") as fh:
-        json.dump(meta, fh, ensure_ascii=False, indent=2)
 
-    check_rows = spec.get("check_rows") or 0
-    if isinstance(check_rows, int) and not isinstance(check_rows, bool) and check_rows > 0:
-        n = min(check_rows, rows_used)
-        Xc = X.iloc[:n]
-        pred = pipe.predict(Xc)
-        check = {"rows": [int(r) for r in row_index[:n]]}
-        if task == "classification":
-            check["predictions"] = [classes[int(p)] for p in pred]
-            check["probabilities"] = [[float(p) for p in row] for row in pipe.predict_proba(Xc)]
-        else:
-            check["predictions"] = [float(p) for p in pred]
-            check["probabilities"] = None
-        with open(os.path.join(out_dir, "check.json"), "w", encoding="utf-8") as fh:
-            json.dump(check, fh)
-
-    progress(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1024:.0f} KiB) in {time.time() - t0:.1f}s")
-    return meta
+# ---------------------------------------------------------------- metadata, export
 
 
 def record_categories(pipe, feature_meta) -> None:
@@ -529,7 +898,8 @@ def record_categories(pipe, feature_meta) -> None:
                 by_input[c]["categories"] = known
 
 
-def compute_importances(pipe, feature_meta, num_inputs, txt_inputs, algorithm):
+def compute_importances(pipe, feature_meta):
+    """Tree importances, or |coefficients| for linear models, summed per original column; None for k-means."""
     import numpy as np
 
     est = pipe.named_steps["model"]
@@ -544,11 +914,13 @@ def compute_importances(pipe, feature_meta, num_inputs, txt_inputs, algorithm):
             ohe = trans.named_steps["onehot"]
             for c, cats in zip(cols, ohe.categories_):
                 owner.extend([by_input[c]] * len(cats))
-    if algorithm == "random_forest":
+    if hasattr(est, "feature_importances_"):
         raw = np.asarray(est.feature_importances_, dtype=np.float64)
-    else:
+    elif hasattr(est, "coef_"):
         coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
         raw = np.abs(coef).mean(axis=0)  # |coefficients| on standardized / one-hot inputs
+    else:
+        return None
     if len(raw) != len(owner):
         return None
     agg = np.zeros(len(feature_meta))
@@ -562,10 +934,77 @@ def compute_importances(pipe, feature_meta, num_inputs, txt_inputs, algorithm):
     return out
 
 
+_lightgbm_registered = False
+
+
+def register_lightgbm_converters() -> None:
+    """Teaches skl2onnx to convert LightGBM estimators inside a pipeline (onnxmltools' converter), once per
+    process, with split thresholds made exact in float32 (see round_lightgbm_thresholds)."""
+    global _lightgbm_registered
+    if _lightgbm_registered:
+        return
+    from lightgbm import LGBMClassifier, LGBMRegressor
+    from onnxmltools.convert.lightgbm.operator_converters import LightGbm
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+        calculate_linear_regressor_output_shapes,
+    )
+
+    dump = LightGbm.dump_booster_model
+
+    def dump_rounded(booster, *args, **kwargs):
+        text, info = dump(booster, *args, **kwargs)
+        for tree in text.get("tree_info", []):
+            round_lightgbm_thresholds(tree["tree_structure"])
+        return text, info
+
+    # The converter reads the booster through this module-level function; every LightGBM model converted in
+    # this process is one of ours.
+    LightGbm.dump_booster_model = dump_rounded
+    update_registered_converter(
+        LGBMClassifier,
+        "LightGbmLGBMClassifier",
+        calculate_linear_classifier_output_shapes,
+        LightGbm.convert_lightgbm,
+        options={"nocl": [True, False], "zipmap": [True, False, "columns"]},
+    )
+    update_registered_converter(
+        LGBMRegressor,
+        "LightGbmLGBMRegressor",
+        calculate_linear_regressor_output_shapes,
+        LightGbm.convert_lightgbm,
+        options={"split": None},
+    )
+    _lightgbm_registered = True
+
+
+def round_lightgbm_thresholds(tree: dict) -> None:
+    """Rounds each numeric split threshold t of a dumped LightGBM tree *down* to a float32, in place.
+
+    LightGBM splits at double midpoints between feature values; the ONNX tree stores float32 thresholds, and
+    rounding to nearest can put one on a float32 feature value just above t, flipping `x <= t` for rows holding
+    exactly that value. Every input here is a float32, and for float32 x, x <= t exactly when x <= round_down(t)."""
+    import numpy as np
+
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        t = n.get("threshold")
+        if isinstance(t, (int, float)) and not isinstance(t, bool) and n.get("decision_type") == "<=":
+            r = np.float32(t)
+            if float(r) > t:
+                r = np.nextafter(r, np.float32(-np.inf), dtype=np.float32)
+            n["threshold"] = float(r)
+        stack.extend(n[k] for k in ("left_child", "right_child") if k in n)
+
+
 def export_onnx(pipe, est, feature_meta, task):
     from skl2onnx import convert_sklearn
     from skl2onnx.common.data_types import FloatTensorType, StringTensorType
 
+    if type(est).__module__.startswith("lightgbm"):
+        register_lightgbm_converters()
     initial_types = [
         (f["input"], FloatTensorType([None, 1]) if f["type"] == "number" else StringTensorType([None, 1]))
         for f in feature_meta
@@ -589,6 +1028,8 @@ def export_onnx(pipe, est, feature_meta, task):
         label = "label" if "label" in names else names[0]
         probs = "probabilities" if "probabilities" in names else (names[1] if len(names) > 1 else None)
         outputs = {"label": label, "probabilities": probs}
+    elif task == "clustering":
+        outputs = {"label": "label" if "label" in names else names[0], "probabilities": None}
     else:
         outputs = {"label": "variable" if "variable" in names else names[0], "probabilities": None}
     return onx, outputs

@@ -6,9 +6,28 @@ import { columnKind, findColumn } from '../../core/table-schema';
 // algorithm. Every other parameter is a hyperparameter sent to workflows/ml/fit.py as it is (a unit test
 // keeps the fitter's accepted names equal to these).
 
-export const FIT_ALGORITHMS = ['random_forest', 'linear_regression', 'logistic_regression'] as const;
+export const FIT_ALGORITHMS = [
+  'random_forest',
+  'linear_regression',
+  'logistic_regression',
+  'decision_tree',
+  'gradient_boosting',
+  'kmeans',
+  'tune',
+] as const;
 export type FitAlgorithm = (typeof FIT_ALGORITHMS)[number];
-export type FitTask = 'auto' | 'classification' | 'regression';
+export type FitTask = 'auto' | 'classification' | 'regression' | 'clustering';
+
+/** The task choice of steps that can both classify and regress. */
+export const taskParam = (opts: { advanced?: boolean } = {}) =>
+  z
+    .enum(['auto', 'classification', 'regression'])
+    .default('auto')
+    .meta({
+      title: 'Task',
+      description: 'Auto: classification for text, boolean or few whole-number values; regression otherwise',
+      ...opts,
+    });
 
 /** Parameters every train step has that are not hyperparameters. */
 export const FIT_DATA_PARAMS = ['target', 'features', 'task'] as const;
@@ -18,11 +37,19 @@ export const fitDataParams = {
   features: columns('Features', 'Empty = every other column').optional(),
 };
 
+/** Clustering has no target: only the columns to cluster on. */
+export const fitFeatureParams = {
+  features: columns('Features', 'Empty = every column').optional(),
+};
+
 const learnedPreprocessing =
   ' Missing values are imputed, text columns one-hot encoded and numbers scaled inside the exported ONNX model, ' +
   'so the endpoint accepts the raw columns. Rows with a missing target are left out.';
+const clusteringPreprocessing =
+  ' Missing values are imputed, text columns one-hot encoded and numbers scaled inside the exported ONNX model, ' +
+  'so the endpoint accepts the raw columns and answers with a cluster number.';
 
-type FitParams = { target: string; features?: string[]; task?: FitTask };
+type FitParams = { target?: string; features?: string[]; task?: FitTask };
 
 export type FitStepDefinition<P extends z.ZodObject = z.ZodObject> = StepDefinition<
   P,
@@ -34,7 +61,7 @@ export type FitStepDefinition<P extends z.ZodObject = z.ZodObject> = StepDefinit
 function checkFit(task: (p: FitParams) => FitTask, title: string) {
   return ({ params, inputs }: DesignArgs<FitParams>): DesignIssue[] => {
     const schema = inputs.table;
-    if (!schema) return [];
+    if (!schema || params.target === undefined) return [];
     const target = findColumn(schema, params.target);
     if (!target) return [];
     const issues: DesignIssue[] = [];
@@ -60,20 +87,26 @@ export function defineFitStep<P extends z.ZodObject>(def: {
   params: P;
   algorithm: FitAlgorithm;
   task: (params: z.output<P>) => FitTask;
+  /** Design-time rules of this step beyond the shared ones. */
+  check?: (args: DesignArgs<z.output<P>>) => DesignIssue[];
 }): FitStepDefinition<P> {
+  const shared = checkFit(def.task as (p: FitParams) => FitTask, def.title);
   const step = defineStep({
     type: def.type,
     category: 'train',
     title: def.title,
     summary: def.summary,
-    help: def.help + learnedPreprocessing,
+    help: def.help + ('target' in def.params.shape ? learnedPreprocessing : clusteringPreprocessing),
     inputs: { table: port.table('Training table') },
     outputs: { model: port.model('Model') },
     params: def.params,
     queue: 'fit',
     timeoutSeconds: 60 * 60,
     heartbeatSeconds: 10,
-    check: checkFit(def.task as (p: FitParams) => FitTask, def.title) as StepDefinition<P>['check'],
+    check: ((args: DesignArgs<z.output<P>>) => [
+      ...shared(args as unknown as DesignArgs<FitParams>),
+      ...(def.check?.(args) ?? []),
+    ]) as StepDefinition<P>['check'],
   });
   return { ...step, fit: { algorithm: def.algorithm, task: def.task } };
 }

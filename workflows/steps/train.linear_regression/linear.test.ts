@@ -18,6 +18,6 @@ describe('train.linear_regression', () => {
 
   it('sends the fitter only its own hyperparameters', () => {
     expect(definition.fit.algorithm).toBe('linear_regression');
-    expect(definition.params.parse({ target: 'price' })).toEqual({ target: 'price', fitIntercept: true });
+    expect(definition.params.parse({ target: 'price' })).toEqual({ target: 'price', regularization: 'none', alpha: 1, fitIntercept: true });
   });
 });

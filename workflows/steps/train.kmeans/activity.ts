@@ -1,0 +1,4 @@
+import { fitActivity } from '../kit/train';
+import definition from './definition';
+
+export default fitActivity(definition);
