@@ -5,21 +5,14 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { FIT_ALGORITHMS, FIT_TASKS, type FitAlgorithm, type FitTask } from '../../workflows/core/fit';
 import type { FitRequest } from '../../workflows/core/plan';
 import { fitScriptPath } from './python-paths';
 
-export const algorithms = [
-  'random_forest',
-  'linear_regression',
-  'logistic_regression',
-  'decision_tree',
-  'gradient_boosting',
-  'kmeans',
-  'tune',
-] as const;
-export type Algorithm = (typeof algorithms)[number];
-export const tasks = ['auto', 'classification', 'regression', 'clustering'] as const;
-export type FitTask = (typeof tasks)[number];
+export const algorithms = FIT_ALGORITHMS;
+export type Algorithm = FitAlgorithm;
+export const tasks = FIT_TASKS;
+export type { FitTask };
 
 /** The fitter records a text feature's categories only up to this many (workflows/ml/fit.py agrees). */
 export const MAX_RECORDED_CATEGORIES = 1000;

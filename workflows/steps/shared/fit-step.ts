@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIT_ALGORITHMS, type FitAlgorithm, type FitTask } from '../../core/fit';
 import { column, columns, defineStep, port, type DesignArgs, type DesignIssue, type StepDefinition } from '../../core/step';
 import { columnKind, findColumn } from '../../core/table-schema';
 
@@ -6,17 +7,7 @@ import { columnKind, findColumn } from '../../core/table-schema';
 // algorithm. Every other parameter is a hyperparameter sent to workflows/ml/fit.py as it is (a unit test
 // keeps the fitter's accepted names equal to these).
 
-export const FIT_ALGORITHMS = [
-  'random_forest',
-  'linear_regression',
-  'logistic_regression',
-  'decision_tree',
-  'gradient_boosting',
-  'kmeans',
-  'tune',
-] as const;
-export type FitAlgorithm = (typeof FIT_ALGORITHMS)[number];
-export type FitTask = 'auto' | 'classification' | 'regression' | 'clustering';
+export { FIT_ALGORITHMS, type FitAlgorithm, type FitTask };
 
 /** The task choice of steps that can both classify and regress. */
 export const taskParam = (opts: { advanced?: boolean } = {}) =>
