@@ -5,7 +5,7 @@ import { createContext, useContext, useId, useState, type ReactNode } from 'reac
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import type { TableSchema } from '../../workflows/core/table-schema';
-import { defaultItem, fieldTitle, rangeHint, schemaType, type JsonSchema } from './json-schema';
+import { defaultItem, fieldTitle, propertyShown, rangeHint, schemaType, type JsonSchema } from './json-schema';
 import { SqlEditor } from './sql-field';
 
 // A form generated from a step's parameter schema. Values go straight into the node's params;
@@ -552,18 +552,20 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
                   itemProps.length === 3 ? 'grid-cols-[minmax(0,1fr)_5rem_5rem]' : 'grid-cols-2',
                 )}
               >
-                {itemProps.map(([key, prop]) => (
-                  <Field
-                    key={key}
-                    name={key}
-                    path={`${path}.${index}.${key}`}
-                    schema={prop}
-                    required={itemRequired.has(key)}
-                    value={record[key]}
-                    onChange={(v) => setItem(index, withKey(record, key, v))}
-                    compact
-                  />
-                ))}
+                {itemProps
+                  .filter(([key, prop]) => record[key] !== undefined || propertyShown(prop, record, itemSchema.properties ?? {}))
+                  .map(([key, prop]) => (
+                    <Field
+                      key={key}
+                      name={key}
+                      path={`${path}.${index}.${key}`}
+                      schema={prop}
+                      required={itemRequired.has(key)}
+                      value={record[key]}
+                      onChange={(v) => setItem(index, withKey(record, key, v))}
+                      compact
+                    />
+                  ))}
               </div>
             </fieldset>
           );
