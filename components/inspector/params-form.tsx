@@ -486,7 +486,7 @@ function ColumnsField({ name, path, schema, required, value, onChange }: FieldPr
             <label
               key={column}
               className={cn(
-                'inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs',
+                'inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs has-focus-visible:ring-2 has-focus-visible:ring-accent/40',
                 on ? 'border-accent bg-accent-soft text-accent-strong' : 'border-line text-fg-muted hover:bg-subtle',
               )}
             >
@@ -513,7 +513,8 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
   const title = fieldTitle(name, schema);
   const itemSchema = schema.items ?? {};
   const itemTitle = title.replace(/s$/, '');
-  const items = Array.isArray(value) ? (value as unknown[]) : [];
+  // Unset, the list is its default: show that, so what the step will do is what the form says.
+  const items = Array.isArray(value) ? (value as unknown[]) : Array.isArray(schema.default) ? (schema.default as unknown[]) : [];
   const errors = ctx.errors.get(path) ?? [];
   const itemRequired = new Set(itemSchema.required ?? []);
   const itemProps = Object.entries(itemSchema.properties ?? {});
@@ -533,6 +534,7 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
       <div className="space-y-2">
         {items.map((item, index) => {
           const record = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+          const shown = itemProps.filter(([key, prop]) => record[key] !== undefined || propertyShown(prop, record, itemSchema.properties ?? {}));
           return (
             <fieldset key={index} className="rounded-lg border border-line bg-app/60 p-2.5">
               <legend className="sr-only">
@@ -546,15 +548,8 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
                   <Trash2 aria-hidden />
                 </Button>
               </div>
-              <div
-                className={cn(
-                  'grid gap-2',
-                  itemProps.length === 3 ? 'grid-cols-[minmax(0,1fr)_5rem_5rem]' : 'grid-cols-2',
-                )}
-              >
-                {itemProps
-                  .filter(([key, prop]) => record[key] !== undefined || propertyShown(prop, record, itemSchema.properties ?? {}))
-                  .map(([key, prop]) => (
+              <div className={cn('grid gap-2', shown.length === 3 ? 'grid-cols-[minmax(0,1fr)_6rem_5rem]' : 'grid-cols-2')}>
+                {shown.map(([key, prop]) => (
                     <Field
                       key={key}
                       name={key}
