@@ -68,6 +68,19 @@ function item(list: string, n: number): Locator {
   return inspector().getByRole('group', { name: `${list} ${n}`, exact: true });
 }
 
+describe('the example pipelines', () => {
+  it('are listed on first start and open in the editor without problems', async () => {
+    await page.goto(`${inject('baseUrl')}/`);
+    for (const name of ['penguin-species', 'penguin-features']) await page.getByRole('link', { name, exact: true }).waitFor();
+    await page.getByRole('link', { name: 'car-mileage', exact: true }).click();
+    for (const id of ['check', 'known', 'year', 'power', 'columns', 'split', 'fill', 'train', 'eval', 'gate', 'ship']) await step(id).waitFor();
+    await page.getByText('Valid pipeline: ready to save and run').waitFor();
+    await select('fill', 'Fill missing values');
+    expect(await item('Column', 2).getByLabel('Column', { exact: true }).inputValue()).toBe('Horsepower per 1000 lbs');
+    await shot('example');
+  }, 120_000);
+});
+
 describe('an analyst builds a pipeline from the palette', () => {
   it('load → check → clean → derive → join → split → train → evaluate → gate → deploy, then reads the run', async () => {
     await page.goto(`${inject('baseUrl')}/`);
