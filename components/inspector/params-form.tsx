@@ -548,10 +548,11 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
                   <Trash2 aria-hidden />
                 </Button>
               </div>
-              <div className={cn('grid gap-2', shown.length === 3 ? 'grid-cols-[minmax(0,1fr)_6rem_5rem]' : 'grid-cols-2')}>
-                {shown.map(([key, prop]) => (
+              {/* Two columns fit the inspector; with an odd count the first field (usually the column or metric) gets a row of its own. */}
+              <div className="grid grid-cols-2 gap-2">
+                {shown.map(([key, prop], i) => (
+                  <div key={key} className={cn('min-w-0', i === 0 && shown.length % 2 === 1 && 'col-span-2')}>
                     <Field
-                      key={key}
                       name={key}
                       path={`${path}.${index}.${key}`}
                       schema={prop}
@@ -560,7 +561,8 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
                       onChange={(v) => setItem(index, withKey(record, key, v))}
                       compact
                     />
-                  ))}
+                  </div>
+                ))}
               </div>
             </fieldset>
           );

@@ -147,6 +147,7 @@ describe('an analyst builds a pipeline from the palette', () => {
     await item('Aggregate', 2).getByLabel('Column', { exact: true }).fill('Body Mass (g)');
     await item('Aggregate', 2).getByLabel('Function', { exact: true }).selectOption('mean');
     await item('Aggregate', 2).getByLabel('Output name', { exact: true }).fill('Island mean mass (g)');
+    await shot('aggregate');
 
     await add('Join', 'join');
     await connect('derive output table (table)', 'join input left (table)');
@@ -189,6 +190,7 @@ describe('an analyst builds a pipeline from the palette', () => {
     await item('Rule', 1).getByLabel('Metric', { exact: true }).fill('accuracy');
     await item('Rule', 1).getByLabel('Operator', { exact: true }).selectOption('>=');
     await item('Rule', 1).getByLabel('Value', { exact: true }).fill('0.9');
+    await shot('gate');
 
     await add('Deploy to endpoint', 'endpoint');
     await connect('random_forest output model (model)', 'endpoint input model (model)');
