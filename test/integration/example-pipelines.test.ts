@@ -1,8 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, step, waitForRun } from '../support/http';
+import { pandas } from '../support/pandas';
 
 // The example pipelines that ship with Millrace: seeded on first start, they compile and run on the real stack
 // to a deployed endpoint, with metrics in the range these data sets allow and endpoints that answer raw rows.
+// What they learn is checked against pandas and scikit-learn run on the tables the steps wrote.
+
+let sql: postgres.Sql;
+const artifactPath = (hash: string) => path.join(inject('dataDir'), 'artifacts', hash.slice(0, 2), hash);
+
+async function tableOf(runId: string, nodeId: string, port: string): Promise<string> {
+  const [row] = await sql`select outputs from run_steps where run_id = ${runId} and node_id = ${nodeId}`;
+  return artifactPath((row!.outputs as Record<string, { hash: string }>)[port]!.hash);
+}
+
+beforeAll(() => {
+  sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
+});
+afterAll(() => sql.end());
+
+/** The fill values an impute step reports, by column. */
+function learned(summary: any): Record<string, unknown> {
+  return Object.fromEntries((summary.learned.rows as unknown[][]).map(([column, , value]) => [column as string, value]));
+}
 
 async function runExample(name: string) {
   const saved = await http('GET', `/api/v1/pipelines/${name}`);
@@ -12,7 +34,7 @@ async function runExample(name: string) {
   const run = await waitForRun(started.data.runId, { timeoutMs: 240_000 });
   expect(run.status, JSON.stringify(run.steps.filter((s: any) => s.status !== 'succeeded'))).toBe('succeeded');
   for (const s of run.steps) expect(s.status, s.nodeId).toBe('succeeded');
-  return run;
+  return { ...run, runId: started.data.runId as string };
 }
 
 describe('the example pipelines', () => {
@@ -25,6 +47,33 @@ describe('the example pipelines', () => {
     // Three islands, counted over the training rows only.
     const island = step(run, 'island').summary;
     expect(island.rows).toBe(3);
+    // Fill values and island averages come from the training rows only, as pandas computes them there.
+    const reference = pandas<{ fill: Record<string, unknown>; islands: [string, number, number][] }>(
+      `
+raw = pd.read_parquet(args['split'])
+fill = {
+    'Beak Length (mm)': raw['Beak Length (mm)'].mean(), 'Beak Depth (mm)': raw['Beak Depth (mm)'].mean(),
+    'Flipper Length (mm)': raw['Flipper Length (mm)'].median(), 'Body Mass (g)': raw['Body Mass (g)'].median(),
+    'Beak ratio': raw['Beak ratio'].median(), 'Sex': raw['Sex'].mode().sort_values().iloc[0],
+}
+filled = pd.read_parquet(args['filled'])
+g = filled.groupby('Island').agg(n=('Island', 'size'), mass=('Body Mass (g)', 'mean')).reset_index()
+out = {'fill': {k: (float(v) if not isinstance(v, str) else v) for k, v in fill.items()}, 'islands': g.values.tolist()}
+`,
+      { split: await tableOf(run.runId, 'split', 'train'), filled: await tableOf(run.runId, 'fill', 'train') },
+    );
+    const fill = learned(step(run, 'fill').summary);
+    for (const [column, value] of Object.entries(reference.fill)) {
+      if (typeof value === 'number') expect(fill[column], column).toBeCloseTo(value, 9);
+      else expect(fill[column], column).toBe(value);
+    }
+    const islands = pandas<[string, number, number][]>(
+      "t = pd.read_parquet(args['f']).sort_values('Island'); out = t[['Island', 'Penguins on island', 'Island mean mass (g)']].values.tolist()",
+      { f: await tableOf(run.runId, 'island', 'table') },
+    );
+    expect(islands.map(([island, n]) => [island, n])).toEqual(reference.islands.map(([island, n]) => [island, n]));
+    islands.forEach(([, , mass], i) => expect(mass).toBeCloseTo(reference.islands[i]![2], 9));
+
     const evaluation = step(run, 'eval').summary;
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(evaluation.accuracy).toBeLessThanOrEqual(1);
@@ -68,6 +117,34 @@ describe('the example pipelines', () => {
     expect(evaluation.rmse).toBeGreaterThan(1);
     expect(evaluation.rmse).toBeLessThanOrEqual(4.5);
     expect(evaluation.mae).toBeLessThanOrEqual(evaluation.rmse);
+
+    // The same forest fitted by scikit-learn on the same training and test tables scores about the same, and
+    // the medians that filled missing horsepower are the training rows' own.
+    const reference = pandas<{ medians: Record<string, number>; r2: number; rmse: number }>(
+      `
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.metrics import mean_squared_error, r2_score
+raw = pd.read_parquet(args['split'])
+medians = {c: float(raw[c].median()) for c in ['Horsepower', 'Horsepower per 1000 lbs']}
+train, test = pd.read_parquet(args['train']), pd.read_parquet(args['test'])
+def features(df):
+    return pd.get_dummies(df.drop(columns=['Miles_per_Gallon']), columns=['Origin'], dtype=float)
+x_train = features(train)
+x_test = features(test).reindex(columns=x_train.columns, fill_value=0.0)
+forest = RandomForestRegressor(n_estimators=100, min_samples_leaf=2, random_state=1).fit(x_train, train['Miles_per_Gallon'])
+predicted = forest.predict(x_test)
+out = {'medians': medians, 'r2': float(r2_score(test['Miles_per_Gallon'], predicted)), 'rmse': float(mean_squared_error(test['Miles_per_Gallon'], predicted) ** 0.5)}
+`,
+      {
+        split: await tableOf(run.runId, 'split', 'train'),
+        train: await tableOf(run.runId, 'fill', 'train'),
+        test: await tableOf(run.runId, 'fill', 'applied'),
+      },
+    );
+    const fill = learned(step(run, 'fill').summary);
+    for (const [column, median] of Object.entries(reference.medians)) expect(fill[column], column).toBeCloseTo(median, 9);
+    expect(Math.abs(evaluation.r2 - reference.r2)).toBeLessThan(0.03);
+    expect(Math.abs(evaluation.rmse - reference.rmse) / reference.rmse).toBeLessThan(0.1);
     expect(step(run, 'gate').summary.passed).toBe(true);
     expect(step(run, 'ship').summary.endpoint).toBe('car-mileage');
 
