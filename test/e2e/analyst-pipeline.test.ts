@@ -72,6 +72,9 @@ describe('the example pipelines', () => {
   it('are listed on first start and open in the editor without problems', async () => {
     await page.goto(`${inject('baseUrl')}/`);
     for (const name of ['penguin-species', 'penguin-features']) await page.getByRole('link', { name, exact: true }).waitFor();
+    // Each says what it shows.
+    await page.getByText(/^Predict a car's miles per gallon/).waitFor();
+    await shot('overview');
     await page.getByRole('link', { name: 'car-mileage', exact: true }).click();
     for (const id of ['check', 'known', 'year', 'power', 'columns', 'split', 'fill', 'train', 'eval', 'gate', 'ship']) await step(id).waitFor();
     await page.getByText('Valid pipeline: ready to save and run').waitFor();
