@@ -302,7 +302,16 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
           type="text"
           list={listId}
           value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
-          placeholder={schema.widget === 'column' ? (options?.length ? 'Pick or type a column' : 'Column name') : placeholder}
+          placeholder={
+            schema.widget === 'column'
+              ? // In a list item the description is not shown; an optional column's says what leaving it empty does.
+                compact && !required && schema.description
+                ? schema.description
+                : options?.length
+                  ? 'Pick or type a column'
+                  : 'Column name'
+              : placeholder
+          }
           autoComplete="off"
           spellCheck={false}
           onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}

@@ -145,6 +145,9 @@ describe('an analyst builds a pipeline from the palette', () => {
     await island.focus();
     await page.keyboard.press('Space');
     expect(await island.isChecked()).toBe(true);
+    // The default aggregate is shown, and its empty column says what it means.
+    expect(await item('Aggregate', 1).getByLabel('Function', { exact: true }).inputValue()).toBe('count');
+    expect(await item('Aggregate', 1).getByLabel('Column', { exact: true }).getAttribute('placeholder')).toBe('Empty with count = count rows');
     await item('Aggregate', 1).getByLabel('Output name', { exact: true }).fill('Penguins on island');
     await inspector().getByRole('button', { name: 'Add aggregate' }).click();
     await item('Aggregate', 2).getByLabel('Column', { exact: true }).fill('Body Mass (g)');
