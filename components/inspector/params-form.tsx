@@ -227,6 +227,8 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
     id,
     'aria-invalid': invalid || undefined,
     'aria-describedby': describedBy(id, description || undefined, errors, compact),
+    // A list item has no room for descriptions under its fields: they show on hover and are read out.
+    title: compact && description ? description : undefined,
   };
   const placeholder = schema.default !== undefined ? `Default: ${String(schema.default)}` : required ? 'Required' : 'Empty';
 
@@ -409,6 +411,7 @@ function NumberInput({
   className: string;
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
+  title?: string;
 }) {
   // The typed text stays while it still means the current value; a change from outside replaces it.
   const [draft, setDraft] = useState<{ text: string; value: unknown }>({ text: '', value: undefined });

@@ -109,6 +109,7 @@ describe('an analyst builds a pipeline from the palette', () => {
     await item('Expectation', 2).getByLabel('Column', { exact: true }).fill('Island');
     await item('Expectation', 2).getByLabel('Allowed values', { exact: true }).fill('Biscoe, Dream, Torgersen');
     expect(await item('Expectation', 2).getByLabel('Pattern', { exact: true }).count()).toBe(0);
+    expect(await item('Expectation', 2).getByLabel('If it fails', { exact: true }).getAttribute('title')).toBe('fail stops the steps after this one; warn only reports');
     await shot('check');
 
     // Clean: fill the missing body masses and sexes.
