@@ -33,6 +33,7 @@ type Notice = { tone: 'ok' | 'bad' | 'info'; text: string };
 export function PipelineEditor({ name, version }: { name: string; version?: number }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
+  const [openedNew, setOpenedNew] = useState<string>();
 
   if (!PIPELINE_NAME.test(name)) {
     return (
@@ -45,12 +46,16 @@ export function PipelineEditor({ name, version }: { name: string; version?: numb
       </div>
     );
   }
-  if (query.isPending) return <EditorSkeleton />;
+  // The first save of a new pipeline refetches it, and a query without data is pending again meanwhile:
+  // the editor stays open (same key as the saved pipeline's), keeping its state and its "Saved" notice.
+  const notFound = query.isError && query.error.data?.code === 'NOT_FOUND' && version === undefined;
+  if (notFound && openedNew !== name) setOpenedNew(name);
+  if (query.isPending && !(version === undefined && openedNew === name)) return <EditorSkeleton />;
+  if (query.isPending || notFound) {
+    const blank: PipelineDocument = { apiVersion: 'millrace/v1', name, nodes: [], edges: [] };
+    return <EditorWorkspace key={`${name}@latest`} document={blank} versions={[]} isNew />;
+  }
   if (query.isError) {
-    if (query.error.data?.code === 'NOT_FOUND' && version === undefined) {
-      const blank: PipelineDocument = { apiVersion: 'millrace/v1', name, nodes: [], edges: [] };
-      return <EditorWorkspace key={`${name}@new`} document={blank} versions={[]} isNew />;
-    }
     return (
       <div className="p-8">
         <ErrorState

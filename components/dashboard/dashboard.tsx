@@ -108,9 +108,14 @@ export function Dashboard() {
                           <Link href={`/pipelines/${p.name}`} className="font-medium text-accent-strong hover:underline">
                             {p.name}
                           </Link>
+                          {p.description && (
+                            <p title={p.description} className="mt-0.5 line-clamp-2 max-w-md text-xs text-fg-muted">
+                              {p.description}
+                            </p>
+                          )}
                         </td>
                         <td className={`${td} text-fg-muted tabular-nums`}>v{p.latestVersion}</td>
-                        <td className={td}>
+                        <td className={`${td} whitespace-nowrap`}>
                           {p.lastRun ? (
                             <Link href={`/runs/${p.lastRun.runId}`} className="inline-flex items-center gap-2 hover:underline" aria-label={`Last run of ${p.name}: ${p.lastRun.status}, ${formatRelative(p.lastRun.createdAt)}`}>
                               <StatusBadge status={p.lastRun.status} />
@@ -120,7 +125,7 @@ export function Dashboard() {
                             <span className="text-xs text-fg-subtle">Never run</span>
                           )}
                         </td>
-                        <td className={`${td} text-right text-xs text-fg-muted`}>{formatRelative(p.updatedAt)}</td>
+                        <td className={`${td} text-right text-xs whitespace-nowrap text-fg-muted`}>{formatRelative(p.updatedAt)}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -22,6 +22,14 @@ export interface JsonSchema {
   of?: string;
   /** Folded into the form's "Advanced settings" section. */
   advanced?: boolean;
+  /** In a list item: shown only while a sibling property has one of these values (e.g. a constant for "constant"). */
+  shownWhen?: Record<string, unknown[]>;
+}
+
+/** Whether a list item's property applies to the item as it stands; a property that holds a value always shows. */
+export function propertyShown(prop: JsonSchema, item: Record<string, unknown>, siblings: Record<string, JsonSchema>): boolean {
+  if (!prop.shownWhen) return true;
+  return Object.entries(prop.shownWhen).every(([key, values]) => values.includes(item[key] ?? siblings[key]?.default));
 }
 
 export function schemaType(schema: JsonSchema): string | undefined {

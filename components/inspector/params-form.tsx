@@ -5,7 +5,7 @@ import { createContext, useContext, useId, useState, type ReactNode } from 'reac
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import type { TableSchema } from '../../workflows/core/table-schema';
-import { defaultItem, fieldTitle, rangeHint, schemaType, type JsonSchema } from './json-schema';
+import { defaultItem, fieldTitle, propertyShown, rangeHint, schemaType, type JsonSchema } from './json-schema';
 import { SqlEditor } from './sql-field';
 
 // A form generated from a step's parameter schema. Values go straight into the node's params;
@@ -227,6 +227,8 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
     id,
     'aria-invalid': invalid || undefined,
     'aria-describedby': describedBy(id, description || undefined, errors, compact),
+    // A list item has no room for descriptions under its fields: they show on hover and are read out.
+    title: compact && description ? description : undefined,
   };
   const placeholder = schema.default !== undefined ? `Default: ${String(schema.default)}` : required ? 'Required' : 'Empty';
 
@@ -302,7 +304,16 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
           type="text"
           list={listId}
           value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
-          placeholder={schema.widget === 'column' ? (options?.length ? 'Pick or type a column' : 'Column name') : placeholder}
+          placeholder={
+            schema.widget === 'column'
+              ? // In a list item the description is not shown; an optional column's says what leaving it empty does.
+                compact && !required && schema.description
+                ? schema.description
+                : options?.length
+                  ? 'Pick or type a column'
+                  : 'Column name'
+              : placeholder
+          }
           autoComplete="off"
           spellCheck={false}
           onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
@@ -400,6 +411,7 @@ function NumberInput({
   className: string;
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
+  title?: string;
 }) {
   // The typed text stays while it still means the current value; a change from outside replaces it.
   const [draft, setDraft] = useState<{ text: string; value: unknown }>({ text: '', value: undefined });
@@ -486,7 +498,7 @@ function ColumnsField({ name, path, schema, required, value, onChange }: FieldPr
             <label
               key={column}
               className={cn(
-                'inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs',
+                'inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs has-focus-visible:ring-2 has-focus-visible:ring-accent/40',
                 on ? 'border-accent bg-accent-soft text-accent-strong' : 'border-line text-fg-muted hover:bg-subtle',
               )}
             >
@@ -513,7 +525,8 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
   const title = fieldTitle(name, schema);
   const itemSchema = schema.items ?? {};
   const itemTitle = title.replace(/s$/, '');
-  const items = Array.isArray(value) ? (value as unknown[]) : [];
+  // Unset, the list is its default: show that, so what the step will do is what the form says.
+  const items = Array.isArray(value) ? (value as unknown[]) : Array.isArray(schema.default) ? (schema.default as unknown[]) : [];
   const errors = ctx.errors.get(path) ?? [];
   const itemRequired = new Set(itemSchema.required ?? []);
   const itemProps = Object.entries(itemSchema.properties ?? {});
@@ -533,6 +546,7 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
       <div className="space-y-2">
         {items.map((item, index) => {
           const record = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+          const shown = itemProps.filter(([key, prop]) => record[key] !== undefined || propertyShown(prop, record, itemSchema.properties ?? {}));
           return (
             <fieldset key={index} className="rounded-lg border border-line bg-app/60 p-2.5">
               <legend className="sr-only">
@@ -546,23 +560,20 @@ function ObjectListField({ name, path, schema, required, value, onChange }: Fiel
                   <Trash2 aria-hidden />
                 </Button>
               </div>
-              <div
-                className={cn(
-                  'grid gap-2',
-                  itemProps.length === 3 ? 'grid-cols-[minmax(0,1fr)_5rem_5rem]' : 'grid-cols-2',
-                )}
-              >
-                {itemProps.map(([key, prop]) => (
-                  <Field
-                    key={key}
-                    name={key}
-                    path={`${path}.${index}.${key}`}
-                    schema={prop}
-                    required={itemRequired.has(key)}
-                    value={record[key]}
-                    onChange={(v) => setItem(index, withKey(record, key, v))}
-                    compact
-                  />
+              {/* Two columns fit the inspector; with an odd count the first field (usually the column or metric) gets a row of its own. */}
+              <div className="grid grid-cols-2 gap-2">
+                {shown.map(([key, prop], i) => (
+                  <div key={key} className={cn('min-w-0', i === 0 && shown.length % 2 === 1 && 'col-span-2')}>
+                    <Field
+                      name={key}
+                      path={`${path}.${index}.${key}`}
+                      schema={prop}
+                      required={itemRequired.has(key)}
+                      value={record[key]}
+                      onChange={(v) => setItem(index, withKey(record, key, v))}
+                      compact
+                    />
+                  </div>
                 ))}
               </div>
             </fieldset>

@@ -186,7 +186,7 @@ async function runSeed(env: Record<string, string>, log: Log): Promise<void> {
   await seedExamples();
   const { closeDb } = await import('../../db/client');
   await closeDb();
-  log('[millrace] Example dataset and pipeline are in place');
+  log('[millrace] Example dataset and pipelines are in place');
 }
 
 /**

@@ -104,7 +104,7 @@ export async function getPipeline(name: string, version?: number) {
 }
 
 export async function listPipelines(): Promise<
-  { name: string; latestVersion: number; updatedAt: Date; lastRun?: { runId: string; status: RunStatus; createdAt: Date } }[]
+  { name: string; description?: string; latestVersion: number; updatedAt: Date; lastRun?: { runId: string; status: RunStatus; createdAt: Date } }[]
 > {
   const db = getDb();
   const workspaceId = await defaultWorkspaceId();
@@ -114,6 +114,7 @@ export async function listPipelines(): Promise<
       name: pipelines.name,
       version: pipelineVersions.version,
       updatedAt: pipelineVersions.createdAt,
+      description: sql<string | null>`${pipelineVersions.document}->>'description'`,
     })
     .from(pipelines)
     .innerJoin(pipelineVersions, eq(pipelines.id, pipelineVersions.pipelineId))
@@ -136,6 +137,7 @@ export async function listPipelines(): Promise<
     const r = byPipeline.get(l.pipelineId);
     return {
       name: l.name,
+      description: l.description ?? undefined,
       latestVersion: l.version,
       updatedAt: l.updatedAt,
       lastRun: r ? { runId: r.runId, status: r.status, createdAt: r.createdAt } : undefined,

@@ -13,18 +13,22 @@ export function vegaDataFile(file: string): string {
   return path.join(path.dirname(entry), '..', 'data', file);
 }
 
-/** On first start: the penguins dataset and the example pipeline. Idempotent; never overwrites user edits. */
-export async function seedExamples(): Promise<{ dataset: boolean; pipeline: boolean }> {
-  const seeded = { dataset: false, pipeline: false };
+/** The example pipelines that ship with Millrace, by file in server/examples (each file's name is the pipeline's). */
+export const EXAMPLE_PIPELINES = ['penguin-species', 'penguin-features', 'car-mileage'] as const;
+
+/** On first start: the penguins dataset and the example pipelines. Idempotent; never overwrites user edits. */
+export async function seedExamples(): Promise<{ dataset: boolean; pipelines: string[] }> {
+  const seeded = { dataset: false, pipelines: [] as string[] };
   if (!(await listDatasets()).some((d) => d.name === 'penguins')) {
     await ingestDatasetFile({ name: 'penguins', file: vegaDataFile('penguins.json'), format: 'json' });
     seeded.dataset = true;
   }
-  if (!(await listPipelines()).some((p) => p.name === 'penguin-species')) {
-    const doc = JSON.parse(await fs.readFile(path.join(here, '..', 'examples', 'penguin-species.json'), 'utf8'));
+  const existing = new Set((await listPipelines()).map((p) => p.name));
+  for (const name of EXAMPLE_PIPELINES.filter((n) => !existing.has(n))) {
+    const doc = JSON.parse(await fs.readFile(path.join(here, '..', 'examples', `${name}.json`), 'utf8'));
     const saved = await savePipeline(doc);
-    if (!saved.ok) throw new Error(`The example pipeline does not compile: ${saved.errors.map((e) => e.message).join('; ')}`);
-    seeded.pipeline = true;
+    if (!saved.ok) throw new Error(`The example pipeline "${name}" does not compile: ${saved.errors.map((e) => `${e.nodeId ?? ''} ${e.path ?? ''} ${e.message}`.trim()).join('; ')}`);
+    seeded.pipelines.push(name);
   }
   return seeded;
 }

@@ -22,7 +22,7 @@ export default defineStep({
         z.strictObject({
           column: column('Column'),
           strategy: z.enum(STRATEGIES).default('mean').meta({ title: 'Fill with' }),
-          value: z.string().max(1000).optional().meta({ title: 'Constant', description: 'Only for "constant"' }),
+          value: z.string().max(1000).optional().meta({ title: 'Constant', description: 'Only for "constant"', shownWhen: { strategy: ['constant'] } }),
         }),
       )
       .min(1, 'Add at least one column')

@@ -36,14 +36,19 @@ const valueList = z
 export const expectationSchema = z
   .strictObject({
     check: z.enum(EXPECTATION_CHECKS).default('not null').meta({ title: 'Check' }),
-    column: z.string().min(1).max(300).optional().meta({ title: 'Column', widget: 'column' }),
+    column: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .meta({ title: 'Column', widget: 'column', shownWhen: { check: EXPECTATION_CHECKS.filter(needsColumn) } }),
     severity: z.enum(['fail', 'warn']).default('fail').meta({ title: 'If it fails', description: 'fail stops the steps after this one; warn only reports' }),
-    type: z.enum(TYPE_FAMILIES).optional().meta({ title: 'Type', description: 'For "column type"' }),
-    min: z.number().optional().meta({ title: 'Min', description: 'For "in range" and "row count" (inclusive)' }),
-    max: z.number().optional().meta({ title: 'Max', description: 'For "in range" and "row count" (inclusive)' }),
-    values: valueList.optional().meta({ title: 'Allowed values', description: 'For "in allowed values": comma-separated' }),
-    pattern: z.string().min(1).max(1000).optional().meta({ title: 'Pattern', description: 'For "matches pattern": a regular expression (RE2); anchor with ^…$ for a whole-value match' }),
-    maxAgeHours: z.number().positive().optional().meta({ title: 'Max age (hours)', description: 'For "fresh": the newest value may be at most this old' }),
+    type: z.enum(TYPE_FAMILIES).optional().meta({ title: 'Type', description: 'For "column type"', shownWhen: { check: ['column type'] } }),
+    min: z.number().optional().meta({ title: 'Min', description: 'For "in range" and "row count" (inclusive)', shownWhen: { check: ['in range', 'row count'] } }),
+    max: z.number().optional().meta({ title: 'Max', description: 'For "in range" and "row count" (inclusive)', shownWhen: { check: ['in range', 'row count'] } }),
+    values: valueList.optional().meta({ title: 'Allowed values', description: 'For "in allowed values": comma-separated', shownWhen: { check: ['in allowed values'] } }),
+    pattern: z.string().min(1).max(1000).optional().meta({ title: 'Pattern', description: 'For "matches pattern": a regular expression (RE2); anchor with ^…$ for a whole-value match', shownWhen: { check: ['matches pattern'] } }),
+    maxAgeHours: z.number().positive().optional().meta({ title: 'Max age (hours)', description: 'For "fresh": the newest value may be at most this old', shownWhen: { check: ['fresh'] } }),
   })
   .superRefine((e, ctx) => {
     const need = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
