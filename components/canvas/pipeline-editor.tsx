@@ -171,7 +171,7 @@ function Workspace({
     if (pendingSql.length === 0) return;
     let current = true;
     queryClient
-      .fetchQuery(trpc.pipelines.describeSql.queryOptions({ requests: pendingSql.slice(0, 50) }, { staleTime: Infinity, gcTime: 60_000 }))
+      .fetchQuery(trpc.pipelines.describeSql.queryOptions({ requests: pendingSql.slice(0, 50) }, { staleTime: Infinity, gcTime: 60_000, retry: 3 }))
       .then((answers) => {
         if (!current || answers.length === 0) return;
         setSqlAnswers((known) => {
@@ -182,7 +182,8 @@ function Workspace({
           return next;
         });
       })
-      // Unreachable server: the SQL stays undescribed (its output columns unknown) until the next edit.
+      // Still failing after the retries (server unreachable): the SQL stays undescribed (its output
+      // columns unknown) until the next edit.
       .catch(() => {});
     return () => {
       current = false;
