@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { artifactLinks, datasets, datasetVersions } from '../../db/schema';
+import { artifactLinks, datasets, datasetVersions, runSteps } from '../../db/schema';
 import { makeDatasetLookup, type DatasetLookup } from '../../workflows/core/compiler';
 import type { TableSchema } from '../../workflows/core/table-schema';
 import type { ColumnInfo } from './duckdb';
@@ -76,23 +76,25 @@ export async function loadDatasetLookup(): Promise<DatasetLookup> {
 }
 
 /**
- * The dataset versions a table was made from: follows the lineage (artifact links) upstream from the table's
- * artifact to every dataset version's artifact it passes through.
+ * The dataset versions a table of a run was made from: follows that run's lineage (artifact links) upstream
+ * from the table to the steps that loaded a dataset version (their summary names it). Only this run's own
+ * steps count: the same bytes may also be another dataset's version, loaded elsewhere.
  */
-export async function datasetVersionsUpstreamOf(artifactHash: string): Promise<{ dataset: string; version: number }[]> {
+export async function datasetVersionsUpstreamOf(runId: string, artifactHash: string): Promise<{ dataset: string; version: number }[]> {
   const rows = await getDb().execute<{ dataset: string; version: number }>(sql`
-    WITH RECURSIVE upstream(hash) AS (
-      SELECT ${artifactHash}::text
+    WITH RECURSIVE upstream(node_id) AS (
+      SELECT o.node_id FROM ${artifactLinks} o
+      WHERE o.run_id = ${runId} AND o.artifact_hash = ${artifactHash} AND o.role = 'output'
       UNION
-      SELECT i.artifact_hash
+      SELECT o.node_id
       FROM upstream u
-      JOIN ${artifactLinks} o ON o.artifact_hash = u.hash AND o.role = 'output'
-      JOIN ${artifactLinks} i ON i.run_id = o.run_id AND i.node_id = o.node_id AND i.role = 'input'
+      JOIN ${artifactLinks} i ON i.run_id = ${runId} AND i.node_id = u.node_id AND i.role = 'input'
+      JOIN ${artifactLinks} o ON o.run_id = ${runId} AND o.artifact_hash = i.artifact_hash AND o.role = 'output'
     )
-    SELECT DISTINCT d.name AS dataset, v.version
+    SELECT DISTINCT s.summary->>'dataset' AS dataset, (s.summary->>'version')::int AS version
     FROM upstream u
-    JOIN ${datasetVersions} v ON v.artifact_hash = u.hash
-    JOIN ${datasets} d ON d.id = v.dataset_id
+    JOIN ${runSteps} s ON s.run_id = ${runId} AND s.node_id = u.node_id
+    WHERE jsonb_typeof(s.summary->'dataset') = 'string' AND jsonb_typeof(s.summary->'version') = 'number'
     ORDER BY 1, 2
     LIMIT 20`);
   return [...rows].map((r) => ({ dataset: String(r.dataset), version: Number(r.version) }));

@@ -59,7 +59,7 @@ export function fitActivity(def: FitStepDefinition) {
     }
     const table = inputs.table;
     const fitted = await readFitOutcome(ctx.fitted);
-    const trainingData = await datasetVersionsUpstreamOf(table.hash!);
+    const trainingData = await datasetVersionsUpstreamOf(ctx.runId, table.hash!);
     const meta: ModelMeta = { ...fitted.meta, trainingData };
     // Copied, not moved, and the folder removed only after success: a retry of this half finds the model again.
     const stored = await saveArtifact(fitted.onnxPath, 'model', { task: meta.task, algorithm: meta.algorithm, target: meta.target });
