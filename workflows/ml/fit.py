@@ -481,9 +481,7 @@ def fit(spec: dict) -> dict:
             feature_meta.append({"name": name, "input": inp, "type": "string"})
     if not feature_meta:
         raise UserError("no usable feature columns (all are missing in the rows used)")
-    X = pd.DataFrame(data)
-    input_order = [f["input"] for f in feature_meta]
-    X = X[input_order]
+    X = pd.DataFrame(data)  # columns in feature_meta's order, as the ONNX inputs
 
     # ---- hyperparameters: given, or found by cross-validation
     tuning = None
