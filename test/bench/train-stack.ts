@@ -132,7 +132,7 @@ async function measure(python: string, dataDir: string, fitWorkerPidFile: string
    * fitModel's time is split into queued, ran, and inside it the fit worker's reading, preparing and writing,
    * the library's fit and the ONNX export (from the model's metadata).
    */
-  const stepPhases = async (workflowId: string, step: { startedAt: Date | null; finishedAt: Date | null; summary?: Record<string, unknown> | null }) => {
+  const stepPhases = async (workflowId: string, step: { startedAt?: Date; finishedAt?: Date; summary?: Record<string, unknown> }) => {
     const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
     const phases: Record<string, number> = {};
