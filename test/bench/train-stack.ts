@@ -21,14 +21,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 export interface TrainMeasurement {
-  /** A train step as a step (prepare, Python fit and export, registry) against scikit-learn's fit alone. */
+  /** A train step as a step (prepare, Python fit and export, registry) against its library's fit alone. */
   steps: {
     type: string;
     rows: number;
     stepMs: number[];
     fitActivityMs: number[];
     libraryMs: number[];
-    /** CPU time (all threads) of the fit worker process during the run, and of scikit-learn's fit. */
+    /** CPU time (all threads) of the fit worker process during the run, and of the library's fit. */
     fitWorkerCpuMs: number[];
     libraryCpuMs: number[];
     metric: string;
@@ -43,11 +43,19 @@ export interface TrainMeasurement {
 
 const ROWS = Number(process.env.MILLRACE_BENCH_TRAIN_ROWS ?? 100_000);
 const FEATURES = Array.from({ length: 20 }, (_, j) => `x${j}`);
-const TRAIN_STEPS = [
+// Every train algorithm with its step's default parameters (k-means: no target; its metric is the evaluate
+// step's silhouette). MILLRACE_BENCH_TRAIN_ALGORITHMS="kmeans,linear_regression" measures only some.
+const ALL_TRAIN_STEPS = [
   { type: 'train.random_forest', algorithm: 'random_forest', target: 'label', metric: 'accuracy', reps: 2 },
+  { type: 'train.decision_tree', algorithm: 'decision_tree', target: 'label', metric: 'accuracy', reps: 3 },
+  { type: 'train.gradient_boosting', algorithm: 'gradient_boosting', target: 'label', metric: 'accuracy', reps: 3 },
   { type: 'train.logistic_regression', algorithm: 'logistic_regression', target: 'label', metric: 'accuracy', reps: 3 },
   { type: 'train.linear_regression', algorithm: 'linear_regression', target: 'amount', metric: 'r2', reps: 3 },
+  { type: 'train.kmeans', algorithm: 'kmeans', target: null, metric: 'silhouette', reps: 3 },
 ] as const;
+const onlyAlgorithms = process.env.MILLRACE_BENCH_TRAIN_ALGORITHMS?.split(',').map((a) => a.trim()).filter(Boolean);
+const TRAIN_STEPS = onlyAlgorithms?.length ? ALL_TRAIN_STEPS.filter((t) => onlyAlgorithms.includes(t.algorithm)) : ALL_TRAIN_STEPS;
+const PIPELINE = process.env.MILLRACE_BENCH_TRAIN_PIPELINE !== '0';
 const PIPELINE_REPS = 5;
 
 async function main() {
@@ -118,8 +126,13 @@ async function measure(python: string, dataDir: string, fitWorkerPidFile: string
     if (view.status !== 'succeeded') throw new Error(`${pipeline} ${view.status}: ${JSON.stringify(view.steps.map((s) => [s.nodeId, s.status, s.error]))}`);
     return { ms, view, runId: started.runId };
   };
-  /** The train step's three activities in the history: time queued and time running, each. */
-  const stepPhases = async (workflowId: string) => {
+  /**
+   * Where the step's time went: its Node halves run as local activities (no history events of their own), so
+   * "prepare" is the step's start to fitModel's scheduling and "finish" fitModel's completion to the step's end;
+   * fitModel's time is split into queued, ran, and inside it the fit worker's reading, preparing and writing,
+   * the library's fit and the ONNX export (from the model's metadata).
+   */
+  const stepPhases = async (workflowId: string, step: { startedAt?: Date; finishedAt?: Date; summary?: Record<string, unknown> }) => {
     const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
     const phases: Record<string, number> = {};
@@ -134,6 +147,15 @@ async function measure(python: string, dataDir: string, fitWorkerPidFile: string
       const key = name.startsWith('train.') ? 'finish' : name;
       phases[`${key} queued`] = at(started) - at(scheduled);
       phases[`${key} ran`] = at(completed) - at(started);
+      if (name === 'fitModel') {
+        phases.prepare = at(scheduled) - step.startedAt!.getTime();
+        phases.finish = step.finishedAt!.getTime() - at(completed);
+        const s = step.summary ?? {};
+        const ms = (k: string) => Math.round(Number(s[k]) * 1000);
+        phases['fit worker: the rest (read, prepare, write files)'] = ms('trainingSeconds') - ms('fitSeconds') - ms('exportSeconds');
+        phases['fit worker: library fit'] = ms('fitSeconds');
+        phases['fit worker: export'] = ms('exportSeconds');
+      }
     }
     return phases;
   };
@@ -157,7 +179,7 @@ async function measure(python: string, dataDir: string, fitWorkerPidFile: string
       nodes: [
         { id: 'load', type: 'ingest.dataset', params: { dataset: 'synthetic' } },
         { id: 'split', type: 'prepare.split', params: { testFraction: 0.2, seed: 7 } },
-        { id: 'train', type: t.type, params: { target: t.target, features: FEATURES } },
+        { id: 'train', type: t.type, params: t.target ? { target: t.target, features: FEATURES } : { features: FEATURES } },
         { id: 'eval', type: 'validate.evaluate' },
       ],
       edges: [
@@ -183,10 +205,10 @@ async function measure(python: string, dataDir: string, fitWorkerPidFile: string
       m.fitActivityMs.push(Number(train.summary?.trainingSeconds) * 1000);
       m.rows = Number(train.summary?.rowsUsed);
       m.stepMetric = Number(view.steps.find((s) => s.nodeId === 'eval')!.summary?.[t.metric]);
-      m.phases = await stepPhases(workflowIdOf(runId));
+      m.phases = await stepPhases(workflowIdOf(runId), train);
       const files = await splitFiles(runId);
-      say(`  ${t.type}: scikit-learn ${i + 1}/${t.reps}`);
-      const { stdout } = await run(python, [path.join(here, 'train_baseline.py'), 'fit', t.algorithm, files.train, files.test, t.target], {
+      say(`  ${t.type}: library fit ${i + 1}/${t.reps}`);
+      const { stdout } = await run(python, [path.join(here, 'train_baseline.py'), 'fit', t.algorithm, files.train, files.test, t.target ?? 'label'], {
         maxBuffer: 1 << 20,
       });
       const lib = JSON.parse(stdout) as { seconds: number; cpuSeconds: number; metric: number };
@@ -200,6 +222,7 @@ async function measure(python: string, dataDir: string, fitWorkerPidFile: string
   // The seeded example: a run of the pipeline against the plain script, alternating, after one warm-up run.
   const penguins = vegaDataFile('penguins.json');
   const pipeline: TrainMeasurement['pipeline'] = { runMs: [], scriptMs: [], runAccuracy: NaN, scriptAccuracy: NaN };
+  if (!PIPELINE) return { steps, pipeline };
   await timedRun('penguin-species');
   for (let i = 0; i < PIPELINE_REPS; i++) {
     say(`  penguin-species ${i + 1}/${PIPELINE_REPS}`);

@@ -72,7 +72,7 @@ def add_tree_to_attribute_pairs(
     _defer(attr_pairs, "nodes_treeids", np.full(n, tree_id, dtype=np.int64))
     _defer(attr_pairs, "nodes_nodeids", ids)
     _defer(attr_pairs, "nodes_featureids", np.where(branch, np.asarray(tree.feature[:n], dtype=np.int64), 0))
-    _defer(attr_pairs, "nodes_modes", np.where(branch, "BRANCH_LEQ", "LEAF"))
+    _defer(attr_pairs, "nodes_modes", np.where(branch, b"BRANCH_LEQ", b"LEAF"))  # bytes, as the proto holds them
     _defer(attr_pairs, "nodes_values", values)
     _defer(attr_pairs, "nodes_truenodeids", np.where(branch, left, 0))
     _defer(attr_pairs, "nodes_falsenodeids", np.where(branch, right, 0))
@@ -179,7 +179,7 @@ def finish(model, slim: bool = True) -> None:
                 attr.floats.extend(values.astype(np.float32).tolist())
             elif attr.name == "nodes_modes":
                 del attr.strings[:]
-                attr.strings.extend([m.encode() for m in values.tolist()])
+                attr.strings.extend(values.tolist() if values.dtype.kind == "S" else [m.encode() for m in values.tolist()])
             else:
                 del attr.ints[:]
                 attr.ints.extend(values.tolist())

@@ -310,15 +310,25 @@ def js_string(v) -> str | None:
     return str(v)
 
 
-def load_table(path: str):
+def open_table(path: str):
+    """The Parquet file, opened for its schema and row count; read_columns reads only what the fit uses."""
     import pyarrow.parquet as pq
 
     if not os.path.exists(path):
         raise UserError(f"table file not found: {path}")
     try:
-        return pq.read_table(path)
+        return pq.ParquetFile(path)
     except Exception as e:  # noqa: BLE001
         raise UserError(f"could not read the table {path} as Parquet: {e}")
+
+
+def read_columns(parquet, path: str, columns: list):
+    try:
+        return parquet.read(columns=columns, use_pandas_metadata=False)
+    except Exception as e:  # noqa: BLE001
+        raise UserError(f"could not read the table {path} as Parquet: {e}")
+    finally:
+        parquet.close()
 
 
 def numeric_series(table, name):
@@ -334,11 +344,32 @@ def numeric_series(table, name):
     return arr
 
 
+def text_codes(table, name):
+    """A column as the Node side's strings (what String(v) gives), without a Python call per row: the
+    distinct strings, sorted, and each row's index into them (-1 where missing). The column is
+    dictionary-encoded in Arrow, so js_string runs once per distinct value."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = table.column(name).combine_chunks()
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    strings = [js_string(v) for v in col.dictionary.to_pylist()]
+    names = sorted({v for v in strings if v is not None})
+    position = {v: i for i, v in enumerate(names)}
+    lookup = np.array([-1 if v is None else position[v] for v in strings] + [-1], dtype=np.int64)
+    # A missing row points at the trailing -1.
+    index = col.indices.fill_null(len(strings)).to_numpy(zero_copy_only=False)
+    return names, lookup[index]
+
+
 def text_series(table, name):
+    """A column's values as the Node side's strings, None where missing."""
     import numpy as np
 
-    values = table.column(name).to_pylist()
-    return np.array([js_string(v) for v in values], dtype=object)
+    names, codes = text_codes(table, name)
+    return np.array(names + [None], dtype=object)[codes]
 
 
 def fit(spec: dict) -> dict:
@@ -351,9 +382,10 @@ def fit(spec: dict) -> dict:
     model_algorithm = search["algorithm"] if search else algorithm
 
     progress(f"reading {os.path.basename(spec['table'])}")
-    table = load_table(spec["table"])
-    columns = list(table.column_names)
-    n_total = table.num_rows
+    parquet = open_table(spec["table"])
+    schema = parquet.schema_arrow
+    columns = list(schema.names)
+    n_total = parquet.metadata.num_rows
     progress(f"read {n_total} rows, {len(columns)} columns")
     if n_total == 0:
         raise UserError("the training table has no rows; check the steps before this one (a filter or split may remove every row)")
@@ -364,10 +396,10 @@ def fit(spec: dict) -> dict:
         )
     target_kind = None
     if target is not None:
-        target_kind = kind_of(table.schema.field(target).type)
+        target_kind = kind_of(schema.field(target).type)
         if target_kind is None:
             raise UserError(
-                f'target column "{target}" has type {table.schema.field(target).type}, which cannot be a target '
+                f'target column "{target}" has type {schema.field(target).type}, which cannot be a target '
                 "(use a number, text or boolean column)"
             )
 
@@ -378,8 +410,8 @@ def fit(spec: dict) -> dict:
         for c in columns:
             if c == target:
                 continue
-            if kind_of(table.schema.field(c).type) is None:
-                warn(f'skipping column "{c}" of unsupported type {table.schema.field(c).type}')
+            if kind_of(schema.field(c).type) is None:
+                warn(f'skipping column "{c}" of unsupported type {schema.field(c).type}')
                 continue
             features.append(c)
     else:
@@ -393,14 +425,17 @@ def fit(spec: dict) -> dict:
                 raise UserError(f'feature column "{c}" is not in the table')
             if c == target:
                 raise UserError(f'column "{c}" is the target and cannot also be a feature')
-            if kind_of(table.schema.field(c).type) is None:
+            if kind_of(schema.field(c).type) is None:
                 raise UserError(
-                    f'feature column "{c}" has type {table.schema.field(c).type}, which is not supported '
+                    f'feature column "{c}" has type {schema.field(c).type}, which is not supported '
                     "(use number, text or boolean columns)"
                 )
             features.append(c)
     if not features:
         raise UserError("there are no feature columns to fit on")
+
+    # Only the columns the fit uses are read.
+    table = read_columns(parquet, spec["table"], features + ([target] if target is not None else []))
 
     # ---- target, rows, task
     if target is None:
@@ -440,15 +475,13 @@ def fit(spec: dict) -> dict:
             feature_meta.append({"name": name, "input": inp, "type": "number"})
         else:
             arr = text_series(table, name)[keep]
-            arr = np.array([MISSING_TEXT if v is None else v for v in arr], dtype=object)
+            arr[np.equal(arr, None)] = MISSING_TEXT
             data[inp] = arr
             txt_inputs.append(inp)
             feature_meta.append({"name": name, "input": inp, "type": "string"})
     if not feature_meta:
         raise UserError("no usable feature columns (all are missing in the rows used)")
-    X = pd.DataFrame(data)
-    input_order = [f["input"] for f in feature_meta]
-    X = X[input_order]
+    X = pd.DataFrame(data)  # columns in feature_meta's order, as the ONNX inputs
 
     # ---- hyperparameters: given, or found by cross-validation
     tuning = None
@@ -567,8 +600,8 @@ def target_and_task(table, target, target_kind, algorithm, requested_task):
         keep = ~np.isnan(y_raw)
         refuse_infinite(y_raw[keep], f'target column "{target}"')
     else:
-        y_raw = text_series(table, target)
-        keep = np.array([v is not None for v in y_raw], dtype=bool)
+        names, codes = text_codes(table, target)
+        keep = codes >= 0
     dropped = int((~keep).sum())
     rows_used = int(keep.sum())
     if rows_used == 0:
@@ -579,13 +612,14 @@ def target_and_task(table, target, target_kind, algorithm, requested_task):
         raise UserError(f"only {rows_used} row has a target value; at least 2 are needed")
 
     task = requested_task
-    y_kept = y_raw[keep]
     if target_kind == "number":
+        y_kept = y_raw[keep]
         distinct = np.unique(y_kept)
         integral = bool(np.all(np.equal(np.mod(distinct, 1), 0)))
         continuous = (not integral) and len(distinct) > MAX_CLASSES_FOR_AUTO
     else:
-        distinct = np.unique(y_kept.astype(str))
+        y_kept = codes[keep]
+        distinct = np.unique(y_kept)  # the strings used, as indices into the sorted names
         integral = False
         continuous = False
     if task == "clustering":
@@ -615,12 +649,11 @@ def target_and_task(table, target, target_kind, algorithm, requested_task):
     classes = None
     if task == "classification":
         if target_kind == "number":
-            order = np.unique(y_kept)  # numeric order
+            order, y = np.unique(y_kept, return_inverse=True)  # numeric order
             classes = [js_string(v) for v in order]
-            y_str = np.array([js_string(v) for v in y_kept], dtype=object)
         else:
-            classes = sorted(set(y_kept.tolist()))
-            y_str = y_kept
+            classes = [names[i] for i in distinct]
+            y = np.searchsorted(distinct, y_kept)
         if len(classes) < 2:
             raise UserError(
                 f'target column "{target}" has a single value ({classes[0]!r}) in the rows used; '
@@ -628,8 +661,7 @@ def target_and_task(table, target, target_kind, algorithm, requested_task):
             )
         if len(classes) > 1000:
             raise UserError(f'target column "{target}" has {len(classes)} distinct values; too many classes')
-        class_index = {c: i for i, c in enumerate(classes)}
-        y = np.array([class_index[v] for v in y_str], dtype=np.int64)
+        y = y.reshape(-1).astype(np.int64, copy=False)
     else:
         y = y_kept.astype(np.float64)
     return task, classes, y, keep

@@ -65,18 +65,21 @@ def _log(line: str) -> None:
 def preload() -> float:
     """Imports the fitting libraries and fits and exports one tiny model of each kind, so a process's
     first real fit does not pay for lazy imports and first-call set-up (seconds for a first logistic
-    regression)."""
+    regression; LightGBM's ONNX converter imports onnxmltools)."""
     t0 = time.time()
     import numpy as np
     import pandas as pd
     import pyarrow.parquet  # noqa: F401
     import skl2onnx  # noqa: F401
     from sklearn.compose import ColumnTransformer
+    from lightgbm import LGBMClassifier, LGBMRegressor
+    from sklearn.cluster import KMeans
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LinearRegression, LogisticRegression
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
     X = pd.DataFrame({"f0": np.arange(12, dtype=np.float64), "f1": np.array(["a", "b", "c"] * 4, dtype=object)})
     meta = [{"input": "f0", "type": "number"}, {"input": "f1", "type": "string"}]
@@ -85,6 +88,11 @@ def preload() -> float:
         (RandomForestRegressor(n_estimators=2, random_state=0), "regression", False),
         (LogisticRegression(max_iter=100), "classification", True),
         (LinearRegression(), "regression", True),
+        (DecisionTreeClassifier(random_state=0), "classification", False),
+        (DecisionTreeRegressor(random_state=0), "regression", False),
+        (LGBMClassifier(n_estimators=2, min_child_samples=1, n_jobs=1, verbose=-1), "classification", False),
+        (LGBMRegressor(n_estimators=2, min_child_samples=1, n_jobs=1, verbose=-1), "regression", False),
+        (KMeans(n_clusters=2, n_init=1, random_state=0), "clustering", True),
     ):
         num = [("impute", SimpleImputer(strategy="median"))] + ([("scale", StandardScaler())] if scale else [])
         pre = ColumnTransformer(
@@ -94,7 +102,11 @@ def preload() -> float:
             ],
             sparse_threshold=0.0,
         )
-        y = np.array([0, 1, 2] * 4, dtype=np.int64) if task == "classification" else np.arange(12, dtype=np.float64)
+        y = (
+            np.array([0, 1, 2] * 4, dtype=np.int64)
+            if task == "classification"
+            else None if task == "clustering" else np.arange(12, dtype=np.float64)
+        )
         pipe = Pipeline([("pre", pre), ("model", est)]).fit(X, y)
         fitter.export_onnx(pipe, est, meta, task)
     return time.time() - t0

@@ -59,10 +59,21 @@ export function fitActivity(def: FitStepDefinition) {
     }
     const table = inputs.table;
     const fitted = await readFitOutcome(ctx.fitted);
-    const trainingData = await datasetVersionsUpstreamOf(ctx.runId, table.hash!);
+    // The fit's file stays where it is until success, so a retry of this half finds the model again; a second
+    // name for it (a hard link) is moved into the store instead of copying the bytes (a forest is tens of MB).
+    // The fit worker replaces model.onnx by rename, never rewrites it in place, so the stored bytes cannot change.
+    const staged = `${fitted.onnxPath}.store`;
+    await fs.rm(staged, { force: true });
+    const linked = await fs.link(fitted.onnxPath, staged).then(
+      () => true,
+      () => false, // e.g. a file system without hard links: copy instead
+    );
+    // Independent: the lineage query runs while the model file is hashed and stored.
+    const [trainingData, stored] = await Promise.all([
+      datasetVersionsUpstreamOf(ctx.runId, table.hash!),
+      saveArtifact(linked ? staged : fitted.onnxPath, 'model', { task: fitted.meta.task, algorithm: fitted.meta.algorithm, target: fitted.meta.target }, { move: linked }),
+    ]);
     const meta: ModelMeta = { ...fitted.meta, trainingData };
-    // Copied, not moved, and the folder removed only after success: a retry of this half finds the model again.
-    const stored = await saveArtifact(fitted.onnxPath, 'model', { task: meta.task, algorithm: meta.algorithm, target: meta.target });
     // Registered after the fit, export and store succeeded, so those failing leave no model version behind; a version
     // whose step still fails afterwards is not listed (server/services/models.ts) and, being no step output, cannot be deployed.
     const registered = await registerModelVersion({
