@@ -106,7 +106,6 @@ export function fitActivity(def: FitStepDefinition) {
         fitSeconds: meta.fitSeconds,
         exportSeconds: meta.exportSeconds,
         trainingSeconds: Math.round(fitted.seconds * 100) / 100,
-        topFeatures: meta.importances?.slice(0, 5),
         ...importanceVisual(meta),
         ...tuningVisuals(meta),
       },
