@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { drawEdge, launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 // An analyst's first pipeline, in real Chromium against the real stack: a new pipeline built from the palette,
 // "load → check → clean → derive → join → split → train → evaluate → gate → deploy", every form filled with
 // mouse and keyboard (code typed only in the derive expression), saved, run, and read on the run page.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results');
 const NAME = 'analyst-penguins';
 
@@ -16,7 +16,7 @@ let page: Page;
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
   page.setDefaultTimeout(20_000);
 });
@@ -32,14 +32,7 @@ const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `e2e-ana
 
 /** Presses on one port handle and releases on another, the way a person draws an edge. */
 async function connect(from: string, to: string) {
-  const a = await port(from).boundingBox();
-  const b = await port(to).boundingBox();
-  if (!a || !b) throw new Error(`port handle not on screen: ${from} → ${to}`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.up();
+  await drawEdge(page, port(from), port(to));
   const [source, sourcePort] = from.split(' output ').map((s) => s.replace(/ \(.*\)$/, ''));
   const [target, targetPort] = to.split(' input ').map((s) => s.replace(/ \(.*\)$/, ''));
   await page.getByLabel(`Edge ${source}.${sourcePort} to ${target}.${targetPort}`, { exact: true }).waitFor();

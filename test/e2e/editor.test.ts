@@ -1,22 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { drawEdge, launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 // A person's path through the UI, in real Chromium against the real stack: open the example pipeline,
 // edit it on the canvas, save a new version, run it and read the result. Roles and labels only.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const SHOTS = path.resolve('test-results');
 const STEPS = ['load', 'split', 'train', 'eval', 'gate', 'ship'];
 
@@ -27,7 +17,7 @@ const cspViolations: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
   page.setDefaultTimeout(20_000);
   page.on('console', (msg) => {
@@ -40,17 +30,6 @@ afterAll(async () => {
 });
 
 /** Presses on one port handle and releases on another, the way a person draws an edge. */
-async function drawEdge(from: Locator, to: Locator) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('port handle not on screen');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.up();
-}
-
 const step = (id: string) => page.getByRole('group', { name: `Step ${id}`, exact: true });
 const port = (label: string) => page.getByLabel(label, { exact: true });
 const edge = (from: string, to: string) => page.getByLabel(`Edge ${from} to ${to}`, { exact: true });
@@ -72,13 +51,13 @@ describe('pipeline editor', () => {
     await scratch.waitFor();
 
     // A model output cannot feed a table input: refused, with the reason.
-    await drawEdge(port('train output model (model)'), port('random_forest input table (table)'));
+    await drawEdge(page, port('train output model (model)'), port('random_forest input table (table)'));
     await page.getByRole('alert').filter({ hasText: 'Connection refused' }).waitFor();
     expect(await page.getByRole('alert').filter({ hasText: 'Connection refused' }).textContent()).toContain('model output');
     expect(await edge('train.model', 'random_forest.table').count()).toBe(0);
 
     // A table output can.
-    await drawEdge(port('split output train (table)'), port('random_forest input table (table)'));
+    await drawEdge(page, port('split output train (table)'), port('random_forest input table (table)'));
     await expect.poll(() => edge('split.train', 'random_forest.table').count()).toBe(1);
 
     // The new step has no target yet: the problem is marked on the node itself.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EVALUATE_PIPELINE } from '../support/evaluate-pipeline';
 import { http, waitForRun } from '../support/http';
@@ -8,7 +9,6 @@ import { http, waitForRun } from '../support/http';
 // The run page draws what the checking, evaluation, comparison and export steps report: charts a person
 // sees and a screen reader can read, tables of failing rows, a download link. Roles and labels only.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results');
 
 let browser: Browser;
@@ -17,7 +17,7 @@ const cspViolations: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   page.setDefaultTimeout(20_000);
   page.on('console', (msg) => {

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { drawEdge, launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 // Writing SQL in the editor, in real Chromium against the real stack: Monaco from the app itself (no CDN),
 // the input's columns offered as completions, DuckDB's errors shown on the field and the node before any run.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SHOTS = path.resolve('test-results');
 
 let browser: Browser;
@@ -19,7 +18,7 @@ const workerProblems: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
   page.setDefaultTimeout(20_000);
   page.on('console', (msg) => {
@@ -36,17 +35,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function drawEdge(from: Locator, to: Locator) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('port handle not on screen');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.up();
-}
-
 describe('SQL in the editor', () => {
   it('offers the input columns, marks DuckDB errors before the run and clears them when fixed', async () => {
     await page.goto(`${inject('baseUrl')}/`);
@@ -59,7 +47,7 @@ describe('SQL in the editor', () => {
     await page.getByRole('button', { name: 'Add step SQL query' }).dragTo(canvas, { targetPosition: { x: box.width * 0.3, y: box.height * 0.85 } });
     const sql = step('sql');
     await sql.waitFor();
-    await drawEdge(page.getByLabel('load output table (table)', { exact: true }), page.getByLabel('sql input input (table)', { exact: true }));
+    await drawEdge(page, page.getByLabel('load output table (table)', { exact: true }), page.getByLabel('sql input input (table)', { exact: true }));
     await sql.click();
 
     const inspector = page.getByRole('complementary', { name: 'Inspector' });
@@ -113,7 +101,7 @@ describe('SQL in the editor', () => {
     await page.getByRole('button', { name: 'Add step Filter rows' }).dragTo(canvas, { targetPosition: { x: box.width * 0.6, y: box.height * 0.85 } });
     const filter = step('filter');
     await filter.waitFor();
-    await drawEdge(page.getByLabel('load output table (table)', { exact: true }), page.getByLabel('filter input table (table)', { exact: true }));
+    await drawEdge(page, page.getByLabel('load output table (table)', { exact: true }), page.getByLabel('filter input table (table)', { exact: true }));
     await filter.click();
     const inspector = page.getByRole('complementary', { name: 'Inspector' });
     await inspector.getByRole('heading', { name: 'Filter rows' }).waitFor();

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 // The editor pieces of the step library, in real Chromium: each step type shows its own icon beside its
 // title, and parameters most people leave alone are folded under "Advanced settings".
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results');
 
 let browser: Browser;
@@ -14,7 +14,7 @@ let page: Page;
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
   page.setDefaultTimeout(20_000);
 });
