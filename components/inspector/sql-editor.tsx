@@ -85,15 +85,30 @@ export default function SqlEditor({ label, value, onChange, mode, tables, proble
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor>(undefined);
   const monacoRef = useRef<typeof monaco>(undefined);
   const modelUri = useRef<string>(undefined);
-  // The editor owns its text while the person types; the params catch up through onChange. Only a change
-  // from elsewhere (undo in the form, another node's value) is pushed into the editor.
-  const emitted = useRef(value);
+  // The editor owns its text while the person types; the params catch up through onChange. Values the
+  // editor emitted and the form has not yet handed back are kept in order: a value coming back that is
+  // one of them is the form catching up (an effect can run after a later keystroke), never a reason to
+  // overwrite the text. Any other value is a change from elsewhere (undo in the form, another node's
+  // value) and is pushed into the editor.
+  const unacknowledged = useRef<string[]>([]);
+  const settingValue = useRef(false);
 
   useEffect(() => {
     const editor = editorRef.current;
-    if (!editor || value === emitted.current || value === editor.getValue()) return;
-    emitted.current = value;
-    editor.setValue(value);
+    if (!editor) return;
+    const at = unacknowledged.current.indexOf(value);
+    if (at >= 0) {
+      unacknowledged.current = unacknowledged.current.slice(at + 1);
+      return;
+    }
+    unacknowledged.current = [];
+    if (value === editor.getValue()) return;
+    settingValue.current = true;
+    try {
+      editor.setValue(value);
+    } finally {
+      settingValue.current = false;
+    }
   }, [value]);
 
   const onMount: OnMount = (editor, m) => {
@@ -160,8 +175,11 @@ export default function SqlEditor({ label, value, onChange, mode, tables, proble
       language="sql"
       defaultValue={value}
       onChange={(v) => {
-        emitted.current = v ?? '';
-        onChange(emitted.current);
+        const text = v ?? '';
+        // The form's own value pushed in above: nothing to hand back.
+        if (settingValue.current) return;
+        unacknowledged.current.push(text);
+        onChange(text);
       }}
       onMount={onMount}
       loading={<div className="h-full animate-pulse rounded-md bg-subtle" aria-hidden />}

@@ -243,7 +243,7 @@ export async function describeSandboxedSelect(request: SqlRequest): Promise<SqlD
     }
   } catch (err) {
     const e = sqlErrorOf(err, request.sql);
-    return { ok: false, message: e.message, ...positionIn(request, e.position) };
+    return { ok: false, message: e.message, ...positionIn(request, e.position), ...(e.kind === 'timeout' ? { transient: true as const } : {}) };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

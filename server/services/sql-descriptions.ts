@@ -38,6 +38,8 @@ export async function describeSql(request: SqlRequest): Promise<SqlDescription> 
     return known;
   }
   const answer = await describeSandboxedSelect(request);
+  // An answer about the machine (out of time), not the SQL, is not remembered.
+  if (!answer.ok && answer.transient) return answer;
   cache.set(key, answer);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return answer;

@@ -16,7 +16,11 @@ export interface SqlRequest {
 }
 
 /** What a query returns, or why it cannot run. `position` is a character offset into the person's text. */
-export type SqlDescription = { ok: true; columns: TableSchema } | { ok: false; message: string; position?: number };
+/**
+ * What DuckDB made of a step's SQL. `transient` marks an answer that says nothing about the SQL itself
+ * (the describe ran out of time on a busy machine): asking again may answer differently.
+ */
+export type SqlDescription = { ok: true; columns: TableSchema } | { ok: false; message: string; position?: number; transient?: true };
 
 /** A lookup of descriptions computed beforehand, by request key. */
 export type SqlLookup = (key: string) => SqlDescription | undefined;
