@@ -2,37 +2,23 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs } from '../../db/schema';
 import { canonicalJson } from '../../workflows/core/canonical-json';
-import { compilePipeline, type CompileError } from '../../workflows/core/compiler';
-import type { SqlDescription } from '../../workflows/core/sql';
-import { catalog } from '../../workflows/steps/catalog';
-import { config } from '../infra/config';
-import { loadDatasetLookup } from '../infra/dataset-registry';
+import type { CompileError } from '../../workflows/core/compiler';
 import type { PipelineDocument } from '../../workflows/core/document';
-import type { Plan, RunStatus } from '../../workflows/core/plan';
-import { notFound } from '../infra/errors';
+import type { RunStatus } from '../../workflows/core/plan';
 import { defaultWorkspaceId } from '../infra/workspace';
-import { describeSqlBatch } from './sql-descriptions';
+import { compileForServer as compileWith, getPipelineVersionRow } from '../infra/pipeline-store';
+import { catalog } from '../../workflows/steps/catalog';
+
+export { getPipelineVersionRow };
+
+/** Compiles a document the way the server does (see server/infra/pipeline-store.ts), with the step catalog. */
+export function compileForServer(raw: unknown, mode: 'save' | 'run') {
+  return compileWith(catalog, raw, mode);
+}
 
 export type SavePipelineResult =
   | { ok: true; name: string; version: number; created: boolean; warnings: CompileError[] }
   | { ok: false; errors: CompileError[]; warnings: CompileError[] };
-
-/**
- * Compiles a document the way the server does: this workspace's datasets, the configured limits, and
- * the steps' SQL described by DuckDB. Each round answers the SQL the compiler still needs (a query
- * over a table whose schema another query decides comes one round later), until nothing is pending.
- */
-export async function compileForServer(raw: unknown, mode: 'save' | 'run') {
-  const datasets = await loadDatasetLookup();
-  const answers = new Map<string, SqlDescription>();
-  const compile = () => compilePipeline(raw, catalog, { datasets, mode, limits: config().documentLimits, sql: (key) => answers.get(key) });
-  let result = compile();
-  while (result.pendingSql.length > 0) {
-    for (const [key, answer] of await describeSqlBatch(result.pendingSql)) answers.set(key, answer);
-    result = compile();
-  }
-  return result;
-}
 
 /**
  * Compiles and stores a document as a new immutable version (unless it equals the newest one).
@@ -72,25 +58,6 @@ export async function savePipeline(raw: unknown, opts: { name?: string } = {}): 
     await tx.insert(pipelineVersions).values({ pipelineId: p!.id, version, document: doc, plan, planHash: plan.hash });
     return { ok: true as const, name: doc.name, version, created: true, warnings };
   });
-}
-
-export async function getPipelineVersionRow(name: string, version?: number) {
-  const workspaceId = await defaultWorkspaceId();
-  const [row] = await getDb()
-    .select({ v: pipelineVersions })
-    .from(pipelineVersions)
-    .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
-    .where(
-      and(
-        eq(pipelines.workspaceId, workspaceId),
-        eq(pipelines.name, name),
-        version === undefined ? undefined : eq(pipelineVersions.version, version),
-      ),
-    )
-    .orderBy(desc(pipelineVersions.version))
-    .limit(1);
-  if (!row) throw notFound(version === undefined ? `Pipeline "${name}"` : `Version ${version} of pipeline "${name}"`);
-  return { ...row.v, document: row.v.document as PipelineDocument, plan: row.v.plan as Plan };
 }
 
 export async function getPipeline(name: string, version?: number) {

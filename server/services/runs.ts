@@ -2,14 +2,14 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
-import type { CompileError } from '../../workflows/core/compiler';
-import type { PipelineWorkflowInput, Plan, RunStatus, StepStatus } from '../../workflows/core/plan';
-import { taskQueues, temporalClient } from '../temporal';
+import type { Plan, RunStatus, StepStatus } from '../../workflows/core/plan';
+import { temporalClient } from '../temporal';
 import { ServiceError, notFound } from '../infra/errors';
-import { compileForServer, getPipelineVersionRow } from './pipelines';
+import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { catalog } from '../../workflows/steps/catalog';
 
-export const workflowIdOf = (runId: string) => `run-${runId}`;
+export { workflowIdOf };
 
 export interface RunView {
   runId: string;
@@ -32,53 +32,14 @@ export interface RunView {
   }[];
 }
 
-export type StartRunResult = { ok: true; runId: string; version: number } | { ok: false; version: number; errors: CompileError[] };
+export type StartRunResult = CreateRunResult;
 
 /**
  * Records a run of the pipeline's version (newest by default) and starts its workflow. A version that
  * no longer compiles against today's datasets is not started: its errors come back as values.
  */
-export async function startRun(pipelineName: string, opts: { version?: number; trigger?: string } = {}): Promise<StartRunResult> {
-  const pv = await getPipelineVersionRow(pipelineName, opts.version);
-  // Compiled again against today's datasets: a missing dataset or a column that moved stops the run here,
-  // and the plan carries the schemas each step's output must have.
-  const compiled = await compileForServer(pv.document, 'run');
-  if (!compiled.ok) return { ok: false, version: pv.version, errors: compiled.errors };
-  const plan = compiled.plan;
-  const workspaceId = await defaultWorkspaceId();
-  const db = getDb();
-  const client = await temporalClient().catch((err: Error) => {
-    throw new ServiceError('unavailable', `Temporal is not reachable: ${err.message}`);
-  });
-  const runId = crypto.randomUUID();
-  const workflowId = workflowIdOf(runId);
-  await db.transaction(async (tx) => {
-    await tx.insert(runs).values({
-      id: runId,
-      workspaceId,
-      pipelineVersionId: pv.id,
-      status: 'queued',
-      workflowId,
-      trigger: opts.trigger ?? 'manual',
-    });
-    await tx
-      .insert(runSteps)
-      .values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
-  });
-  const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan, taskQueues: taskQueues() };
-  try {
-    await client.workflow.start('pipelineWorkflow', {
-      workflowId,
-      taskQueue: taskQueues().default,
-      args: [input],
-      memo: { pipeline: pipelineName, version: pv.version },
-    });
-  } catch (err) {
-    const message = `Could not start the run's workflow: ${(err as Error).message}`;
-    await db.update(runs).set({ status: 'failed', error: message, finishedAt: new Date() }).where(eq(runs.id, runId));
-    throw new ServiceError('unavailable', message);
-  }
-  return { ok: true, runId, version: pv.version };
+export function startRun(pipelineName: string, opts: CreateRunOptions = {}): Promise<StartRunResult> {
+  return createRun(catalog, pipelineName, opts);
 }
 
 export async function getRun(runId: string): Promise<RunView> {

@@ -5,7 +5,7 @@ import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listDatasets } from '../services/datasets';
 import { listEndpoints } from '../services/endpoints';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
-import { describeSqlBatch, sqlRequestSchema } from '../services/sql-descriptions';
+import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { publicProcedure, router } from './init';
 

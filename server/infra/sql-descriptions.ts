@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sqlRequestKey, type SqlDescription, type SqlRequest } from '../../workflows/core/sql';
-import { describeSandboxedSelect } from '../infra/sql-sandbox';
+import { describeSandboxedSelect } from './sql-sandbox';
 
 // Design-time descriptions of the steps' SQL (output columns or the parse/bind error), computed with
 // the locked-down DuckDB over empty tables and remembered: the same query over the same schemas
