@@ -759,9 +759,11 @@ def make_pipeline(algorithm: str, task: str, params: dict, num_inputs: list, txt
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+    from median_imputer import MedianImputer  # beside this file: the same medians, found without sorting
+
     transformers = []
     if num_inputs:
-        steps = [("impute", SimpleImputer(strategy="median"))]
+        steps = [("impute", MedianImputer(strategy="median"))]
         if algorithm not in TREE_MODELS:  # trees are scale-invariant; skipping keeps ONNX bit-exact
             steps.append(("scale", StandardScaler()))
         transformers.append(("num", Pipeline(steps), num_inputs))
@@ -1042,8 +1044,10 @@ def export_onnx(pipe, est, feature_meta, task):
         for f in feature_meta
     ]
     import fast_trees  # beside this file: vectorised tree export (same attributes as skl2onnx's loop)
+    import median_imputer
 
     fast_trees.install()
+    median_imputer.register_converter()
     options = {id(est): {"zipmap": False}} if task == "classification" else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

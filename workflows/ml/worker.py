@@ -75,11 +75,12 @@ def preload() -> float:
     from lightgbm import LGBMClassifier, LGBMRegressor
     from sklearn.cluster import KMeans
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LinearRegression, LogisticRegression
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    from median_imputer import MedianImputer
 
     X = pd.DataFrame({"f0": np.arange(12, dtype=np.float64), "f1": np.array(["a", "b", "c"] * 4, dtype=object)})
     meta = [{"input": "f0", "type": "number"}, {"input": "f1", "type": "string"}]
@@ -94,7 +95,7 @@ def preload() -> float:
         (LGBMRegressor(n_estimators=2, min_child_samples=1, n_jobs=1, verbose=-1), "regression", False),
         (KMeans(n_clusters=2, n_init=1, random_state=0), "clustering", True),
     ):
-        num = [("impute", SimpleImputer(strategy="median"))] + ([("scale", StandardScaler())] if scale else [])
+        num = [("impute", MedianImputer(strategy="median"))] + ([("scale", StandardScaler())] if scale else [])
         pre = ColumnTransformer(
             [
                 ("num", Pipeline(num), ["f0"]),

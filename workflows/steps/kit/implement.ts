@@ -1,3 +1,4 @@
+import { mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +56,8 @@ function checkOutputSchemas(def: StepDefinition, nodeId: string, outputs: Record
 /** The Python fit worker's result, when this call is the second half of a fit step. */
 export interface FitPhase {
   fitted?: FitOutcome;
+  /** Settles once the step's row says "running": wait for it before writing that row yourself. */
+  markedRunning: Promise<void>;
 }
 
 /**
@@ -71,7 +74,9 @@ export async function inStep<D extends StepDefinition, T>(
   const { runId, nodeId, fitted } = input;
   const attempt = activity.info.attempt;
   const db = getDb();
-  await db
+  // Marked running while the step gets going (not before): the update is awaited before anything else
+  // writes the step's row, so it can never land after the step's outcome.
+  const markedRunning = db
     .update(runSteps)
     .set({
       status: 'running',
@@ -82,11 +87,13 @@ export async function inStep<D extends StepDefinition, T>(
       startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
       error: null,
     })
-    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)))
+    .then(() => undefined);
 
   let lastProgress = '';
   const beat = setInterval(() => activity.heartbeat(lastProgress), HEARTBEAT_MS);
-  const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), `millrace-${nodeId}-`));
+  // Made on first use: most steps write a file there, some (a fit's second half, a gate) never do.
+  let scratchDir: string | undefined;
   try {
     const params = def.params.safeParse(input.params);
     if (!params.success) {
@@ -100,7 +107,11 @@ export async function inStep<D extends StepDefinition, T>(
       runId,
       pipeline: input.pipeline,
       nodeId,
-      scratchDir,
+      get scratchDir() {
+        scratchDir ??= mkdtempSync(path.join(os.tmpdir(), `millrace-${nodeId}-`));
+        return scratchDir;
+      },
+      markedRunning,
       signal: activity.cancellationSignal,
       progress(message) {
         lastProgress = message;
@@ -109,9 +120,12 @@ export async function inStep<D extends StepDefinition, T>(
       },
       fitted,
     };
-    return await body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
+    const result = await body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
+    await markedRunning;
+    return result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    await markedRunning.catch(() => {});
     await db
       .update(runSteps)
       .set({ error: message })
@@ -123,7 +137,7 @@ export async function inStep<D extends StepDefinition, T>(
     throw err;
   } finally {
     clearInterval(beat);
-    await fs.rm(scratchDir, { recursive: true, force: true });
+    if (scratchDir) await fs.rm(scratchDir, { recursive: true, force: true });
   }
 }
 
@@ -158,22 +172,26 @@ export function implement<D extends StepDefinition>(
       const outcome = result.outcome ?? 'succeeded';
       const outputs = carryTransforms(def, input.inputs, result.outputs as Record<string, ArtifactRef>);
       checkOutputSchemas(def, nodeId, outputs, input.expectedOutputs);
-      await getDb().transaction(async (tx) => {
-        const links = [
-          ...Object.entries(input.inputs).map(([port, ref]) => ({ port, ref, role: 'input' as const })),
-          ...Object.entries(outputs).map(([port, ref]) => ({ port, ref, role: 'output' as const })),
-        ].filter((l) => l.ref?.hash);
-        if (links.length > 0) {
-          await tx
+      const links = [
+        ...Object.entries(input.inputs).map(([port, ref]) => ({ port, ref, role: 'input' as const })),
+        ...Object.entries(outputs).map(([port, ref]) => ({ port, ref, role: 'output' as const })),
+      ].filter((l) => l.ref?.hash);
+      await args.ctx.markedRunning;
+      // Lineage and outcome in one statement (one round trip, atomic like a transaction).
+      const db = getDb();
+      const outcomeRow = { status: outcome, finishedAt: sql`now()`, summary: result.summary, outputs, error: result.message ?? null };
+      const thisStep = and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId));
+      if (links.length === 0) await db.update(runSteps).set(outcomeRow).where(thisStep);
+      else {
+        const linked = db.$with('linked').as(
+          db
             .insert(artifactLinks)
             .values(links.map((l) => ({ runId, nodeId, port: l.port, role: l.role, artifactHash: l.ref.hash! })))
-            .onConflictDoNothing();
-        }
-        await tx
-          .update(runSteps)
-          .set({ status: outcome, finishedAt: sql`now()`, summary: result.summary, outputs, error: result.message ?? null })
-          .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
-      });
+            .onConflictDoNothing()
+            .returning({ port: artifactLinks.port }),
+        );
+        await db.with(linked).update(runSteps).set(outcomeRow).where(thisStep);
+      }
       return { outcome, outputs, summary: result.summary, message: result.message };
     });
 }
