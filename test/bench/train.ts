@@ -1,42 +1,12 @@
 // Benchmark 5: training as a step against the library's own fit, and the example pipeline against a plain
 // pandas + scikit-learn script. The measuring happens in test/bench/train-stack.ts, a process with a stack
 // of its own; this turns its figures into rows and ratios.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { measureInChild, median, round } from './child';
 import { result, type BenchResult } from './result';
 import type { TrainMeasurement } from './train-stack';
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const round = (x: number, digits = 3) => Number(x.toFixed(digits));
-
-function measureInChild(repoRoot: string): Promise<TrainMeasurement> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test', 'bench', 'train-stack.ts')], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-      if (process.env.MILLRACE_BENCH_VERBOSE === '1') process.stderr.write(c);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code !== 0 || !line) reject(new Error(`train-stack.ts exited with ${code}:\n${stderr.slice(-4000)}`));
-      else resolve(JSON.parse(line.slice('RESULT '.length)) as TrainMeasurement);
-    });
-  });
-}
-
 export async function runTrainBenchmarks(repoRoot: string): Promise<{ results: BenchResult[]; figures: Record<string, number> }> {
-  const m = await measureInChild(repoRoot);
+  const m = await measureInChild<TrainMeasurement>(repoRoot, 'train-stack.ts');
   const results: BenchResult[] = [];
   const figures: Record<string, number> = {};
   for (const s of m.steps) {
