@@ -103,6 +103,23 @@ export const MEDIA_TYPES: Record<ArtifactKind, string> = {
   report: 'application/json',
 };
 
+/** An artifact row to record (same bytes → same row; a second write merges its meta into the first). */
+export type ArtifactRow = typeof artifacts.$inferInsert;
+
+/** The row of a stored file, for a caller that records it later in a statement of its own. */
+export async function storeFile(
+  file: string,
+  kind: ArtifactKind,
+  meta: Record<string, unknown> = {},
+  opts: PutOptions & { mediaType?: string } = {},
+): Promise<ArtifactRow & { sizeBytes: number }> {
+  const { hash, sizeBytes } = await artifactStore().putFile(file, opts);
+  return { hash, kind, mediaType: opts.mediaType ?? MEDIA_TYPES[kind], sizeBytes, meta };
+}
+
+/** Merges a second write's meta into the row already recorded for the same bytes. */
+export const mergeArtifactMeta = { meta: sql`artifacts.meta || excluded.meta` };
+
 /** Stores the file and records the artifact row (same bytes → same row). */
 export async function saveArtifact(
   file: string,
@@ -110,13 +127,9 @@ export async function saveArtifact(
   meta: Record<string, unknown> = {},
   opts: PutOptions & { mediaType?: string } = {},
 ): Promise<StoredArtifact> {
-  const store = artifactStore();
-  const { hash, sizeBytes } = await store.putFile(file, opts);
-  await getDb()
-    .insert(artifacts)
-    .values({ hash, kind, mediaType: opts.mediaType ?? MEDIA_TYPES[kind], sizeBytes, meta })
-    .onConflictDoUpdate({ target: artifacts.hash, set: { meta: sql`artifacts.meta || excluded.meta` } });
-  return { hash, kind, sizeBytes, path: await store.localPath(hash) };
+  const row = await storeFile(file, kind, meta, opts);
+  await getDb().insert(artifacts).values(row).onConflictDoUpdate({ target: artifacts.hash, set: mergeArtifactMeta });
+  return { hash: row.hash, kind, sizeBytes: row.sizeBytes, path: await artifactStore().localPath(row.hash) };
 }
 
 export async function saveJsonArtifact(value: unknown, kind: 'metrics' | 'report', scratchDir: string) {

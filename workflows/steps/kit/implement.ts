@@ -6,12 +6,14 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
-import { artifactLinks, runSteps } from '../../../db/schema';
+import { artifactLinks, artifacts, runSteps } from '../../../db/schema';
+import { mergeArtifactMeta } from '../../../server/infra/artifact-store';
 import { ServiceError } from '../../../server/infra/errors';
 import type { ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
 import { schemaDifference, type TableSchema } from '../../core/table-schema';
 import { StepInputError } from './step-error';
+import { takeUnrecordedArtifacts } from './table-io';
 
 export interface StepContext {
   runId: string;
@@ -177,21 +179,27 @@ export function implement<D extends StepDefinition>(
         ...Object.entries(outputs).map(([port, ref]) => ({ port, ref, role: 'output' as const })),
       ].filter((l) => l.ref?.hash);
       await args.ctx.markedRunning;
-      // Lineage and outcome in one statement (one round trip, atomic like a transaction).
+      // The outputs' artifact rows, lineage and outcome in one statement (one round trip, atomic like a
+      // transaction; foreign keys are checked at its end, after both inserts).
       const db = getDb();
       const outcomeRow = { status: outcome, finishedAt: sql`now()`, summary: result.summary, outputs, error: result.message ?? null };
       const thisStep = and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId));
-      if (links.length === 0) await db.update(runSteps).set(outcomeRow).where(thisStep);
-      else {
-        const linked = db.$with('linked').as(
-          db
-            .insert(artifactLinks)
-            .values(links.map((l) => ({ runId, nodeId, port: l.port, role: l.role, artifactHash: l.ref.hash! })))
-            .onConflictDoNothing()
-            .returning({ port: artifactLinks.port }),
-        );
-        await db.with(linked).update(runSteps).set(outcomeRow).where(thisStep);
-      }
+      const rows = takeUnrecordedArtifacts(Object.values(outputs));
+      const recorded = db.$with('recorded').as(
+        rows.length > 0
+          ? db.insert(artifacts).values(rows).onConflictDoUpdate({ target: artifacts.hash, set: mergeArtifactMeta }).returning({ hash: artifacts.hash })
+          : db.select({ hash: artifacts.hash }).from(artifacts).where(sql`false`),
+      );
+      const linked = db.$with('linked').as(
+        links.length > 0
+          ? db
+              .insert(artifactLinks)
+              .values(links.map((l) => ({ runId, nodeId, port: l.port, role: l.role, artifactHash: l.ref.hash! })))
+              .onConflictDoNothing()
+              .returning({ port: artifactLinks.port })
+          : db.select({ port: artifactLinks.port }).from(artifactLinks).where(sql`false`),
+      );
+      await db.with(recorded, linked).update(runSteps).set(outcomeRow).where(thisStep);
       return { outcome, outputs, summary: result.summary, message: result.message };
     });
 }

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { artifactStore, saveArtifact } from '../../../server/infra/artifact-store';
+import { artifactStore, storeFile, type ArtifactRow } from '../../../server/infra/artifact-store';
 import { describeParquet, quoteIdent, quoteLiteral } from '../../../server/infra/duckdb';
 import type { ArtifactRef } from '../../core/plan';
 import { StepInputError } from './step-error';
@@ -23,11 +23,30 @@ export function requireColumn(columns: string[], name: string, what: string): vo
   }
 }
 
-/** Stores a Parquet file written by the step and returns the reference to hand downstream. */
+/**
+ * Artifact rows of tables this process stored for steps that have not finished: each is recorded in the
+ * statement that records its step's outcome (kit/implement.ts), one round trip for both.
+ */
+const unrecorded = new Map<string, ArtifactRow>();
+
+/** Moves a Parquet file the step wrote into the store and returns the reference to hand downstream. */
 export async function saveTable(file: string): Promise<ArtifactRef & { rows: number }> {
   const { rows, columns } = await describeParquet(file);
-  const stored = await saveArtifact(file, 'table', { rows, columns });
-  return { kind: 'table', hash: stored.hash, meta: { rows, columns }, rows };
+  const row = await storeFile(file, 'table', { rows, columns }, { move: true });
+  unrecorded.set(row.hash, row);
+  return { kind: 'table', hash: row.hash, meta: { rows, columns }, rows };
+}
+
+/** The artifact rows still to record for these outputs (taken: each is handed out once). */
+export function takeUnrecordedArtifacts(refs: (ArtifactRef | undefined)[]): ArtifactRow[] {
+  const rows: ArtifactRow[] = [];
+  for (const ref of refs) {
+    const row = ref?.hash ? unrecorded.get(ref.hash) : undefined;
+    if (!row) continue;
+    unrecorded.delete(row.hash);
+    rows.push(row);
+  }
+  return rows;
 }
 
 export { quoteIdent, quoteLiteral };
