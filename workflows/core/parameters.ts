@@ -32,7 +32,7 @@ export const PARAMETER_TYPES = {
     title: 'Number', noun: 'a number',
     kind: 'number',
     value: z.number().finite(),
-    fromText: (t) => (t.trim() === '' ? t : Number(t)),
+    fromText: (t) => (t.trim() !== '' && Number.isFinite(Number(t)) ? Number(t) : t),
   },
   integer: {
     title: 'Whole number', noun: 'a whole number',
