@@ -172,7 +172,7 @@ function BindableField(props: FieldProps) {
       title="Use pipeline parameter"
       value={bound ?? ''}
       onChange={(e) => props.onChange(e.target.value ? { $param: e.target.value } : undefined)}
-      className="h-6 max-w-28 rounded border border-line bg-surface px-1 text-[11px] text-fg-muted"
+      className="h-6 max-w-full rounded border border-line bg-surface px-1 text-[11px] text-fg-muted"
     >
       <option value="">{bound === undefined ? 'Use parameter…' : 'No parameter'}</option>
       {bound !== undefined && !declared.some((p) => p.name === bound) && <option value={bound}>{bound} (not declared)</option>}
@@ -202,8 +202,10 @@ function BoundValue({ name, path, schema, required, compact, bound, parameter, b
         aria-describedby={errors.length ? `${id}-err` : undefined}
         className={cn('flex h-8 items-center gap-1.5 rounded-md border border-dashed bg-accent-soft px-2.5 text-sm text-accent-strong', inputBorder(errors.length > 0))}
       >
-        <span className="font-mono text-[13px]">= {bound}</span>
-        {parameter?.default !== undefined && <span className="truncate text-xs text-fg-muted">default {parameterValueText(parameter.default)}</span>}
+        <span className="truncate font-mono text-[13px] whitespace-nowrap">= {bound}</span>
+        {parameter?.default !== undefined && !compact && (
+          <span className="truncate text-xs text-fg-muted">default {parameterValueText(parameter.default)}</span>
+        )}
       </output>
     </FieldShell>
   );
@@ -248,9 +250,11 @@ function FieldShell({
             Clear
           </button>
         )}
-        {extra && <span className={onClear ? '' : 'ml-auto'}>{extra}</span>}
+        {extra && !compact && <span className={onClear ? '' : 'ml-auto'}>{extra}</span>}
       </div>
       {children}
+      {/* A list item's fields sit side by side: the control goes under the field, not beside its label. */}
+      {extra && compact && <div className="mt-1">{extra}</div>}
       {description && !compact && (
         <p id={`${id}-desc`} className="mt-1 text-xs text-fg-muted">
           {description}

@@ -52,6 +52,7 @@ describe('pipeline parameters in the editor', () => {
     await inspector().getByLabel('Default of parameter 1', { exact: true }).fill('4000');
     await inspector().getByLabel('Description of parameter 1', { exact: true }).fill('Keep penguins heavier than this (g)');
     await inspector().getByText('Parameter "minMass" is declared but no step uses it').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-parameters-declared.png') });
 
     await add('Dataset', 'dataset');
     await inspector().getByLabel('Dataset', { exact: true }).selectOption('penguins');
