@@ -60,6 +60,8 @@ export const runs = pgTable(
     workflowId: text('workflow_id').notNull(),
     trigger: text('trigger').notNull().default('manual'),
     rerunOf: uuid('rerun_of'),
+    /** The pipeline parameters' values the run got (given ∪ defaults). */
+    params: jsonb('params').notNull().default({}),
     error: text('error'),
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),

@@ -1,6 +1,7 @@
 import { addEdge, applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
 import type { PipelineDocument } from '../../workflows/core/document';
+import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import {
   connectionProblem,
   freshNodeId,
@@ -19,6 +20,7 @@ import {
 export interface EditorState {
   name: string;
   description?: string;
+  parameters?: ParameterDeclaration[];
   nodes: StepFlowNode[];
   edges: StepFlowEdge[];
   /** Canonical JSON of the document as last loaded or saved: the baseline for "unsaved changes". */
@@ -40,10 +42,15 @@ export type EditorAction =
   | { type: 'removeNode'; nodeId: string }
   | { type: 'select'; nodeId: string | null }
   | { type: 'setDescription'; description: string }
+  | { type: 'setParameters'; parameters: ParameterDeclaration[] }
   | { type: 'moveNodes'; positions: Record<string, XYPosition> };
 
 export function documentOf(state: EditorState): PipelineDocument {
-  return toDocument({ name: state.name, description: state.description }, state.nodes, state.edges);
+  return withParameters(toDocument({ name: state.name, description: state.description }, state.nodes, state.edges), state.parameters);
+}
+
+function withParameters(document: PipelineDocument, parameters: ParameterDeclaration[] | undefined): PipelineDocument {
+  return parameters?.length ? { ...document, parameters } : document;
 }
 
 export function initialEditorState(document: PipelineDocument, version?: number): EditorState {
@@ -51,9 +58,10 @@ export function initialEditorState(document: PipelineDocument, version?: number)
   return {
     name: document.name,
     description: document.description,
+    parameters: document.parameters,
     nodes,
     edges,
-    savedJson: canonicalJson(toDocument(document, nodes, edges)),
+    savedJson: canonicalJson(withParameters(toDocument(document, nodes, edges), document.parameters)),
     version,
   };
 }
@@ -125,6 +133,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       };
     case 'setDescription':
       return { ...state, description: action.description || undefined };
+    case 'setParameters':
+      return { ...state, parameters: action.parameters.length ? action.parameters : undefined };
     case 'moveNodes':
       return {
         ...state,

@@ -26,6 +26,7 @@ import { NODE_WIDTH, edgeId, freeSpot, stepsByType, type StepFlowEdge, type Step
 import { Palette } from './palette';
 import { PipelineCanvas } from './pipeline-canvas';
 import { ProblemsPanel } from './problems-panel';
+import { RunDialog } from './run-dialog';
 
 type Notice = { tone: 'ok' | 'bad' | 'info'; text: string };
 
@@ -131,6 +132,8 @@ function Workspace({
   // Errors a save returned, for the document they were about; an edit makes them stale.
   const [rejected, setRejected] = useState<{ json: string; errors: CompileError[] }>();
   const [showRun, setShowRun] = useState(false);
+  // The Run dialog, open when the pipeline declares parameters, with what the server last refused.
+  const [asking, setAsking] = useState<{ errors: CompileError[] }>();
   const canvasRef = useRef<HTMLDivElement>(null);
 
   const datasets = useQuery(trpc.datasets.list.queryOptions());
@@ -331,14 +334,23 @@ function Workspace({
     }
   };
 
-  const run = async () => {
+  const run = async (params?: Record<string, unknown>) => {
+    if (params === undefined && state.parameters?.length) {
+      setAsking({ errors: [] });
+      return;
+    }
     let version = state.version;
     if (dirty || version === undefined) {
       version = await save();
       if (version === undefined) return;
     }
     try {
-      const started = await startMutation.mutateAsync({ pipeline: state.name, version });
+      const started = await startMutation.mutateAsync({ pipeline: state.name, version, ...(params ? { params: params as Record<string, string | number | boolean> } : {}) });
+      if (!started.ok && params && started.errors.some((e) => e.path?.startsWith('parameters.'))) {
+        setAsking({ errors: started.errors });
+        return;
+      }
+      setAsking(undefined);
       if (!started.ok) {
         setRejected({ json: semanticJson, errors: started.errors });
         setNotice({ tone: 'bad', text: 'Not started: the pipeline cannot run as it is (problems listed below the canvas).' });
@@ -352,6 +364,13 @@ function Workspace({
   };
 
   const nodeIds = useMemo(() => new Set(state.nodes.map((n) => n.id)), [state.nodes]);
+  const parameterProblems = useMemo(
+    () => ({
+      errors: shownErrors.filter((e) => !e.nodeId && e.path?.startsWith('parameters')),
+      warnings: compiled.warnings.filter((e) => !e.nodeId && e.path?.startsWith('parameters')),
+    }),
+    [shownErrors, compiled.warnings],
+  );
   const latest = lastRuns.data?.[0];
 
   return (
@@ -503,7 +522,20 @@ function Workspace({
           onRemove={(nodeId) => dispatch({ type: 'removeNode', nodeId })}
           pipeline={{ name: state.name, description: state.description, steps: state.nodes.length }}
           onDescription={(description) => dispatch({ type: 'setDescription', description })}
+          parameters={state.parameters ?? []}
+          onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
+          parameterProblems={parameterProblems}
         />
+        {asking && (
+          <RunDialog
+            parameters={state.parameters ?? []}
+            datasets={datasets.data ?? []}
+            busy={busy}
+            serverErrors={asking.errors}
+            onStart={(values) => void run(values)}
+            onClose={() => setAsking(undefined)}
+          />
+        )}
       </div>
     </div>
   );

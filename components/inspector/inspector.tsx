@@ -3,6 +3,7 @@
 import { MousePointerClick, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { CompileError } from '../../workflows/core/compiler';
+import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import { NODE_ID } from '../../workflows/core/document';
 import { stepsByType, type StepFlowNode } from '../canvas/graph-model';
 import { categoryLook, fallbackCategory, portDot } from '../canvas/port-style';
@@ -10,6 +11,7 @@ import { StepIcon } from '../canvas/step-icons';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import type { JsonSchema } from './json-schema';
+import { ParametersPanel } from './parameters-panel';
 import { ParamsForm, type ParamsFormContext } from './params-form';
 
 const METRIC_SUGGESTIONS = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'rmse', 'mae', 'r2'];
@@ -30,6 +32,10 @@ export interface InspectorProps {
   onRemove: (nodeId: string) => void;
   pipeline: { name: string; description?: string; steps: number };
   onDescription: (description: string) => void;
+  parameters: ParameterDeclaration[];
+  onParameters: (parameters: ParameterDeclaration[]) => void;
+  /** The compiler's messages about the parameter declarations (paths "parameters.…"). */
+  parameterProblems: { errors: CompileError[]; warnings: CompileError[] };
 }
 
 const panelClass = 'flex min-h-0 w-[340px] shrink-0 flex-col border-l border-line bg-surface';
@@ -40,7 +46,7 @@ export function Inspector(props: InspectorProps) {
   return <StepInspector key={node.id} {...props} node={node} />;
 }
 
-function PipelineInspector({ pipeline, onDescription }: InspectorProps) {
+function PipelineInspector({ pipeline, onDescription, parameters, onParameters, parameterProblems, datasets }: InspectorProps) {
   return (
     <aside aria-label="Inspector" className={panelClass}>
       <div className="border-b border-line px-4 py-3">
@@ -64,6 +70,13 @@ function PipelineInspector({ pipeline, onDescription }: InspectorProps) {
             className="w-full resize-y rounded-md border border-line-strong bg-surface px-2.5 py-1.5 text-sm placeholder:text-fg-subtle focus:border-accent focus:ring-2 focus:ring-accent/20 focus:outline-none"
           />
         </div>
+        <ParametersPanel
+          parameters={parameters}
+          onChange={onParameters}
+          errors={parameterProblems.errors}
+          warnings={parameterProblems.warnings}
+          datasets={datasets}
+        />
         <div className="rounded-lg border border-dashed border-line-strong px-4 py-6 text-center">
           <MousePointerClick aria-hidden className="mx-auto mb-2 size-5 text-fg-subtle" />
           <p className="text-sm font-medium text-fg">Select a step to edit it</p>
@@ -91,6 +104,7 @@ function StepInspector({
   onLabel,
   onRename,
   onRemove,
+  parameters,
 }: InspectorProps & { node: StepFlowNode }) {
   const step = stepsByType.get(node.data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
@@ -129,6 +143,7 @@ function StepInspector({
     suggestions: { metric: METRIC_SUGGESTIONS },
     errors: errorsByPath,
     sqlProblems,
+    pipelineParameters: parameters,
   };
 
   return (

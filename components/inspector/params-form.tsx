@@ -7,6 +7,7 @@ import { cn } from '../ui/cn';
 import type { TableSchema } from '../../workflows/core/table-schema';
 import { defaultItem, fieldTitle, propertyShown, rangeHint, schemaType, type JsonSchema } from './json-schema';
 import { SqlEditor } from './sql-field';
+import { isParameterReference, parameterValueText, type ParameterDeclaration } from '../../workflows/core/parameters';
 
 // A form generated from a step's parameter schema. Values go straight into the node's params;
 // the compiler (run on every change) supplies the error messages, keyed by parameter path.
@@ -27,6 +28,8 @@ export interface ParamsFormContext {
   errors: ReadonlyMap<string, string[]>;
   /** SQL problems keyed by path, with where in the text they are when known (for editor markers). */
   sqlProblems?: ReadonlyMap<string, { message: string; position?: number }[]>;
+  /** The pipeline's parameters a field can be bound to (`{ "$param": name }`). */
+  pipelineParameters?: readonly ParameterDeclaration[];
 }
 
 const FormContext = createContext<ParamsFormContext>({ datasets: [], endpoints: [], suggestions: {}, errors: new Map() });
@@ -143,6 +146,8 @@ interface FieldProps {
   value: unknown;
   onChange: Setter;
   compact?: boolean;
+  /** The "use pipeline parameter" control, shown in the field's header. */
+  binding?: ReactNode;
 }
 
 function Field(props: FieldProps) {
@@ -151,7 +156,59 @@ function Field(props: FieldProps) {
   if (type === 'array' && schemaType(schema.items ?? {}) === 'object') return <ObjectListField {...props} />;
   if (type === 'array' && schema.widget === 'columns') return <ColumnsField {...props} />;
   if (schema.widget === 'sql' || schema.widget === 'sql-expression') return <SqlField {...props} />;
-  return <ScalarField {...props} />;
+  return <BindableField {...props} />;
+}
+
+/** A single value that can also stand for a pipeline parameter: the field, or the binding, and the control that switches. */
+function BindableField(props: FieldProps) {
+  const ctx = useContext(FormContext);
+  const declared = ctx.pipelineParameters ?? [];
+  const bound = isParameterReference(props.value) ? props.value.$param : undefined;
+  if (declared.length === 0 && bound === undefined) return <ScalarField {...props} />;
+  const title = fieldTitle(props.name, props.schema);
+  const binding = (
+    <select
+      aria-label={`Use pipeline parameter for ${title}`}
+      title="Use pipeline parameter"
+      value={bound ?? ''}
+      onChange={(e) => props.onChange(e.target.value ? { $param: e.target.value } : undefined)}
+      className="h-6 max-w-full rounded border border-line bg-surface px-1 text-[11px] text-fg-muted"
+    >
+      <option value="">{bound === undefined ? 'Use parameter…' : 'No parameter'}</option>
+      {bound !== undefined && !declared.some((p) => p.name === bound) && <option value={bound}>{bound} (not declared)</option>}
+      {declared.map((p) => (
+        <option key={p.name} value={p.name}>
+          {p.name}
+        </option>
+      ))}
+    </select>
+  );
+  return bound === undefined ? (
+    <ScalarField {...props} binding={binding} />
+  ) : (
+    <BoundValue {...props} binding={binding} parameter={declared.find((p) => p.name === bound)} bound={bound} />
+  );
+}
+
+/** A field bound to a pipeline parameter: which one, and the value it has by default. */
+function BoundValue({ name, path, schema, required, compact, bound, parameter, binding }: FieldProps & { bound: string; parameter?: ParameterDeclaration }) {
+  const ctx = useContext(FormContext);
+  const id = `field-${useId().replace(/:/g, '')}`;
+  const errors = ctx.errors.get(path) ?? [];
+  return (
+    <FieldShell id={id} title={fieldTitle(name, schema)} required={required} errors={errors} compact={compact} extra={binding}>
+      <output
+        id={id}
+        aria-describedby={errors.length ? `${id}-err` : undefined}
+        className={cn('flex h-8 items-center gap-1.5 rounded-md border border-dashed bg-accent-soft px-2.5 text-sm text-accent-strong', inputBorder(errors.length > 0))}
+      >
+        <span className="truncate font-mono text-[13px] whitespace-nowrap">= {bound}</span>
+        {parameter?.default !== undefined && !compact && (
+          <span className="truncate text-xs text-fg-muted">default {parameterValueText(parameter.default)}</span>
+        )}
+      </output>
+    </FieldShell>
+  );
 }
 
 function FieldShell({
@@ -162,6 +219,7 @@ function FieldShell({
   errors,
   onClear,
   compact,
+  extra,
   children,
 }: {
   id: string;
@@ -171,6 +229,7 @@ function FieldShell({
   errors: string[];
   onClear?: () => void;
   compact?: boolean;
+  extra?: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -191,8 +250,11 @@ function FieldShell({
             Clear
           </button>
         )}
+        {extra && !compact && <span className={onClear ? '' : 'ml-auto'}>{extra}</span>}
       </div>
       {children}
+      {/* A list item's fields sit side by side: the control goes under the field, not beside its label. */}
+      {extra && compact && <div className="mt-1">{extra}</div>}
       {description && !compact && (
         <p id={`${id}-desc`} className="mt-1 text-xs text-fg-muted">
           {description}
@@ -211,7 +273,7 @@ function describedBy(id: string, description: string | undefined, errors: string
   return [description && !compact ? `${id}-desc` : '', errors.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
 }
 
-function ScalarField({ name, path, schema, required, value, onChange, compact }: FieldProps) {
+function ScalarField({ name, path, schema, required, value, onChange, compact, binding }: FieldProps) {
   const ctx = columnsFor(useContext(FormContext), schema);
   const id = `field-${useId().replace(/:/g, '')}`;
   const title = fieldTitle(name, schema);
@@ -346,6 +408,7 @@ function ScalarField({ name, path, schema, required, value, onChange, compact }:
       errors={errors}
       onClear={canClear ? () => onChange(undefined) : undefined}
       compact={compact}
+      extra={binding}
     >
       {control}
     </FieldShell>

@@ -16,6 +16,7 @@ import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { StatusBadge, isFinished } from '../ui/status-badge';
 import { RunGraph } from './run-graph';
 import { StepSummary } from './step-summary';
+import { parameterValueText } from '../../workflows/core/parameters';
 
 const POLL_MS = 1000;
 
@@ -97,13 +98,15 @@ export function RunView({ runId }: { runId: string }) {
             <PencilRuler aria-hidden />
             Open in editor
           </Link>
-          {finished ? <RunAgain pipeline={r.pipeline} version={r.version} /> : <CancelRun runId={r.runId} />}
+          {finished ? <RunAgain pipeline={r.pipeline} version={r.version} params={r.params} /> : <CancelRun runId={r.runId} />}
         </div>
       </header>
 
       {r.error && (
         <ErrorState title="The run failed" message={r.error} />
       )}
+
+      <RunParameters params={r.params} />
 
       <Card className="overflow-hidden">
         <div className="h-[320px] bg-app">
@@ -212,7 +215,7 @@ export function RunView({ runId }: { runId: string }) {
   );
 }
 
-function RunAgain({ pipeline, version }: { pipeline: string; version: number }) {
+function RunAgain({ pipeline, version, params }: { pipeline: string; version: number; params: Record<string, unknown> }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -225,7 +228,8 @@ function RunAgain({ pipeline, version }: { pipeline: string; version: number }) 
         disabled={start.isPending}
         onClick={() =>
           start.mutate(
-            { pipeline, version },
+            // The same values again: a person who wants others edits them in the editor's Run dialog.
+            { pipeline, version, ...(Object.keys(params).length ? { params: params as Record<string, string | number | boolean> } : {}) },
             {
               onSuccess: (started) => {
                 if (!started.ok) {
@@ -249,6 +253,27 @@ function RunAgain({ pipeline, version }: { pipeline: string; version: number }) 
         </p>
       )}
     </>
+  );
+}
+
+/** The values the run's pipeline parameters had. */
+function RunParameters({ params }: { params: Record<string, unknown> }) {
+  const entries = Object.entries(params).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return null;
+  return (
+    <section aria-labelledby="run-parameters-heading" className="rounded-(--radius-card) border border-line bg-surface px-5 py-3">
+      <h2 id="run-parameters-heading" className="mb-2 text-[11px] font-semibold tracking-wider text-fg-subtle uppercase">
+        Parameters
+      </h2>
+      <dl className="flex flex-wrap gap-x-8 gap-y-2 text-sm">
+        {entries.map(([name, value]) => (
+          <div key={name} className="min-w-0">
+            <dt className="font-mono text-xs text-fg-muted">{name}</dt>
+            <dd className="font-medium text-fg tabular-nums">{parameterValueText(value)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }
 

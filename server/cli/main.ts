@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { compilePipeline, type CompileError } from '../../workflows/core/compiler';
+import { parameterValueFromText, type ParameterDeclaration } from '../../workflows/core/parameters';
 import { catalog } from '../../workflows/steps/catalog';
 import { datasetFormatOf } from '../services/datasets';
 import { ApiError, api } from './api-client';
@@ -48,6 +49,7 @@ program
       return;
     }
     console.log(`${file}: ok — ${result.plan.steps.length} steps (${result.plan.steps.map((s) => s.id).join(' → ')})`);
+    for (const w of result.warnings) console.log(`warning: ${formatError(w)}`);
   });
 
 program
@@ -87,17 +89,37 @@ function summaryLine(summary: Record<string, unknown> | undefined): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
+/** `--param k=v` values, each parsed by the type the pipeline declares for it (undeclared names are left for the server to refuse). */
+async function runParams(name: string, version: number | undefined, pairs: string[]): Promise<Record<string, unknown>> {
+  if (pairs.length === 0) return {};
+  const query = version ? `?version=${version}` : '';
+  const { data } = await api<{ document: { parameters?: ParameterDeclaration[] } }>('GET', `/api/v1/pipelines/${encodeURIComponent(name)}${query}`);
+  const declared = new Map((data.document.parameters ?? []).map((d) => [d.name, d]));
+  const values: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--param ${pair}: write it as name=value`);
+    const key = pair.slice(0, eq);
+    const text = pair.slice(eq + 1);
+    const d = declared.get(key);
+    values[key] = d ? parameterValueFromText(d.type, text) : text;
+  }
+  return values;
+}
+
 program
   .command('run')
   .argument('<name>', 'pipeline name')
   .option('--version <n>', 'pipeline version (default: newest)', (v) => Number.parseInt(v, 10))
+  .option('--param <name=value>', 'a value for a pipeline parameter (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--wait', 'wait for the run to finish, printing each step; exit code 0 only on success')
   .description('Start a run of a pipeline')
-  .action(async (name: string, opts: { version?: number; wait?: boolean }) => {
+  .action(async (name: string, opts: { version?: number; wait?: boolean; param: string[] }) => {
+    const params = await runParams(name, opts.version, opts.param);
     const { status, data } = await api<{ runId: string; version: number; error?: string; errors?: CompileError[] }>(
       'POST',
       `/api/v1/pipelines/${encodeURIComponent(name)}/runs`,
-      JSON.stringify(opts.version ? { version: opts.version } : {}),
+      JSON.stringify({ ...(opts.version ? { version: opts.version } : {}), ...(Object.keys(params).length ? { params } : {}) }),
     );
     if (status === 422) {
       console.error(`${name}: not started, ${data.errors?.length ?? 0} error(s)`);

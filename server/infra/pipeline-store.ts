@@ -20,10 +20,10 @@ import { defaultWorkspaceId } from './workspace';
  * the steps' SQL described by DuckDB. Each round answers the SQL the compiler still needs (a query
  * over a table whose schema another query decides comes one round later), until nothing is pending.
  */
-export async function compileForServer(catalog: Catalog, raw: unknown, mode: 'save' | 'run') {
+export async function compileForServer(catalog: Catalog, raw: unknown, mode: 'save' | 'run', params?: Record<string, unknown>) {
   const datasets = await loadDatasetLookup();
   const answers = new Map<string, SqlDescription>();
-  const compile = () => compilePipeline(raw, catalog, { datasets, mode, limits: config().documentLimits, sql: (key) => answers.get(key) });
+  const compile = () => compilePipeline(raw, catalog, { datasets, mode, limits: config().documentLimits, sql: (key) => answers.get(key), params });
   let result = compile();
   while (result.pendingSql.length > 0) {
     for (const [key, answer] of await describeSqlBatch(result.pendingSql)) answers.set(key, answer);

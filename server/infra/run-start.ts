@@ -18,6 +18,8 @@ export interface CreateRunOptions {
   version?: number;
   /** What started it: 'manual', 'api', 'schedule', … */
   trigger?: string;
+  /** Values of the pipeline's parameters (checked against its declarations; defaults fill the rest). */
+  params?: Record<string, unknown>;
 }
 
 export type CreateRunResult = { ok: true; runId: string; version: number } | { ok: false; version: number; errors: CompileError[] };
@@ -31,7 +33,7 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
   const pv = await getPipelineVersionRow(pipelineName, opts.version);
   // Compiled again against today's datasets: a missing dataset or a column that moved stops the run here,
   // and the plan carries the schemas each step's output must have.
-  const compiled = await compileForServer(catalog, pv.document, 'run');
+  const compiled = await compileForServer(catalog, pv.document, 'run', opts.params);
   if (!compiled.ok) return { ok: false, version: pv.version, errors: compiled.errors };
   const plan = compiled.plan;
   const workspaceId = await defaultWorkspaceId();
@@ -49,6 +51,7 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
       status: 'queued',
       workflowId,
       trigger: opts.trigger ?? 'manual',
+      params: compiled.parameters,
     });
     await tx
       .insert(runSteps)

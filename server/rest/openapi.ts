@@ -87,9 +87,12 @@ export function openApiDocument() {
           },
         },
         get: {
-          summary: 'The newest version of a pipeline',
-          parameters: [nameParam('name', 'Pipeline name')],
-          responses: { '200': { description: 'Pipeline with its document' }, ...errors(404) },
+          summary: 'The newest version of a pipeline (or ?version=N)',
+          parameters: [
+            nameParam('name', 'Pipeline name'),
+            { name: 'version', in: 'query', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A version (default: the newest)' },
+          ],
+          responses: { '200': { description: 'Pipeline with its document' }, ...errors(400, 404) },
         },
       },
       '/api/v1/pipelines/{name}/runs': {
@@ -97,7 +100,11 @@ export function openApiDocument() {
           summary: 'Start a run',
           parameters: [nameParam('name', 'Pipeline name')],
           requestBody: { required: false, content: { 'application/json': { schema: schema(startRunBody, 'input') } } },
-          responses: { '202': answer('Run started', startRunResponse), ...errors(400, 404, 503) },
+          responses: {
+            '202': answer('Run started', startRunResponse),
+            ...errors(400, 404, 503),
+            '422': answer('The version does not compile, or a parameter value is unknown or of the wrong type', validationErrorResponse),
+          },
         },
       },
       '/api/v1/runs/{runId}': {

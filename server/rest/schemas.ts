@@ -38,6 +38,7 @@ export const runResponse = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   error: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).describe('The values of the pipeline\'s parameters this run got'),
   steps: z.array(
     z.object({
       nodeId: z.string(),
@@ -52,7 +53,13 @@ export const runResponse = z.object({
   ),
 });
 
-export const startRunBody = z.object({ version: z.number().int().min(1).optional() }).strict();
+/** Values of a pipeline's parameters: checked against its declarations when the run starts. */
+export const runParamsSchema = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(10000), z.number(), z.boolean()]))
+  .refine((r) => Object.keys(r).length <= 100, 'At most 100 parameters')
+  .describe('Values of the pipeline\'s declared parameters by name; the ones left out take their defaults');
+
+export const startRunBody = z.object({ version: z.number().int().min(1).optional(), params: runParamsSchema.optional() }).strict();
 export const startRunResponse = z.object({ runId: z.string().uuid(), version: z.number().int() });
 
 export const endpointResponse = z.object({

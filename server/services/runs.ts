@@ -20,6 +20,8 @@ export interface RunView {
   startedAt?: Date;
   finishedAt?: Date;
   error?: string;
+  /** The pipeline parameters' values the run got. */
+  params: Record<string, unknown>;
   steps: {
     nodeId: string;
     type: string;
@@ -65,6 +67,7 @@ export async function getRun(runId: string): Promise<RunView> {
     startedAt: row.r.startedAt ?? undefined,
     finishedAt: row.r.finishedAt ?? undefined,
     error: row.r.error ?? undefined,
+    params: (row.r.params as Record<string, unknown> | null) ?? {},
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       type: s.type,

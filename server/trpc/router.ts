@@ -6,6 +6,7 @@ import { listDatasets } from '../services/datasets';
 import { listEndpoints } from '../services/endpoints';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
+import { runParamsSchema } from '../rest/schemas';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { publicProcedure, router } from './init';
 
@@ -39,8 +40,8 @@ export const appRouter = router({
   }),
   runs: router({
     start: publicProcedure
-      .input(z.object({ pipeline: pipelineName, version: version.optional() }))
-      .mutation(({ input }) => startRun(input.pipeline, { version: input.version })),
+      .input(z.object({ pipeline: pipelineName, version: version.optional(), params: runParamsSchema.optional() }))
+      .mutation(({ input }) => startRun(input.pipeline, { version: input.version, params: input.params })),
     get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
     cancel: publicProcedure.input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
     list: publicProcedure

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contentHash } from './canonical-json';
 import { parseEndpoint, pipelineDocumentSchema, type PipelineDocument } from './document';
+import { bindParameters, type ParameterErrorCode } from './parameter-check';
 import { DEFAULT_DOCUMENT_LIMITS, checkDocumentValue, type DocumentLimits } from './limits';
 import { PLAN_API_VERSION, type Plan, type PlanStep } from './plan';
 import { sqlRequestKey, type SqlLookup, type SqlRequest } from './sql';
@@ -29,7 +30,8 @@ export type CompileErrorCode =
   | 'input_taken'
   | 'missing_input'
   | 'cycle'
-  | 'unreachable';
+  | 'unreachable'
+  | ParameterErrorCode;
 
 export interface CompileError {
   code: CompileErrorCode;
@@ -73,11 +75,23 @@ export interface CompileOptions {
   limits?: DocumentLimits;
   /** Descriptions of the steps' SQL computed beforehand; SQL not in it is reported as pending. */
   sql?: SqlLookup;
+  /** Values of the pipeline's parameters for a run (checked against the declarations; defaults fill the rest). */
+  params?: Record<string, unknown>;
 }
 
 /** `pendingSql`: queries the steps asked to have described that the SQL lookup did not answer (their outputs' schemas are unknown). */
 export type CompileResult =
-  | { ok: true; plan: Plan; document: PipelineDocument; errors: []; warnings: CompileError[]; schemas: NodeSchemas; pendingSql: SqlRequest[] }
+  | {
+      ok: true;
+      plan: Plan;
+      document: PipelineDocument;
+      errors: [];
+      warnings: CompileError[];
+      schemas: NodeSchemas;
+      pendingSql: SqlRequest[];
+      /** The pipeline parameters' values the plan was made with (given ∪ defaults). */
+      parameters: Record<string, unknown>;
+    }
   | { ok: false; errors: CompileError[]; warnings: CompileError[]; schemas: NodeSchemas; pendingSql: SqlRequest[] };
 
 function issuePath(path: PropertyKey[]): string {
@@ -171,6 +185,10 @@ export function compileDocument(doc: PipelineDocument, cat: Catalog, opts: Compi
   const nodes = new Map<string, PipelineDocument['nodes'][number]>();
   const params = new Map<string, Record<string, unknown>>();
   const defOf = (type: string) => (Object.hasOwn(cat, type) ? cat[type] : undefined);
+  // Pipeline parameters' values go into the nodes' parameters before anything else looks at them.
+  const bound = bindParameters(doc, defOf, opts.params, opts.mode ?? 'save');
+  errors.push(...bound.errors);
+  warnings.push(...bound.warnings);
 
   for (const node of doc.nodes) {
     if (nodes.has(node.id)) {
@@ -183,7 +201,11 @@ export function compileDocument(doc: PipelineDocument, cat: Catalog, opts: Compi
       errors.push({ code: 'unknown_type', nodeId: node.id, path: 'type', message: `Unknown step type "${node.type}"` });
       continue;
     }
-    const result = def.params.safeParse(node.params, { reportInput: true });
+    if (bound.unresolved.has(node.id)) {
+      // A parameter without a value yet (design time): the step's checks, and those downstream, wait for one.
+      continue;
+    }
+    const result = def.params.safeParse(bound.params.get(node.id) ?? node.params, { reportInput: true });
     if (result.success) params.set(node.id, result.data as Record<string, unknown>);
     for (const issue of result.success ? [] : result.error.issues) {
       for (const m of issueMessage(issue, 'parameter')) {
@@ -280,7 +302,7 @@ export function compileDocument(doc: PipelineDocument, cat: Catalog, opts: Compi
     return {
       id,
       type: node.type,
-      params: params.get(id)!,
+      params: params.get(id) ?? node.params,
       inputs,
       optionalInputs: Object.entries(def.inputs)
         .filter(([, s]) => s.optional)
@@ -295,7 +317,7 @@ export function compileDocument(doc: PipelineDocument, cat: Catalog, opts: Compi
     };
   });
   const hash = contentHash({ name: doc.name, steps });
-  return { ok: true, errors: [], warnings, schemas, pendingSql, document: doc, plan: { apiVersion: PLAN_API_VERSION, name: doc.name, hash, steps } };
+  return { ok: true, errors: [], warnings, schemas, pendingSql, document: doc, parameters: bound.values, plan: { apiVersion: PLAN_API_VERSION, name: doc.name, hash, steps } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parameterDeclarationSchema } from './parameters';
 
 // The `millrace/v1` pipeline document: what the editor saves, the API accepts and the CLI reads.
 
@@ -26,6 +27,8 @@ export const pipelineDocumentSchema = z.strictObject({
     .string()
     .regex(PIPELINE_NAME, 'Pipeline names use lowercase letters, digits, "-" and "_", starting with a letter or digit'),
   description: z.string().max(10000).optional(),
+  /** Typed values each run gets; step parameters refer to them with `{ "$param": name }` (see parameters.ts). */
+  parameters: z.array(parameterDeclarationSchema).max(100).optional(),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema).default([]),
 });

@@ -1,12 +1,18 @@
 import { handle, json, problem, type RouteParams } from '../../../../../server/rest/http';
 import { config } from '../../../../../server/infra/config';
 import { readDocumentBody } from '../../../../../server/rest/body';
+import { ServiceError } from '../../../../../server/infra/errors';
 import { getPipeline, savePipeline } from '../../../../../server/services/pipelines';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: RouteParams<{ name: string }>) {
-  return handle(async () => json(await getPipeline((await params).name)));
+/** The newest version's document, or `?version=N`'s. */
+export async function GET(req: Request, { params }: RouteParams<{ name: string }>) {
+  return handle(async () => {
+    const raw = new URL(req.url).searchParams.get('version');
+    if (raw !== null && !/^[1-9]\d{0,8}$/.test(raw)) throw new ServiceError('invalid', `version must be a whole number from 1, got "${raw}"`);
+    return json(await getPipeline((await params).name, raw === null ? undefined : Number(raw)));
+  });
 }
 
 /** Saves a millrace/v1 document; a document that does not compile is refused with node-addressed errors. */

@@ -9,7 +9,7 @@ export async function GET(_req: Request, { params }: RouteParams<{ name: string 
   return handle(async () => json({ runs: await listRuns({ pipeline: (await params).name }) }));
 }
 
-/** Starts a run of the newest version (or `{"version": N}`). */
+/** Starts a run of the newest version (or `{"version": N}`), with `{"params": {...}}` for the pipeline's parameters. */
 export async function POST(req: Request, { params }: RouteParams<{ name: string }>) {
   return handle(async () => {
     const { name } = await params;
@@ -23,7 +23,7 @@ export async function POST(req: Request, { params }: RouteParams<{ name: string 
       }
     }
     const body = startRunBody.parse(raw);
-    const started = await startRun(name, { version: body.version, trigger: 'api' });
+    const started = await startRun(name, { version: body.version, trigger: 'api', params: body.params });
     if (!started.ok) {
       return problem(422, `Version ${started.version} of "${name}" cannot run: ${started.errors[0]!.message}`, { errors: started.errors });
     }
