@@ -52,6 +52,9 @@ export const runResponse = z.object({
   ),
 });
 
+/** `Idempotency-Key` of a run start: 1 to 200 visible ASCII characters (a UUID is a good choice). */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
 export const startRunBody = z.object({ version: z.number().int().min(1).optional() }).strict();
 export const startRunResponse = z.object({ runId: z.string().uuid(), version: z.number().int() });
 
@@ -107,6 +110,7 @@ export const predictErrorResponse = z.object({
 export const errorResponse = z.object({
   error: z.string(),
   requestId: z.string().optional().describe('500 only: quote it when reporting the problem; the server log has the details under it'),
+  dependency: z.enum(['postgres', 'temporal']).optional().describe('503 only: the service that is not answering'),
 });
 
 export { pipelineDocumentSchema };

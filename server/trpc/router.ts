@@ -7,6 +7,7 @@ import { listEndpoints } from '../services/endpoints';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
+import { IDEMPOTENCY_KEY } from '../rest/schemas';
 import { publicProcedure, router } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
@@ -14,6 +15,7 @@ import { publicProcedure, router } from './init';
 const pipelineName = z.string().regex(PIPELINE_NAME, 'Not a pipeline name');
 const version = z.number().int().min(1);
 const runId = z.string().min(1).max(200);
+const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY, 'An idempotency key is 1 to 200 visible ASCII characters');
 
 export const appRouter = router({
   catalog: router({
@@ -39,8 +41,8 @@ export const appRouter = router({
   }),
   runs: router({
     start: publicProcedure
-      .input(z.object({ pipeline: pipelineName, version: version.optional() }))
-      .mutation(({ input }) => startRun(input.pipeline, { version: input.version })),
+      .input(z.object({ pipeline: pipelineName, version: version.optional(), idempotencyKey: idempotencyKey.optional() }))
+      .mutation(({ input }) => startRun(input.pipeline, { version: input.version, idempotencyKey: input.idempotencyKey })),
     get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
     cancel: publicProcedure.input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
     list: publicProcedure
