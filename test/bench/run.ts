@@ -9,6 +9,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
 import type { BenchResult } from './result';
+import { runStartBenchmarks } from './run-start';
 import { runTrainBenchmarks } from './train';
 import { runUploadBenchmarks } from './upload';
 
@@ -22,15 +23,16 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'start', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
   upload: async () => runUploadBenchmarks(repoRoot),
   train: async () => runTrainBenchmarks(repoRoot),
+  start: async () => runStartBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'start'];
 
 function gitCommit(): string | null {
   try {

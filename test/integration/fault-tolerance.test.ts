@@ -10,7 +10,8 @@ import { loadConfig } from '../../server/infra/config';
 import { freePorts } from '../../server/launcher/ports';
 import { REPO_ROOT, startStack, type StackChild, type StackHandle } from '../../server/launcher/stack';
 
-const PIPELINE = 'penguin-species';
+/** The example pipeline with a slower fit (more trees), so the runs are still in flight when something dies. */
+const PIPELINE = 'fault-species';
 const FINAL = ['succeeded', 'failed', 'cancelled'];
 
 let stack: StackHandle;
@@ -101,6 +102,16 @@ async function expectNothingLeftOver(): Promise<void> {
   expect(stuck, 'start requests never dispatched').toEqual([]);
 }
 
+async function waitHealthy(): Promise<void> {
+  await waitFor('the web app to report healthy', async () => ((await call('GET', '/api/health', { timeoutMs: 10_000 })).status === 200 ? true : undefined), 180_000);
+}
+
+/** Runs of these ids not yet in a final state. */
+async function unfinished(runIds: string[]): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from runs where id in ${sql(runIds)} and status in ('queued', 'running')`;
+  return n;
+}
+
 function groupOf(child: StackChild): number {
   const pid = stack.pids()[child];
   if (!pid) throw new Error(`${child} is not running: ${JSON.stringify(stack.pids())}`);
@@ -132,6 +143,11 @@ beforeAll(async () => {
   };
   stack = await startStack(cfg, { web: 'start', worker: true, log, temporalCli: process.env.TEMPORAL_CLI });
   sql = postgres(stack.databaseUrl, { max: 2, connect_timeout: 3, onnotice: () => {} });
+  const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'server', 'examples', 'penguin-species.json'), 'utf8'));
+  doc.name = PIPELINE;
+  doc.nodes.find((n: { id: string }) => n.id === 'train').params.trees = 600;
+  const saved = await call('PUT', `/api/v1/pipelines/${PIPELINE}`, { body: doc });
+  expect(saved.status, JSON.stringify(saved.data)).toBe(200);
 }, 600_000);
 
 afterAll(async () => {
@@ -145,10 +161,13 @@ describe('a stack that heals itself', () => {
   it('finishes every run in flight when the worker, Temporal, Postgres and the web server are SIGKILLed in turn', async () => {
     const victims: StackChild[] = ['worker', 'temporal', 'postgres', 'web'];
     for (const victim of victims) {
+      await waitHealthy();
       const runIds = await startRuns(3, `kill-${victim}`);
-      // A random point of the runs: anywhere from their first step to their fit.
-      const delay = 500 + Math.floor(Math.random() * 5000);
+      // A random point of the runs while they are in flight: from their first step to well into their fits.
+      const delay = Math.floor(Math.random() * 4000);
       await sleep(delay);
+      const inFlight = await unfinished(runIds);
+      expect(inFlight, 'runs still in flight when the process is killed').toBeGreaterThan(0);
       const before = stack.restarts().length;
       const killedAt = Date.now();
       process.kill(-groupOf(victim), 'SIGKILL');
@@ -157,11 +176,11 @@ describe('a stack that heals itself', () => {
         async () => stack.restarts().slice(before).find((e) => e.restartedAt),
         180_000,
       );
-      await waitFor('the web app to report healthy', async () => ((await call('GET', '/api/health', { timeoutMs: 10_000 })).status === 200 ? true : undefined), 180_000);
+      await waitHealthy();
       const healthyAt = Date.now();
       const outcome = await waitForFinal(runIds);
       console.log(
-        `[fault] SIGKILL ${victim} ${delay} ms after starting 3 runs: running again after ${((back.restartedAt! - killedAt) / 1000).toFixed(1)} s, ` +
+        `[fault] SIGKILL ${victim} ${delay} ms after starting 3 runs (${inFlight} in flight): running again after ${((back.restartedAt! - killedAt) / 1000).toFixed(1)} s, ` +
           `healthy after ${((healthyAt - killedAt) / 1000).toFixed(1)} s, every run final after ${((Date.now() - killedAt) / 1000).toFixed(1)} s ` +
           `(${[...outcome.values()].join(', ')})`,
       );
@@ -170,22 +189,26 @@ describe('a stack that heals itself', () => {
   });
 
   it('leaves no run queued when the web server is SIGKILLed while POST /runs requests are in flight', async () => {
-    const keys = Array.from({ length: 8 }, (_, i) => `web-kill-${i}`);
+    await waitHealthy();
+    const keys = Array.from({ length: 10 }, (_, i) => `web-kill-${i}`);
     const requests = keys.map((key, i) =>
-      sleep(i * 40).then(() => call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { headers: { 'idempotency-key': key }, timeoutMs: 60_000 })),
+      sleep(i * 60).then(() => call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { headers: { 'idempotency-key': key }, timeoutMs: 60_000 })),
     );
-    await sleep(100 + Math.floor(Math.random() * 200));
+    // Killed at a random point once the first request has recorded its run, while the others are on their way.
+    await waitFor('a first run to be recorded', async () => ((await sql`select 1 from run_idempotency_keys where key in ${sql(keys)}`).length ? true : undefined), 60_000);
+    await sleep(Math.floor(Math.random() * 200));
     const before = stack.restarts().length;
     const killedAt = Date.now();
     process.kill(-groupOf('web'), 'SIGKILL');
     const answers = await Promise.all(requests);
     await waitFor('the web app to be restarted', async () => stack.restarts().slice(before).find((e) => e.restartedAt), 120_000);
+    await waitHealthy();
     // Whatever was recorded before the kill is started and finishes on its own.
     const recorded = await sql<{ id: string }[]>`
       select k.run_id as id from run_idempotency_keys k where k.key in ${sql(keys)}`;
     const outcome = recorded.length ? await waitForFinal(recorded.map((r) => r.id)) : new Map();
     console.log(
-      `[fault] SIGKILL web during 8 POST /runs: ${answers.filter((a) => a.status === 202).length} answered 202, ` +
+      `[fault] SIGKILL web during 10 POST /runs: ${answers.filter((a) => a.status === 202).length} answered 202, ` +
         `${answers.filter((a) => a.status === 0).length} got no answer; ${recorded.length} runs recorded, all final after ` +
         `${((Date.now() - killedAt) / 1000).toFixed(1)} s (${[...outcome.values()].join(', ')})`,
     );
@@ -206,6 +229,7 @@ describe('a stack that heals itself', () => {
   });
 
   it('answers 503 with Retry-After, never hangs, and records no run for a 503 while Postgres and then Temporal are frozen for 20 s', async () => {
+    await waitHealthy();
     // A model in memory: predict keeps answering while Postgres is frozen.
     const row = { Island: 'Biscoe', 'Beak Length (mm)': 48.6, 'Beak Depth (mm)': 16, 'Flipper Length (mm)': 230, 'Body Mass (g)': 5800, Sex: 'MALE' };
     expect((await call('POST', '/api/v1/endpoints/penguins/predict', { body: { rows: [row] } })).status).toBe(200);
@@ -251,7 +275,7 @@ describe('a stack that heals itself', () => {
       }
 
       // Once it is back, what was accepted runs; what got a 503 left nothing behind (also not later).
-      await waitFor('the web app to report healthy', async () => ((await call('GET', '/api/health')).status === 200 ? true : undefined), 60_000);
+      await waitHealthy();
       await sleep(5000);
       const starts = answers.filter((a) => a.what === 'start');
       const refusedKeys = starts.filter((a) => a.answer.status === 503).map((a) => a.key!);
