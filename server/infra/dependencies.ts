@@ -162,3 +162,20 @@ export async function firstUnavailable(timeoutMs = 1500): Promise<{ dependency: 
   if (!temporal.ok) return { dependency: 'temporal', error: temporal.error };
   return undefined;
 }
+
+/**
+ * Waits for `work`; each time `patienceMs` passes without an answer, checks Postgres and Temporal and
+ * throws DependencyUnavailableError when one does not answer. A slow request with both up goes on.
+ */
+export async function unlessStuck<T>(work: Promise<T>, patienceMs: number): Promise<T> {
+  work.catch(() => {}); // given up on meanwhile: a late failure is not unhandled
+  const waited = Symbol('waited');
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<typeof waited>((resolve) => (timer = setTimeout(() => resolve(waited), patienceMs)));
+    const first = await Promise.race([work, patience]).finally(() => clearTimeout(timer));
+    if (first !== waited) return first as T;
+    const down = await firstUnavailable();
+    if (down) throw new DependencyUnavailableError(down.dependency, down.error);
+  }
+}

@@ -39,7 +39,13 @@ export async function dispatchRun(runId: string, opts: { deadlineMs?: number } =
         .innerJoin(runs, eq(runs.id, runStarts.runId))
         .where(and(eq(runStarts.runId, runId), isNull(runStarts.dispatchedAt)))
         .for('update', { of: runStarts, skipLocked: true });
-      if (!row || row.status !== 'queued') return 'nothing-to-do' as const;
+      if (!row) return 'nothing-to-do' as const;
+      if (row.status !== 'queued') {
+        // Only its workflow moves a run on from queued (a cancel before the start removes the request): the
+        // start went through, but whoever started it stopped before stamping the request.
+        await tx.update(runStarts).set({ dispatchedAt: sql`now()` }).where(eq(runStarts.runId, runId));
+        return 'already-started' as const;
+      }
       let result: DispatchOutcome;
       try {
         await withTemporal(deadlineMs, (client) =>

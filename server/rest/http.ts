@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { readTextBody } from './body';
 import { config } from '../infra/config';
-import { DependencyUnavailableError, RETRY_AFTER_SECONDS, asUnavailable, firstUnavailable } from '../infra/dependencies';
+import { RETRY_AFTER_SECONDS, asUnavailable, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
 import { checkRequest, refusal } from './request-guard';
 
@@ -56,18 +56,6 @@ export async function handle(work: () => Promise<Response>, opts: { patienceMs?:
 
 /** How long a request may take before the dependencies are checked (a healthy slow request goes on). */
 const DEFAULT_PATIENCE_MS = 4000;
-
-async function unlessStuck(work: Promise<Response>, patienceMs: number): Promise<Response> {
-  work.catch(() => {}); // answered 503 meanwhile: a late failure is not unhandled
-  for (;;) {
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'waited'>((resolve) => (timer = setTimeout(() => resolve('waited'), patienceMs)));
-    const first = await Promise.race([work, waited]).finally(() => clearTimeout(timer));
-    if (first !== 'waited') return first;
-    const down = await firstUnavailable();
-    if (down) throw new DependencyUnavailableError(down.dependency, down.error);
-  }
-}
 
 async function answer(work: () => Promise<Response>, requestId: string): Promise<Response> {
   try {

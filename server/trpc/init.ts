@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
-import { asUnavailable, unavailableDependency } from '../infra/dependencies';
+import { asUnavailable, unavailableDependency, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
@@ -62,6 +62,12 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** A call still busy after this long while Postgres or Temporal does not answer fails as unavailable, not a hang. */
+const PATIENCE_MS = 4000;
+const boundWaits = t.middleware(({ next }) => unlessStuck(next(), PATIENCE_MS));
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapServiceErrors);
+export const publicProcedure = t.procedure.use(mapServiceErrors).use(boundWaits);
+/** For procedures that bound their own waits, because what they answer must match what they did (starting a run). */
+export const selfBoundedProcedure = t.procedure.use(mapServiceErrors);
 export const createCallerFactory = t.createCallerFactory;

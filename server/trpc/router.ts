@@ -8,7 +8,7 @@ import { compileForServer, getPipeline, listPipelines, savePipeline } from '../s
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { IDEMPOTENCY_KEY } from '../rest/schemas';
-import { publicProcedure, router } from './init';
+import { publicProcedure, router, selfBoundedProcedure } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
 
@@ -40,7 +40,7 @@ export const appRouter = router({
       .query(({ input }) => describeSqlBatch(input.requests)),
   }),
   runs: router({
-    start: publicProcedure
+    start: selfBoundedProcedure
       .input(z.object({ pipeline: pipelineName, version: version.optional(), idempotencyKey: idempotencyKey.optional() }))
       .mutation(({ input }) => startRun(input.pipeline, { version: input.version, idempotencyKey: input.idempotencyKey })),
     get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
