@@ -173,8 +173,14 @@ export async function reconcileRun(runId: string, workflowId: string): Promise<R
   return done ? status : undefined;
 }
 
-/** Starts every start request still undispatched (oldest first); returns how many were started. */
-export async function dispatchPending(limit = 50): Promise<number> {
+/** What one pass did; `errors` of single runs did not stop the pass. */
+export interface PassResult {
+  done: number;
+  errors: unknown[];
+}
+
+/** Starts every start request still undispatched (least tried, then oldest, first). */
+export async function dispatchPending(limit = 50): Promise<PassResult> {
   const pending = await within(
     'postgres',
     CALL_DEADLINE_MS,
@@ -182,18 +188,23 @@ export async function dispatchPending(limit = 50): Promise<number> {
       .select({ runId: runStarts.runId })
       .from(runStarts)
       .where(isNull(runStarts.dispatchedAt))
-      .orderBy(runStarts.createdAt)
+      // One that keeps failing does not hold up the others.
+      .orderBy(runStarts.attempts, runStarts.createdAt)
       .limit(limit),
   );
-  let started = 0;
+  const result: PassResult = { done: 0, errors: [] };
   for (const { runId } of pending) {
-    if ((await dispatchRun(runId)) !== 'nothing-to-do') started++;
+    try {
+      if ((await dispatchRun(runId)) !== 'nothing-to-do') result.done++;
+    } catch (err) {
+      result.errors.push(err);
+    }
   }
-  return started;
+  return result;
 }
 
 /** Reconciles runs still queued or running whose workflow was started at least `minAgeSeconds` ago. */
-export async function reconcileOpenRuns(opts: { limit?: number; minAgeSeconds?: number } = {}): Promise<number> {
+export async function reconcileOpenRuns(opts: { limit?: number; minAgeSeconds?: number } = {}): Promise<PassResult> {
   const minAge = opts.minAgeSeconds ?? 5;
   const open = await within(
     'postgres',
@@ -213,11 +224,15 @@ export async function reconcileOpenRuns(opts: { limit?: number; minAgeSeconds?: 
       .orderBy(runs.createdAt)
       .limit(opts.limit ?? 200),
   );
-  let finished = 0;
+  const result: PassResult = { done: 0, errors: [] };
   for (const run of open) {
-    if (await reconcileRun(run.runId, run.workflowId)) finished++;
+    try {
+      if (await reconcileRun(run.runId, run.workflowId)) result.done++;
+    } catch (err) {
+      result.errors.push(err);
+    }
   }
-  return finished;
+  return result;
 }
 
 export interface RunMaintenance {
@@ -265,12 +280,14 @@ export function startRunMaintenance(opts: {
 
   const stops = [
     loop('starting queued runs', opts.dispatchEverySeconds * 1000, async () => {
-      const n = await dispatchPending();
-      if (n > 0) log(`run maintenance: started ${n} queued run(s)`);
+      const { done, errors } = await dispatchPending();
+      if (done > 0) log(`run maintenance: started ${done} queued run(s)`);
+      if (errors.length) complain('starting queued runs', errors[0]);
     }),
     loop('reconciling runs', opts.reconcileEverySeconds * 1000, async () => {
-      const n = await reconcileOpenRuns({ minAgeSeconds: opts.reconcileEverySeconds });
-      if (n > 0) log(`run maintenance: ${n} run(s) set to their workflow's outcome`);
+      const { done, errors } = await reconcileOpenRuns({ minAgeSeconds: 5 });
+      if (done > 0) log(`run maintenance: ${done} run(s) set to their workflow's outcome`);
+      if (errors.length) complain('reconciling runs', errors[0]);
     }),
   ];
   return {
