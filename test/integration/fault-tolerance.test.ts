@@ -12,6 +12,8 @@ import { REPO_ROOT, startStack, type StackChild, type StackHandle } from '../../
 
 /** The example pipeline with a slower fit (more trees), so the runs are still in flight when something dies. */
 const PIPELINE = 'fault-species';
+/** The seeded example as it is: for many runs at once. */
+const QUICK_PIPELINE = 'penguin-species';
 const FINAL = ['succeeded', 'failed', 'cancelled'];
 
 let stack: StackHandle;
@@ -218,16 +220,26 @@ describe('a stack that heals itself', () => {
 
   it('leaves no run queued when the web server is SIGKILLed while POST /runs requests are in flight', async () => {
     await waitHealthy();
-    const keys = Array.from({ length: 10 }, (_, i) => `web-kill-${i}`);
-    const requests = keys.map((key, i) =>
-      sleep(i * 60).then(() => call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { headers: { 'idempotency-key': key }, timeoutMs: 60_000 })),
-    );
-    // Killed at a random point once the first request has recorded its run, while the others are on their way.
-    await waitFor('a first run to be recorded', async () => ((await sql`select 1 from run_idempotency_keys where key in ${sql(keys)}`).length ? true : undefined), 60_000);
+    // Requests keep coming, one every 25 ms, until the web server is killed at a random point after the first
+    // run was recorded: the last ones are cut off mid-way.
+    const keys: string[] = [];
+    const requests: Promise<Answer>[] = [];
+    let firing = true;
+    const fire = (async () => {
+      while (firing && keys.length < 40) {
+        const key = `web-kill-${keys.length}`;
+        keys.push(key);
+        requests.push(call('POST', `/api/v1/pipelines/${QUICK_PIPELINE}/runs`, { headers: { 'idempotency-key': key }, timeoutMs: 60_000 }));
+        await sleep(25);
+      }
+    })();
+    await waitFor('a first run to be recorded', async () => ((await sql`select 1 from run_idempotency_keys where key like 'web-kill-%'`).length ? true : undefined), 60_000);
     await sleep(Math.floor(Math.random() * 200));
     const before = stack.restarts().length;
     const killedAt = Date.now();
     process.kill(-groupOf('web'), 'SIGKILL');
+    firing = false;
+    await fire;
     const answers = await Promise.all(requests);
     await waitFor('the web app to be restarted', async () => stack.restarts().slice(before).find((e) => e.restartedAt), 120_000);
     await waitHealthy();
@@ -236,13 +248,14 @@ describe('a stack that heals itself', () => {
       select k.run_id as id from run_idempotency_keys k where k.key in ${sql(keys)}`;
     const outcome = recorded.length ? await waitForFinal(recorded.map((r) => r.id)) : new Map();
     console.log(
-      `[fault] SIGKILL web during 10 POST /runs: ${answers.filter((a) => a.status === 202).length} answered 202, ` +
+      `[fault] SIGKILL web during ${keys.length} POST /runs: ${answers.filter((a) => a.status === 202).length} answered 202, ` +
         `${answers.filter((a) => a.status === 0).length} got no answer; ${recorded.length} runs recorded, all final after ` +
         `${((Date.now() - killedAt) / 1000).toFixed(1)} s (${[...outcome.values()].join(', ')})`,
     );
+    expect(answers.some((a) => a.status === 0), 'requests cut off by the kill').toBe(true);
     for (const a of answers.filter((x) => x.status === 202)) expect(recorded.map((r) => r.id)).toContain(a.data.runId);
     // Retrying every request with its key gives one run per key: the recorded one, or a new one.
-    const retried = await Promise.all(keys.map((key) => call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { headers: { 'idempotency-key': key } })));
+    const retried = await Promise.all(keys.map((key) => call('POST', `/api/v1/pipelines/${QUICK_PIPELINE}/runs`, { headers: { 'idempotency-key': key } })));
     for (const [i, a] of retried.entries()) {
       const [owner] = await sql`select run_id from run_idempotency_keys where key = ${keys[i]!}`;
       // 200: the run the interrupted request recorded; 202: it recorded nothing, so this one did.
