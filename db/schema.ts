@@ -65,7 +65,11 @@ export const runs = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('runs_pipeline_version').on(t.pipelineVersionId)],
+  (t) => [
+    index('runs_pipeline_version').on(t.pipelineVersionId),
+    // The reconciler's look-up of runs not yet final, every few seconds.
+    index('runs_open').on(t.createdAt).where(sql`status in ('queued', 'running')`),
+  ],
 );
 
 export const runSteps = pgTable(

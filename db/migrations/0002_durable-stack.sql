@@ -22,4 +22,5 @@ CREATE TABLE "run_starts" (
 ALTER TABLE "run_idempotency_keys" ADD CONSTRAINT "run_idempotency_keys_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_idempotency_keys" ADD CONSTRAINT "run_idempotency_keys_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_starts" ADD CONSTRAINT "run_starts_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "run_starts_undispatched" ON "run_starts" USING btree ("created_at") WHERE dispatched_at is null;
+CREATE INDEX "run_starts_undispatched" ON "run_starts" USING btree ("created_at") WHERE dispatched_at is null;--> statement-breakpoint
+CREATE INDEX "runs_open" ON "runs" USING btree ("created_at") WHERE status in ('queued', 'running');

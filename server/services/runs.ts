@@ -102,7 +102,8 @@ export async function cancelRun(runId: string) {
   if (run.status !== 'queued' && run.status !== 'running') {
     throw new ServiceError('conflict', `Run ${runId} is already ${run.status}`);
   }
-  if (await within('postgres', 5000, cancelUndispatched(runId))) return;
+  // Waits for a start in progress to finish (the dispatcher holds the start request's lock for at most ~10 s).
+  if (await within('postgres', 12_000, cancelUndispatched(runId))) return;
   try {
     await withTemporal(5000, (client) => client.workflow.getHandle(workflowIdOf(runId)).cancel());
   } catch (err) {
