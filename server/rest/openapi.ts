@@ -127,6 +127,16 @@ export function openApiDocument() {
           responses: { '200': answer('The run', runResponse), ...errors(404) },
         },
       },
+      '/api/v1/runs/{runId}/cancel': {
+        post: {
+          summary: 'Cancel a queued or running run',
+          description:
+            'A run whose workflow has not started yet is cancelled at once (its steps skipped); otherwise its workflow is ' +
+            'asked to cancel and the run shows cancelled once it has stopped. 409 when the run has already finished.',
+          parameters: [nameParam('runId', 'Run id')],
+          responses: { '202': { description: 'Cancelled, or cancelling' }, ...errors(404, 409, 503) },
+        },
+      },
       '/api/v1/runs/{runId}/steps/{nodeId}/file': {
         get: {
           summary: 'Download the file an export step wrote',
