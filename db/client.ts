@@ -12,7 +12,13 @@ export function getDb(url = process.env.DATABASE_URL): Db {
   if (!url) throw new Error('DATABASE_URL is not set: start Millrace with `npm start`, or set DATABASE_URL.');
   const held = globalForDb.__millraceDb;
   if (held && held.url === url) return held.db;
-  const sql = postgres(url, { max: 10, onnotice: () => {} });
+  // Bounded waits: a Postgres that is down or frozen fails a request in seconds instead of hanging it.
+  const sql = postgres(url, {
+    max: 10,
+    connect_timeout: Number(process.env.MILLRACE_PG_CONNECT_TIMEOUT_SECONDS ?? 5),
+    connection: { statement_timeout: Number(process.env.MILLRACE_PG_STATEMENT_TIMEOUT_MS ?? 60_000) },
+    onnotice: () => {},
+  });
   const db = drizzle(sql, { schema });
   globalForDb.__millraceDb = { sql, db, url };
   return db;

@@ -67,7 +67,11 @@ export const runs = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('runs_pipeline_version').on(t.pipelineVersionId)],
+  (t) => [
+    index('runs_pipeline_version').on(t.pipelineVersionId),
+    // The reconciler's look-up of runs not yet final, every few seconds.
+    index('runs_open').on(t.createdAt).where(sql`status in ('queued', 'running')`),
+  ],
 );
 
 export const runSteps = pgTable(
@@ -219,4 +223,39 @@ export const predictionLogs = pgTable(
     // Retention deletes by time across all endpoints.
     index('prediction_logs_time').on(t.createdAt),
   ],
+);
+
+/**
+ * The outbox of run starts: written in the same transaction as the run, so a run is never recorded
+ * without the request to start it. The dispatcher (server/infra/run-dispatch.ts) starts the workflow
+ * (id `run-<runId>`, idempotent) and stamps `dispatched_at`; a row still undispatched is picked up again.
+ */
+export const runStarts = pgTable(
+  'run_starts',
+  {
+    runId: uuid('run_id').primaryKey().references(() => runs.id, { onDelete: 'cascade' }),
+    workflowType: text('workflow_type').notNull(),
+    taskQueue: text('task_queue').notNull(),
+    input: jsonb('input').notNull(),
+    memo: jsonb('memo').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('run_starts_undispatched').on(t.createdAt).where(sql`dispatched_at is null`)],
+);
+
+/** `Idempotency-Key` of a run start: the same key with the same request answers the same run. */
+export const runIdempotencyKeys = pgTable(
+  'run_idempotency_keys',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
+    key: text('key').notNull(),
+    /** Hash of the request the key was first used with (pipeline, version, options). */
+    requestHash: text('request_hash').notNull(),
+    runId: uuid('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
 );

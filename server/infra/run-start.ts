@@ -1,17 +1,23 @@
+import { and, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { runs, runSteps } from '../../db/schema';
+import { pipelineVersions, runIdempotencyKeys, runs, runStarts, runSteps } from '../../db/schema';
+import { contentHash } from '../../workflows/core/canonical-json';
 import type { Catalog, CompileError } from '../../workflows/core/compiler';
 import type { PipelineWorkflowInput } from '../../workflows/core/plan';
+import { DependencyUnavailableError, requireAvailable, within } from './dependencies';
 import { ServiceError } from './errors';
 import { compileForServer, getPipelineVersionRow } from './pipeline-store';
-import { taskQueues, temporalClient } from './temporal';
+import { dispatchRun, workflowIdOf } from './run-dispatch';
+import { taskQueues } from './temporal';
 import { defaultWorkspaceId } from './workspace';
-import { eq } from 'drizzle-orm';
 
 // Starting a run, whoever asks: a person (UI, REST, CLI) through the web side, or a schedule or trigger
-// through the worker's activities. One place records the run and starts its workflow.
+// through the worker's activities. The run, its steps and its start request (the outbox, run_starts)
+// are written in one transaction; the workflow is then started at once when Temporal answers, and
+// otherwise by the dispatcher loop (server/infra/run-dispatch.ts). So a run is never lost between the
+// two systems, and never started twice (the workflow id is the run's).
 
-export const workflowIdOf = (runId: string) => `run-${runId}`;
+export { workflowIdOf };
 
 export interface CreateRunOptions {
   /** The pipeline version to run (newest by default). */
@@ -20,30 +26,88 @@ export interface CreateRunOptions {
   trigger?: string;
   /** Values of the pipeline's parameters (checked against its declarations; defaults fill the rest). */
   params?: Record<string, unknown>;
+  /**
+   * The caller's key for this start (`Idempotency-Key`): the same key with the same request answers the
+   * run it started the first time; with a different request it is refused (422).
+   */
+  idempotencyKey?: string;
 }
 
-export type CreateRunResult = { ok: true; runId: string; version: number } | { ok: false; version: number; errors: CompileError[] };
+export type CreateRunResult =
+  | { ok: true; runId: string; version: number; /** The run an earlier request with the same idempotency key started. */ existing?: boolean }
+  | { ok: false; version: number; errors: CompileError[] };
+
+/** Everything the request may spend on Postgres before it answers 503. */
+const CREATE_DEADLINE_MS = 6000;
+/** How long the first start of the workflow may take inside the request; after that the dispatcher starts it. */
+const FIRST_DISPATCH_MS = 3000;
+/** A COMMIT sent but not answered: waited for this much longer, since its outcome decides the answer. */
+const COMMIT_GRACE_MS = 20_000;
+
+class KeyTaken extends Error {}
+class Abandoned extends Error {}
+
+/** The answer for a key used before: its run when the request is the same, else 422. */
+async function answerForKey(workspaceId: string, key: string, requestHash: string, deadlineMs: number): Promise<CreateRunResult | undefined> {
+  const [row] = await within(
+    'postgres',
+    deadlineMs,
+    getDb()
+      .select({ requestHash: runIdempotencyKeys.requestHash, runId: runIdempotencyKeys.runId, version: pipelineVersions.version })
+      .from(runIdempotencyKeys)
+      .innerJoin(runs, eq(runs.id, runIdempotencyKeys.runId))
+      .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+      .where(and(eq(runIdempotencyKeys.workspaceId, workspaceId), eq(runIdempotencyKeys.key, key))),
+  );
+  if (!row) return undefined;
+  if (row.requestHash !== requestHash) {
+    throw new ServiceError(
+      'unprocessable',
+      `The Idempotency-Key "${key}" was already used for a different request (run ${row.runId}); use a new key for a new run`,
+      { runId: row.runId },
+    );
+  }
+  return { ok: true, runId: row.runId, version: row.version, existing: true };
+}
 
 /**
  * Records a run of the pipeline's version (newest by default) and starts its workflow. A version that
  * no longer compiles against today's datasets is not started: its errors come back as values. The
- * step catalog comes from the caller.
+ * step catalog comes from the caller. Throws DependencyUnavailableError (nothing recorded) when
+ * Temporal or Postgres does not answer in time.
  */
 export async function createRun(catalog: Catalog, pipelineName: string, opts: CreateRunOptions = {}): Promise<CreateRunResult> {
-  const pv = await getPipelineVersionRow(pipelineName, opts.version);
+  const { idempotencyKey, ...request } = opts;
+  const requestHash = contentHash({ pipeline: pipelineName, ...request });
+  // A run is accepted only while Temporal answers; once accepted, it starts even if Temporal stops.
+  await requireAvailable('temporal');
+  const deadline = Date.now() + CREATE_DEADLINE_MS;
+  const left = () => Math.max(1, deadline - Date.now());
+
+  const workspaceId = await within('postgres', left(), defaultWorkspaceId());
+  if (idempotencyKey) {
+    const earlier = await answerForKey(workspaceId, idempotencyKey, requestHash, left());
+    if (earlier) return earlier;
+  }
+  const pv = await within('postgres', left(), getPipelineVersionRow(pipelineName, opts.version));
   // Compiled again against today's datasets: a missing dataset or a column that moved stops the run here,
   // and the plan carries the schemas each step's output must have.
-  const compiled = await compileForServer(catalog, pv.document, 'run', opts.params);
+  const compiled = await within('postgres', left(), compileForServer(catalog, pv.document, 'run', opts.params));
   if (!compiled.ok) return { ok: false, version: pv.version, errors: compiled.errors };
   const plan = compiled.plan;
-  const workspaceId = await defaultWorkspaceId();
-  const db = getDb();
-  const client = await temporalClient().catch((err: Error) => {
-    throw new ServiceError('unavailable', `Temporal is not reachable: ${err.message}`);
-  });
   const runId = crypto.randomUUID();
   const workflowId = workflowIdOf(runId);
-  await db.transaction(async (tx) => {
+  const queues = taskQueues();
+  const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan, taskQueues: queues };
+
+  // Given up on (the deadline passed) before COMMIT: the transaction rolls back at its next statement,
+  // so a request that was answered 503 never leaves a run behind.
+  let abandoned = false;
+  let committing = false;
+  const written = getDb().transaction(async (tx) => {
+    const check = () => {
+      if (abandoned) throw new Abandoned();
+    };
     await tx.insert(runs).values({
       id: runId,
       workspaceId,
@@ -53,22 +117,57 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
       trigger: opts.trigger ?? 'manual',
       params: compiled.parameters,
     });
-    await tx
-      .insert(runSteps)
-      .values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
-  });
-  const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan, taskQueues: taskQueues() };
-  try {
-    await client.workflow.start('pipelineWorkflow', {
-      workflowId,
-      taskQueue: taskQueues().default,
-      args: [input],
+    check();
+    await tx.insert(runSteps).values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
+    check();
+    await tx.insert(runStarts).values({
+      runId,
+      workflowType: 'pipelineWorkflow',
+      taskQueue: queues.default,
+      input,
       memo: { pipeline: pipelineName, version: pv.version },
     });
+    check();
+    if (idempotencyKey) {
+      const claimed = await tx
+        .insert(runIdempotencyKeys)
+        .values({ workspaceId, key: idempotencyKey, requestHash, runId })
+        .onConflictDoNothing()
+        .returning({ runId: runIdempotencyKeys.runId });
+      check();
+      if (claimed.length === 0) throw new KeyTaken();
+    }
+    committing = true;
+  });
+  try {
+    await within('postgres', left(), written);
   } catch (err) {
-    const message = `Could not start the run's workflow: ${(err as Error).message}`;
-    await db.update(runs).set({ status: 'failed', error: message, finishedAt: new Date() }).where(eq(runs.id, runId));
-    throw new ServiceError('unavailable', message);
+    if (err instanceof KeyTaken) {
+      // A request with the same key committed first.
+      const earlier = await answerForKey(workspaceId, idempotencyKey!, requestHash, CREATE_DEADLINE_MS);
+      if (earlier) return earlier;
+    }
+    if (!(err instanceof DependencyUnavailableError)) throw err;
+    if (!committing) {
+      abandoned = true;
+      throw err;
+    }
+    // COMMIT is on its way: whether the run exists is not known until Postgres answers it.
+    try {
+      await within('postgres', COMMIT_GRACE_MS, written);
+    } catch {
+      throw new ServiceError(
+        'unavailable',
+        `Postgres stopped answering while the run was being recorded; it may or may not exist (run ${runId}). ` +
+          'Retry with the same Idempotency-Key to get the same run, or look the run up.',
+        { dependency: 'postgres', runId, retryAfterSeconds: 5 },
+      );
+    }
   }
+
+  // First start now, for latency; if Temporal is slow the dispatcher loop starts it shortly.
+  await dispatchRun(runId, { deadlineMs: FIRST_DISPATCH_MS }).catch((err: Error) => {
+    console.warn(`[millrace] run ${runId} is recorded; starting its workflow failed for now (the dispatcher retries): ${err.message.split('\n')[0]}`);
+  });
   return { ok: true, runId, version: pv.version };
 }

@@ -16,6 +16,15 @@ export function temporalClient(): Promise<Client> {
   return globalForTemporal.__millraceTemporal;
 }
 
+/**
+ * Runs Temporal client calls with a deadline: the client otherwise retries an unreachable server for
+ * a long time. Past the deadline the calls fail with DEADLINE_EXCEEDED.
+ */
+export async function withTemporal<T>(ms: number, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = await temporalClient();
+  return client.connection.withDeadline(Date.now() + ms, () => fn(client));
+}
+
 export function taskQueues() {
   const base = process.env.MILLRACE_TASK_QUEUE ?? 'millrace';
   return { default: base, fit: `${base}-fit` };

@@ -84,10 +84,6 @@ async function main(): Promise<void> {
       log: out,
       temporalCli,
       signal: controller.signal,
-      onFatal: (err) => {
-        printError(err);
-        process.exit(1);
-      },
     });
   } catch (err) {
     if (err instanceof AbortedError || controller.signal.aborted) {

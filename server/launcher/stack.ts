@@ -20,6 +20,7 @@ import {
   writePidFile,
   type ManagedChild,
 } from './process';
+import { createSupervisor, type RestartEvent } from './supervisor';
 import { startTemporal, type TemporalHandle } from './temporal';
 
 /** The repository root (holds package.json, app/, workflows/). */
@@ -36,8 +37,6 @@ export interface StackOptions {
   temporalCli?: string;
   /** Aborting stops whatever has started and makes startStack reject with AbortedError. */
   signal?: AbortSignal;
-  /** Called after the stack stopped itself because a vital process died (web, Temporal or Postgres). */
-  onFatal?: (err: Error) => void;
   /** Seed the example dataset and pipeline (default true). */
   seed?: boolean;
   /** Overrides for testing the launcher itself. */
@@ -62,7 +61,13 @@ export interface StackHandle {
   stop(): Promise<void>;
   /** SIGKILLs every child now (forced exit). */
   kill(): void;
+  /** Pids of the children running now (a restarted child has a new one); the embedded Postgres is its postmaster. */
+  pids(): Partial<Record<StackChild, number>>;
+  /** Every restart of a child that died, oldest first. */
+  restarts(): RestartEvent[];
 }
+
+export type StackChild = 'postgres' | 'temporal' | 'worker' | 'fit-worker' | 'web';
 
 const WATCHED_FOR_BUILD = [
   'app', 'components', 'server', 'workflows', 'db', 'public', 'lib',
@@ -213,7 +218,6 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
   secureDataDir(cfg);
   const lockFile = acquireLock(runDir);
 
-  let stopping = false;
   let stopPromise: Promise<void> | undefined;
   let pg: PostgresHandle | undefined;
   let temporal: TemporalHandle | undefined;
@@ -221,11 +225,12 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
   let fitWorker: ManagedChild | undefined;
   let web: ManagedChild | undefined;
   let build: ManagedChild | undefined;
-  const restartTimers = new Set<NodeJS.Timeout>();
+  // Every child that dies is started again (Postgres on the same data folder and port, Temporal on the
+  // same database file and ports); only stop() (Ctrl-C, SIGTERM) ends them.
+  const supervisor = createSupervisor(log);
 
   const kill = () => {
-    stopping = true;
-    for (const t of restartTimers) clearTimeout(t);
+    void supervisor.stop();
     for (const c of [build, worker, fitWorker, web, temporal?.process]) c?.kill();
     // Postgres: immediate shutdown (crash-safe; it recovers on the next start).
     if (pg?.process && !pg.process.hasExited()) signalGroup(pg.process.pid, 'SIGQUIT');
@@ -234,8 +239,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
 
   const stop = (): Promise<void> => {
     stopPromise ??= (async () => {
-      stopping = true;
-      for (const t of restartTimers) clearTimeout(t);
+      await supervisor.stop();
       await Promise.all([build?.terminate(5_000), worker?.terminate(10_000), fitWorker?.terminate(10_000), web?.terminate(10_000)]);
       removePidFile(workerPidFile);
       removePidFile(fitWorkerPidFile);
@@ -247,13 +251,6 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       process.removeListener('exit', kill);
     })();
     return stopPromise;
-  };
-
-  const fatal = (what: string, e: { code: number | null; signal: NodeJS.Signals | null }) => {
-    if (stopping) return;
-    log(`[millrace] ${what} exited unexpectedly (${describeExit(e)}); stopping every other process …`);
-    const err = new UserError(`Millrace stopped: ${what.charAt(0).toLowerCase()}${what.slice(1)} exited unexpectedly (${describeExit(e)}). Its output is above.`);
-    void stop().then(() => opts.onFatal?.(err));
   };
 
   try {
@@ -273,17 +270,23 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     throwIfAborted(signal);
 
     pg = await startPostgres(cfg, { log, signal });
-    pg.process?.exited.then((e) => fatal('The embedded Postgres', e));
+    if (pg.process) {
+      supervisor.watch('embedded Postgres', pg.process, async () => {
+        // Same data folder and port; a postmaster.pid the killed server left is cleared first.
+        pg = await startPostgres(cfg, { log });
+        return pg.process!;
+      });
+    }
     throwIfAborted(signal);
 
-    temporal = await startTemporal(cfg, {
-      cli: opts.temporalCli,
-      log,
-      signal,
-      onSpawn: (pid) => writePidFile(temporalPidFile, pid),
-    });
+    const launchTemporal = (abort?: AbortSignal) =>
+      startTemporal(cfg, { cli: opts.temporalCli, log, signal: abort, onSpawn: (pid) => writePidFile(temporalPidFile, pid) });
+    temporal = await launchTemporal(signal);
     if (temporal.process) {
-      temporal.process.exited.then((e) => fatal('The Temporal dev server', e));
+      supervisor.watch('Temporal dev server', temporal.process, async () => {
+        temporal = await launchTemporal();
+        return temporal.process!;
+      });
       secureTemporalDb(cfg);
     }
     throwIfAborted(signal);
@@ -321,29 +324,15 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     }
 
     if (opts.worker) {
-      /** Starts a worker process and starts it again whenever it dies, until the stack stops. */
+      /** Starts a worker process; the supervisor starts it again whenever it dies, until the stack stops. */
       const supervise = (name: string, command: { command: string; args: string[] }, pidFile: string, set: (c: ManagedChild) => void) => {
-        let quickFailures = 0;
-        const start = () => {
-          if (stopping) return;
-          const startedAt = Date.now();
+        const start = async () => {
           const child = spawnManaged({ name, ...command, cwd: root, env: childEnv, log });
           set(child);
           if (child.pid > 0) writePidFile(pidFile, child.pid);
-          void child.exited.then((e) => {
-            if (stopping) return;
-            // ~1 s after a crash; back off (up to 30 s) while it keeps dying right after start-up.
-            quickFailures = Date.now() - startedAt > 10_000 ? 0 : quickFailures + 1;
-            const delay = Math.min(1000 * 2 ** Math.max(0, quickFailures - 1), 30_000);
-            log(`[millrace] The ${name} exited unexpectedly (${describeExit(e)}); restarting it in ${Math.round(delay / 1000)} s`);
-            const timer = setTimeout(() => {
-              restartTimers.delete(timer);
-              start();
-            }, delay);
-            restartTimers.add(timer);
-          });
+          return child;
         };
-        start();
+        void start().then((child) => supervisor.watch(name, child, start));
       };
       const entry = workerCommand.args[workerCommand.args.length - 1];
       if (!opts.workerCommand && !fs.existsSync(entry)) {
@@ -384,16 +373,20 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
           log(`[millrace] Web app built in ${Math.round((Date.now() - t0) / 1000)} s`);
         }
       }
-      web = spawnManaged({
-        name: 'web',
-        command: process.execPath,
-        args: [bin, opts.web, '-p', String(cfg.port), '-H', cfg.host],
-        cwd: root,
-        env: { ...childEnv, NODE_ENV: opts.web === 'start' ? 'production' : 'development' },
-        log,
-      });
-      if (web.pid > 0) writePidFile(webPidFile, web.pid);
-      const webChild = web;
+      const webMode = opts.web;
+      const launchWeb = async () => {
+        web = spawnManaged({
+          name: 'web',
+          command: process.execPath,
+          args: [bin, webMode, '-p', String(cfg.port), '-H', cfg.host],
+          cwd: root,
+          env: { ...childEnv, NODE_ENV: webMode === 'start' ? 'production' : 'development' },
+          log,
+        });
+        if (web.pid > 0) writePidFile(webPidFile, web.pid);
+        return web;
+      };
+      const webChild = await launchWeb();
       const local = localAddress(cfg.host);
       await waitForTcp(local, cfg.port, 180_000, () => {
         if (signal?.aborted) return 'aborted';
@@ -417,7 +410,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
         // One request, so the first person (or test) does not pay for the warm-up.
         await fetch(`${webUrl}/api/health`, { signal: AbortSignal.timeout(30_000) }).catch(() => {});
       }
-      void webChild.exited.then((e) => fatal('The web app', e));
+      supervisor.watch('web app', webChild, launchWeb);
     }
     throwIfAborted(signal);
 
@@ -433,6 +426,19 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       fitWorkerPidFile,
       stop,
       kill,
+      pids: () => {
+        const pids: Partial<Record<StackChild, number>> = {};
+        const current: [StackChild, ManagedChild | undefined][] = [
+          ['postgres', pg?.process],
+          ['temporal', temporal?.process],
+          ['worker', worker],
+          ['fit-worker', fitWorker],
+          ['web', web],
+        ];
+        for (const [name, child] of current) if (child && child.pid > 0 && !child.hasExited()) pids[name] = child.pid;
+        return pids;
+      },
+      restarts: () => supervisor.events(),
     };
   } catch (err) {
     await stop();

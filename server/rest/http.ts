@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { readTextBody } from './body';
 import { config } from '../infra/config';
+import { RETRY_AFTER_SECONDS, asUnavailable, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
 import { checkRequest, refusal } from './request-guard';
 
@@ -41,22 +42,31 @@ const STATUS: Record<ServiceError['code'], number> = {
 /**
  * Runs a handler and turns thrown errors into clear JSON answers (never an HTML 500 page). Every
  * answer carries an `x-request-id`; a 500 says only "Internal error" and that id, while the error
- * itself goes to the server console under the same id.
+ * itself goes to the server console under the same id. A handler still busy after `patienceMs` while
+ * Postgres or Temporal does not answer gets 503 with `Retry-After` naming it, instead of hanging
+ * (`patienceMs: null` for handlers that bound their own waits, because an answer must match what they did).
  */
-export async function handle(work: () => Promise<Response>): Promise<Response> {
+export async function handle(work: () => Promise<Response>, opts: { patienceMs?: number | null } = {}): Promise<Response> {
   const requestId = randomUUID();
-  const res = await answer(work, requestId);
+  const patienceMs = opts.patienceMs === undefined ? DEFAULT_PATIENCE_MS : opts.patienceMs;
+  const res = await answer(() => (patienceMs === null ? work() : unlessStuck(work(), patienceMs)), requestId);
   res.headers.set('x-request-id', requestId);
   return res;
 }
 
+/** How long a request may take before the dependencies are checked (a healthy slow request goes on). */
+const DEFAULT_PATIENCE_MS = 4000;
+
 async function answer(work: () => Promise<Response>, requestId: string): Promise<Response> {
   try {
     return await work();
-  } catch (err) {
+  } catch (thrown) {
+    const err = asUnavailable(thrown);
     if (err instanceof ServiceError) {
       const details = err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : {};
-      return problem(STATUS[err.code], err.message, details);
+      const res = problem(STATUS[err.code], err.message, details);
+      if (err.code === 'unavailable') res.headers.set('retry-after', String(details.retryAfterSeconds ?? RETRY_AFTER_SECONDS));
+      return res;
     }
     if (err instanceof HttpError) return json({ error: err.message }, err.status, err.headers);
     if (err instanceof z.ZodError) {

@@ -3,6 +3,7 @@ import {
   datasetVersionResponse,
   endpointResponse,
   errorResponse,
+  IDEMPOTENCY_KEY,
   pipelineDocumentSchema,
   predictBody,
   predictErrorResponse,
@@ -29,7 +30,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'Unsupported Content-Type, or content that is not of its Content-Type',
   422: 'Unprocessable content (a malformed file, a document that does not compile)',
   500: 'Internal error: the answer carries only a request id, the server log has the details',
-  503: 'A service is unavailable',
+  503: 'Postgres or Temporal is not answering (`dependency` says which); retry after the `Retry-After` seconds',
 };
 const errors = (...codes: number[]) =>
   Object.fromEntries([...codes, 500].map((c) => [String(c), answer(ERROR_DESCRIPTIONS[c] ?? 'Error', errorResponse)]));
@@ -98,12 +99,27 @@ export function openApiDocument() {
       '/api/v1/pipelines/{name}/runs': {
         post: {
           summary: 'Start a run',
-          parameters: [nameParam('name', 'Pipeline name')],
+          description:
+            'The run and its start request are recorded in one transaction, then its workflow is started; if Temporal ' +
+            'stops meanwhile, the run starts as soon as it is back (202 means it will run). 503 (with Retry-After and ' +
+            '`dependency`: postgres or temporal) means nothing was recorded. Send an `Idempotency-Key` to retry safely: ' +
+            'the same key with the same body answers the run the first request started (200); with another body, 422.',
+          parameters: [
+            nameParam('name', 'Pipeline name'),
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
+              description: '1 to 200 visible ASCII characters, e.g. a UUID; the same key and body give the same run',
+            },
+          ],
           requestBody: { required: false, content: { 'application/json': { schema: schema(startRunBody, 'input') } } },
           responses: {
-            '202': answer('Run started', startRunResponse),
+            '202': answer('Run recorded and starting', startRunResponse),
+            '200': answer('The run an earlier request with the same Idempotency-Key started', startRunResponse),
+            '422': answer('The version does not compile, a parameter value is unknown or of the wrong type, or the Idempotency-Key was used with another body', validationErrorResponse),
             ...errors(400, 404, 503),
-            '422': answer('The version does not compile, or a parameter value is unknown or of the wrong type', validationErrorResponse),
           },
         },
       },
@@ -112,6 +128,16 @@ export function openApiDocument() {
           summary: 'Run status with every step',
           parameters: [nameParam('runId', 'Run id')],
           responses: { '200': answer('The run', runResponse), ...errors(404) },
+        },
+      },
+      '/api/v1/runs/{runId}/cancel': {
+        post: {
+          summary: 'Cancel a queued or running run',
+          description:
+            'A run whose workflow has not started yet is cancelled at once (its steps skipped); otherwise its workflow is ' +
+            'asked to cancel and the run shows cancelled once it has stopped. 409 when the run has already finished.',
+          parameters: [nameParam('runId', 'Run id')],
+          responses: { '202': { description: 'Cancelled, or cancelling' }, ...errors(404, 409, 503) },
         },
       },
       '/api/v1/runs/{runId}/steps/{nodeId}/file': {
@@ -158,7 +184,13 @@ export function openApiDocument() {
         },
       },
       '/api/health': {
-        get: { summary: 'Ok only when Postgres and Temporal answer', responses: { '200': { description: 'ok' }, '503': { description: 'unhealthy' } } },
+        get: {
+          summary: 'Ok only when Postgres and Temporal answer',
+          responses: {
+            '200': { description: 'ok' },
+            '503': { description: 'unhealthy: `unavailable` lists the dependencies that did not answer within 3 s; with Retry-After' },
+          },
+        },
       },
     },
   };

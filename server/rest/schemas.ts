@@ -59,6 +59,9 @@ export const runParamsSchema = z
   .refine((r) => Object.keys(r).length <= 100, 'At most 100 parameters')
   .describe('Values of the pipeline\'s declared parameters by name; the ones left out take their defaults');
 
+/** `Idempotency-Key` of a run start: 1 to 200 visible ASCII characters (a UUID is a good choice). */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
 export const startRunBody = z.object({ version: z.number().int().min(1).optional(), params: runParamsSchema.optional() }).strict();
 export const startRunResponse = z.object({ runId: z.string().uuid(), version: z.number().int() });
 
@@ -114,6 +117,7 @@ export const predictErrorResponse = z.object({
 export const errorResponse = z.object({
   error: z.string(),
   requestId: z.string().optional().describe('500 only: quote it when reporting the problem; the server log has the details under it'),
+  dependency: z.enum(['postgres', 'temporal']).optional().describe('503 only: the service that is not answering'),
 });
 
 export { pipelineDocumentSchema };

@@ -3,8 +3,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
 import type { Plan, RunStatus, StepStatus } from '../../workflows/core/plan';
-import { temporalClient } from '../temporal';
+import { within } from '../infra/dependencies';
 import { ServiceError, notFound } from '../infra/errors';
+import { cancelUndispatched, finishRun } from '../infra/run-dispatch';
+import { withTemporal } from '../infra/temporal';
 import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
@@ -94,15 +96,21 @@ export async function listRuns(opts: { pipeline?: string; limit?: number } = {})
   return rows;
 }
 
+/**
+ * Cancels a queued or running run. One whose workflow was never started is cancelled in Postgres at
+ * once; otherwise its workflow is asked to cancel (and one Temporal no longer has is marked cancelled).
+ */
 export async function cancelRun(runId: string) {
   const run = await getRun(runId);
   if (run.status !== 'queued' && run.status !== 'running') {
     throw new ServiceError('conflict', `Run ${runId} is already ${run.status}`);
   }
-  const client = await temporalClient();
+  // Waits for a start in progress to finish (the dispatcher holds the start request's lock for at most ~10 s).
+  if (await within('postgres', 12_000, cancelUndispatched(runId))) return;
   try {
-    await client.workflow.getHandle(workflowIdOf(runId)).cancel();
+    await withTemporal(5000, (client) => client.workflow.getHandle(workflowIdOf(runId)).cancel());
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
+    await finishRun(runId, { status: 'cancelled', error: 'Cancelled; its workflow no longer exists in Temporal' });
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
+import { asUnavailable, unavailableDependency, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
@@ -43,6 +44,8 @@ const NOT_FOUND = /\bnot found\b|does not exist/i;
 function codeOf(cause: Error | undefined): TRPC_ERROR_CODE_KEY | undefined {
   if (!cause) return undefined;
   if (cause instanceof ServiceError) return SERVICE_CODES[cause.code];
+  // A refused or broken connection to Postgres or Temporal: unavailable, not an internal error.
+  if (unavailableDependency(cause)) return 'SERVICE_UNAVAILABLE';
   return NOT_FOUND.test(cause.message) ? 'NOT_FOUND' : undefined;
 }
 
@@ -51,11 +54,20 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
     const cause = result.error.cause;
     const code = codeOf(cause);
-    if (code) throw new TRPCError({ code, message: cause?.message ?? result.error.message, cause });
+    if (code) {
+      const message = code === 'SERVICE_UNAVAILABLE' ? (asUnavailable(cause) as Error).message : (cause?.message ?? result.error.message);
+      throw new TRPCError({ code, message, cause });
+    }
   }
   return result;
 });
 
+/** A call still busy after this long while Postgres or Temporal does not answer fails as unavailable, not a hang. */
+const PATIENCE_MS = 4000;
+const boundWaits = t.middleware(({ next }) => unlessStuck(next(), PATIENCE_MS));
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapServiceErrors);
+export const publicProcedure = t.procedure.use(mapServiceErrors).use(boundWaits);
+/** For procedures that bound their own waits, because what they answer must match what they did (starting a run). */
+export const selfBoundedProcedure = t.procedure.use(mapServiceErrors);
 export const createCallerFactory = t.createCallerFactory;

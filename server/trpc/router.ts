@@ -8,13 +8,15 @@ import { compileForServer, getPipeline, listPipelines, savePipeline } from '../s
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { runParamsSchema } from '../rest/schemas';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
-import { publicProcedure, router } from './init';
+import { IDEMPOTENCY_KEY } from '../rest/schemas';
+import { publicProcedure, router, selfBoundedProcedure } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
 
 const pipelineName = z.string().regex(PIPELINE_NAME, 'Not a pipeline name');
 const version = z.number().int().min(1);
 const runId = z.string().min(1).max(200);
+const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY, 'An idempotency key is 1 to 200 visible ASCII characters');
 
 export const appRouter = router({
   catalog: router({
@@ -39,9 +41,11 @@ export const appRouter = router({
       .query(({ input }) => describeSqlBatch(input.requests)),
   }),
   runs: router({
-    start: publicProcedure
-      .input(z.object({ pipeline: pipelineName, version: version.optional(), params: runParamsSchema.optional() }))
-      .mutation(({ input }) => startRun(input.pipeline, { version: input.version, params: input.params })),
+    start: selfBoundedProcedure
+      .input(
+        z.object({ pipeline: pipelineName, version: version.optional(), params: runParamsSchema.optional(), idempotencyKey: idempotencyKey.optional() }),
+      )
+      .mutation(({ input }) => startRun(input.pipeline, { version: input.version, params: input.params, idempotencyKey: input.idempotencyKey })),
     get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
     cancel: publicProcedure.input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
     list: publicProcedure

@@ -9,6 +9,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
 import type { BenchResult } from './result';
+import { runStartBenchmarks } from './run-start';
 import { runRunsBenchmarks } from './runs';
 import { runTrainBenchmarks } from './train';
 import { runUploadBenchmarks } from './upload';
@@ -23,16 +24,17 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
   upload: async () => runUploadBenchmarks(repoRoot),
   train: async () => runTrainBenchmarks(repoRoot),
   runs: async () => runRunsBenchmarks(repoRoot),
+  start: async () => runStartBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start'];
 
 function gitCommit(): string | null {
   try {

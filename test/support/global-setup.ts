@@ -68,7 +68,6 @@ export default async function setup(project: TestProject) {
       worker: true,
       log,
       temporalCli,
-      onFatal: (err) => console.error(`\n[test stack] ${err.message}\nSee ${logFile}\n${recent.slice(-40).join('\n')}`),
     });
   } catch (err) {
     console.error(`\n[test stack] failed to start: ${isUserError(err) ? (err as Error).message : (err as Error).stack}`);

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
+import { startRunMaintenance } from '../../server/infra/run-dispatch';
 import { bookkeepingActivities, fitActivities, loadStepActivities } from './activities';
 
 // Worker entry: polls the default queue (the pipeline workflow, bookkeeping and every step's Node
@@ -14,6 +15,8 @@ const env = z
     TEMPORAL_NAMESPACE: z.string().default('default'),
     DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
     MILLRACE_TASK_QUEUE: z.string().default('millrace'),
+    MILLRACE_DISPATCH_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
+    MILLRACE_RECONCILE_SECONDS: z.coerce.number().min(0.5).max(86_400).default(15),
   })
   .safeParse(process.env);
 if (!env.success) {
@@ -43,9 +46,17 @@ const worker = await Worker.create({
   activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities },
 });
 console.log(`worker: polling ${cfg.MILLRACE_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
+// Runs recorded but not yet started, and runs whose workflow ended without their bookkeeping: this
+// supervised process starts and finishes them (server/infra/run-dispatch.ts).
+const maintenance = startRunMaintenance({
+  dispatchEverySeconds: cfg.MILLRACE_DISPATCH_SECONDS,
+  reconcileEverySeconds: cfg.MILLRACE_RECONCILE_SECONDS,
+  log: (line) => console.log(`worker: ${line}`),
+});
 try {
   await worker.run();
 } finally {
+  await maintenance.stop();
   await connection.close();
   await closeDb();
 }

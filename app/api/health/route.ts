@@ -1,27 +1,23 @@
-import { sql } from 'drizzle-orm';
-import { getDb } from '../../../db/client';
 import { handle, json } from '../../../server/rest/http';
-import { temporalClient } from '../../../server/temporal';
+import { RETRY_AFTER_SECONDS, probe } from '../../../server/infra/dependencies';
 
 export const dynamic = 'force-dynamic';
 
-async function check(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await Promise.race([work(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 3 s')), 3000))]);
-    return 'ok';
-  } catch (err) {
-    return `error: ${(err as Error).message}`;
-  }
-}
-
-/** Ok only when Postgres and Temporal both answer. */
+/** Ok only when Postgres and Temporal both answer (each within 3 s); otherwise 503 saying which does not. */
 export async function GET() {
   return handle(async () => {
-    const [postgres, temporal] = await Promise.all([
-      check(() => getDb().execute(sql`select 1`)),
-      check(async () => (await temporalClient()).workflowService.getSystemInfo({})),
+    const [pg, temporal] = await Promise.all([
+      probe('postgres', { timeoutMs: 3000, maxAgeMs: 0 }),
+      probe('temporal', { timeoutMs: 3000, maxAgeMs: 0 }),
     ]);
-    const ok = postgres === 'ok' && temporal === 'ok';
-    return json({ status: ok ? 'ok' : 'unhealthy', postgres, temporal }, ok ? 200 : 503);
-  });
+    const postgres = pg.ok ? 'ok' : `error: ${pg.error}`;
+    const temporalStatus = temporal.ok ? 'ok' : `error: ${temporal.error}`;
+    const down = [...(pg.ok ? [] : ['postgres']), ...(temporal.ok ? [] : ['temporal'])];
+    const ok = down.length === 0;
+    return json(
+      { status: ok ? 'ok' : 'unhealthy', postgres, temporal: temporalStatus, ...(ok ? {} : { unavailable: down }) },
+      ok ? 200 : 503,
+      ok ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    );
+  }, { patienceMs: null });
 }

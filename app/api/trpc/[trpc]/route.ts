@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { config } from '../../../../server/infra/config';
+import { RETRY_AFTER_SECONDS } from '../../../../server/infra/dependencies';
 import { readTextBody } from '../../../../server/rest/body';
 import { appRouter } from '../../../../server/trpc/router';
 import { jsonTextDepth } from '../../../../workflows/core/limits';
@@ -30,6 +31,9 @@ async function handler(req: Request) {
     router: appRouter,
     // Internal errors are logged with their request id by the errorFormatter (server/trpc/init.ts).
     createContext: () => ({}),
+    // Postgres or Temporal not answering: tell the client when to try again.
+    responseMeta: ({ errors }) =>
+      errors.some((e) => e.code === 'SERVICE_UNAVAILABLE') ? { headers: new Headers({ 'retry-after': String(RETRY_AFTER_SECONDS) }) } : {},
   });
 }
 
