@@ -4,6 +4,7 @@ import type { Catalog, CompileError } from '../../workflows/core/compiler';
 import type { PipelineWorkflowInput } from '../../workflows/core/plan';
 import { ServiceError } from './errors';
 import { compileForServer, getPipelineVersionRow } from './pipeline-store';
+import { recordFiring, type RunFiring } from './run-firing';
 import { taskQueues, temporalClient } from './temporal';
 import { defaultWorkspaceId } from './workspace';
 import { eq } from 'drizzle-orm';
@@ -16,8 +17,12 @@ export const workflowIdOf = (runId: string) => `run-${runId}`;
 export interface CreateRunOptions {
   /** The pipeline version to run (newest by default). */
   version?: number;
-  /** What started it: 'manual', 'api', 'schedule', … */
+  /** What started it: 'manual', 'api', 'schedule', 'dataset', 'webhook', 'pipeline'. */
   trigger?: string;
+  /** Values for the pipeline's parameters (a schedule's, or mapped from a webhook's payload). */
+  params?: Record<string, unknown>;
+  /** The schedule or trigger that started it, recorded with the run; its key makes the start idempotent. */
+  firing?: RunFiring;
 }
 
 export type CreateRunResult = { ok: true; runId: string; version: number } | { ok: false; version: number; errors: CompileError[] };
@@ -53,6 +58,7 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
     await tx
       .insert(runSteps)
       .values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
+    if (opts.firing) await recordFiring(tx, { ...opts.firing, runId, workspaceId, params: opts.params });
   });
   const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan, taskQueues: taskQueues() };
   try {

@@ -8,6 +8,7 @@ import { ServiceError, notFound } from '../infra/errors';
 import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
+import { runOriginOf } from './triggers';
 
 export { workflowIdOf };
 
@@ -20,6 +21,8 @@ export interface RunView {
   startedAt?: Date;
   finishedAt?: Date;
   error?: string;
+  /** The schedule or trigger that started the run (its scheduled time, parameters, chain), if one did. */
+  origin?: Awaited<ReturnType<typeof runOriginOf>>;
   steps: {
     nodeId: string;
     type: string;
@@ -65,6 +68,7 @@ export async function getRun(runId: string): Promise<RunView> {
     startedAt: row.r.startedAt ?? undefined,
     finishedAt: row.r.finishedAt ?? undefined,
     error: row.r.error ?? undefined,
+    origin: await runOriginOf(runId),
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       type: s.type,

@@ -7,6 +7,7 @@ import { listEndpoints } from '../services/endpoints';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
+import { automationRouter } from './automation';
 import { publicProcedure, router } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
@@ -55,6 +56,7 @@ export const appRouter = router({
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),
   }),
+  ...automationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
-import { bookkeepingActivities, fitActivities, loadStepActivities } from './activities';
+import { bookkeepingActivities, fitActivities, loadStepActivities, triggerActivities } from './activities';
 
-// Worker entry: polls the default queue (the pipeline workflow, bookkeeping and every step's Node
-// activity). Model fitting is the Python fit worker's (workflows/ml/worker.py, on `<queue>-fit`).
+// Worker entry: polls the default queue (the pipeline workflow, the schedule and trigger workflows,
+// bookkeeping and every step's Node activity). Model fitting is the Python fit worker's (workflows/ml/worker.py, on `<queue>-fit`).
 // Start more of either to scale out.
 
 const env = z
@@ -32,7 +32,7 @@ Runtime.install({
 const stepActivities = await loadStepActivities();
 const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
 const workflowBundle = await bundleWorkflowCode({
-  workflowsPath: fileURLToPath(new URL('./pipeline.ts', import.meta.url)),
+  workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
   logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
 });
 const worker = await Worker.create({
@@ -40,7 +40,7 @@ const worker = await Worker.create({
   namespace: cfg.TEMPORAL_NAMESPACE,
   taskQueue: cfg.MILLRACE_TASK_QUEUE,
   workflowBundle,
-  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities },
+  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities, ...triggerActivities },
 });
 console.log(`worker: polling ${cfg.MILLRACE_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
 try {
