@@ -60,6 +60,8 @@ describe('a pipeline schedule', () => {
     expect(created.data.createdBy).toBe('tester');
     expect(created.data.paused).toBe(false);
     expect(created.data.nextRuns.length).toBeGreaterThan(0);
+    const again = await http('POST', base, { name: 'every-2s', spec: { kind: 'interval', everySeconds: 60 } });
+    expect(again.status).toBe(409);
 
     // Two runs started by Temporal, each for its own scheduled time on the 2-second grid.
     const fired = await until('two scheduled runs', async () => {
@@ -113,7 +115,7 @@ describe('a pipeline schedule', () => {
     });
     expect(created.status, JSON.stringify(created.data)).toBe(201);
     expect(created.data.spec).toEqual({ kind: 'cron', cron: '0 * * * *', timezone: 'UTC' });
-    expect(created.data.description).toMatch(/every hour/);
+    expect(created.data.description).toBe('Every hour, every day (UTC)');
 
     const bad = await http('POST', `${base}/hourly/backfill`, { from: '2026-01-01T03:00:00Z', to: '2026-01-01T00:00:00Z' });
     expect(bad.status).toBe(400);
