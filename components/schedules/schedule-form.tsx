@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CalendarPlus, LoaderCircle } from 'lucide-react';
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import {
   OVERLAP_LABELS,
   OVERLAP_POLICIES,
@@ -55,6 +55,8 @@ function browserTimeZone(): string {
   }
 }
 
+const noSubscription = () => () => {};
+
 function timeZones(): string[] {
   try {
     return ['UTC', ...Intl.supportedValuesOf('timeZone')];
@@ -73,12 +75,15 @@ export function ScheduleForm({ pipeline, onCreated }: { pipeline: string; onCrea
   const [kind, setKind] = useState<Kind>('daily');
   const [values, setValues] = useState<PresetValues>({ preset: 'daily', minute: 0, time: '09:00', weekday: 1, dayOfMonth: 1, cron: '0 9 * * *' });
   const [every, setEvery] = useState({ count: 15, unit: 'minutes' as keyof typeof UNITS });
-  const [timezone, setTimezone] = useState(browserTimeZone);
+  // The browser's own zone until the person picks one (the server render cannot know it: UTC there).
+  const browserZone = useSyncExternalStore(noSubscription, browserTimeZone, () => 'UTC');
+  const [pickedZone, setTimezone] = useState<string>();
+  const timezone = pickedZone ?? browserZone;
   const [overlap, setOverlap] = useState<OverlapPolicy>('skip');
   const [catchupMinutes, setCatchupMinutes] = useState(60);
   const [note, setNote] = useState('');
   const [error, setError] = useState<string>();
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => timeZones(), []);
 
   const spec: ScheduleSpec | undefined =
     kind === 'interval'

@@ -1,0 +1,64 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { http } from '../support/http';
+
+// A person schedules a pipeline from its editor: a "daily at" preset, read back in words with the next
+// run times Temporal computed, then paused. Roles and labels only.
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await http('DELETE', '/api/v1/pipelines/penguin-species/schedules/morning');
+});
+
+describe('schedules in the browser', () => {
+  it('creates a daily schedule with the form, shows its description and next runs, and pauses it', async () => {
+    await page.goto(`${inject('baseUrl')}/pipelines/penguin-species`);
+    await page.getByTitle('Schedules and triggers of this pipeline').click();
+    await page.getByRole('heading', { name: 'Schedules and triggers of penguin-species' }).waitFor();
+
+    const form = page.getByRole('form', { name: 'New schedule' });
+    await form.getByLabel('Schedule name').fill('morning');
+    await form.getByLabel('Repeat').selectOption({ label: 'Daily at' });
+    await form.getByLabel('Time of day').fill('07:45');
+    await form.getByLabel('Time zone').fill('Europe/Paris');
+    const preview = form.getByRole('status', { name: 'Schedule preview' });
+    await preview.filter({ hasText: 'At 07:45, every day (Europe/Paris)' }).waitFor();
+    expect(await preview.textContent()).toContain('45 7 * * *');
+    await form.getByRole('button', { name: 'Create schedule' }).click();
+
+    const item = page.getByRole('listitem', { name: 'Schedule morning' });
+    await item.waitFor();
+    expect(await item.textContent()).toContain('At 07:45, every day (Europe/Paris)');
+    expect(await item.getByText('Active', { exact: true }).count()).toBe(1);
+    const next = item.getByRole('list', { name: 'Next runs of morning' }).getByRole('listitem');
+    await next.first().waitFor();
+    const times = await next.allTextContents();
+    expect(times).toHaveLength(3);
+    for (const t of times) expect(t).toMatch(/7:45\s?AM \(Europe\/Paris\)/);
+
+    await item.getByRole('button', { name: 'Pause' }).click();
+    await item.getByText('Paused', { exact: true }).waitFor();
+    await item.getByText('None while paused').waitFor();
+    await item.getByRole('button', { name: 'Resume' }).waitFor();
+    expect(await item.textContent()).toContain('paused by ui');
+
+    // The schedules page across pipelines shows it, paused, with who changed it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
+    const row = page.getByRole('listitem', { name: 'Schedule morning of penguin-species' });
+    await row.getByText('Paused', { exact: true }).waitFor();
+    expect(await row.textContent()).toContain('At 07:45, every day (Europe/Paris)');
+
+    const stored = await http('GET', '/api/v1/pipelines/penguin-species/schedules/morning');
+    expect(stored.data).toMatchObject({ paused: true, spec: { kind: 'cron', cron: '45 7 * * *', timezone: 'Europe/Paris' }, createdBy: 'ui' });
+  });
+});
