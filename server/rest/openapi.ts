@@ -13,6 +13,7 @@ import {
   startRunResponse,
   validationErrorResponse,
 } from './schemas';
+import { automationPaths } from './automation-openapi';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -150,6 +151,7 @@ export function openApiDocument() {
           },
         },
       },
+      ...automationPaths({ body, answer, errors, nameParam }),
       '/api/health': {
         get: { summary: 'Ok only when Postgres and Temporal answer', responses: { '200': { description: 'ok' }, '503': { description: 'unhealthy' } } },
       },

@@ -81,7 +81,8 @@ export async function datasetTriggerWorkflow(input: DatasetTriggerInput): Promis
   let firings = 0;
   await condition(() => arrived.length > 0);
   while (arrived.length > 0) {
-    for (;;) {
+    // Each new version restarts the wait (no wait at all with a debounce of 0).
+    while (input.debounceSeconds > 0) {
       const seen = signals;
       if (!(await condition(() => signals !== seen, `${input.debounceSeconds} seconds`))) break;
     }
