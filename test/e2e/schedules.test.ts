@@ -11,13 +11,15 @@ let page: Page;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  // A fixed zone, so the times the pages show are known.
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, timezoneId: 'Europe/Paris' });
   page.setDefaultTimeout(20_000);
 });
 
 afterAll(async () => {
   await browser?.close();
   await http('DELETE', '/api/v1/pipelines/penguin-species/schedules/morning');
+  await http('DELETE', '/api/v1/pipelines/e2e-tiny/schedules/hourly');
 });
 
 describe('schedules in the browser', () => {
@@ -60,5 +62,32 @@ describe('schedules in the browser', () => {
 
     const stored = await http('GET', '/api/v1/pipelines/penguin-species/schedules/morning');
     expect(stored.data).toMatchObject({ paused: true, spec: { kind: 'cron', cron: '45 7 * * *', timezone: 'Europe/Paris' }, createdBy: 'ui' });
+  });
+
+  it('backfills a past hour from the list and the run page shows the time it was scheduled for', async () => {
+    const doc = { apiVersion: 'millrace/v1', name: 'e2e-tiny', nodes: [{ id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } }], edges: [] };
+    expect((await http('PUT', '/api/v1/pipelines/e2e-tiny', doc)).status).toBe(200);
+    const made = await http('POST', '/api/v1/pipelines/e2e-tiny/schedules', { name: 'hourly', spec: { kind: 'cron', cron: '0 * * * *' }, paused: true });
+    expect(made.status).toBe(201);
+
+    await page.goto(`${inject('baseUrl')}/pipelines/e2e-tiny/schedules`);
+    const item = page.getByRole('listitem', { name: 'Schedule hourly' });
+    await item.getByText('Backfill a past range').click();
+    const form = item.getByRole('form', { name: 'Backfill hourly' });
+    // Paris time: one whole hour falls between these two, midnight UTC.
+    await form.getByLabel('From').fill('2026-01-01T00:30');
+    await form.getByLabel('To').fill('2026-01-01T01:29');
+    await form.getByRole('button', { name: 'Backfill' }).click();
+    await item.getByRole('status').filter({ hasText: 'Backfill started' }).waitFor();
+
+    // The list reads it in the schedule's zone (UTC), the run page in the browser's.
+    const lastRun = item.getByRole('link', { name: /^for Jan 1, 2026, 12:00\sAM$/ });
+    await lastRun.waitFor({ timeout: 60_000 });
+    await lastRun.click();
+    const origin = page.getByLabel('Started by');
+    await origin.waitFor();
+    // (Intl may put a narrow no-break space before AM.)
+    expect((await origin.textContent())!.replace(/\s+/g, ' ')).toBe('Started by schedule hourly for Jan 1, 2026, 1:00:00 AM');
+    await page.getByRole('status', { name: 'Run status: succeeded' }).waitFor({ timeout: 60_000 });
   });
 });

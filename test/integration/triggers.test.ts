@@ -119,6 +119,17 @@ describe('a webhook trigger', () => {
     expect(again.status).toBe(200);
     expect(again.data).toEqual({ runId: started.data.runId, existing: true });
 
+    // Calls racing with one key: one run, whichever call records the firing first.
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => http('POST', `/api/v1/hooks/${id}`, payload, { authorization: `Bearer ${token}`, 'idempotency-key': 'build-42' })),
+    );
+    const raced = new Set(racing.map((r) => r.data.runId));
+    expect(raced.size).toBe(1);
+    expect(racing.filter((r) => r.status === 202)).toHaveLength(1);
+    const [{ n }] = await sql`select count(*)::int as n from trigger_firings where key = ${`webhook:${id}:build-42`}`;
+    expect(n).toBe(1);
+    await waitForRun([...raced][0]);
+
     const missing = await http('POST', `/api/v1/hooks/${id}`, { data: {} }, { authorization: `Bearer ${token}` });
     expect(missing.status).toBe(422);
     expect(missing.data.error).toMatch(/no value at "\/data\/threshold" for the parameter "threshold"/);
