@@ -9,6 +9,7 @@ import {
   SCHEDULE_NAME,
   WEEKDAYS,
   cronProblem,
+  cronToPreset,
   describeSpec,
   isTimeZone,
   presetToCron,
@@ -65,24 +66,47 @@ function timeZones(): string[] {
   }
 }
 
-/** The form that makes a schedule: presets that write a cron expression, shown and described in words. */
-export function ScheduleForm({ pipeline, onCreated }: { pipeline: string; onCreated?: () => void }) {
+/** What the form edits when it changes an existing schedule. */
+export interface ExistingSchedule {
+  name: string;
+  spec?: ScheduleSpec;
+  overlap?: OverlapPolicy;
+  catchupWindowSeconds?: number;
+  note?: string;
+}
+
+function intervalParts(seconds: number): { count: number; unit: keyof typeof UNITS } {
+  for (const unit of ['days', 'hours', 'minutes'] as const) if (seconds % UNITS[unit] === 0) return { count: seconds / UNITS[unit], unit };
+  return { count: seconds, unit: 'seconds' };
+}
+
+/**
+ * The form that makes a schedule (or, given `existing`, changes one): presets that write a cron
+ * expression, shown and described in words.
+ */
+export function ScheduleForm({ pipeline, existing, onDone }: { pipeline: string; existing?: ExistingSchedule; onDone?: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const create = useMutation(trpc.schedules.create.mutationOptions());
+  const update = useMutation(trpc.schedules.update.mutationOptions());
   const id = useId();
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<Kind>('daily');
-  const [values, setValues] = useState<PresetValues>({ preset: 'daily', minute: 0, time: '09:00', weekday: 1, dayOfMonth: 1, cron: '0 9 * * *' });
-  const [every, setEvery] = useState({ count: 15, unit: 'minutes' as keyof typeof UNITS });
+  const start = existing?.spec;
+  const startPreset = start?.kind === 'cron' ? cronToPreset(start.cron) : undefined;
+  const [name, setName] = useState(existing?.name ?? '');
+  const [kind, setKind] = useState<Kind>(start?.kind === 'interval' ? 'interval' : (startPreset?.preset ?? 'daily'));
+  const [values, setValues] = useState<PresetValues>(
+    startPreset ?? { preset: 'daily', minute: 0, time: '09:00', weekday: 1, dayOfMonth: 1, cron: '0 9 * * *' },
+  );
+  const [every, setEvery] = useState(start?.kind === 'interval' ? intervalParts(start.everySeconds) : { count: 15, unit: 'minutes' as keyof typeof UNITS });
   // The browser's own zone until the person picks one (the server render cannot know it: UTC there).
   const browserZone = useSyncExternalStore(noSubscription, browserTimeZone, () => 'UTC');
-  const [pickedZone, setTimezone] = useState<string>();
+  const [pickedZone, setTimezone] = useState<string | undefined>(start?.timezone);
   const timezone = pickedZone ?? browserZone;
-  const [overlap, setOverlap] = useState<OverlapPolicy>('skip');
-  const [catchupMinutes, setCatchupMinutes] = useState(60);
-  const [note, setNote] = useState('');
+  const [overlap, setOverlap] = useState<OverlapPolicy>(existing?.overlap ?? 'skip');
+  const [catchupMinutes, setCatchupMinutes] = useState(existing?.catchupWindowSeconds ? Math.max(1, Math.round(existing.catchupWindowSeconds / 60)) : 60);
+  const [note, setNote] = useState(existing?.note ?? '');
   const [error, setError] = useState<string>();
+  const pending = create.isPending || update.isPending;
   const zones = useMemo(() => timeZones(), []);
 
   const spec: ScheduleSpec | undefined =
@@ -99,23 +123,25 @@ export function ScheduleForm({ pipeline, onCreated }: { pipeline: string; onCrea
     setError(undefined);
     if (!name) return setError('Give the schedule a name');
     if (problem || !spec) return setError(problem);
-    create.mutate(
-      { pipeline, schedule: { name, spec, overlap, catchupWindowSeconds: Math.max(10, catchupMinutes * 60), note: note || undefined } },
-      {
-        onSuccess: () => {
-          void queryClient.invalidateQueries({ queryKey: trpc.schedules.pathKey() });
+    const fields = { spec, overlap, catchupWindowSeconds: Math.max(10, catchupMinutes * 60) };
+    const done = {
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.schedules.pathKey() });
+        if (!existing) {
           setName('');
           setNote('');
-          onCreated?.();
-        },
-        onError: (err) => setError(err.message),
+        }
+        onDone?.();
       },
-    );
+      onError: (err: { message: string }) => setError(err.message),
+    };
+    if (existing) update.mutate({ pipeline, name, change: { ...fields, note } }, done);
+    else create.mutate({ pipeline, schedule: { name, ...fields, note: note || undefined } }, done);
   };
 
   return (
     <form
-      aria-label="New schedule"
+      aria-label={existing ? `Change schedule ${existing.name}` : 'New schedule'}
       className="space-y-4"
       onSubmit={(e) => {
         e.preventDefault();
@@ -124,7 +150,14 @@ export function ScheduleForm({ pipeline, onCreated }: { pipeline: string; onCrea
     >
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Schedule name" htmlFor={`${id}-name`} hint="e.g. nightly; unique for this pipeline">
-          <input id={`${id}-name`} className={input} value={name} onChange={(e) => setName(e.target.value.trim())} autoComplete="off" />
+          <input
+            id={`${id}-name`}
+            className={input}
+            value={name}
+            readOnly={Boolean(existing)}
+            onChange={(e) => setName(e.target.value.trim())}
+            autoComplete="off"
+          />
         </Field>
         <Field label="Repeat" htmlFor={`${id}-kind`}>
           <select id={`${id}-kind`} className={input} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
@@ -264,10 +297,17 @@ export function ScheduleForm({ pipeline, onCreated }: { pipeline: string; onCrea
           {error}
         </p>
       )}
-      <Button type="submit" variant="primary" disabled={create.isPending}>
-        {create.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <CalendarPlus aria-hidden />}
-        Create schedule
-      </Button>
+      <div className="flex gap-2">
+        <Button type="submit" variant="primary" disabled={pending}>
+          {pending ? <LoaderCircle aria-hidden className="animate-spin" /> : <CalendarPlus aria-hidden />}
+          {existing ? 'Save changes' : 'Create schedule'}
+        </Button>
+        {existing && (
+          <Button variant="ghost" onClick={onDone}>
+            Cancel
+          </Button>
+        )}
+      </div>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CalendarClock, Pause, Play, Trash2, Zap } from 'lucide-react';
+import { CalendarClock, Pause, Pencil, Play, Trash2, Zap } from 'lucide-react';
 import Link from 'next/link';
 import { useId, useState } from 'react';
 import { OVERLAP_LABELS } from '../../workflows/core/schedule-spec';
@@ -11,6 +11,7 @@ import { Button } from '../ui/button';
 import { formatRelative } from '../ui/format';
 import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
 import { StatusBadge } from '../ui/status-badge';
+import { ScheduleForm } from './schedule-form';
 import type { RunStatus } from '../../workflows/core/plan';
 
 const RUN_STATUSES = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -67,6 +68,7 @@ function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPi
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.schedules.pathKey() });
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [editing, setEditing] = useState(false);
   const options = { onSuccess: refresh, onError: (err: { message: string }) => setError(err.message) };
   const setPaused = useMutation(trpc.schedules.setPaused.mutationOptions(options));
   const trigger = useMutation(trpc.schedules.trigger.mutationOptions(options));
@@ -109,6 +111,10 @@ function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPi
           >
             <Zap aria-hidden />
             Run now
+          </Button>
+          <Button size="sm" aria-expanded={editing} disabled={!s.spec} onClick={() => setEditing((e) => !e)}>
+            <Pencil aria-hidden />
+            Change
           </Button>
           <Button
             size="sm"
@@ -185,6 +191,11 @@ function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPi
           </>
         )}
       </dl>
+      {editing && s.spec && (
+        <div className="rounded-lg border border-line p-4">
+          <ScheduleForm pipeline={s.pipeline} existing={{ ...s, spec: s.spec }} onDone={() => setEditing(false)} />
+        </div>
+      )}
       <Backfill pipeline={s.pipeline} name={s.name} onDone={(text) => setNotice(text)} onError={setError} />
       {notice && (
         <p role="status" className="text-xs text-ok-strong">

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('schedules in the browser', () => {
-  it('creates a daily schedule with the form, shows its description and next runs, and pauses it', async () => {
+  it('creates a daily schedule with the form, shows its description and next runs, pauses and changes it', async () => {
     await page.goto(`${inject('baseUrl')}/pipelines/penguin-species`);
     await page.getByTitle('Schedules and triggers of this pipeline').click();
     await page.getByRole('heading', { name: 'Schedules and triggers of penguin-species' }).waitFor();
@@ -54,14 +54,25 @@ describe('schedules in the browser', () => {
     await item.getByRole('button', { name: 'Resume' }).waitFor();
     expect(await item.textContent()).toContain('paused by ui');
 
+    // Changed in place: the form opens with the schedule's preset, time and zone.
+    await item.getByRole('button', { name: 'Change' }).click();
+    const change = item.getByRole('form', { name: 'Change schedule morning' });
+    expect(await change.getByLabel('Time of day').inputValue()).toBe('07:45');
+    expect(await change.getByLabel('Time zone').inputValue()).toBe('Europe/Paris');
+    await change.getByLabel('Repeat').selectOption({ label: 'Weekly on' });
+    await change.getByLabel('Day of the week').selectOption({ label: 'Friday' });
+    await change.getByRole('button', { name: 'Save changes' }).click();
+    await item.getByText('At 07:45, only on Friday (Europe/Paris)').waitFor();
+    expect(await item.getByText('Paused', { exact: true }).count()).toBe(1);
+
     // The schedules page across pipelines shows it, paused, with who changed it.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
     const row = page.getByRole('listitem', { name: 'Schedule morning of penguin-species' });
     await row.getByText('Paused', { exact: true }).waitFor();
-    expect(await row.textContent()).toContain('At 07:45, every day (Europe/Paris)');
+    expect(await row.textContent()).toContain('At 07:45, only on Friday (Europe/Paris)');
 
     const stored = await http('GET', '/api/v1/pipelines/penguin-species/schedules/morning');
-    expect(stored.data).toMatchObject({ paused: true, spec: { kind: 'cron', cron: '45 7 * * *', timezone: 'Europe/Paris' }, createdBy: 'ui' });
+    expect(stored.data).toMatchObject({ paused: true, spec: { kind: 'cron', cron: '45 7 * * 5', timezone: 'Europe/Paris' }, createdBy: 'ui', lastChange: 'changed' });
   });
 
   it('backfills a past hour from the list and the run page shows the time it was scheduled for', async () => {

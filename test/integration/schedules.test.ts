@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, TERMINAL, waitForRun } from '../support/http';
 
@@ -38,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of ['every-2s', 'hourly']) await http('DELETE', `${base}/${name}`);
+  await http('DELETE', '/api/v1/pipelines/sched-slow/schedules/every-2s');
 });
 
 describe('a pipeline schedule', () => {
@@ -148,5 +151,38 @@ describe('a pipeline schedule', () => {
     expect(changed.data.paused).toBe(true);
     const unknown = await http('POST', `${base}/hourly/explode`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('with "cancel previous", a new time cancels the run still going', async () => {
+    // A data source that never answers keeps each run busy in its first step.
+    const held: ServerResponse[] = [];
+    const server = createServer((_req, res) => held.push(res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data.csv`;
+    try {
+      const doc = { apiVersion: 'millrace/v1', name: 'sched-slow', nodes: [{ id: 'fetch', type: 'ingest.url', params: { url, dataset: 'slow-source', format: 'csv' } }], edges: [] };
+      expect((await http('PUT', '/api/v1/pipelines/sched-slow', doc)).status).toBe(200);
+      const made = await http('POST', '/api/v1/pipelines/sched-slow/schedules', {
+        name: 'every-2s',
+        spec: { kind: 'interval', everySeconds: 2 },
+        overlap: 'cancel_previous',
+      });
+      expect(made.status, JSON.stringify(made.data)).toBe(201);
+      expect(made.data.overlap).toBe('cancel_previous');
+      const runs = await until('a run cancelled by the next one', async () => {
+        const all = await runsOf('sched-slow');
+        return all.some((r) => r.status === 'cancelled') && all.length >= 2 ? all : undefined;
+      });
+      const cancelled = runs.find((r) => r.status === 'cancelled')!;
+      const later = runs.filter((r) => Date.parse(r.origin.scheduledAt) > Date.parse(cancelled.origin.scheduledAt));
+      expect(later.length).toBeGreaterThan(0);
+      expect(await http('POST', '/api/v1/pipelines/sched-slow/schedules/every-2s/pause').then((r) => r.status)).toBe(200);
+    } finally {
+      await http('DELETE', '/api/v1/pipelines/sched-slow/schedules/every-2s');
+      for (const r of await runsOf('sched-slow')) if (!TERMINAL.includes(r.status)) await http('POST', `/api/v1/runs/${r.runId}/cancel`);
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
