@@ -24,6 +24,9 @@ afterAll(async () => {
 
 describe('schedules in the browser', () => {
   it('creates a daily schedule with the form, shows its description and next runs, pauses and changes it', async () => {
+    // The overview links to every schedule; this one starts from the pipeline's editor.
+    await page.goto(`${inject('baseUrl')}/`);
+    await page.getByRole('link', { name: 'Schedules and triggers' }).waitFor();
     await page.goto(`${inject('baseUrl')}/pipelines/penguin-species`);
     await page.getByTitle('Schedules and triggers of this pipeline').click();
     await page.getByRole('heading', { name: 'Schedules and triggers of penguin-species' }).waitFor();

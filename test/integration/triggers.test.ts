@@ -141,6 +141,11 @@ describe('a webhook trigger', () => {
     const payload = { data: { threshold: 1 } };
     expect((await http('POST', `/api/v1/hooks/${id}`, payload, { authorization: `Bearer ${token}` })).status).toBe(401);
     expect((await http('POST', `/api/v1/hooks/${id}`, payload, { authorization: `Bearer ${rotated.data.token}` })).status).toBe(202);
+    const off = await http('PATCH', `/api/v1/triggers/${id}`, { enabled: false });
+    expect(off.data.enabled).toBe(false);
+    const refused = await http('POST', `/api/v1/hooks/${id}`, payload, { authorization: `Bearer ${rotated.data.token}` });
+    expect(refused.status).toBe(409);
+    expect(refused.data.error).toMatch(/turned off/);
     expect((await http('DELETE', `/api/v1/triggers/${id}`)).status).toBe(204);
     expect((await http('POST', `/api/v1/hooks/${id}`, payload, { authorization: `Bearer ${rotated.data.token}` })).status).toBe(401);
   });
