@@ -34,6 +34,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <Link href="/" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
                   Overview
                 </Link>
+                <Link href="/schedules" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
+                  Schedules
+                </Link>
               </nav>
             </div>
           </header>

@@ -259,3 +259,90 @@ export const runIdempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
 );
+
+/**
+ * What Temporal does not hold about a pipeline's schedule: who created and last changed it, and a note.
+ * The schedule itself (times, time zone, policies, paused, next runs) lives only in Temporal.
+ */
+export const scheduleNotes = pgTable(
+  'schedule_notes',
+  {
+    /** The Temporal schedule id: `<pipeline>:<name>`. */
+    scheduleId: text('schedule_id').primaryKey(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
+    pipelineId: uuid('pipeline_id').notNull().references(() => pipelines.id),
+    name: text('name').notNull(),
+    note: text('note'),
+    createdBy: text('created_by').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    /** What the last change was ("created", "paused", "backfill …"). */
+    lastChange: text('last_change').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('schedule_notes_pipeline').on(t.pipelineId)],
+);
+
+/**
+ * An event that starts a pipeline: a new version of a dataset, a webhook call, or another pipeline's
+ * successful run.
+ */
+export const triggers = pgTable(
+  'triggers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
+    /** The pipeline it starts. */
+    pipelineId: uuid('pipeline_id').notNull().references(() => pipelines.id),
+    kind: text('kind', { enum: ['dataset', 'webhook', 'pipeline'] }).notNull(),
+    /** dataset: the dataset whose new versions start the pipeline, and the quiet time before it does. */
+    dataset: text('dataset'),
+    debounceSeconds: integer('debounce_seconds'),
+    /** pipeline: the pipeline whose successful runs start this one. */
+    afterPipelineId: uuid('after_pipeline_id').references(() => pipelines.id),
+    /** webhook: sha256 of the secret token (the token itself is shown once). */
+    tokenHash: text('token_hash'),
+    /** Run parameters: fixed values, and (webhook) parameter name → JSON pointer into the payload. */
+    params: jsonb('params').notNull().default(sql`'{}'::jsonb`),
+    paramPointers: jsonb('param_pointers').notNull().default(sql`'{}'::jsonb`),
+    enabled: boolean('enabled').notNull().default(true),
+    note: text('note'),
+    createdBy: text('created_by').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('triggers_pipeline').on(t.pipelineId), index('triggers_dataset').on(t.dataset), index('triggers_after').on(t.afterPipelineId)],
+);
+
+/**
+ * Each time a schedule or trigger fired: the run it started (or why none), the scheduled time, the
+ * parameters and payload it carried, and the chain of pipelines that led to it. `key` makes a
+ * firing idempotent: a retried activity or webhook with the same key finds the run already started.
+ */
+export const triggerFirings = pgTable(
+  'trigger_firings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull().unique(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
+    kind: text('kind', { enum: ['schedule', 'dataset', 'webhook', 'pipeline'] }).notNull(),
+    scheduleId: text('schedule_id'),
+    triggerId: uuid('trigger_id').references(() => triggers.id, { onDelete: 'set null' }),
+    runId: uuid('run_id').references(() => runs.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['started', 'refused', 'failed'] }).notNull(),
+    message: text('message'),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+    params: jsonb('params'),
+    payload: jsonb('payload'),
+    /** The first run of a chain of pipeline-success triggers, and the pipelines it passed through. */
+    originRunId: uuid('origin_run_id'),
+    chain: jsonb('chain').notNull().default(sql`'[]'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('trigger_firings_run').on(t.runId),
+    index('trigger_firings_schedule').on(t.scheduleId, t.createdAt),
+    index('trigger_firings_trigger').on(t.triggerId, t.createdAt),
+  ],
+);

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { ArrowLeft, Eye, LayoutGrid, LoaderCircle, Play, Save } from 'lucide-react';
+import { ArrowLeft, CalendarClock, Eye, LayoutGrid, LoaderCircle, Play, Save } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
@@ -431,6 +431,12 @@ function Workspace({
                 On canvas
               </button>
             </div>
+          )}
+          {state.version && (
+            <Link href={`/pipelines/${state.name}/schedules`} className={buttonClasses('secondary')} title="Schedules and triggers of this pipeline">
+              <CalendarClock aria-hidden />
+              Schedules
+            </Link>
           )}
           <Button onClick={autoLayout} disabled={state.nodes.length === 0} title="Arrange the steps left to right">
             <LayoutGrid aria-hidden />

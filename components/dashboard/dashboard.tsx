@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { Database, History, Plus, Server, Workflow } from 'lucide-react';
+import { CalendarClock, Database, History, Plus, Server, Workflow } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
@@ -80,6 +80,10 @@ export function Dashboard() {
                 <Workflow aria-hidden />
                 Pipelines
               </CardTitle>
+              <Link href="/schedules" className="inline-flex items-center gap-1.5 text-xs font-medium text-accent-strong hover:underline">
+                <CalendarClock aria-hidden className="size-3.5" />
+                Schedules and triggers
+              </Link>
             </CardHeader>
             <QueryBody
               query={pipelines}

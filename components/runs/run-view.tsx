@@ -15,6 +15,7 @@ import { formatDateTime, formatDuration, formatRelative } from '../ui/format';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { StatusBadge, isFinished } from '../ui/status-badge';
 import { RunGraph } from './run-graph';
+import { RunOrigin } from './run-origin';
 import { StepSummary } from './step-summary';
 import { parameterValueText } from '../../workflows/core/parameters';
 
@@ -92,6 +93,7 @@ export function RunView({ runId }: { runId: string }) {
               </>
             )}
           </p>
+          {r.origin && <RunOrigin origin={r.origin} />}
         </div>
         <div className="flex items-center gap-2">
           <Link href={`/pipelines/${r.pipeline}?version=${r.version}`} className={buttonClasses('secondary')}>

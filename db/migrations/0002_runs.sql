@@ -19,9 +19,75 @@ CREATE TABLE "run_starts" (
 	"last_error" text
 );
 --> statement-breakpoint
+CREATE TABLE "schedule_notes" (
+	"schedule_id" text PRIMARY KEY NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"pipeline_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"note" text,
+	"created_by" text NOT NULL,
+	"updated_by" text NOT NULL,
+	"last_change" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "trigger_firings" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"key" text NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"schedule_id" text,
+	"trigger_id" uuid,
+	"run_id" uuid,
+	"status" text NOT NULL,
+	"message" text,
+	"scheduled_at" timestamp with time zone,
+	"params" jsonb,
+	"payload" jsonb,
+	"origin_run_id" uuid,
+	"chain" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "trigger_firings_key_unique" UNIQUE("key")
+);
+--> statement-breakpoint
+CREATE TABLE "triggers" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"workspace_id" uuid NOT NULL,
+	"pipeline_id" uuid NOT NULL,
+	"kind" text NOT NULL,
+	"dataset" text,
+	"debounce_seconds" integer,
+	"after_pipeline_id" uuid,
+	"token_hash" text,
+	"params" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"param_pointers" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"note" text,
+	"created_by" text NOT NULL,
+	"updated_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "params" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "run_idempotency_keys" ADD CONSTRAINT "run_idempotency_keys_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_idempotency_keys" ADD CONSTRAINT "run_idempotency_keys_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_starts" ADD CONSTRAINT "run_starts_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "schedule_notes" ADD CONSTRAINT "schedule_notes_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "schedule_notes" ADD CONSTRAINT "schedule_notes_pipeline_id_pipelines_id_fk" FOREIGN KEY ("pipeline_id") REFERENCES "public"."pipelines"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "trigger_firings" ADD CONSTRAINT "trigger_firings_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "trigger_firings" ADD CONSTRAINT "trigger_firings_trigger_id_triggers_id_fk" FOREIGN KEY ("trigger_id") REFERENCES "public"."triggers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "trigger_firings" ADD CONSTRAINT "trigger_firings_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "triggers" ADD CONSTRAINT "triggers_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "triggers" ADD CONSTRAINT "triggers_pipeline_id_pipelines_id_fk" FOREIGN KEY ("pipeline_id") REFERENCES "public"."pipelines"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "triggers" ADD CONSTRAINT "triggers_after_pipeline_id_pipelines_id_fk" FOREIGN KEY ("after_pipeline_id") REFERENCES "public"."pipelines"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "run_starts_undispatched" ON "run_starts" USING btree ("created_at") WHERE dispatched_at is null;--> statement-breakpoint
+CREATE INDEX "schedule_notes_pipeline" ON "schedule_notes" USING btree ("pipeline_id");--> statement-breakpoint
+CREATE INDEX "trigger_firings_run" ON "trigger_firings" USING btree ("run_id");--> statement-breakpoint
+CREATE INDEX "trigger_firings_schedule" ON "trigger_firings" USING btree ("schedule_id","created_at");--> statement-breakpoint
+CREATE INDEX "trigger_firings_trigger" ON "trigger_firings" USING btree ("trigger_id","created_at");--> statement-breakpoint
+CREATE INDEX "triggers_pipeline" ON "triggers" USING btree ("pipeline_id");--> statement-breakpoint
+CREATE INDEX "triggers_dataset" ON "triggers" USING btree ("dataset");--> statement-breakpoint
+CREATE INDEX "triggers_after" ON "triggers" USING btree ("after_pipeline_id");--> statement-breakpoint
 CREATE INDEX "runs_open" ON "runs" USING btree ("created_at") WHERE status in ('queued', 'running');

@@ -18,6 +18,7 @@ import { CsvHeaderError, duplicateColumns, readCsvHeader, type CsvHeader } from 
 import { JsonShapeChecker, JsonShapeError } from './json-shape-check';
 import { csvDialect, csvReader, INTEGER_TYPES, NUMBER, notInteger, sniffCsv, strictSelect, WIDEN_MARK, type CsvColumn, type DuckConn } from './csv-sql';
 import { receiveToFile, type ReceivedFile } from './upload-file';
+import { signalDatasetTriggers } from './dataset-triggers';
 
 export const DATASET_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 export const datasetNameSchema = z
@@ -136,6 +137,7 @@ async function ingestReceived(name: string, format: DatasetFormat, received: Rec
     const stored = await store.putFile(out, { move: true });
     try {
       const version = await recordVersion({ workspaceId, name, format, sourceHash: received.sha256, stored, rows, columns });
+      if (version.created) await signalDatasetTriggers(name, version.version);
       return { ...version, warnings: version.created ? warnings : [] };
     } catch (err) {
       if (stored.created) await store.remove(stored.hash).catch(() => {});

@@ -8,6 +8,7 @@ import { DependencyUnavailableError, requireAvailable, within } from './dependen
 import { ServiceError } from './errors';
 import { compileForServer, getPipelineVersionRow } from './pipeline-store';
 import { dispatchRun, workflowIdOf } from './run-dispatch';
+import { recordFiring, type RunFiring } from './run-firing';
 import { taskQueues } from './temporal';
 import { defaultWorkspaceId } from './workspace';
 
@@ -22,7 +23,7 @@ export { workflowIdOf };
 export interface CreateRunOptions {
   /** The pipeline version to run (newest by default). */
   version?: number;
-  /** What started it: 'manual', 'api', 'schedule', … */
+  /** What started it: 'manual', 'api', 'schedule', 'dataset', 'webhook', 'pipeline'. */
   trigger?: string;
   /** Values of the pipeline's parameters (checked against its declarations; defaults fill the rest). */
   params?: Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface CreateRunOptions {
    * run it started the first time; with a different request it is refused (422).
    */
   idempotencyKey?: string;
+  /** The schedule or trigger that started it, recorded with the run; its key makes the start idempotent. */
+  firing?: RunFiring;
 }
 
 export type CreateRunResult =
@@ -127,6 +130,8 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
       input,
       memo: { pipeline: pipelineName, version: pv.version },
     });
+    check();
+    if (opts.firing) await recordFiring(tx, { ...opts.firing, runId, workspaceId, params: opts.params });
     check();
     if (idempotencyKey) {
       const claimed = await tx

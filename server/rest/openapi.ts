@@ -14,6 +14,7 @@ import {
   startRunResponse,
   validationErrorResponse,
 } from './schemas';
+import { automationPaths } from './automation-openapi';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -183,6 +184,7 @@ export function openApiDocument() {
           },
         },
       },
+      ...automationPaths({ body, answer, errors, nameParam }),
       '/api/health': {
         get: {
           summary: 'Ok only when Postgres and Temporal answer',

@@ -39,6 +39,19 @@ export const runResponse = z.object({
   finishedAt: z.string().optional(),
   error: z.string().optional(),
   params: z.record(z.string(), z.unknown()).describe('The values of the pipeline\'s parameters this run got'),
+  origin: z
+    .object({
+      kind: z.enum(['schedule', 'dataset', 'webhook', 'pipeline']),
+      scheduleId: z.string().optional(),
+      triggerId: z.string().optional(),
+      scheduledAt: z.string().optional().describe('The time a schedule (or a backfill) meant the run for'),
+      params: z.record(z.string(), z.unknown()).optional(),
+      payload: z.unknown().optional().describe('A webhook\'s JSON, the dataset versions, or the run that succeeded before'),
+      originRunId: z.string().optional(),
+      chain: z.array(z.string()).describe('Pipelines of a chain of pipeline-success triggers before this run'),
+    })
+    .optional()
+    .describe('What started the run when no person did'),
   steps: z.array(
     z.object({
       nodeId: z.string(),

@@ -10,6 +10,7 @@ import { withTemporal } from '../infra/temporal';
 import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
+import { runOriginOf } from './triggers';
 
 export { workflowIdOf };
 
@@ -24,6 +25,8 @@ export interface RunView {
   error?: string;
   /** The pipeline parameters' values the run got. */
   params: Record<string, unknown>;
+  /** The schedule or trigger that started the run (its scheduled time, parameters, chain), if one did. */
+  origin?: Awaited<ReturnType<typeof runOriginOf>>;
   steps: {
     nodeId: string;
     type: string;
@@ -70,6 +73,7 @@ export async function getRun(runId: string): Promise<RunView> {
     finishedAt: row.r.finishedAt ?? undefined,
     error: row.r.error ?? undefined,
     params: (row.r.params as Record<string, unknown> | null) ?? {},
+    origin: await runOriginOf(runId),
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       type: s.type,

@@ -9,6 +9,7 @@ import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { runParamsSchema } from '../rest/schemas';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { IDEMPOTENCY_KEY } from '../rest/schemas';
+import { automationRouter } from './automation';
 import { publicProcedure, router, selfBoundedProcedure } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
@@ -60,6 +61,7 @@ export const appRouter = router({
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),
   }),
+  ...automationRouter,
 });
 
 export type AppRouter = typeof appRouter;

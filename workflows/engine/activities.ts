@@ -2,6 +2,7 @@ import { catalog } from '../steps/catalog';
 import type { StepActivity } from '../steps/kit/implement';
 import { recordRunStatus, recordStepOutcome } from '../steps/kit/bookkeeping';
 import { prepareFit } from '../steps/kit/train';
+import { awaitRunEnd, cancelTriggeredRun, startDatasetRun, startScheduledRun } from '../steps/kit/run-triggers';
 
 // The activity registry: each catalog entry's implementation is workflows/steps/<type>/activity.ts,
 // found by its type name, so adding a step touches no list here.
@@ -29,3 +30,7 @@ export type BookkeepingActivities = typeof bookkeepingActivities;
 /** The Node half before a train step's fit; the fit itself is the Python fit worker's (workflows/ml/worker.py). */
 export const fitActivities = { prepareFit };
 export type FitActivities = typeof fitActivities;
+
+/** What the schedule and trigger workflows (workflows/engine/triggers.ts) call. */
+export const triggerActivities = { startScheduledRun, startDatasetRun, awaitRunEnd, cancelTriggeredRun };
+export type TriggerActivities = typeof triggerActivities;

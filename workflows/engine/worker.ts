@@ -3,10 +3,10 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } 
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
 import { startRunMaintenance } from '../../server/infra/run-dispatch';
-import { bookkeepingActivities, fitActivities, loadStepActivities } from './activities';
+import { bookkeepingActivities, fitActivities, loadStepActivities, triggerActivities } from './activities';
 
-// Worker entry: polls the default queue (the pipeline workflow, bookkeeping and every step's Node
-// activity). Model fitting is the Python fit worker's (workflows/ml/worker.py, on `<queue>-fit`).
+// Worker entry: polls the default queue (the pipeline workflow, the schedule and trigger workflows,
+// bookkeeping and every step's Node activity). Model fitting is the Python fit worker's (workflows/ml/worker.py, on `<queue>-fit`).
 // Start more of either to scale out.
 
 const env = z
@@ -35,7 +35,7 @@ Runtime.install({
 const stepActivities = await loadStepActivities();
 const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
 const workflowBundle = await bundleWorkflowCode({
-  workflowsPath: fileURLToPath(new URL('./pipeline.ts', import.meta.url)),
+  workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
   logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
 });
 const worker = await Worker.create({
@@ -43,7 +43,7 @@ const worker = await Worker.create({
   namespace: cfg.TEMPORAL_NAMESPACE,
   taskQueue: cfg.MILLRACE_TASK_QUEUE,
   workflowBundle,
-  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities },
+  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities, ...triggerActivities },
 });
 console.log(`worker: polling ${cfg.MILLRACE_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
 // Runs recorded but not yet started, and runs whose workflow ended without their bookkeeping: this

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { runs, runSteps } from '../../../db/schema';
 import type { RunStatus, StepStatus } from '../../core/plan';
+import { startFollowingRuns } from './run-triggers';
 
 // Small idempotent activities the interpreter uses to mirror run and step status into Postgres.
 
@@ -23,6 +24,8 @@ export async function recordRunStatus(input: { runId: string; status: RunStatus;
       .set({ status: 'skipped', finishedAt: sql`now()`, error: 'Run cancelled' })
       .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending', 'running'])));
   }
+  // Pipelines triggered by this one's success start now (once each: the firing key is per source run).
+  if (input.status === 'succeeded') await startFollowingRuns(input.runId);
 }
 
 export async function recordStepOutcome(input: { runId: string; nodeId: string; status: Extract<StepStatus, 'failed' | 'skipped'>; error?: string }) {

@@ -1,0 +1,132 @@
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '../../db/client';
+import { pipelines, pipelineVersions, runs, triggers } from '../../db/schema';
+import type { Catalog } from '../../workflows/core/compiler';
+import { ServiceError } from './errors';
+import { firingByKey, firingOfRun, isDuplicateFiring, recordFiring, type RunFiring } from './run-firing';
+import { createRun } from './run-start';
+import { defaultWorkspaceId } from './workspace';
+
+// Runs that no person started: a schedule's action, a dataset trigger's debounce workflow, a webhook,
+// or another pipeline's success. All of them go through here, so each firing is recorded once (by its
+// key) with the run it started or the reason it started none.
+
+export type TriggeredRunResult =
+  | { status: 'started'; runId: string; existing: boolean }
+  | { status: 'refused' | 'failed'; message: string; existing: boolean };
+
+type FiringRow = NonNullable<Awaited<ReturnType<typeof firingByKey>>>;
+
+function resultOf(row: FiringRow, existing: boolean): TriggeredRunResult {
+  return row.status === 'started' && row.runId
+    ? { status: 'started', runId: row.runId, existing }
+    : { status: row.status === 'started' ? 'failed' : row.status, message: row.message ?? 'Not started', existing };
+}
+
+async function recordUnstarted(req: { firing: RunFiring; params?: Record<string, unknown> }, status: 'refused' | 'failed', message: string) {
+  const workspaceId = await defaultWorkspaceId();
+  await getDb()
+    .transaction((tx) => recordFiring(tx, { ...req.firing, workspaceId, params: req.params, status, message }))
+    .catch((err: unknown) => {
+      if (!isDuplicateFiring(err)) throw err;
+    });
+  const row = await firingByKey(req.firing.key);
+  return resultOf(row!, false);
+}
+
+/**
+ * Starts a run of `pipeline` for a firing, once per firing key. A pipeline that cannot run (it no
+ * longer compiles, it was removed) or a chain that would come back to a pipeline it passed through is
+ * recorded as such and not retried; Temporal or Postgres being unreachable is thrown, so the caller
+ * (an activity) retries.
+ */
+export async function startTriggeredRun(
+  catalog: Catalog,
+  req: { pipeline: string; params?: Record<string, unknown>; firing: RunFiring },
+): Promise<TriggeredRunResult> {
+  const prior = await firingByKey(req.firing.key);
+  if (prior) return resultOf(prior, true);
+  const chain = req.firing.chain ?? [];
+  if (chain.includes(req.pipeline)) {
+    return recordUnstarted(req, 'refused', `Refused a loop: "${req.pipeline}" already ran in this chain (${[...chain, req.pipeline].join(' → ')})`);
+  }
+  try {
+    const started = await createRun(catalog, req.pipeline, { trigger: req.firing.kind, params: req.params, firing: req.firing });
+    if (!started.ok) {
+      const first = started.errors[0]!;
+      return recordUnstarted(req, 'failed', `Version ${started.version} of "${req.pipeline}" cannot run: ${first.message}`);
+    }
+    return { status: 'started', runId: started.runId, existing: false };
+  } catch (err) {
+    if (isDuplicateFiring(err)) return resultOf((await firingByKey(req.firing.key))!, true);
+    if (err instanceof ServiceError && err.code !== 'unavailable') return recordUnstarted(req, 'failed', err.message);
+    throw err;
+  }
+}
+
+/**
+ * A run succeeded: every enabled pipeline trigger that follows its pipeline starts its own pipeline.
+ * The new run's chain is this run's chain plus this pipeline, so a cycle of triggers stops at the
+ * first pipeline that would run a second time. Idempotent per (trigger, source run).
+ */
+export async function startRunSuccessTriggers(catalog: Catalog, runId: string): Promise<TriggeredRunResult[]> {
+  const db = getDb();
+  const [source] = await db
+    .select({ pipelineId: pipelines.id, pipeline: pipelines.name, status: runs.status })
+    .from(runs)
+    .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
+    .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
+    .where(eq(runs.id, runId));
+  if (!source || source.status !== 'succeeded') return [];
+  const followers = await db
+    .select({ id: triggers.id, pipeline: pipelines.name, params: triggers.params })
+    .from(triggers)
+    .innerJoin(pipelines, eq(pipelines.id, triggers.pipelineId))
+    .where(and(eq(triggers.kind, 'pipeline'), eq(triggers.afterPipelineId, source.pipelineId), eq(triggers.enabled, true)));
+  if (followers.length === 0) return [];
+  const firing = await firingOfRun(runId);
+  const chain = [...((firing?.chain as string[] | undefined) ?? []), source.pipeline];
+  const results: TriggeredRunResult[] = [];
+  for (const t of followers) {
+    results.push(
+      await startTriggeredRun(catalog, {
+        pipeline: t.pipeline,
+        params: t.params as Record<string, unknown>,
+        firing: {
+          key: `pipeline:${t.id}:${runId}`,
+          kind: 'pipeline',
+          triggerId: t.id,
+          payload: { afterRun: runId, afterPipeline: source.pipeline },
+          originRunId: firing?.originRunId ?? runId,
+          chain,
+        },
+      }),
+    );
+  }
+  return results;
+}
+
+/** A dataset trigger's debounce ended: its pipeline runs once for the versions that arrived. */
+export async function startDatasetTriggerRun(
+  catalog: Catalog,
+  req: { triggerId: string; key: string; versions: { dataset: string; version: number }[] },
+): Promise<TriggeredRunResult> {
+  const [t] = await getDb()
+    .select({ pipeline: pipelines.name, params: triggers.params, enabled: triggers.enabled })
+    .from(triggers)
+    .innerJoin(pipelines, eq(pipelines.id, triggers.pipelineId))
+    .where(eq(triggers.id, req.triggerId));
+  const firing: RunFiring = { key: req.key, kind: 'dataset', triggerId: t ? req.triggerId : undefined, payload: { versions: req.versions } };
+  if (!t) return recordUnstarted({ firing }, 'refused', 'The trigger was deleted');
+  if (!t.enabled) return recordUnstarted({ firing }, 'refused', 'The trigger is turned off');
+  return startTriggeredRun(catalog, { pipeline: t.pipeline, params: t.params as Record<string, unknown>, firing });
+}
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** The run's status in Postgres, and whether it is final. */
+export async function runStatusOf(runId: string) {
+  const [row] = await getDb().select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
+  if (!row) throw new ServiceError('not_found', `Run "${runId}" was not found`);
+  return { status: row.status, final: FINAL.has(row.status) };
+}
