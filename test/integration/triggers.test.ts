@@ -14,6 +14,18 @@ const tiny = (name: string, dataset = 'penguins') => ({
   edges: [],
 });
 
+/** The webhook's target declares the parameter its payload maps to, and uses it. */
+const hookTarget = {
+  apiVersion: 'millrace/v1',
+  name: 'hook-target',
+  parameters: [{ name: 'threshold', type: 'number', default: 0.5 }],
+  nodes: [
+    { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },
+    { id: 'keep', type: 'prepare.filter', params: { conditions: [{ column: 'Beak Depth (mm)', op: '>', value: { $param: 'threshold' } }] } },
+  ],
+  edges: [{ from: 'load.table', to: 'keep.table' }],
+};
+
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -40,7 +52,8 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection });
   sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
-  for (const name of ['hook-target', 'chain-a', 'chain-b']) expect((await http('PUT', `/api/v1/pipelines/${name}`, tiny(name))).status).toBe(200);
+  expect((await http('PUT', '/api/v1/pipelines/hook-target', hookTarget)).status).toBe(200);
+  for (const name of ['chain-a', 'chain-b']) expect((await http('PUT', `/api/v1/pipelines/${name}`, tiny(name))).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -114,6 +127,8 @@ describe('a webhook trigger', () => {
     const run = await waitForRun(started.data.runId);
     expect(run.status).toBe('succeeded');
     expect(run.origin).toMatchObject({ kind: 'webhook', triggerId: id, params: { threshold: 0.7 }, payload });
+    // …and the run got the value: the pipeline's parameter, not its default.
+    expect(run.params).toEqual({ threshold: 0.7 });
 
     const again = await http('POST', `/api/v1/hooks/${id}`, payload, { 'x-millrace-token': token, 'idempotency-key': 'build-41' });
     expect(again.status).toBe(200);
