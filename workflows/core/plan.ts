@@ -27,6 +27,33 @@ export interface PlanStep {
   retry: { maximumAttempts: number; initialIntervalSeconds: number };
   timeoutSeconds: number;
   heartbeatSeconds: number;
+  /** May reuse an earlier identical success (the step is cacheable and the node did not opt out). Absent = no. */
+  cache?: true;
+  /** control.approval: wait for a decision (workflows/engine/approval.ts). */
+  approval?: ApprovalPlan;
+}
+
+export interface ApprovalPlan {
+  /** Absent: wait as long as it takes. */
+  timeoutSeconds?: number;
+  onTimeout: 'approve' | 'reject';
+}
+
+/** A person's (or the timeout's) answer to an approval step. */
+export interface ApprovalDecision {
+  decision: 'approve' | 'reject';
+  comment?: string;
+  /** Who decided: a user name, "anonymous", "api" or "timeout". */
+  by: string;
+  /** ISO time of the decision (workflow time). */
+  at: string;
+}
+
+/** A step whose outputs are taken from an earlier run instead of running it (fix and resume). */
+export interface ReusedStep {
+  runId: string;
+  outputs: Record<string, ArtifactRef>;
+  summary?: Record<string, unknown>;
 }
 
 export interface Plan {
@@ -68,6 +95,8 @@ export interface StepInput {
   expectedOutputs?: Record<string, TableSchema>;
   /** A fit step's second half: what the Python fit worker made (see workflows/engine/pipeline.ts). */
   fitted?: FitOutcome;
+  /** An approval step: the decision it records. */
+  approval?: ApprovalDecision;
 }
 
 /**
@@ -103,6 +132,10 @@ export interface PipelineWorkflowInput {
   taskQueues: { default: string; fit: string };
   /** Steps run at once at most. */
   parallelism?: number;
+  /** Run every step even where an identical earlier success could be reused. */
+  ignoreCache?: boolean;
+  /** Steps not to run: their outputs come from an earlier run (fix and resume). */
+  reuse?: Record<string, ReusedStep>;
 }
 
 export interface StepProgress {
@@ -114,6 +147,8 @@ export interface StepProgress {
   finishedAt?: string;
   error?: string;
   summary?: Record<string, unknown>;
+  /** The run whose outputs this step reused (step cache or fix and resume). */
+  cachedFrom?: string;
 }
 
 export interface RunProgress {

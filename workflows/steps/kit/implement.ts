@@ -7,7 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { artifactLinks, runSteps } from '../../../db/schema';
 import { ServiceError } from '../../../server/infra/errors';
-import type { ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
+import type { ApprovalDecision, ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
 import { schemaDifference, type TableSchema } from '../../core/table-schema';
 import { StepInputError } from './step-error';
@@ -52,9 +52,10 @@ function checkOutputSchemas(def: StepDefinition, nodeId: string, outputs: Record
   }
 }
 
-/** The Python fit worker's result, when this call is the second half of a fit step. */
+/** The Python fit worker's result, when this call is the second half of a fit step; an approval step's decision. */
 export interface FitPhase {
   fitted?: FitOutcome;
+  approval?: ApprovalDecision;
 }
 
 /**
@@ -108,6 +109,7 @@ export async function inStep<D extends StepDefinition, T>(
         console.log(`[${input.pipeline}/${runId.slice(0, 8)}/${nodeId}] ${message}`);
       },
       fitted,
+      approval: input.approval,
     };
     return await body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
   } catch (err) {
