@@ -75,7 +75,7 @@ program
 interface RunView {
   runId: string;
   status: string;
-  steps: { nodeId: string; status: string; attempts: number; error?: string; summary?: Record<string, unknown> }[];
+  steps: { nodeId: string; status: string; attempts: number; error?: string; summary?: Record<string, unknown>; cachedFrom?: string }[];
 }
 
 function summaryLine(summary: Record<string, unknown> | undefined): string {
@@ -92,12 +92,13 @@ program
   .argument('<name>', 'pipeline name')
   .option('--version <n>', 'pipeline version (default: newest)', (v) => Number.parseInt(v, 10))
   .option('--wait', 'wait for the run to finish, printing each step; exit code 0 only on success')
+  .option('--no-cache', 'run every step, even where an identical earlier success could be reused')
   .description('Start a run of a pipeline')
-  .action(async (name: string, opts: { version?: number; wait?: boolean }) => {
+  .action(async (name: string, opts: { version?: number; wait?: boolean; cache: boolean }) => {
     const { status, data } = await api<{ runId: string; version: number; error?: string; errors?: CompileError[] }>(
       'POST',
       `/api/v1/pipelines/${encodeURIComponent(name)}/runs`,
-      JSON.stringify(opts.version ? { version: opts.version } : {}),
+      JSON.stringify({ ...(opts.version ? { version: opts.version } : {}), ...(opts.cache ? {} : { ignoreCache: true }) }),
     );
     if (status === 422) {
       console.error(`${name}: not started, ${data.errors?.length ?? 0} error(s)`);
@@ -116,7 +117,8 @@ program
         seen.set(s.nodeId, key);
         const retry = s.attempts > 1 ? ` (attempt ${s.attempts})` : '';
         const error = s.error && s.status !== 'succeeded' ? ` — ${s.error}` : '';
-        console.log(`  ${s.nodeId.padEnd(14)} ${s.status}${retry}${summaryLine(s.summary)}${error}`);
+        const cached = s.cachedFrom ? ` (cached from run ${s.cachedFrom})` : '';
+        console.log(`  ${s.nodeId.padEnd(14)} ${s.status}${cached}${retry}${summaryLine(s.summary)}${error}`);
       }
       if (['succeeded', 'failed', 'cancelled'].includes(run.status)) {
         console.log(`run ${run.runId}: ${run.status}`);

@@ -1,7 +1,8 @@
 import { getDb } from '../../db/client';
 import { runs, runSteps } from '../../db/schema';
 import type { Catalog, CompileError } from '../../workflows/core/compiler';
-import type { PipelineWorkflowInput } from '../../workflows/core/plan';
+import type { PipelineWorkflowInput, Plan, ReusedStep } from '../../workflows/core/plan';
+import { recordReusedSteps } from './run-reuse';
 import { ServiceError } from './errors';
 import { compileForServer, getPipelineVersionRow } from './pipeline-store';
 import { taskQueues, temporalClient } from './temporal';
@@ -18,6 +19,10 @@ export interface CreateRunOptions {
   version?: number;
   /** What started it: 'manual', 'api', 'schedule', … */
   trigger?: string;
+  /** Run every step, even where an identical earlier success could be reused. */
+  ignoreCache?: boolean;
+  /** The run this one fixes and resumes (runs.rerun_of), and which of the plan's steps take that run's outputs. */
+  resume?: { runId: string; reuse(plan: Plan): Promise<Record<string, ReusedStep>> };
 }
 
 export type CreateRunResult = { ok: true; runId: string; version: number } | { ok: false; version: number; errors: CompileError[] };
@@ -34,6 +39,7 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
   const compiled = await compileForServer(catalog, pv.document, 'run');
   if (!compiled.ok) return { ok: false, version: pv.version, errors: compiled.errors };
   const plan = compiled.plan;
+  const reuse = opts.resume ? await opts.resume.reuse(plan) : {};
   const workspaceId = await defaultWorkspaceId();
   const db = getDb();
   const client = await temporalClient().catch((err: Error) => {
@@ -49,12 +55,21 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
       status: 'queued',
       workflowId,
       trigger: opts.trigger ?? 'manual',
+      rerunOf: opts.resume?.runId ?? null,
     });
     await tx
       .insert(runSteps)
       .values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
+    await recordReusedSteps(tx, runId, reuse);
   });
-  const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan, taskQueues: taskQueues() };
+  const input: PipelineWorkflowInput = {
+    runId,
+    pipeline: pipelineName,
+    plan,
+    taskQueues: taskQueues(),
+    ...(opts.ignoreCache ? { ignoreCache: true } : {}),
+    ...(Object.keys(reuse).length > 0 ? { reuse } : {}),
+  };
   try {
     await client.workflow.start('pipelineWorkflow', {
       workflowId,

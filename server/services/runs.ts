@@ -8,6 +8,7 @@ import { ServiceError, notFound } from '../infra/errors';
 import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
+import { runOperations } from './run-ops';
 
 export { workflowIdOf };
 
@@ -20,6 +21,12 @@ export interface RunView {
   startedAt?: Date;
   finishedAt?: Date;
   error?: string;
+  /** The failed run this one resumes. */
+  rerunOf?: string;
+  trigger: string;
+  /** Runs that resumed this one. */
+  resumedBy: { runId: string; status: RunStatus; createdAt: Date }[];
+  approvals: { nodeId: string; decision: 'approve' | 'reject'; comment?: string; by: string; at: Date }[];
   steps: {
     nodeId: string;
     type: string;
@@ -29,6 +36,8 @@ export interface RunView {
     finishedAt?: Date;
     error?: string;
     summary?: Record<string, unknown>;
+    /** The run whose outputs it reused (step cache or resume) instead of running. */
+    cachedFrom?: string;
   }[];
 }
 
@@ -52,7 +61,7 @@ export async function getRun(runId: string): Promise<RunView> {
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
     .where(eq(runs.id, runId));
   if (!row) throw notFound(`Run "${runId}"`);
-  const steps = await db.select().from(runSteps).where(eq(runSteps.runId, runId));
+  const [steps, ops] = await Promise.all([db.select().from(runSteps).where(eq(runSteps.runId, runId)), runOperations(runId)]);
   // Report steps in plan order.
   const order = new Map((row.plan as Plan).steps.map((s, i) => [s.id, i]));
   steps.sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
@@ -65,6 +74,9 @@ export async function getRun(runId: string): Promise<RunView> {
     startedAt: row.r.startedAt ?? undefined,
     finishedAt: row.r.finishedAt ?? undefined,
     error: row.r.error ?? undefined,
+    rerunOf: row.r.rerunOf ?? undefined,
+    trigger: row.r.trigger,
+    ...ops,
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       type: s.type,
@@ -74,6 +86,7 @@ export async function getRun(runId: string): Promise<RunView> {
       finishedAt: s.finishedAt ?? undefined,
       error: s.error ?? undefined,
       summary: (s.summary as Record<string, unknown> | null) ?? undefined,
+      cachedFrom: s.cachedFrom ?? undefined,
     })),
   };
 }

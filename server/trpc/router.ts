@@ -7,6 +7,7 @@ import { listEndpoints } from '../services/endpoints';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
+import { decideApproval, resumeRun } from '../services/run-ops';
 import { publicProcedure, router } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
@@ -39,8 +40,13 @@ export const appRouter = router({
   }),
   runs: router({
     start: publicProcedure
-      .input(z.object({ pipeline: pipelineName, version: version.optional() }))
-      .mutation(({ input }) => startRun(input.pipeline, { version: input.version })),
+      .input(z.object({ pipeline: pipelineName, version: version.optional(), ignoreCache: z.boolean().optional() }))
+      .mutation(({ input }) => startRun(input.pipeline, { version: input.version, ignoreCache: input.ignoreCache })),
+    resume: publicProcedure.input(z.object({ runId, version: version.optional() })).mutation(({ input }) => resumeRun(input.runId, { version: input.version })),
+    /** Until accounts exist, a decision from the UI is recorded as "anonymous". */
+    decideApproval: publicProcedure
+      .input(z.object({ runId, nodeId: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() }))
+      .mutation(({ input }) => decideApproval(input.runId, { nodeId: input.nodeId, decision: input.decision, comment: input.comment || undefined, by: 'anonymous' })),
     get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
     cancel: publicProcedure.input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
     list: publicProcedure

@@ -49,6 +49,14 @@ export interface ApprovalDecision {
   at: string;
 }
 
+/** A decision as a person (or a script) sends it to a waiting run; `by` comes from the request. */
+export interface ApprovalRequest {
+  nodeId: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  by: string;
+}
+
 /** A step whose outputs are taken from an earlier run instead of running it (fix and resume). */
 export interface ReusedStep {
   runId: string;
@@ -97,6 +105,8 @@ export interface StepInput {
   fitted?: FitOutcome;
   /** An approval step: the decision it records. */
   approval?: ApprovalDecision;
+  /** The step is cacheable: its success records a cache key (workflows/steps/kit/step-cache.ts). */
+  cache?: true;
 }
 
 /**

@@ -2,6 +2,10 @@ import { catalog } from '../steps/catalog';
 import type { StepActivity } from '../steps/kit/implement';
 import { recordRunStatus, recordStepOutcome } from '../steps/kit/bookkeeping';
 import { prepareFit } from '../steps/kit/train';
+import { recordApprovalWait } from '../steps/kit/approval-wait';
+import { lookupStepCache } from '../steps/kit/step-cache';
+
+export type { CachedStep } from '../steps/kit/step-cache';
 
 // The activity registry: each catalog entry's implementation is workflows/steps/<type>/activity.ts,
 // found by its type name, so adding a step touches no list here.
@@ -29,3 +33,7 @@ export type BookkeepingActivities = typeof bookkeepingActivities;
 /** The Node half before a train step's fit; the fit itself is the Python fit worker's (workflows/ml/worker.py). */
 export const fitActivities = { prepareFit };
 export type FitActivities = typeof fitActivities;
+
+/** The step cache's lookup and the approval step's wait (workflows/engine/step-cache.ts, approval.ts). */
+export const runOpsActivities = { lookupStepCache, recordApprovalWait };
+export type RunOpsActivities = typeof runOpsActivities;

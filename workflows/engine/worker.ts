@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
-import { bookkeepingActivities, fitActivities, loadStepActivities } from './activities';
+import { bookkeepingActivities, fitActivities, loadStepActivities, runOpsActivities } from './activities';
 
 // Worker entry: polls the default queue (the pipeline workflow, bookkeeping and every step's Node
 // activity). Model fitting is the Python fit worker's (workflows/ml/worker.py, on `<queue>-fit`).
@@ -40,7 +40,7 @@ const worker = await Worker.create({
   namespace: cfg.TEMPORAL_NAMESPACE,
   taskQueue: cfg.MILLRACE_TASK_QUEUE,
   workflowBundle,
-  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities },
+  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities, ...runOpsActivities },
 });
 console.log(`worker: polling ${cfg.MILLRACE_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
 try {

@@ -10,6 +10,7 @@ import { ServiceError } from '../../../server/infra/errors';
 import type { ApprovalDecision, ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
 import { schemaDifference, type TableSchema } from '../../core/table-schema';
+import { stepCacheKey } from './step-cache';
 import { StepInputError } from './step-error';
 
 export interface StepContext {
@@ -173,7 +174,15 @@ export function implement<D extends StepDefinition>(
         }
         await tx
           .update(runSteps)
-          .set({ status: outcome, finishedAt: sql`now()`, summary: result.summary, outputs, error: result.message ?? null })
+          .set({
+            status: outcome,
+            finishedAt: sql`now()`,
+            summary: result.summary,
+            outputs,
+            error: result.message ?? null,
+            // Only a success may stand in for a later run of the same step.
+            ...(input.cache && outcome === 'succeeded' ? { cacheKey: stepCacheKey(input) } : {}),
+          })
           .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
       });
       return { outcome, outputs, summary: result.summary, message: result.message };
