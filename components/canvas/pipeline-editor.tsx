@@ -13,6 +13,7 @@ import { catalog } from '../../workflows/steps/catalog';
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
+import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
 import { cn } from '../ui/cn';
@@ -30,7 +31,7 @@ import { ProblemsPanel } from './problems-panel';
 type Notice = { tone: 'ok' | 'bad' | 'info'; text: string };
 
 /** Loads a pipeline (or starts a new one) and opens it in the editor. */
-export function PipelineEditor({ name, version }: { name: string; version?: number }) {
+export function PipelineEditor({ name, version, resume }: { name: string; version?: number; resume?: string }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
   const [openedNew, setOpenedNew] = useState<string>();
@@ -72,6 +73,7 @@ export function PipelineEditor({ name, version }: { name: string; version?: numb
       document={query.data.document}
       version={query.data.version}
       versions={query.data.versions}
+      resume={resume}
     />
   );
 }
@@ -103,6 +105,7 @@ function EditorWorkspace(props: {
   version?: number;
   versions: RouterOutputs['pipelines']['get']['versions'];
   isNew?: boolean;
+  resume?: string;
 }) {
   return (
     <ReactFlowProvider>
@@ -116,11 +119,14 @@ function Workspace({
   version: loadedVersion,
   versions,
   isNew,
+  resume,
 }: {
   document: PipelineDocument;
   version?: number;
   versions: RouterOutputs['pipelines']['get']['versions'];
   isNew?: boolean;
+  /** Fix and resume: the failed run that saving and running resumes. */
+  resume?: string;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -307,7 +313,8 @@ function Workspace({
 
   const saveMutation = useMutation(trpc.pipelines.save.mutationOptions());
   const startMutation = useMutation(trpc.runs.start.mutationOptions());
-  const busy = saveMutation.isPending || startMutation.isPending;
+  const resumeMutation = useMutation(trpc.runs.resume.mutationOptions());
+  const busy = saveMutation.isPending || startMutation.isPending || resumeMutation.isPending;
 
   const save = async (): Promise<number | undefined> => {
     const sent = document;
@@ -338,7 +345,9 @@ function Workspace({
       if (version === undefined) return;
     }
     try {
-      const started = await startMutation.mutateAsync({ pipeline: state.name, version });
+      const started = resume
+        ? await resumeMutation.mutateAsync({ runId: resume, version })
+        : await startMutation.mutateAsync({ pipeline: state.name, version });
       if (!started.ok) {
         setRejected({ json: semanticJson, errors: started.errors });
         setNotice({ tone: 'bad', text: 'Not started: the pipeline cannot run as it is (problems listed below the canvas).' });
@@ -435,8 +444,8 @@ function Workspace({
                     : 'Run this version'
             }
           >
-            {startMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
-            Run
+            {startMutation.isPending || resumeMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
+            {resume ? 'Save and resume' : 'Run'}
           </Button>
         </div>
       </div>
@@ -444,6 +453,7 @@ function Workspace({
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addAtCenter} />
         <main className="relative flex min-w-0 flex-1 flex-col bg-app">
+          {resume && <ResumeBanner runId={resume} />}
           <div aria-live="polite" className="pointer-events-none absolute inset-x-0 top-3 z-10 flex justify-center px-4">
             {notice && (
               <p
@@ -499,6 +509,7 @@ function Workspace({
           endpoints={(endpoints.data ?? []).map((e) => e.name)}
           onParams={(nodeId, params) => dispatch({ type: 'setParams', nodeId, params })}
           onLabel={(nodeId, label) => dispatch({ type: 'setLabel', nodeId, label })}
+          onExecution={(nodeId, execution) => dispatch({ type: 'setExecution', nodeId, execution })}
           onRename={(nodeId, newId) => dispatch({ type: 'renameNode', nodeId, newId })}
           onRemove={(nodeId) => dispatch({ type: 'removeNode', nodeId })}
           pipeline={{ name: state.name, description: state.description, steps: state.nodes.length }}
