@@ -76,7 +76,7 @@ export function ExecutionSettings({
                 type="number"
                 inputMode="decimal"
                 value={f.value ?? ''}
-                placeholder={`${f.placeholder} (default)`}
+                placeholder={`Default: ${f.placeholder}`}
                 onChange={(e) => f.set(numberOrUndefined(e.target.value))}
                 aria-invalid={problems ? true : undefined}
                 aria-describedby={problems ? `${id}-${f.key}-err` : undefined}

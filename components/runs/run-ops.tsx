@@ -96,6 +96,7 @@ function ApprovalForm({ run, step }: { run: Run; step: RunStep }) {
   const commentId = useId();
   const deadline = typeof step.summary?.deadline === 'string' ? step.summary.deadline : undefined;
   const onTimeout = step.summary?.onTimeout === 'approve' ? 'approved' : 'rejected';
+  const instructions = typeof step.summary?.instructions === 'string' ? step.summary.instructions : undefined;
   const send = (decision: 'approve' | 'reject') =>
     decide.mutate(
       { runId: run.runId, nodeId: step.nodeId, decision, comment: comment.trim() || undefined },
@@ -106,6 +107,7 @@ function ApprovalForm({ run, step }: { run: Run; step: RunStep }) {
       <p className="text-xs font-medium text-warn-strong">
         Waiting for a decision{deadline && <> · {onTimeout} {formatRelative(deadline)} if nobody decides</>}
       </p>
+      {instructions && <p className="text-sm whitespace-pre-wrap text-fg">{instructions}</p>}
       <label htmlFor={commentId} className="block text-xs font-medium text-fg">
         Comment (optional)
       </label>

@@ -37,6 +37,8 @@ export interface ApprovalPlan {
   /** Absent: wait as long as it takes. */
   timeoutSeconds?: number;
   onTimeout: 'approve' | 'reject';
+  /** What the approver should check, shown beside Approve and Reject. */
+  instructions?: string;
 }
 
 /** A person's (or the timeout's) answer to an approval step. */

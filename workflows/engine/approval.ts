@@ -59,7 +59,7 @@ export function approvalDesk(runId: string, steps: PlanStep[]) {
       const plan = step.approval!;
       waiting.add(step.id);
       const deadline = plan.timeoutSeconds === undefined ? undefined : new Date(Date.now() + plan.timeoutSeconds * 1000).toISOString();
-      await recordApprovalWait({ runId, nodeId: step.id, deadline, onTimeout: plan.onTimeout });
+      await recordApprovalWait({ runId, nodeId: step.id, deadline, onTimeout: plan.onTimeout, instructions: plan.instructions });
       const answered =
         plan.timeoutSeconds === undefined
           ? (await condition(() => decided.has(step.id)), true)

@@ -36,5 +36,6 @@ export default defineStep({
   approval: (params) => ({
     ...(params.timeoutMinutes === undefined ? {} : { timeoutSeconds: params.timeoutMinutes * 60 }),
     onTimeout: params.onTimeout,
+    ...(params.instructions ? { instructions: params.instructions } : {}),
   }),
 });
