@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -96,6 +98,29 @@ describe('step cache', () => {
     expect(step(run, 'train').cachedFrom).toBeDefined();
     expect(step(run, 'eval').cachedFrom).toBeUndefined();
     expect(await scheduledActivities(run.runId)).toContain('validate.evaluate');
+  });
+});
+
+describe('millrace run', () => {
+  async function millrace(...args: string[]) {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('server/cli/bin.mjs'), ...args], {
+      env: { ...process.env, MILLRACE_URL: inject('baseUrl') },
+      timeout: 240_000,
+    });
+    return stdout;
+  }
+
+  it('shows cached steps, and runs every step with --no-cache', async () => {
+    // The newest ops-cache version has "eval" opted out of the cache; train is cached from the runs above.
+    const cached = await millrace('run', 'ops-cache', '--wait');
+    expect(cached).toMatch(/train +succeeded \(cached from run [0-9a-f-]{36}\)/);
+    finishedRuns.push(/run ([0-9a-f-]{36}) of/.exec(cached)![1]!);
+    const fresh = await millrace('run', 'ops-cache', '--wait', '--no-cache');
+    expect(fresh).toMatch(/train +succeeded/);
+    expect(fresh).not.toContain('cached from run');
+    const runId = /run ([0-9a-f-]{36}) of/.exec(fresh)![1]!;
+    finishedRuns.push(runId);
+    expect(await scheduledActivities(runId)).toContain('fitModel');
   });
 });
 
