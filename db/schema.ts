@@ -90,6 +90,23 @@ export const runSteps = pgTable(
     summary: jsonb('summary'),
     outputs: jsonb('outputs'),
     cacheKey: text('cache_key'),
+    /** The run whose outputs this step reused instead of running (step cache, fix and resume). */
+    cachedFrom: uuid('cached_from'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.nodeId] }), index('run_steps_cache_key').on(t.cacheKey)],
+);
+
+/** Decisions on approval steps (control.approval): who, when, what, why. */
+export const approvals = pgTable(
+  'approvals',
+  {
+    runId: uuid('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    decision: text('decision', { enum: ['approve', 'reject'] }).notNull(),
+    comment: text('comment'),
+    /** A user name, "anonymous", "api" or "timeout". */
+    decidedBy: text('decided_by').notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.nodeId] })],
 );

@@ -11,6 +11,7 @@ import {
   toDocument,
   toFlowEdge,
   type StepFlowEdge,
+  type NodeExecution,
   type StepFlowNode,
 } from './graph-model';
 
@@ -38,6 +39,7 @@ export type EditorAction =
   | { type: 'addStep'; stepType: string; position: XYPosition }
   | { type: 'setParams'; nodeId: string; params: Record<string, unknown> }
   | { type: 'setLabel'; nodeId: string; label: string }
+  | { type: 'setExecution'; nodeId: string; execution: NodeExecution }
   | { type: 'renameNode'; nodeId: string; newId: string }
   | { type: 'removeNode'; nodeId: string }
   | { type: 'select'; nodeId: string | null }
@@ -102,6 +104,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     }
     case 'setParams':
       return updateNode(state, action.nodeId, (n) => ({ ...n, data: { ...n.data, params: action.params } }));
+    case 'setExecution':
+      return updateNode(state, action.nodeId, (n) => ({ ...n, data: { ...n.data, execution: action.execution } }));
     case 'setLabel':
       return updateNode(state, action.nodeId, (n) => ({ ...n, data: { ...n.data, label: action.label || undefined } }));
     case 'renameNode': {

@@ -8,11 +8,20 @@ import { parseEndpoint, type PipelineDocument, type PipelineNode } from '../../w
 export const manifest = catalogManifest();
 export const stepsByType: ReadonlyMap<string, StepManifest> = new Map(manifest.steps.map((s) => [s.type, s]));
 
+/** A node's overrides of its step type's retry policy, timeout and cache. */
+export type NodeExecution = Pick<PipelineNode, 'retry' | 'timeoutSeconds' | 'cache'>;
+
 export interface StepNodeData extends Record<string, unknown> {
   stepType: string;
   params: Record<string, unknown>;
   label?: string;
   notes?: string;
+  execution?: NodeExecution;
+}
+
+function executionOf(node: PipelineNode): NodeExecution | undefined {
+  const execution = withoutUndefined({ retry: node.retry, timeoutSeconds: node.timeoutSeconds, cache: node.cache });
+  return Object.keys(execution).length > 0 ? execution : undefined;
 }
 
 export type StepFlowNode = Node<StepNodeData, 'step'>;
@@ -31,7 +40,7 @@ export function toFlowNode(node: PipelineNode, index: number): StepFlowNode {
     id: node.id,
     type: 'step',
     position: node.position ?? { x: (index % 5) * 280, y: Math.floor(index / 5) * 200 },
-    data: { stepType: node.type, params: node.params ?? {}, label: node.label, notes: node.notes },
+    data: { stepType: node.type, params: node.params ?? {}, label: node.label, notes: node.notes, execution: executionOf(node) },
     ariaLabel: `Step ${node.id}`,
   };
 }
@@ -77,6 +86,7 @@ export function toDocument(
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
       ...(n.data.label ? { label: n.data.label } : {}),
       ...(n.data.notes ? { notes: n.data.notes } : {}),
+      ...withoutUndefined(n.data.execution ?? {}),
     })),
     edges: edges.map((e) => ({ from: `${e.source}.${e.sourceHandle}`, to: `${e.target}.${e.targetHandle}` })),
   };

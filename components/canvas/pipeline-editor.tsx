@@ -13,6 +13,7 @@ import { catalog } from '../../workflows/steps/catalog';
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
+import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
 import { cn } from '../ui/cn';
@@ -31,7 +32,7 @@ import { RunDialog } from './run-dialog';
 type Notice = { tone: 'ok' | 'bad' | 'info'; text: string };
 
 /** Loads a pipeline (or starts a new one) and opens it in the editor. */
-export function PipelineEditor({ name, version }: { name: string; version?: number }) {
+export function PipelineEditor({ name, version, resume }: { name: string; version?: number; resume?: string }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
   const [openedNew, setOpenedNew] = useState<string>();
@@ -73,6 +74,7 @@ export function PipelineEditor({ name, version }: { name: string; version?: numb
       document={query.data.document}
       version={query.data.version}
       versions={query.data.versions}
+      resume={resume}
     />
   );
 }
@@ -104,6 +106,7 @@ function EditorWorkspace(props: {
   version?: number;
   versions: RouterOutputs['pipelines']['get']['versions'];
   isNew?: boolean;
+  resume?: string;
 }) {
   return (
     <ReactFlowProvider>
@@ -117,11 +120,14 @@ function Workspace({
   version: loadedVersion,
   versions,
   isNew,
+  resume,
 }: {
   document: PipelineDocument;
   version?: number;
   versions: RouterOutputs['pipelines']['get']['versions'];
   isNew?: boolean;
+  /** Fix and resume: the failed run that saving and running resumes. */
+  resume?: string;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -310,7 +316,8 @@ function Workspace({
 
   const saveMutation = useMutation(trpc.pipelines.save.mutationOptions());
   const startMutation = useMutation(trpc.runs.start.mutationOptions());
-  const busy = saveMutation.isPending || startMutation.isPending;
+  const resumeMutation = useMutation(trpc.runs.resume.mutationOptions());
+  const busy = saveMutation.isPending || startMutation.isPending || resumeMutation.isPending;
 
   const save = async (): Promise<number | undefined> => {
     const sent = document;
@@ -335,7 +342,8 @@ function Workspace({
   };
 
   const run = async (params?: Record<string, unknown>) => {
-    if (params === undefined && state.parameters?.length) {
+    // A resumed run takes the values the failed run had.
+    if (params === undefined && state.parameters?.length && !resume) {
       setAsking({ errors: [] });
       return;
     }
@@ -345,8 +353,10 @@ function Workspace({
       if (version === undefined) return;
     }
     try {
-      const started = await startMutation.mutateAsync({ pipeline: state.name, version, ...(params ? { params: params as Record<string, string | number | boolean> } : {}) });
-      if (!started.ok && params && started.errors.some((e) => e.path?.startsWith('parameters.'))) {
+      const started = resume
+        ? await resumeMutation.mutateAsync({ runId: resume, version })
+        : await startMutation.mutateAsync({ pipeline: state.name, version, ...(params ? { params: params as Record<string, string | number | boolean> } : {}) });
+      if (!resume && !started.ok && params && started.errors.some((e) => e.path?.startsWith('parameters.'))) {
         setAsking({ errors: started.errors });
         return;
       }
@@ -460,8 +470,8 @@ function Workspace({
                     : 'Run this version'
             }
           >
-            {startMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
-            Run
+            {startMutation.isPending || resumeMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
+            {resume ? 'Save and resume' : 'Run'}
           </Button>
         </div>
       </div>
@@ -469,6 +479,7 @@ function Workspace({
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addAtCenter} />
         <main className="relative flex min-w-0 flex-1 flex-col bg-app">
+          {resume && <ResumeBanner runId={resume} />}
           <div aria-live="polite" className="pointer-events-none absolute inset-x-0 top-3 z-10 flex justify-center px-4">
             {notice && (
               <p
@@ -524,6 +535,7 @@ function Workspace({
           endpoints={(endpoints.data ?? []).map((e) => e.name)}
           onParams={(nodeId, params) => dispatch({ type: 'setParams', nodeId, params })}
           onLabel={(nodeId, label) => dispatch({ type: 'setLabel', nodeId, label })}
+          onExecution={(nodeId, execution) => dispatch({ type: 'setExecution', nodeId, execution })}
           onRename={(nodeId, newId) => dispatch({ type: 'renameNode', nodeId, newId })}
           onRemove={(nodeId) => dispatch({ type: 'removeNode', nodeId })}
           pipeline={{ name: state.name, description: state.description, steps: state.nodes.length }}

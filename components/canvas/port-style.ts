@@ -1,4 +1,4 @@
-import { Boxes, Database, FileDown, FlaskConical, Rocket, Scissors, type LucideIcon } from 'lucide-react';
+import { Boxes, Database, FileDown, FlaskConical, Hand, Rocket, Scissors, type LucideIcon } from 'lucide-react';
 
 // Port and category looks. Literal class names, so Tailwind sees them.
 
@@ -25,6 +25,7 @@ export const categoryLook: Record<string, { icon: LucideIcon; tint: string }> = 
   validate: { icon: FlaskConical, tint: 'bg-port-metrics/15 text-warn-strong' },
   deploy: { icon: Rocket, tint: 'bg-port-signal/12 text-ok-strong' },
   export: { icon: FileDown, tint: 'bg-port-table/12 text-port-table' },
+  control: { icon: Hand, tint: 'bg-port-signal/12 text-ok-strong' },
 };
 
 export const fallbackCategory = { icon: Boxes, tint: 'bg-subtle text-fg-muted' };

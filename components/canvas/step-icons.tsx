@@ -27,6 +27,7 @@ import {
   SquareTerminal,
   Trees,
   TrendingUp,
+  UserCheck,
   Zap,
   type LucideIcon,
 } from 'lucide-react';
@@ -65,6 +66,7 @@ const STEP_ICONS: Readonly<Record<string, LucideIcon>> = {
   'validate.gate': ShieldCheck,
   'deploy.endpoint': Rocket,
   'export.file': FileDown,
+  'control.approval': UserCheck,
 };
 
 /** The icon of a step type, else of its category (the category part of the type when it is not known). */

@@ -5,12 +5,13 @@ import { useMemo, useState } from 'react';
 import type { CompileError } from '../../workflows/core/compiler';
 import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import { NODE_ID } from '../../workflows/core/document';
-import { stepsByType, type StepFlowNode } from '../canvas/graph-model';
+import { stepsByType, type NodeExecution, type StepFlowNode } from '../canvas/graph-model';
 import { categoryLook, fallbackCategory, portDot } from '../canvas/port-style';
 import { StepIcon } from '../canvas/step-icons';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import type { JsonSchema } from './json-schema';
+import { ExecutionSettings } from './execution-settings';
 import { ParametersPanel } from './parameters-panel';
 import { ParamsForm, type ParamsFormContext } from './params-form';
 
@@ -28,6 +29,7 @@ export interface InspectorProps {
   endpoints: string[];
   onParams: (nodeId: string, params: Record<string, unknown>) => void;
   onLabel: (nodeId: string, label: string) => void;
+  onExecution: (nodeId: string, execution: NodeExecution) => void;
   onRename: (nodeId: string, newId: string) => void;
   onRemove: (nodeId: string) => void;
   pipeline: { name: string; description?: string; steps: number };
@@ -102,6 +104,7 @@ function StepInspector({
   endpoints,
   onParams,
   onLabel,
+  onExecution,
   onRename,
   onRemove,
   parameters,
@@ -131,7 +134,8 @@ function StepInspector({
     for (const e of errors) if (e.path && e.code === 'invalid_sql') map.set(e.path, [...(map.get(e.path) ?? []), { message: e.message, position: e.position }]);
     return map;
   }, [errors]);
-  const otherErrors = errors.filter((e) => !e.path?.startsWith('params.'));
+  const isExecutionPath = (path?: string) => path === 'timeoutSeconds' || Boolean(path?.startsWith('retry'));
+  const otherErrors = errors.filter((e) => !e.path?.startsWith('params.') && !isExecutionPath(e.path));
 
   const context: ParamsFormContext = {
     columns,
@@ -223,6 +227,15 @@ function StepInspector({
             <p className="text-sm text-bad-strong">Unknown step type; remove this step.</p>
           )}
         </section>
+
+        {step && (
+          <ExecutionSettings
+            step={step}
+            value={node.data.execution ?? {}}
+            errors={errorsByPath}
+            onChange={(execution) => onExecution(node.id, execution)}
+          />
+        )}
 
         {step && (
           <section aria-labelledby="ports-heading">

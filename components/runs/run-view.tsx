@@ -15,6 +15,7 @@ import { formatDateTime, formatDuration, formatRelative } from '../ui/format';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { StatusBadge, isFinished } from '../ui/status-badge';
 import { RunGraph } from './run-graph';
+import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } from './run-ops';
 import { RunOrigin } from './run-origin';
 import { StepSummary } from './step-summary';
 import { parameterValueText } from '../../workflows/core/parameters';
@@ -94,12 +95,15 @@ export function RunView({ runId }: { runId: string }) {
             )}
           </p>
           {r.origin && <RunOrigin origin={r.origin} />}
+          <RunLinks run={r} />
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2">
           <Link href={`/pipelines/${r.pipeline}?version=${r.version}`} className={buttonClasses('secondary')}>
             <PencilRuler aria-hidden />
             Open in editor
           </Link>
+          {(r.status === 'failed' || r.status === 'cancelled') && <FixAndResume run={r} />}
+          {finished && <RunIgnoringCache pipeline={r.pipeline} version={r.version} />}
           {finished ? <RunAgain pipeline={r.pipeline} version={r.version} params={r.params} /> : <CancelRun runId={r.runId} />}
         </div>
       </header>
@@ -180,13 +184,16 @@ export function RunView({ runId }: { runId: string }) {
                       {formatDuration(s.startedAt, s.finishedAt)}
                     </td>
                     <td className="px-5 py-3">
+                      <CachedNote step={s} resumed={s.cachedFrom !== undefined && s.cachedFrom === r.rerunOf} />
                       {s.error && (
                         <p className="mb-2 flex items-start gap-1.5 rounded-md bg-bad-soft px-2.5 py-1.5 text-xs whitespace-pre-wrap text-bad-strong">
                           <TriangleAlert aria-hidden className="mt-px size-3.5 shrink-0" />
                           {s.error}
                         </p>
                       )}
-                      {s.summary && Object.keys(s.summary).length > 0 ? (
+                      {s.type === 'control.approval' ? (
+                        <ApprovalCell run={r} step={s} />
+                      ) : s.summary && Object.keys(s.summary).length > 0 ? (
                         <StepSummary
                           summary={s.summary}
                           downloadHref={`/api/v1/runs/${encodeURIComponent(r.runId)}/steps/${encodeURIComponent(s.nodeId)}/file`}

@@ -1,3 +1,13 @@
+CREATE TABLE "approvals" (
+	"run_id" uuid NOT NULL,
+	"node_id" text NOT NULL,
+	"decision" text NOT NULL,
+	"comment" text,
+	"decided_by" text NOT NULL,
+	"decided_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "approvals_run_id_node_id_pk" PRIMARY KEY("run_id","node_id")
+);
+--> statement-breakpoint
 CREATE TABLE "run_idempotency_keys" (
 	"workspace_id" uuid NOT NULL,
 	"key" text NOT NULL,
@@ -70,7 +80,9 @@ CREATE TABLE "triggers" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "run_steps" ADD COLUMN "cached_from" uuid;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "params" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "approvals" ADD CONSTRAINT "approvals_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_idempotency_keys" ADD CONSTRAINT "run_idempotency_keys_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_idempotency_keys" ADD CONSTRAINT "run_idempotency_keys_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_starts" ADD CONSTRAINT "run_starts_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -90,4 +102,5 @@ CREATE INDEX "trigger_firings_trigger" ON "trigger_firings" USING btree ("trigge
 CREATE INDEX "triggers_pipeline" ON "triggers" USING btree ("pipeline_id");--> statement-breakpoint
 CREATE INDEX "triggers_dataset" ON "triggers" USING btree ("dataset");--> statement-breakpoint
 CREATE INDEX "triggers_after" ON "triggers" USING btree ("after_pipeline_id");--> statement-breakpoint
+CREATE INDEX "run_steps_cache_key" ON "run_steps" USING btree ("cache_key");--> statement-breakpoint
 CREATE INDEX "runs_open" ON "runs" USING btree ("created_at") WHERE status in ('queued', 'running');

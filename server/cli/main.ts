@@ -77,7 +77,7 @@ program
 interface RunView {
   runId: string;
   status: string;
-  steps: { nodeId: string; status: string; attempts: number; error?: string; summary?: Record<string, unknown> }[];
+  steps: { nodeId: string; status: string; attempts: number; error?: string; summary?: Record<string, unknown>; cachedFrom?: string }[];
 }
 
 function summaryLine(summary: Record<string, unknown> | undefined): string {
@@ -113,13 +113,18 @@ program
   .option('--version <n>', 'pipeline version (default: newest)', (v) => Number.parseInt(v, 10))
   .option('--param <name=value>', 'a value for a pipeline parameter (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--wait', 'wait for the run to finish, printing each step; exit code 0 only on success')
+  .option('--no-cache', 'run every step, even where an identical earlier success could be reused')
   .description('Start a run of a pipeline')
-  .action(async (name: string, opts: { version?: number; wait?: boolean; param: string[] }) => {
+  .action(async (name: string, opts: { version?: number; wait?: boolean; param: string[]; cache: boolean }) => {
     const params = await runParams(name, opts.version, opts.param);
     const { status, data } = await api<{ runId: string; version: number; error?: string; errors?: CompileError[] }>(
       'POST',
       `/api/v1/pipelines/${encodeURIComponent(name)}/runs`,
-      JSON.stringify({ ...(opts.version ? { version: opts.version } : {}), ...(Object.keys(params).length ? { params } : {}) }),
+      JSON.stringify({
+        ...(opts.version ? { version: opts.version } : {}),
+        ...(Object.keys(params).length ? { params } : {}),
+        ...(opts.cache ? {} : { ignoreCache: true }),
+      }),
     );
     if (status === 422) {
       console.error(`${name}: not started, ${data.errors?.length ?? 0} error(s)`);
@@ -138,7 +143,8 @@ program
         seen.set(s.nodeId, key);
         const retry = s.attempts > 1 ? ` (attempt ${s.attempts})` : '';
         const error = s.error && s.status !== 'succeeded' ? ` — ${s.error}` : '';
-        console.log(`  ${s.nodeId.padEnd(14)} ${s.status}${retry}${summaryLine(s.summary)}${error}`);
+        const cached = s.cachedFrom ? ` (cached from run ${s.cachedFrom})` : '';
+        console.log(`  ${s.nodeId.padEnd(14)} ${s.status}${cached}${retry}${summaryLine(s.summary)}${error}`);
       }
       if (['succeeded', 'failed', 'cancelled'].includes(run.status)) {
         console.log(`run ${run.runId}: ${run.status}`);

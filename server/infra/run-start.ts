@@ -3,8 +3,9 @@ import { getDb } from '../../db/client';
 import { pipelineVersions, runIdempotencyKeys, runs, runStarts, runSteps } from '../../db/schema';
 import { contentHash } from '../../workflows/core/canonical-json';
 import type { Catalog, CompileError } from '../../workflows/core/compiler';
-import type { PipelineWorkflowInput } from '../../workflows/core/plan';
+import type { PipelineWorkflowInput, Plan, ReusedStep } from '../../workflows/core/plan';
 import { DependencyUnavailableError, requireAvailable, within } from './dependencies';
+import { recordReusedSteps } from './run-reuse';
 import { ServiceError } from './errors';
 import { compileForServer, getPipelineVersionRow } from './pipeline-store';
 import { dispatchRun, workflowIdOf } from './run-dispatch';
@@ -34,6 +35,10 @@ export interface CreateRunOptions {
   idempotencyKey?: string;
   /** The schedule or trigger that started it, recorded with the run; its key makes the start idempotent. */
   firing?: RunFiring;
+  /** Run every step, even where an identical earlier success could be reused. */
+  ignoreCache?: boolean;
+  /** The run this one fixes and resumes (runs.rerun_of), and which of the plan's steps take that run's outputs. */
+  resume?: { runId: string; reuse(plan: Plan): Promise<Record<string, ReusedStep>> };
 }
 
 export type CreateRunResult =
@@ -98,10 +103,18 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
   const compiled = await within('postgres', left(), compileForServer(catalog, pv.document, 'run', opts.params));
   if (!compiled.ok) return { ok: false, version: pv.version, errors: compiled.errors };
   const plan = compiled.plan;
+  const reuse = opts.resume ? await within('postgres', left(), opts.resume.reuse(plan)) : {};
   const runId = crypto.randomUUID();
   const workflowId = workflowIdOf(runId);
   const queues = taskQueues();
-  const input: PipelineWorkflowInput = { runId, pipeline: pipelineName, plan, taskQueues: queues };
+  const input: PipelineWorkflowInput = {
+    runId,
+    pipeline: pipelineName,
+    plan,
+    taskQueues: queues,
+    ...(opts.ignoreCache ? { ignoreCache: true } : {}),
+    ...(Object.keys(reuse).length > 0 ? { reuse } : {}),
+  };
 
   // Given up on (the deadline passed) before COMMIT: the transaction rolls back at its next statement,
   // so a request that was answered 503 never leaves a run behind.
@@ -119,9 +132,11 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
       workflowId,
       trigger: opts.trigger ?? 'manual',
       params: compiled.parameters,
+      rerunOf: opts.resume?.runId ?? null,
     });
     check();
     await tx.insert(runSteps).values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));
+    await recordReusedSteps(tx, runId, reuse);
     check();
     await tx.insert(runStarts).values({
       runId,

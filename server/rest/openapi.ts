@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  approvalBody,
+  approvalResponse,
   datasetVersionResponse,
   endpointResponse,
   errorResponse,
@@ -8,6 +10,7 @@ import {
   predictBody,
   predictErrorResponse,
   predictResponse,
+  resumeRunBody,
   runResponse,
   savePipelineResponse,
   startRunBody,
@@ -139,6 +142,37 @@ export function openApiDocument() {
             'asked to cancel and the run shows cancelled once it has stopped. 409 when the run has already finished.',
           parameters: [nameParam('runId', 'Run id')],
           responses: { '202': { description: 'Cancelled, or cancelling' }, ...errors(404, 409, 503) },
+        },
+      },
+      '/api/v1/runs/{runId}/resume': {
+        post: {
+          summary: 'Fix and resume a failed run',
+          description:
+            'Starts a new run of the pipeline (the newest version, or `version`: save the fixed pipeline first) that reuses ' +
+            'the outputs of every step that succeeded in the failed or cancelled run and is unchanged, so it starts at the ' +
+            'failed step. The new run\'s `rerunOf` names the old run; the old run lists it in `resumedBy`.',
+          parameters: [nameParam('runId', 'The failed run')],
+          requestBody: { required: false, content: { 'application/json': { schema: schema(resumeRunBody, 'input') } } },
+          responses: {
+            '202': answer('The resumed run started', startRunResponse),
+            '422': answer('The version cannot run', validationErrorResponse),
+            ...errors(400, 404, 409, 503),
+          },
+        },
+      },
+      '/api/v1/runs/{runId}/approvals/{node}': {
+        post: {
+          summary: 'Approve or reject an approval step that is waiting',
+          description:
+            'The run continues at once. Who decided is the `X-Millrace-User` header, else "api". 409 when the step is ' +
+            'not waiting (not reached yet, already decided, or the run has ended).',
+          parameters: [
+            nameParam('runId', 'Run id'),
+            nameParam('node', 'The approval step’s node id'),
+            { name: 'X-Millrace-User', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
+          ],
+          requestBody: body(approvalBody),
+          responses: { '200': answer('The decision as recorded', approvalResponse), ...errors(400, 404, 409, 415, 503) },
         },
       },
       '/api/v1/runs/{runId}/steps/{nodeId}/file': {

@@ -62,8 +62,23 @@ export const runResponse = z.object({
       finishedAt: z.string().optional(),
       error: z.string().optional(),
       summary: z.record(z.string(), z.unknown()).optional(),
+      cachedFrom: z.string().uuid().optional().describe('The run whose outputs this step reused (step cache or resume) instead of running'),
     }),
   ),
+  trigger: z.string(),
+  rerunOf: z.string().uuid().optional().describe('The failed run this run resumes'),
+  resumedBy: z.array(z.object({ runId: z.string().uuid(), status: runStatusSchema, createdAt: z.string() })).describe('Runs that resumed this one'),
+  approvals: z
+    .array(
+      z.object({
+        nodeId: z.string(),
+        decision: z.enum(['approve', 'reject']),
+        comment: z.string().optional(),
+        by: z.string().describe('X-Millrace-User of the request, "api", or "timeout"'),
+        at: z.string(),
+      }),
+    )
+    .describe('Decisions on approval steps'),
 });
 
 /** Values of a pipeline's parameters: checked against its declarations when the run starts. */
@@ -75,7 +90,28 @@ export const runParamsSchema = z
 /** `Idempotency-Key` of a run start: 1 to 200 visible ASCII characters (a UUID is a good choice). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-export const startRunBody = z.object({ version: z.number().int().min(1).optional(), params: runParamsSchema.optional() }).strict();
+export const startRunBody = z
+  .object({
+    version: z.number().int().min(1).optional(),
+    params: runParamsSchema.optional(),
+    ignoreCache: z.boolean().optional().describe('Run every step, even where an identical earlier success could be reused'),
+  })
+  .strict();
+export const resumeRunBody = z
+  .object({ version: z.number().int().min(1).optional().describe('The (fixed) pipeline version to resume with; the newest by default') })
+  .strict();
+export const approvalBody = z
+  .object({
+    decision: z.enum(['approve', 'reject'], { error: 'decision must be "approve" or "reject"' }),
+    comment: z.string().max(2000, 'The comment is at most 2000 characters').optional(),
+  })
+  .strict();
+export const approvalResponse = z.object({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().optional(),
+  by: z.string(),
+  at: z.string(),
+});
 export const startRunResponse = z.object({ runId: z.string().uuid(), version: z.number().int() });
 
 export const endpointResponse = z.object({

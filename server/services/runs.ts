@@ -11,6 +11,7 @@ import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } 
 import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
 import { runOriginOf } from './triggers';
+import { runOperations } from './run-ops';
 
 export { workflowIdOf };
 
@@ -27,6 +28,12 @@ export interface RunView {
   params: Record<string, unknown>;
   /** The schedule or trigger that started the run (its scheduled time, parameters, chain), if one did. */
   origin?: Awaited<ReturnType<typeof runOriginOf>>;
+  /** The failed run this one resumes. */
+  rerunOf?: string;
+  trigger: string;
+  /** Runs that resumed this one. */
+  resumedBy: { runId: string; status: RunStatus; createdAt: Date }[];
+  approvals: { nodeId: string; decision: 'approve' | 'reject'; comment?: string; by: string; at: Date }[];
   steps: {
     nodeId: string;
     type: string;
@@ -36,6 +43,8 @@ export interface RunView {
     finishedAt?: Date;
     error?: string;
     summary?: Record<string, unknown>;
+    /** The run whose outputs it reused (step cache or resume) instead of running. */
+    cachedFrom?: string;
   }[];
 }
 
@@ -59,7 +68,7 @@ export async function getRun(runId: string): Promise<RunView> {
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
     .where(eq(runs.id, runId));
   if (!row) throw notFound(`Run "${runId}"`);
-  const steps = await db.select().from(runSteps).where(eq(runSteps.runId, runId));
+  const [steps, ops] = await Promise.all([db.select().from(runSteps).where(eq(runSteps.runId, runId)), runOperations(runId)]);
   // Report steps in plan order.
   const order = new Map((row.plan as Plan).steps.map((s, i) => [s.id, i]));
   steps.sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
@@ -74,6 +83,9 @@ export async function getRun(runId: string): Promise<RunView> {
     error: row.r.error ?? undefined,
     params: (row.r.params as Record<string, unknown> | null) ?? {},
     origin: await runOriginOf(runId),
+    rerunOf: row.r.rerunOf ?? undefined,
+    trigger: row.r.trigger,
+    ...ops,
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       type: s.type,
@@ -83,6 +95,7 @@ export async function getRun(runId: string): Promise<RunView> {
       finishedAt: s.finishedAt ?? undefined,
       error: s.error ?? undefined,
       summary: (s.summary as Record<string, unknown> | null) ?? undefined,
+      cachedFrom: s.cachedFrom ?? undefined,
     })),
   };
 }

@@ -9,6 +9,7 @@ import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { runParamsSchema } from '../rest/schemas';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { IDEMPOTENCY_KEY } from '../rest/schemas';
+import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
 import { publicProcedure, router, selfBoundedProcedure } from './init';
 
@@ -44,9 +45,22 @@ export const appRouter = router({
   runs: router({
     start: selfBoundedProcedure
       .input(
-        z.object({ pipeline: pipelineName, version: version.optional(), params: runParamsSchema.optional(), idempotencyKey: idempotencyKey.optional() }),
+        z.object({
+          pipeline: pipelineName,
+          version: version.optional(),
+          params: runParamsSchema.optional(),
+          idempotencyKey: idempotencyKey.optional(),
+          ignoreCache: z.boolean().optional(),
+        }),
       )
-      .mutation(({ input }) => startRun(input.pipeline, { version: input.version, params: input.params, idempotencyKey: input.idempotencyKey })),
+      .mutation(({ input }) =>
+        startRun(input.pipeline, { version: input.version, params: input.params, idempotencyKey: input.idempotencyKey, ignoreCache: input.ignoreCache }),
+      ),
+    resume: publicProcedure.input(z.object({ runId, version: version.optional() })).mutation(({ input }) => resumeRun(input.runId, { version: input.version })),
+    /** Until accounts exist, a decision from the UI is recorded as "anonymous". */
+    decideApproval: publicProcedure
+      .input(z.object({ runId, nodeId: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() }))
+      .mutation(({ input }) => decideApproval(input.runId, { nodeId: input.nodeId, decision: input.decision, comment: input.comment || undefined, by: 'anonymous' })),
     get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
     cancel: publicProcedure.input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
     list: publicProcedure

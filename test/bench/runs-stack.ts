@@ -100,8 +100,8 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
   const { temporalClient } = await import('../../server/temporal');
   const client = await temporalClient();
 
-  const runToEnd = async (pipeline: string) => {
-    const started = await startRun(pipeline);
+  const runToEnd = async (pipeline: string, opts: { ignoreCache?: boolean } = {}) => {
+    const started = await startRun(pipeline, opts);
     if (!started.ok) throw new Error(`${pipeline}: ${started.errors.map((e) => e.message).join('; ')}`);
     await client.workflow.getHandle(workflowIdOf(started.runId)).result();
     const view = await getRun(started.runId);
@@ -110,18 +110,25 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
   };
 
   // The chain: the example dataset, then CHAIN column selections one after another (DuckDB reads and
-  // writes a 344-row Parquet file with Species moved to the front, the artifact is stored and recorded: a real step that does little).
+  // writes a 344-row Parquet file with one column moved to the front, the artifact is stored and
+  // recorded: a real step that does little). Each run moves another column first in its first step, so no
+  // step finds an earlier identical one in the step cache: every step runs, cache lookup included.
   const ids = Array.from({ length: CHAIN }, (_, i) => `s${i + 1}`);
-  const saved = await savePipeline({
-    apiVersion: 'millrace/v1',
-    name: 'bench-chain',
-    nodes: [
-      { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },
-      ...ids.map((id) => ({ id, type: 'prepare.select', params: { moveFirst: ['Species'] } })),
-    ],
-    edges: ids.map((id, i) => ({ from: `${i === 0 ? 'load' : ids[i - 1]}.table`, to: `${id}.table` })),
-  });
-  if (!saved.ok) throw new Error(`bench-chain: ${saved.errors.map((e) => e.message).join('; ')}`);
+  const PENGUIN_COLUMNS = ['Species', 'Island', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex'];
+  let chainVersion = 0;
+  const newChainVersion = async () => {
+    const first = PENGUIN_COLUMNS[chainVersion++ % PENGUIN_COLUMNS.length]!;
+    const saved = await savePipeline({
+      apiVersion: 'millrace/v1',
+      name: 'bench-chain',
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },
+        ...ids.map((id, i) => ({ id, type: 'prepare.select', params: { moveFirst: [i === 0 ? first : 'Species'] } })),
+      ],
+      edges: ids.map((id, i) => ({ from: `${i === 0 ? 'load' : ids[i - 1]}.table`, to: `${id}.table` })),
+    });
+    if (!saved.ok) throw new Error(`bench-chain: ${saved.errors.map((e) => e.message).join('; ')}`);
+  };
 
   // The raw engine: a bare worker in this process with one no-op activity, on a queue of its own.
   const connection = await NativeConnection.connect({ address: temporalAddress });
@@ -140,6 +147,7 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
 
   const out: RunsMeasurement = { chain: CHAIN, chainStepMs: [], rawActivityMs: [], chainPhases: {}, singleRunMs: [], concurrentMs: [], concurrent: CONCURRENT, fitConcurrency: 0 };
   try {
+    await newChainVersion();
     await runToEnd('bench-chain'); // warm-up
     for (let rep = 0; rep < CHAIN_REPS; rep++) {
       say(`  chain ${rep + 1}/${CHAIN_REPS}`);
@@ -149,6 +157,7 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
       const raw = activities((await client.workflow.getHandle(rawId).fetchHistory()).events ?? []);
       out.rawActivityMs.push((raw.at(-1)!.completed - raw[0]!.scheduled) / CHAIN);
 
+      await newChainVersion();
       const runId = await runToEnd('bench-chain');
       const acts = activities((await client.workflow.getHandle(workflowIdOf(runId)).fetchHistory()).events ?? []).filter((a) => a.type === 'prepare.select');
       if (acts.length !== CHAIN) throw new Error(`bench-chain ran ${acts.length} select activities, expected ${CHAIN}`);
@@ -160,14 +169,15 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
     }
 
     // Concurrency: the example pipeline alone, then CONCURRENT of it at once.
-    await runToEnd('penguin-species'); // warm-up
+    // Every run does the whole work (the step cache would answer all but the first).
+    await runToEnd('penguin-species', { ignoreCache: true }); // warm-up
     for (let rep = 0; rep < 2; rep++) {
       say(`  one run, then ${CONCURRENT} at once (${rep + 1}/2)`);
       let t0 = performance.now();
-      await runToEnd('penguin-species');
+      await runToEnd('penguin-species', { ignoreCache: true });
       out.singleRunMs.push(performance.now() - t0);
       t0 = performance.now();
-      await Promise.all(Array.from({ length: CONCURRENT }, () => runToEnd('penguin-species')));
+      await Promise.all(Array.from({ length: CONCURRENT }, () => runToEnd('penguin-species', { ignoreCache: true })));
       out.concurrentMs.push(performance.now() - t0);
     }
     out.fitConcurrency = Number(process.env.MILLRACE_FIT_CONCURRENCY ?? 0);

@@ -311,13 +311,24 @@ export function compileDocument(doc: PipelineDocument, cat: Catalog, opts: Compi
       dependsOn: [...new Set(Object.values(inputs).map((r) => r.node))],
       queue: def.queue,
       ...(Object.keys(outputSchemas).length > 0 ? { outputSchemas } : {}),
-      retry: def.retry,
-      timeoutSeconds: def.timeoutSeconds,
-      heartbeatSeconds: def.heartbeatSeconds,
+      ...executionPolicy(def, node, params.get(id)!),
     };
   });
   const hash = contentHash({ name: doc.name, steps });
   return { ok: true, errors: [], warnings, schemas, pendingSql, document: doc, parameters: bound.values, plan: { apiVersion: PLAN_API_VERSION, name: doc.name, hash, steps } };
+}
+
+/** Retry, timeout and cache as the node overrides them (the document schema has checked the ranges), and an approval's wait. */
+function executionPolicy(def: StepDefinition, node: PipelineDocument['nodes'][number], params: Record<string, unknown>) {
+  const cacheable = def.cacheableWith ? def.cacheableWith(params) : def.cacheable;
+  const approval = def.approval?.(params);
+  return {
+    retry: { ...def.retry, ...node.retry },
+    timeoutSeconds: node.timeoutSeconds ?? def.timeoutSeconds,
+    heartbeatSeconds: def.heartbeatSeconds,
+    ...(cacheable && node.cache !== false ? { cache: true as const } : {}),
+    ...(approval ? { approval } : {}),
+  };
 }
 
 /**

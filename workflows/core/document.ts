@@ -13,6 +13,16 @@ export const nodeSchema = z.strictObject({
   position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
   label: z.string().max(200).optional(),
   notes: z.string().max(10000).optional(),
+  /** Overrides of the step type's retry policy and timeout (the catalog's defaults otherwise). */
+  retry: z
+    .strictObject({
+      maximumAttempts: z.number().int('maximumAttempts must be a whole number').min(1, 'maximumAttempts must be at least 1').max(100, 'maximumAttempts is at most 100').optional(),
+      initialIntervalSeconds: z.number().min(0.1, 'initialIntervalSeconds must be at least 0.1').max(3600, 'initialIntervalSeconds is at most 3600 (an hour)').optional(),
+    })
+    .optional(),
+  timeoutSeconds: z.number().int('timeoutSeconds must be a whole number').min(1, 'timeoutSeconds must be at least 1').max(7 * 24 * 3600, 'timeoutSeconds is at most 604800 (a week)').optional(),
+  /** false: always run this step, never reuse an earlier identical success. */
+  cache: z.boolean().optional(),
 });
 
 export const edgeSchema = z.strictObject({

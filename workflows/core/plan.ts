@@ -27,6 +27,43 @@ export interface PlanStep {
   retry: { maximumAttempts: number; initialIntervalSeconds: number };
   timeoutSeconds: number;
   heartbeatSeconds: number;
+  /** May reuse an earlier identical success (the step is cacheable and the node did not opt out). Absent = no. */
+  cache?: true;
+  /** control.approval: wait for a decision (workflows/engine/approval.ts). */
+  approval?: ApprovalPlan;
+}
+
+export interface ApprovalPlan {
+  /** Absent: wait as long as it takes. */
+  timeoutSeconds?: number;
+  onTimeout: 'approve' | 'reject';
+  /** What the approver should check, shown beside Approve and Reject. */
+  instructions?: string;
+}
+
+/** A person's (or the timeout's) answer to an approval step. */
+export interface ApprovalDecision {
+  decision: 'approve' | 'reject';
+  comment?: string;
+  /** Who decided: a user name, "anonymous", "api" or "timeout". */
+  by: string;
+  /** ISO time of the decision (workflow time). */
+  at: string;
+}
+
+/** A decision as a person (or a script) sends it to a waiting run; `by` comes from the request. */
+export interface ApprovalRequest {
+  nodeId: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  by: string;
+}
+
+/** A step whose outputs are taken from an earlier run instead of running it (fix and resume). */
+export interface ReusedStep {
+  runId: string;
+  outputs: Record<string, ArtifactRef>;
+  summary?: Record<string, unknown>;
 }
 
 export interface Plan {
@@ -68,6 +105,10 @@ export interface StepInput {
   expectedOutputs?: Record<string, TableSchema>;
   /** A fit step's second half: what the Python fit worker made (see workflows/engine/pipeline.ts). */
   fitted?: FitOutcome;
+  /** An approval step: the decision it records. */
+  approval?: ApprovalDecision;
+  /** The step is cacheable: its success records a cache key (workflows/steps/kit/step-cache.ts). */
+  cache?: true;
 }
 
 /**
@@ -103,6 +144,10 @@ export interface PipelineWorkflowInput {
   taskQueues: { default: string; fit: string };
   /** Steps run at once at most. */
   parallelism?: number;
+  /** Run every step even where an identical earlier success could be reused. */
+  ignoreCache?: boolean;
+  /** Steps not to run: their outputs come from an earlier run (fix and resume). */
+  reuse?: Record<string, ReusedStep>;
 }
 
 export interface StepProgress {
@@ -114,6 +159,8 @@ export interface StepProgress {
   finishedAt?: string;
   error?: string;
   summary?: Record<string, unknown>;
+  /** The run whose outputs this step reused (step cache or fix and resume). */
+  cachedFrom?: string;
 }
 
 export interface RunProgress {

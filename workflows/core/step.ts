@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 // The vocabulary every step definition is written in. Isomorphic: no Node APIs here.
+import type { ApprovalPlan } from './plan';
 import type { SqlRequest } from './sql';
 import type { TableSchema } from './table-schema';
 
@@ -14,6 +15,7 @@ export const CATEGORIES = [
   { id: 'validate', title: 'Validate' },
   { id: 'deploy', title: 'Deploy' },
   { id: 'export', title: 'Export' },
+  { id: 'control', title: 'Control' },
 ] as const;
 export type Category = (typeof CATEGORIES)[number]['id'];
 
@@ -105,6 +107,20 @@ export interface StepDefinition<
   timeoutSeconds: number;
   heartbeatSeconds: number;
   /**
+   * The step's code version: part of its cache key, so bump it when the step's behaviour changes
+   * (different outputs for the same inputs and parameters).
+   */
+  version: number;
+  /**
+   * Whether an earlier success with the same type, parameters, input artifacts and version may stand in
+   * for running it (step cache). False for steps with side effects or reads from outside their inputs.
+   */
+  cacheable: boolean;
+  /** When it depends on the parameters: overrides `cacheable`. */
+  cacheableWith?(params: z.output<P>): boolean;
+  /** A step that waits for a person's decision (control.approval): how long, and what a timeout decides. */
+  approval?(params: z.output<P>): ApprovalPlan;
+  /**
    * How the output tables' columns follow from the inputs and parameters, without running.
    * Ports left out have an unknown schema (and are not checked at run time).
    */
@@ -115,9 +131,9 @@ export interface StepDefinition<
 
 type StepInput<P extends z.ZodObject, I extends Record<string, PortSpec>, O extends Record<string, PortSpec>> = Omit<
   StepDefinition<P, I, O>,
-  'queue' | 'retry' | 'timeoutSeconds' | 'heartbeatSeconds'
+  'queue' | 'retry' | 'timeoutSeconds' | 'heartbeatSeconds' | 'version' | 'cacheable'
 > &
-  Partial<Pick<StepDefinition<P, I, O>, 'queue' | 'retry' | 'timeoutSeconds' | 'heartbeatSeconds'>>;
+  Partial<Pick<StepDefinition<P, I, O>, 'queue' | 'retry' | 'timeoutSeconds' | 'heartbeatSeconds' | 'version' | 'cacheable'>>;
 
 export function defineStep<
   P extends z.ZodObject,
@@ -129,6 +145,8 @@ export function defineStep<
     retry: { maximumAttempts: 3, initialIntervalSeconds: 1 },
     timeoutSeconds: 10 * 60,
     heartbeatSeconds: 15,
+    version: 1,
+    cacheable: true,
     ...def,
     // Unknown parameters are errors, never silently dropped.
     params: def.params.strict() as unknown as P,

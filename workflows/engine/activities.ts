@@ -3,6 +3,10 @@ import type { StepActivity } from '../steps/kit/implement';
 import { recordRunStatus, recordStepOutcome } from '../steps/kit/bookkeeping';
 import { prepareFit } from '../steps/kit/train';
 import { awaitRunEnd, cancelTriggeredRun, startDatasetRun, startScheduledRun } from '../steps/kit/run-triggers';
+import { recordApprovalWait } from '../steps/kit/approval-wait';
+import { lookupStepCache } from '../steps/kit/step-cache';
+
+export type { CachedStep } from '../steps/kit/step-cache';
 
 // The activity registry: each catalog entry's implementation is workflows/steps/<type>/activity.ts,
 // found by its type name, so adding a step touches no list here.
@@ -34,3 +38,6 @@ export type FitActivities = typeof fitActivities;
 /** What the schedule and trigger workflows (workflows/engine/triggers.ts) call. */
 export const triggerActivities = { startScheduledRun, startDatasetRun, awaitRunEnd, cancelTriggeredRun };
 export type TriggerActivities = typeof triggerActivities;
+/** The step cache's lookup and the approval step's wait (workflows/engine/step-cache.ts, approval.ts). */
+export const runOpsActivities = { lookupStepCache, recordApprovalWait };
+export type RunOpsActivities = typeof runOpsActivities;

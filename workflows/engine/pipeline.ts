@@ -23,10 +23,13 @@ import type {
   StepResult,
 } from '../core/plan';
 import type { BookkeepingActivities, FitActivities, StepActivities } from './activities';
+import { approvalDesk } from './approval';
+import { fromCache } from './step-cache';
 
 // The interpreter: knows plans, readiness, retries and cancellation — no ML, no SQL.
 
 export type { PipelineWorkflowInput };
+export { approvalUpdate, type ApprovalRequest } from './approval';
 
 export const progressQuery = defineQuery<RunProgress>('progress');
 
@@ -101,6 +104,7 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
   const produced = new Map<string, Record<string, ArtifactRef>>();
   let status: RunStatus = 'running';
   setHandler(progressQuery, () => ({ status, steps: [...steps.values()] }));
+  const approvals = approvalDesk(runId, plan.steps);
 
   await bookkeeping.recordRunStatus({ runId, status: 'running' });
 
@@ -121,11 +125,17 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
           params: step.params,
           inputs,
           expectedOutputs: step.outputSchemas,
+          ...(step.cache ? { cache: true as const } : {}),
         };
+        const cached = await fromCache(step, input, stepInput);
         const result: StepResult =
-          step.queue === 'fit' && patched('fit-in-python-worker')
-            ? await runFitStep(step, stepInput, input.taskQueues)
-            : await stepActivity(step, step.queue === 'fit' ? input.taskQueues.fit : input.taskQueues.default)(stepInput);
+          cached ??
+          (step.approval
+            ? await stepActivity(step, input.taskQueues.default)({ ...stepInput, approval: await approvals.decide(step) })
+            : step.queue === 'fit' && patched('fit-in-python-worker')
+              ? await runFitStep(step, stepInput, input.taskQueues)
+              : await stepActivity(step, step.queue === 'fit' ? input.taskQueues.fit : input.taskQueues.default)(stepInput));
+        if (cached) progress.cachedFrom = cached.cachedFrom;
         progress.status = result.outcome;
         progress.summary = result.summary;
         if (result.message) progress.error = result.message;
@@ -149,6 +159,15 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
       for (const step of plan.steps) {
         if (!pending.has(step.id)) continue;
         if (step.dependsOn.some((d) => pending.has(d) || running.has(d))) continue;
+        // Fix and resume: a step that succeeded in the earlier run with the same inputs is not run again
+        // (its row was written when the run was created).
+        const reused = input.reuse?.[step.id];
+        if (reused) {
+          pending.delete(step.id);
+          Object.assign(steps.get(step.id)!, { status: 'succeeded', summary: reused.summary, cachedFrom: reused.runId });
+          produced.set(step.id, reused.outputs);
+          continue;
+        }
         // Every upstream step is done: connected inputs must all have been produced, else skip.
         const inputs: Record<string, ArtifactRef> = {};
         const missing: string[] = [];

@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } 
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
 import { startRunMaintenance } from '../../server/infra/run-dispatch';
-import { bookkeepingActivities, fitActivities, loadStepActivities, triggerActivities } from './activities';
+import { bookkeepingActivities, fitActivities, loadStepActivities, runOpsActivities, triggerActivities } from './activities';
 
 // Worker entry: polls the default queue (the pipeline workflow, the schedule and trigger workflows,
 // bookkeeping and every step's Node activity). Model fitting is the Python fit worker's (workflows/ml/worker.py, on `<queue>-fit`).
@@ -43,7 +43,7 @@ const worker = await Worker.create({
   namespace: cfg.TEMPORAL_NAMESPACE,
   taskQueue: cfg.MILLRACE_TASK_QUEUE,
   workflowBundle,
-  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities, ...triggerActivities },
+  activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities, ...triggerActivities, ...runOpsActivities },
 });
 console.log(`worker: polling ${cfg.MILLRACE_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
 // Runs recorded but not yet started, and runs whose workflow ended without their bookkeeping: this

@@ -21,6 +21,11 @@ export interface StepManifest {
   outputs: Record<string, PortSpec>;
   /** JSON Schema of the parameters (input side: defaults optional), with widget hints. */
   paramsSchema: Record<string, unknown>;
+  /** Defaults a node may override (its advanced settings). */
+  retry: { maximumAttempts: number; initialIntervalSeconds: number };
+  timeoutSeconds: number;
+  /** Whether the step cache may apply (for some steps, depending on the parameters). */
+  cacheable: boolean;
 }
 
 /** The catalog as plain data, for the palette, the inspector form, the docs and the REST API. */
@@ -36,6 +41,9 @@ export function catalogManifest(cat: Catalog = catalog): { categories: typeof CA
       inputs: d.inputs,
       outputs: d.outputs,
       paramsSchema: z.toJSONSchema(d.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      retry: d.retry,
+      timeoutSeconds: d.timeoutSeconds,
+      cacheable: d.cacheable || Boolean(d.cacheableWith),
     })),
   };
 }

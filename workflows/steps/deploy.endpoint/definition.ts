@@ -6,6 +6,8 @@ export const ENDPOINT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export default defineStep({
   type: 'deploy.endpoint',
   category: 'deploy',
+  // Promotes a model: a side effect that must happen each run.
+  cacheable: false,
   title: 'Deploy to endpoint',
   summary: 'Register the model and serve it at a named HTTP endpoint.',
   help:

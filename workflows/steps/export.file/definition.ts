@@ -10,6 +10,8 @@ export type ExportFormat = keyof typeof EXPORT_FORMATS;
 export default defineStep({
   type: 'export.file',
   category: 'export',
+  // Its file is downloaded through its own run and step, so each run writes its own.
+  cacheable: false,
   title: 'Export file',
   summary: 'Write a table as a Parquet or CSV file to download from the run page.',
   help:

@@ -4,6 +4,9 @@ import { defineStep, port } from '../../core/step';
 export default defineStep({
   type: 'ingest.dataset',
   category: 'ingest',
+  // Without a version it reads whatever is newest at run time; the steps after it are cached by the bytes it read.
+  cacheable: false,
+  cacheableWith: (params) => params.version !== undefined,
   title: 'Dataset',
   summary: 'Read a registered dataset as a table.',
   help:

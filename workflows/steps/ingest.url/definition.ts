@@ -6,6 +6,8 @@ export const URL_FORMATS = ['auto', 'csv', 'json', 'ndjson', 'parquet'] as const
 export default defineStep({
   type: 'ingest.url',
   category: 'ingest',
+  // Reads the web: the same URL can answer different bytes.
+  cacheable: false,
   title: 'Download from URL',
   summary: 'Fetch a CSV, JSON, NDJSON or Parquet file over HTTP(S) and register it as a dataset version.',
   help:

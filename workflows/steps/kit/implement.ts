@@ -9,9 +9,10 @@ import { getDb } from '../../../db/client';
 import { artifactLinks, artifacts, runSteps } from '../../../db/schema';
 import { mergeArtifactMeta } from '../../../server/infra/artifact-store';
 import { ServiceError } from '../../../server/infra/errors';
-import type { ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
+import type { ApprovalDecision, ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
 import { schemaDifference, type TableSchema } from '../../core/table-schema';
+import { stepCacheKey } from './step-cache';
 import { StepInputError } from './step-error';
 import { takeUnrecordedArtifacts } from './table-io';
 
@@ -55,11 +56,12 @@ function checkOutputSchemas(def: StepDefinition, nodeId: string, outputs: Record
   }
 }
 
-/** The Python fit worker's result, when this call is the second half of a fit step. */
+/** The Python fit worker's result, when this call is the second half of a fit step; an approval step's decision. */
 export interface FitPhase {
   fitted?: FitOutcome;
   /** Settles once the step's row says "running": wait for it before writing that row yourself. */
   markedRunning: Promise<void>;
+  approval?: ApprovalDecision;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function inStep<D extends StepDefinition, T>(
         console.log(`[${input.pipeline}/${runId.slice(0, 8)}/${nodeId}] ${message}`);
       },
       fitted,
+      approval: input.approval,
     };
     const result = await body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
     await markedRunning;
@@ -182,7 +185,15 @@ export function implement<D extends StepDefinition>(
       // The outputs' artifact rows, lineage and outcome in one statement (one round trip, atomic like a
       // transaction; foreign keys are checked at its end, after both inserts).
       const db = getDb();
-      const outcomeRow = { status: outcome, finishedAt: sql`now()`, summary: result.summary, outputs, error: result.message ?? null };
+      const outcomeRow = {
+        status: outcome,
+        finishedAt: sql`now()`,
+        summary: result.summary,
+        outputs,
+        error: result.message ?? null,
+        // Only a success may stand in for a later run of the same step.
+        ...(input.cache && outcome === 'succeeded' ? { cacheKey: stepCacheKey(input) } : {}),
+      };
       const thisStep = and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId));
       const rows = takeUnrecordedArtifacts(Object.values(outputs));
       const recorded = db.$with('recorded').as(

@@ -1,0 +1,59 @@
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { getDb } from '../../../db/client';
+import { artifactLinks, runSteps } from '../../../db/schema';
+import { contentHash } from '../../core/canonical-json';
+import type { ArtifactRef, StepInput } from '../../core/plan';
+import { catalog } from '../catalog';
+
+// The step cache: a step whose type, code version, parameters and input artifacts equal those of an
+// earlier success reuses that success's outputs instead of running. The key is recorded on every
+// success of a cacheable step (implement.ts) and looked up before the next one runs.
+
+/** An earlier success standing in for this step: its outputs, and the run that computed them. */
+export interface CachedStep {
+  outcome: 'succeeded';
+  outputs: Record<string, ArtifactRef>;
+  summary: Record<string, unknown>;
+  cachedFrom: string;
+}
+
+/** Input refs carry their metadata (columns, transform chains, model versions): all of it is part of what the step sees. */
+export function stepCacheKey(input: Pick<StepInput, 'type' | 'params' | 'inputs'>): string {
+  const version = catalog[input.type]?.version ?? 1;
+  return contentHash({ type: input.type, version, params: input.params, inputs: input.inputs });
+}
+
+/** Finds an earlier success with the same key; on a hit, records it as this step's outcome (with lineage) and returns it. */
+export async function lookupStepCache(input: StepInput): Promise<CachedStep | null> {
+  const key = stepCacheKey(input);
+  const db = getDb();
+  const [hit] = await db
+    .select({ runId: runSteps.runId, cachedFrom: runSteps.cachedFrom, outputs: runSteps.outputs, summary: runSteps.summary })
+    .from(runSteps)
+    .where(and(eq(runSteps.cacheKey, key), eq(runSteps.status, 'succeeded'), ne(runSteps.runId, input.runId)))
+    .orderBy(desc(runSteps.finishedAt))
+    .limit(1);
+  if (!hit?.outputs) return null;
+  // Points at the run that did the work, even when the hit was itself a reuse.
+  const cachedFrom = hit.cachedFrom ?? hit.runId;
+  const outputs = hit.outputs as Record<string, ArtifactRef>;
+  const summary = (hit.summary as Record<string, unknown> | null) ?? {};
+  await db.transaction(async (tx) => {
+    const links = [
+      ...Object.entries(input.inputs).map(([port, ref]) => ({ port, ref, role: 'input' as const })),
+      ...Object.entries(outputs).map(([port, ref]) => ({ port, ref, role: 'output' as const })),
+    ].filter((l) => l.ref?.hash);
+    if (links.length > 0) {
+      await tx
+        .insert(artifactLinks)
+        .values(links.map((l) => ({ runId: input.runId, nodeId: input.nodeId, port: l.port, role: l.role, artifactHash: l.ref.hash! })))
+        .onConflictDoNothing();
+    }
+    await tx
+      .update(runSteps)
+      .set({ status: 'succeeded', cacheKey: key, cachedFrom, outputs, summary, error: null, startedAt: sql`coalesce(${runSteps.startedAt}, now())`, finishedAt: sql`now()` })
+      .where(and(eq(runSteps.runId, input.runId), eq(runSteps.nodeId, input.nodeId)));
+  });
+  console.log(`[${input.pipeline}/${input.runId.slice(0, 8)}/${input.nodeId}] cached: reusing the outputs of run ${cachedFrom.slice(0, 8)}`);
+  return { outcome: 'succeeded', outputs, summary, cachedFrom };
+}
