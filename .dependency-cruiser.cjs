@@ -62,10 +62,10 @@ module.exports = {
     },
     {
       name: 'engine-worker-entry',
-      comment: 'The worker process entry may also close the db pool it shares with the activities.',
+      comment: 'The worker process entry may also close the db pool it shares with the activities, and drains the webhook outbox.',
       severity: 'error',
       from: { path: '^workflows/engine/worker\\.ts$' },
-      to: { path: MILLRACE, pathNot: `(^workflows/(core|engine)/|${DEFINITIONS}|${ACTIVITIES}|^db/client\\.ts$)` },
+      to: { path: MILLRACE, pathNot: `(^workflows/(core|engine)/|${DEFINITIONS}|${ACTIVITIES}|^db/client\\.ts$|^server/infra/webhook-delivery\\.ts$)` },
     },
     {
       name: 'web-never-reaches-engine-or-activities',

@@ -7,6 +7,17 @@ import { listEndpoints } from '../services/endpoints';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
+import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
+import {
+  createWebhook,
+  deleteWebhook,
+  listDeliveries,
+  listNotifications,
+  listWebhooks,
+  markNotificationsRead,
+  unreadNotificationCount,
+  webhookInput,
+} from '../services/notifications';
 import { publicProcedure, router } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
@@ -46,6 +57,23 @@ export const appRouter = router({
     list: publicProcedure
       .input(z.object({ pipeline: pipelineName.optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
       .query(({ input }) => listRuns(input)),
+    /** The runs page: filters and keyset paging. */
+    page: publicProcedure.input(runListQuery).query(({ input }) => listRunPage(input)),
+    triggers: publicProcedure.query(() => listRunTriggers()),
+    compare: publicProcedure.input(compareQuery).query(({ input }) => compareRuns(input)),
+  }),
+  notifications: router({
+    list: publicProcedure.query(() => listNotifications()),
+    unreadCount: publicProcedure.query(() => unreadNotificationCount()),
+    markRead: publicProcedure
+      .input(z.object({ ids: z.array(z.uuid()).min(1).max(500).optional() }))
+      .mutation(({ input }) => markNotificationsRead(input.ids)),
+    webhooks: publicProcedure.query(() => listWebhooks()),
+    createWebhook: publicProcedure.input(webhookInput).mutation(({ input }) => createWebhook(input)),
+    deleteWebhook: publicProcedure.input(z.object({ id: z.uuid() })).mutation(({ input }) => deleteWebhook(input.id)),
+    deliveries: publicProcedure
+      .input(z.object({ webhookId: z.uuid().optional() }).optional())
+      .query(({ input }) => listDeliveries({ webhookId: input?.webhookId })),
   }),
   datasets: router({
     list: publicProcedure.query(() => listDatasets()),

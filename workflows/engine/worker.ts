@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
+import { startWebhookDelivery } from '../../server/infra/webhook-delivery';
 import { bookkeepingActivities, fitActivities, loadStepActivities } from './activities';
 
 // Worker entry: polls the default queue (the pipeline workflow, bookkeeping and every step's Node
@@ -43,9 +44,12 @@ const worker = await Worker.create({
   activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities },
 });
 console.log(`worker: polling ${cfg.MILLRACE_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
+// Workers also drain the webhook outbox (notifications of finished runs and approvals).
+const stopWebhookDelivery = startWebhookDelivery();
 try {
   await worker.run();
 } finally {
+  await stopWebhookDelivery();
   await connection.close();
   await closeDb();
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { runs, runSteps } from '../../../db/schema';
+import { notifyRunFinished } from '../../../server/infra/notifications';
 import type { RunStatus, StepStatus } from '../../core/plan';
 
 // Small idempotent activities the interpreter uses to mirror run and step status into Postgres.
@@ -23,6 +24,8 @@ export async function recordRunStatus(input: { runId: string; status: RunStatus;
       .set({ status: 'skipped', finishedAt: sql`now()`, error: 'Run cancelled' })
       .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending', 'running'])));
   }
+  // In-app and webhook notifications; idempotent, so a retry of this activity notifies once.
+  if (terminal) await notifyRunFinished(input.runId, input.status);
 }
 
 export async function recordStepOutcome(input: { runId: string; nodeId: string; status: Extract<StepStatus, 'failed' | 'skipped'>; error?: string }) {
