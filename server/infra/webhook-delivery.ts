@@ -48,6 +48,8 @@ export class WebhookAttemptError extends Error {
   constructor(
     message: string,
     readonly statusCode?: number,
+    /** Retrying cannot help (a refused address): the delivery fails at once. */
+    readonly permanent = false,
   ) {
     super(message);
     this.name = 'WebhookAttemptError';
@@ -55,13 +57,18 @@ export class WebhookAttemptError extends Error {
 }
 
 /** POSTs JSON to a user-supplied URL through the SSRF guard; resolves with the status code on 2xx, throws otherwise. */
-export function postWebhook(rawUrl: string, payload: unknown, s: Pick<DeliverySettings, 'allow' | 'timeoutMs'>): Promise<number> {
-  const url = checkUrl(rawUrl, s.allow);
+export async function postWebhook(rawUrl: string, payload: unknown, s: Pick<DeliverySettings, 'allow' | 'timeoutMs'>): Promise<number> {
+  let url: URL;
+  try {
+    url = checkUrl(rawUrl, s.allow);
+  } catch (err) {
+    throw new WebhookAttemptError((err as Error).message.replace(/^Refused to fetch/, 'Refused to send to'), undefined, true);
+  }
   const lookup = guardedLookup(s.allow);
   const body = Buffer.from(JSON.stringify(payload));
   const lib = url.protocol === 'https:' ? https : http;
   const agent = new lib.Agent({ lookup });
-  return new Promise((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const req = lib.request(
       url,
       { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'user-agent': 'Millrace-Webhook' } },
@@ -76,7 +83,7 @@ export function postWebhook(rawUrl: string, payload: unknown, s: Pick<DeliverySe
     req.setTimeout(s.timeoutMs, () => req.destroy(new WebhookAttemptError(`${url.origin} did not answer within ${Math.round(s.timeoutMs / 1000)} s`)));
     req.on('error', (err) => reject(err instanceof WebhookAttemptError ? err : new WebhookAttemptError(err.message)));
     req.end(body);
-  }).finally(() => agent.destroy()) as Promise<number>;
+  }).finally(() => agent.destroy());
 }
 
 /** Claims and attempts one due delivery; false when none was due. */
@@ -98,7 +105,7 @@ export async function deliverOne(s: DeliverySettings): Promise<boolean> {
         .set({ status: 'delivered', attempts, lastStatusCode: code, lastError: null, deliveredAt: sql`now()` })
         .where(eq(webhookDeliveries.id, row.id));
     } catch (err) {
-      const last = attempts >= s.maxAttempts;
+      const last = attempts >= s.maxAttempts || (err instanceof WebhookAttemptError && err.permanent);
       await tx
         .update(webhookDeliveries)
         .set({

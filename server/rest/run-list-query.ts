@@ -9,7 +9,7 @@ const LIST_PARAMS = new Set(['pipeline', 'status', 'trigger', 'from', 'to', 'lim
 function only(params: URLSearchParams, known: Set<string>) {
   for (const key of new Set(params.keys())) {
     if (!known.has(key)) throw new ServiceError('invalid', `Unknown query parameter "${key}"; known: ${[...known].join(', ')}`);
-    if (key !== 'status' && params.getAll(key).length > 1) throw new ServiceError('invalid', `Query parameter "${key}" is given more than once`);
+    if (key !== 'status' && key !== 'ids' && params.getAll(key).length > 1) throw new ServiceError('invalid', `Query parameter "${key}" is given more than once`);
   }
 }
 
