@@ -52,7 +52,7 @@ describe('runs list and comparison', () => {
 
     // The filters survive a reload: they are in the URL.
     await page.reload();
-    await expect(page.getByLabel('Pipeline')).toHaveValue('penguin-species');
+    await expect.poll(() => page.getByLabel('Pipeline').inputValue()).toBe('penguin-species');
 
     const compare = page.getByRole('button', { name: /^Compare/ });
     expect(await compare.isDisabled()).toBe(true);
