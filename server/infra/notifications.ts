@@ -81,7 +81,8 @@ export async function notify(input: NotifyInput): Promise<string | undefined> {
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
     .where(eq(runs.id, input.runId));
-  if (!run) throw new Error(`notify: run ${input.runId} does not exist`);
+  // A run deleted meanwhile has nobody to tell.
+  if (!run) return undefined;
   const title = TITLES[input.event](run.pipeline, input.nodeId);
   const message = input.detail ?? (input.event === 'run.failed' ? (run.error ?? '') : '');
   const dedupeKey = [input.event, input.runId, input.nodeId].filter(Boolean).join(':');
