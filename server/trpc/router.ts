@@ -58,7 +58,10 @@ export const appRouter = router({
       .input(z.object({ pipeline: pipelineName.optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
       .query(({ input }) => listRuns(input)),
     /** The runs page: filters and keyset paging. */
-    page: publicProcedure.input(runListQuery).query(({ input }) => listRunPage(input)),
+    page: publicProcedure
+      // TanStack's infinite query adds the paging direction; pages only go forward.
+      .input(runListQuery.extend({ direction: z.enum(['forward', 'backward']).optional() }))
+      .query(({ input: { direction: _direction, ...query } }) => listRunPage(query)),
     triggers: publicProcedure.query(() => listRunTriggers()),
     compare: publicProcedure.input(compareQuery).query(({ input }) => compareRuns(input)),
   }),

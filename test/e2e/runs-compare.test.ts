@@ -71,6 +71,8 @@ describe('runs list and comparison', () => {
     await page.getByRole('table', { name: 'Step durations per run' }).getByRole('rowheader', { name: 'train' }).waitFor();
     await page.getByRole('rowheader', { name: 'train · trees' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'e2e-runs-compare.png'), fullPage: true });
+    // Finished before the next test counts notifications.
+    await waitForRun(other.data.runId, { timeoutMs: 300_000 });
   }, 600_000);
 
   it('counts unread notifications in the bell until they are marked read', async () => {
@@ -79,7 +81,9 @@ describe('runs list and comparison', () => {
     await bell.click();
     await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
     await page.getByRole('list', { name: 'Notifications' }).getByRole('link', { name: 'Run of penguin-species succeeded' }).first().waitFor();
+    expect(await page.getByRole('button', { name: 'Mark read: Run of penguin-species succeeded' }).count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Mark all read' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Mark read: Run of penguin-species succeeded' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
   }, 60_000);
 });
