@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { GitCompare, History } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RunStatus } from '../../workflows/core/plan';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button } from '../ui/button';
@@ -62,13 +62,24 @@ export function RunsList() {
   const params = useSearchParams();
   const filters = useMemo(() => filtersOf(new URLSearchParams(params.toString())), [params]);
   const [selected, setSelected] = useState<string[]>([]);
+  // The URL updates after navigation settles; two quick changes must both build on the newest query.
+  const latestQuery = useRef(params.toString());
+  useEffect(() => {
+    latestQuery.current = params.toString();
+  }, [params]);
 
   const setFilter = (key: keyof RunFilters, value: string) => {
-    const next = new URLSearchParams(params.toString());
+    const next = new URLSearchParams(latestQuery.current);
     if (value) next.set(key, value);
     else next.delete(key);
+    latestQuery.current = next.toString();
     setSelected([]);
     router.replace(next.size ? `${pathname}?${next.toString()}` : pathname, { scroll: false });
+  };
+  const clearFilters = () => {
+    latestQuery.current = '';
+    setSelected([]);
+    router.replace(pathname, { scroll: false });
   };
 
   const pipelines = useQuery(trpc.pipelines.list.queryOptions());
@@ -158,7 +169,7 @@ export function RunsList() {
           <input type="date" className={field} value={filters.to ?? ''} min={filters.from} onChange={(e) => setFilter('to', e.target.value)} />
         </label>
         {Object.values(filters).some(Boolean) && (
-          <Button size="sm" variant="ghost" onClick={() => router.replace(pathname, { scroll: false })}>
+          <Button size="sm" variant="ghost" onClick={clearFilters}>
             Clear filters
           </Button>
         )}
