@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { GitCompare, History } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RunStatus } from '../../workflows/core/plan';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button } from '../ui/button';
@@ -62,25 +62,19 @@ export function RunsList() {
   const params = useSearchParams();
   const filters = useMemo(() => filtersOf(new URLSearchParams(params.toString())), [params]);
   const [selected, setSelected] = useState<string[]>([]);
-  // The URL updates after navigation settles; two quick changes must both build on the newest query.
-  const latestQuery = useRef(params.toString());
-  useEffect(() => {
-    latestQuery.current = params.toString();
-  }, [params]);
-
+  // Filters change the URL in place (no server round trip; Next keeps useSearchParams in step), each
+  // change building on the URL as it is now, so quick successive changes all stick.
+  const setQuery = (next: URLSearchParams) => {
+    setSelected([]);
+    window.history.replaceState(null, '', next.size ? `${pathname}?${next.toString()}` : pathname);
+  };
   const setFilter = (key: keyof RunFilters, value: string) => {
-    const next = new URLSearchParams(latestQuery.current);
+    const next = new URLSearchParams(window.location.search);
     if (value) next.set(key, value);
     else next.delete(key);
-    latestQuery.current = next.toString();
-    setSelected([]);
-    router.replace(next.size ? `${pathname}?${next.toString()}` : pathname, { scroll: false });
+    setQuery(next);
   };
-  const clearFilters = () => {
-    latestQuery.current = '';
-    setSelected([]);
-    router.replace(pathname, { scroll: false });
-  };
+  const clearFilters = () => setQuery(new URLSearchParams());
 
   const pipelines = useQuery(trpc.pipelines.list.queryOptions());
   const triggers = useQuery(trpc.runs.triggers.queryOptions());
