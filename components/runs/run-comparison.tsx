@@ -207,7 +207,8 @@ export function RunComparison({ ids }: { ids: string[] }) {
               <tr key={`${p.nodeId}.${p.param}`} className={cn('border-b border-line last:border-0', p.differs && 'bg-warn-soft')}>
                 <th scope="row" className={`${td} text-left font-medium`}>
                   {p.nodeId} · {p.param}
-                  {p.differs && <span className="ml-2 rounded bg-warn px-1.5 py-0.5 text-[10px] font-semibold text-white">differs</span>}
+                  {p.differs && ' '}
+                  {p.differs && <span className="ml-1 rounded bg-warn px-1.5 py-0.5 text-[10px] font-semibold text-white">differs</span>}
                 </th>
                 {p.values.map((v, i) => (
                   <td key={i} className={`${td} max-w-xs font-mono text-xs break-words`}>

@@ -26,9 +26,15 @@ afterAll(async () => {
 
 describe('runs list and comparison', () => {
   it('filters the runs list, compares two runs and shows their charts', async () => {
+    // Two runs of a copy of the example, the second after a person changed the number of trees.
+    const example = JSON.parse(fs.readFileSync('server/examples/penguin-species.json', 'utf8'));
+    const doc = { ...example, name: 'compare-penguins' };
+    doc.nodes = doc.nodes.map((n: any) => (n.id === 'ship' ? { ...n, params: { endpoint: 'compare-penguins' } } : n));
     const ids: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const started = await http('POST', '/api/v1/pipelines/penguin-species/runs');
+    for (const trees of [100, 40]) {
+      doc.nodes = doc.nodes.map((n: any) => (n.id === 'train' ? { ...n, params: { ...n.params, trees } } : n));
+      expect((await http('PUT', '/api/v1/pipelines/compare-penguins', doc)).status).toBe(200);
+      const started = await http('POST', '/api/v1/pipelines/compare-penguins/runs');
       expect(started.status).toBe(202);
       ids.push(started.data.runId);
       expect((await waitForRun(started.data.runId, { timeoutMs: 300_000 })).status).toBe('succeeded');
@@ -43,23 +49,23 @@ describe('runs list and comparison', () => {
     const table = page.getByRole('table', { name: 'Runs' });
     await table.getByRole('cell', { name: 'car-mileage', exact: true }).first().waitFor();
 
-    await page.getByLabel('Pipeline').selectOption('penguin-species');
+    await page.getByLabel('Pipeline').selectOption('compare-penguins');
     await page.getByLabel('Status').selectOption('succeeded');
-    await expect.poll(() => new URL(page.url()).searchParams.get('pipeline')).toBe('penguin-species');
+    await expect.poll(() => new URL(page.url()).searchParams.get('pipeline')).toBe('compare-penguins');
     expect(new URL(page.url()).searchParams.get('status')).toBe('succeeded');
     await expect.poll(() => table.getByRole('cell', { name: 'car-mileage', exact: true }).count()).toBe(0);
     for (const id of ids) await table.getByRole('link', { name: id.slice(0, 8), exact: true }).waitFor();
 
     // The filters survive a reload: they are in the URL.
     await page.reload();
-    await expect.poll(() => page.getByLabel('Pipeline').inputValue()).toBe('penguin-species');
+    await expect.poll(() => page.getByLabel('Pipeline').inputValue()).toBe('compare-penguins');
 
     const compare = page.getByRole('button', { name: /^Compare/ });
     expect(await compare.isDisabled()).toBe(true);
-    for (const id of ids) await page.getByRole('checkbox', { name: `Select run ${id.slice(0, 8)} of penguin-species` }).check();
+    for (const id of ids) await page.getByRole('checkbox', { name: `Select run ${id.slice(0, 8)} of compare-penguins` }).check();
     await compare.click();
 
-    await page.getByRole('heading', { name: 'Compare 2 runs of penguin-species' }).waitFor();
+    await page.getByRole('heading', { name: 'Compare 2 runs of compare-penguins' }).waitFor();
     const metrics = page.getByRole('figure', { name: 'Metrics per run' });
     await metrics.waitFor();
     // Grouped bars: one series per run.
@@ -69,7 +75,12 @@ describe('runs list and comparison', () => {
     await expect.poll(() => durations.locator('svg .recharts-bar').count()).toBe(2);
     await page.getByRole('table', { name: 'Metrics per run' }).getByRole('rowheader', { name: 'eval · accuracy' }).waitFor();
     await page.getByRole('table', { name: 'Step durations per run' }).getByRole('rowheader', { name: 'train' }).waitFor();
-    await page.getByRole('rowheader', { name: 'train · trees' }).waitFor();
+    // The changed parameter is marked; unchanged ones are not.
+    await page.getByRole('heading', { name: 'Parameters (1 differ)' }).waitFor();
+    const trees = page.getByRole('row', { name: /^train · trees differs/ });
+    await trees.waitFor();
+    expect(await trees.getByRole('cell').allTextContents()).toEqual(['100', '40']);
+    await page.getByRole('row', { name: /^train · target Species Species$/ }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'e2e-runs-compare.png'), fullPage: true });
     // Finished before the next test counts notifications.
     await waitForRun(other.data.runId, { timeoutMs: 300_000 });
@@ -80,10 +91,10 @@ describe('runs list and comparison', () => {
     const bell = page.getByRole('link', { name: /^Notifications, \d+ unread$/ });
     await bell.click();
     await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
-    await page.getByRole('list', { name: 'Notifications' }).getByRole('link', { name: 'Run of penguin-species succeeded' }).first().waitFor();
-    expect(await page.getByRole('button', { name: 'Mark read: Run of penguin-species succeeded' }).count()).toBeGreaterThan(0);
+    await page.getByRole('list', { name: 'Notifications' }).getByRole('link', { name: 'Run of compare-penguins succeeded' }).first().waitFor();
+    expect(await page.getByRole('button', { name: 'Mark read: Run of compare-penguins succeeded' }).count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Mark all read' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Mark read: Run of penguin-species succeeded' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Mark read: Run of compare-penguins succeeded' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
   }, 60_000);
 });
