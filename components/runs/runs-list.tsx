@@ -1,6 +1,6 @@
 'use client';
 
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { GitCompare, History } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
@@ -90,6 +90,8 @@ export function RunsList() {
     trpc.runs.page.infiniteQueryOptions(input, {
       getNextPageParam: (last) => last.nextCursor ?? undefined,
       refetchInterval: 5000,
+      // Changing a filter keeps the old rows on screen until the new ones arrive.
+      placeholderData: keepPreviousData,
     }),
   );
   const rows: RunRow[] = runs.data?.pages.flatMap((p) => p.runs) ?? [];

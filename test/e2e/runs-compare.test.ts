@@ -63,6 +63,7 @@ describe('runs list and comparison', () => {
     const compare = page.getByRole('button', { name: /^Compare/ });
     expect(await compare.isDisabled()).toBe(true);
     for (const id of ids) await page.getByRole('checkbox', { name: `Select run ${id.slice(0, 8)} of compare-penguins` }).check();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-runs-list.png'), fullPage: true });
     await compare.click();
 
     await page.getByRole('heading', { name: 'Compare 2 runs of compare-penguins' }).waitFor();
@@ -93,6 +94,7 @@ describe('runs list and comparison', () => {
     await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
     await page.getByRole('list', { name: 'Notifications' }).getByRole('link', { name: 'Run of compare-penguins succeeded' }).first().waitFor();
     expect(await page.getByRole('button', { name: 'Mark read: Run of compare-penguins succeeded' }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-notifications.png'), fullPage: true });
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Mark read: Run of compare-penguins succeeded' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
