@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { NotificationBell } from '../components/notifications/bell';
 import { Providers } from '../components/providers';
 import './globals.css';
 
@@ -34,10 +35,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <Link href="/" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
                   Overview
                 </Link>
+                <Link href="/runs" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
+                  Runs
+                </Link>
                 <Link href="/schedules" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
                   Schedules
                 </Link>
               </nav>
+              <div className="ml-auto">
+                <NotificationBell />
+              </div>
             </div>
           </header>
           <div className="flex min-h-0 flex-1 flex-col">{children}</div>

@@ -71,6 +71,8 @@ export const runs = pgTable(
     index('runs_pipeline_version').on(t.pipelineVersionId),
     // The reconciler's look-up of runs not yet final, every few seconds.
     index('runs_open').on(t.createdAt).where(sql`status in ('queued', 'running')`),
+    // The runs list pages newest first by (created_at, id).
+    index('runs_workspace_created').on(t.workspaceId, t.createdAt, t.id),
   ],
 );
 
@@ -361,5 +363,59 @@ export const triggerFirings = pgTable(
     index('trigger_firings_run').on(t.runId),
     index('trigger_firings_schedule').on(t.scheduleId, t.createdAt),
     index('trigger_firings_trigger').on(t.triggerId, t.createdAt),
+  ],
+);
+
+export const NOTIFICATION_EVENTS = ['run.failed', 'run.succeeded', 'approval.needed'] as const;
+
+/** In-app notifications; `dedupeKey` makes recording the same event twice (a retried activity) a no-op. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
+    event: text('event', { enum: NOTIFICATION_EVENTS }).notNull(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    pipelineId: uuid('pipeline_id').references(() => pipelines.id),
+    runId: uuid('run_id').references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id'),
+    title: text('title').notNull(),
+    message: text('message').notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notifications_workspace_created').on(t.workspaceId, t.createdAt)],
+);
+
+/** Where notifications are POSTed: for the whole workspace (no pipeline) or one pipeline. */
+export const webhooks = pgTable('webhooks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
+  pipelineId: uuid('pipeline_id').references(() => pipelines.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  events: jsonb('events').$type<(typeof NOTIFICATION_EVENTS)[number][]>().notNull(),
+  createdAt: createdAt(),
+});
+
+/** The webhook outbox and its delivery log: the worker drains rows that are due, with backoff between attempts. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    webhookId: uuid('webhook_id').references(() => webhooks.id, { onDelete: 'set null' }),
+    notificationId: uuid('notification_id').notNull().references(() => notifications.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_webhook_notification').on(t.webhookId, t.notificationId),
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
   ],
 );

@@ -144,6 +144,9 @@ export function Dashboard() {
                 <History aria-hidden />
                 Recent runs
               </CardTitle>
+              <Link href="/runs" className="ml-auto text-xs font-medium text-accent-strong hover:underline">
+                All runs
+              </Link>
             </CardHeader>
             <QueryBody
               query={runs}

@@ -1,3 +1,4 @@
+import { notifyRunFinished } from './notifications';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
@@ -204,7 +205,9 @@ export async function dispatchPending(limit = 50): Promise<PassResult> {
 }
 
 /** Reconciles runs still queued or running whose workflow was started at least `minAgeSeconds` ago. */
-export async function reconcileOpenRuns(opts: { limit?: number; minAgeSeconds?: number } = {}): Promise<PassResult> {
+export async function reconcileOpenRuns(
+  opts: { limit?: number; minAgeSeconds?: number; onFinished?: (runId: string, status: RunStatus) => Promise<void> } = {},
+): Promise<PassResult> {
   const minAge = opts.minAgeSeconds ?? 5;
   const open = await within(
     'postgres',
@@ -227,7 +230,12 @@ export async function reconcileOpenRuns(opts: { limit?: number; minAgeSeconds?: 
   const result: PassResult = { done: 0, errors: [] };
   for (const run of open) {
     try {
-      if (await reconcileRun(run.runId, run.workflowId)) result.done++;
+      const status = await reconcileRun(run.runId, run.workflowId);
+      if (!status) continue;
+      result.done++;
+      // What the run's own bookkeeping would have done on its last status: notifications, following runs.
+      await notifyRunFinished(run.runId, status);
+      await opts.onFinished?.(run.runId, status);
     } catch (err) {
       result.errors.push(err);
     }
@@ -247,6 +255,8 @@ export function startRunMaintenance(opts: {
   dispatchEverySeconds: number;
   reconcileEverySeconds: number;
   log?: (line: string) => void;
+  /** Also called for a run the reconciler finished (e.g. to start the pipelines that follow a success). */
+  onRunFinished?: (runId: string, status: RunStatus) => Promise<void>;
 }): RunMaintenance {
   const log = opts.log ?? ((line: string) => console.log(line));
   let stopped = false;
@@ -285,7 +295,7 @@ export function startRunMaintenance(opts: {
       if (errors.length) complain('starting queued runs', errors[0]);
     }),
     loop('reconciling runs', opts.reconcileEverySeconds * 1000, async () => {
-      const { done, errors } = await reconcileOpenRuns({ minAgeSeconds: 5 });
+      const { done, errors } = await reconcileOpenRuns({ minAgeSeconds: 5, onFinished: opts.onRunFinished });
       if (done > 0) log(`run maintenance: ${done} run(s) set to their workflow's outcome`);
       if (errors.length) complain('reconciling runs', errors[0]);
     }),

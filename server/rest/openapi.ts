@@ -18,6 +18,7 @@ import {
   validationErrorResponse,
 } from './schemas';
 import { automationPaths } from './automation-openapi';
+import { webhookInput } from '../services/notifications';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -126,6 +127,57 @@ export function openApiDocument() {
             ...errors(400, 404, 503),
           },
         },
+      },
+      '/api/v1/runs': {
+        get: {
+          summary: 'Runs, newest first, filtered and paged',
+          description:
+            'Keyset paging: pass the answer\'s `nextCursor` as `cursor` for the next page (null on the last). ' +
+            '`from` and `to` are ISO 8601 times or dates (a bare `to` date includes that day); `status` may list several, comma-separated.',
+          parameters: [
+            { name: 'pipeline', in: 'query', schema: { type: 'string' } },
+            { name: 'status', in: 'query', schema: { type: 'string' }, description: 'queued, running, succeeded, failed, cancelled; comma-separated' },
+            { name: 'trigger', in: 'query', schema: { type: 'string' }, description: 'e.g. manual, api, schedule' },
+            { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': { description: '`{runs: [{runId, pipeline, version, status, trigger, createdAt, startedAt, finishedAt, durationMs, error}], nextCursor}`' }, ...errors(400) },
+        },
+      },
+      '/api/v1/runs/compare': {
+        get: {
+          summary: 'Compare two or more runs of one pipeline',
+          description: 'Parameters of every step (with `differs`), metrics of evaluate and train steps, and step durations, one value per run in the order of `ids`.',
+          parameters: [{ name: 'ids', in: 'query', required: true, schema: { type: 'string' }, description: 'Run ids, comma-separated (2 to 10)' }],
+          responses: { '200': { description: '`{pipeline, runs, params, metrics, durations}`' }, ...errors(400, 404) },
+        },
+      },
+      '/api/v1/webhooks': {
+        get: { summary: 'Webhooks of the workspace', responses: { '200': { description: '`{webhooks: [{id, url, events, pipeline, createdAt}]}`' } } },
+        post: {
+          summary: 'Add a webhook',
+          description:
+            'Millrace POSTs Slack-compatible JSON (`{text, blocks}` plus a `millrace` object with event, pipeline, runId, runStatus, url) to `url` ' +
+            'for the chosen events, retrying with exponential backoff (MILLRACE_WEBHOOK_MAX_ATTEMPTS). Loopback, private and metadata addresses are ' +
+            'refused unless allow-listed (MILLRACE_WEBHOOK_ALLOW_NETWORKS).',
+          requestBody: body(webhookInput),
+          responses: { '201': { description: 'The webhook' }, ...errors(400, 404, 415) },
+        },
+      },
+      '/api/v1/webhooks/{id}': {
+        delete: { summary: 'Remove a webhook (its delivery log stays)', parameters: [nameParam('id', 'Webhook id')], responses: { '204': { description: 'Removed' }, ...errors(400, 404) } },
+      },
+      '/api/v1/webhooks/{id}/deliveries': {
+        get: {
+          summary: 'Delivery log of a webhook',
+          parameters: [nameParam('id', 'Webhook id')],
+          responses: { '200': { description: '`{deliveries: [{id, event, runId, status, attempts, lastStatusCode, lastError, nextAttemptAt, deliveredAt}]}`' }, ...errors(400) },
+        },
+      },
+      '/api/v1/notifications': {
+        get: { summary: 'In-app notifications, newest first, and the unread count', responses: { '200': { description: '`{unread, notifications}`' } } },
       },
       '/api/v1/runs/{runId}': {
         get: {

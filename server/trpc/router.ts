@@ -11,6 +11,17 @@ import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { IDEMPOTENCY_KEY } from '../rest/schemas';
 import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
+import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
+import {
+  createWebhook,
+  deleteWebhook,
+  listDeliveries,
+  listNotifications,
+  listWebhooks,
+  markNotificationsRead,
+  unreadNotificationCount,
+  webhookInput,
+} from '../services/notifications';
 import { publicProcedure, router, selfBoundedProcedure } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
@@ -66,6 +77,26 @@ export const appRouter = router({
     list: publicProcedure
       .input(z.object({ pipeline: pipelineName.optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
       .query(({ input }) => listRuns(input)),
+    /** The runs page: filters and keyset paging. */
+    page: publicProcedure
+      // TanStack's infinite query adds the paging direction; pages only go forward.
+      .input(runListQuery.extend({ direction: z.enum(['forward', 'backward']).optional() }))
+      .query(({ input: { direction: _direction, ...query } }) => listRunPage(query)),
+    triggers: publicProcedure.query(() => listRunTriggers()),
+    compare: publicProcedure.input(compareQuery).query(({ input }) => compareRuns(input)),
+  }),
+  notifications: router({
+    list: publicProcedure.query(() => listNotifications()),
+    unreadCount: publicProcedure.query(() => unreadNotificationCount()),
+    markRead: publicProcedure
+      .input(z.object({ ids: z.array(z.uuid()).min(1).max(500).optional() }))
+      .mutation(({ input }) => markNotificationsRead(input.ids)),
+    webhooks: publicProcedure.query(() => listWebhooks()),
+    createWebhook: publicProcedure.input(webhookInput).mutation(({ input }) => createWebhook(input)),
+    deleteWebhook: publicProcedure.input(z.object({ id: z.uuid() })).mutation(({ input }) => deleteWebhook(input.id)),
+    deliveries: publicProcedure
+      .input(z.object({ webhookId: z.uuid().optional() }).optional())
+      .query(({ input }) => listDeliveries({ webhookId: input?.webhookId })),
   }),
   datasets: router({
     list: publicProcedure.query(() => listDatasets()),

@@ -3,6 +3,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } 
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
 import { startRunMaintenance } from '../../server/infra/run-dispatch';
+import { startWebhookDelivery } from '../../server/infra/webhook-delivery';
+import { startFollowingRuns } from '../steps/kit/run-triggers';
 import { bookkeepingActivities, fitActivities, loadStepActivities, runOpsActivities, triggerActivities } from './activities';
 
 // Worker entry: polls the default queue (the pipeline workflow, the schedule and trigger workflows,
@@ -52,11 +54,17 @@ const maintenance = startRunMaintenance({
   dispatchEverySeconds: cfg.MILLRACE_DISPATCH_SECONDS,
   reconcileEverySeconds: cfg.MILLRACE_RECONCILE_SECONDS,
   log: (line) => console.log(`worker: ${line}`),
+  onRunFinished: async (runId, status) => {
+    if (status === 'succeeded') await startFollowingRuns(runId);
+  },
 });
+// Workers also drain the webhook outbox (notifications of finished runs and approvals).
+const stopWebhookDelivery = startWebhookDelivery();
 try {
   await worker.run();
 } finally {
   await maintenance.stop();
+  await stopWebhookDelivery();
   await connection.close();
   await closeDb();
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { runs, runSteps } from '../../../db/schema';
+import { notifyRunFinished } from '../../../server/infra/notifications';
 import type { RunStatus, StepStatus } from '../../core/plan';
 import { startFollowingRuns } from './run-triggers';
 
@@ -26,6 +27,8 @@ export async function recordRunStatus(input: { runId: string; status: RunStatus;
   }
   // Pipelines triggered by this one's success start now (once each: the firing key is per source run).
   if (input.status === 'succeeded') await startFollowingRuns(input.runId);
+  // In-app and webhook notifications; idempotent, so a retry of this activity notifies once.
+  if (terminal) await notifyRunFinished(input.runId, input.status);
 }
 
 export async function recordStepOutcome(input: { runId: string; nodeId: string; status: Extract<StepStatus, 'failed' | 'skipped'>; error?: string }) {
