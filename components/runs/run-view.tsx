@@ -169,6 +169,7 @@ export function RunView({ runId }: { runId: string }) {
                     </td>
                     <td className="px-3 py-3">
                       <StatusBadge status={s.status} />
+                      {s.waitingForFitter && <p className="mt-1 text-xs whitespace-nowrap text-fg-muted">waiting for a fitter</p>}
                     </td>
                     <td className="px-3 py-3 text-right tabular-nums">{s.attempts}</td>
                     <td className="px-3 py-3 text-right whitespace-nowrap tabular-nums" title={formatDateTime(s.startedAt)}>

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
@@ -8,6 +8,7 @@ import { ServiceError, notFound } from '../infra/errors';
 import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
+import { fitsInFitWorker, stepsWaitingForFitter } from './fit-queue';
 
 export { workflowIdOf };
 
@@ -29,6 +30,8 @@ export interface RunView {
     finishedAt?: Date;
     error?: string;
     summary?: Record<string, unknown>;
+    /** A train step whose fit waits for a free fitter (all of them busy). */
+    waitingForFitter?: boolean;
   }[];
 }
 
@@ -56,6 +59,8 @@ export async function getRun(runId: string): Promise<RunView> {
   // Report steps in plan order.
   const order = new Map((row.plan as Plan).steps.map((s, i) => [s.id, i]));
   steps.sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+  const fitting = row.r.status === 'running' ? steps.filter((s) => s.status === 'running' && fitsInFitWorker(s.type)).map((s) => s.nodeId) : [];
+  const waiting = await stepsWaitingForFitter(runId, fitting);
   return {
     runId,
     pipeline: row.pipeline,
@@ -74,6 +79,7 @@ export async function getRun(runId: string): Promise<RunView> {
       finishedAt: s.finishedAt ?? undefined,
       error: s.error ?? undefined,
       summary: (s.summary as Record<string, unknown> | null) ?? undefined,
+      ...(waiting.has(s.nodeId) ? { waitingForFitter: true } : {}),
     })),
   };
 }
@@ -96,6 +102,11 @@ export async function cancelRun(runId: string) {
   if (run.status !== 'queued' && run.status !== 'running') {
     throw new ServiceError('conflict', `Run ${runId} is already ${run.status}`);
   }
+  // First in Postgres: from now on the run's steps register and promote nothing (server/infra/model-registry.ts).
+  await getDb()
+    .update(runs)
+    .set({ cancelRequestedAt: sql`coalesce(${runs.cancelRequestedAt}, now())` })
+    .where(eq(runs.id, runId));
   const client = await temporalClient();
   try {
     await client.workflow.getHandle(workflowIdOf(runId)).cancel();

@@ -1,6 +1,9 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { runs, runSteps } from '../../../db/schema';
+import { config } from '../../../server/infra/config';
 import type { RunStatus, StepStatus } from '../../core/plan';
 
 // Small idempotent activities the interpreter uses to mirror run and step status into Postgres.
@@ -18,11 +21,19 @@ export async function recordRunStatus(input: { runId: string; status: RunStatus;
     })
     .where(eq(runs.id, input.runId));
   if (input.skipUnfinished) {
+    // A step that was running when the run was cancelled is marked so (its outputs are discarded);
+    // those that never started were skipped.
+    await db
+      .update(runSteps)
+      .set({ status: 'cancelled', finishedAt: sql`now()`, error: 'Run cancelled while this step ran; its outputs are discarded' })
+      .where(and(eq(runSteps.runId, input.runId), eq(runSteps.status, 'running')));
     await db
       .update(runSteps)
       .set({ status: 'skipped', finishedAt: sql`now()`, error: 'Run cancelled' })
-      .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending', 'running'])));
+      .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending'])));
   }
+  // A finished run's fits need no scratch space any more (a fit stopped by a crash or a cancel may have left some).
+  if (terminal) await fs.rm(path.join(config().tmpDir, 'fit', input.runId), { recursive: true, force: true });
 }
 
 export async function recordStepOutcome(input: { runId: string; nodeId: string; status: Extract<StepStatus, 'failed' | 'skipped'>; error?: string }) {

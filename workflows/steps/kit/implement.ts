@@ -2,9 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
+import { withQueriesCancelledBy } from '../../../server/infra/duckdb';
 import { artifactLinks, runSteps } from '../../../db/schema';
 import { ServiceError } from '../../../server/infra/errors';
 import type { ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
@@ -109,8 +110,13 @@ export async function inStep<D extends StepDefinition, T>(
       },
       fitted,
     };
-    return await body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
+    // A cancelled step answers at once (the run waits for that answer) and its DuckDB queries stop; work
+    // that cannot be interrupted finishes in the background but writes nothing that counts (see implement).
+    return await withQueriesCancelledBy(activity.cancellationSignal, () =>
+      Promise.race([body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx }), activity.cancelled]),
+    );
   } catch (err) {
+    if (activity.cancellationSignal.aborted) throw err instanceof CancelledFailure ? err : new CancelledFailure('Step cancelled');
     const message = err instanceof Error ? err.message : String(err);
     await db
       .update(runSteps)
@@ -158,6 +164,7 @@ export function implement<D extends StepDefinition>(
       const outcome = result.outcome ?? 'succeeded';
       const outputs = carryTransforms(def, input.inputs, result.outputs as Record<string, ArtifactRef>);
       checkOutputSchemas(def, nodeId, outputs, input.expectedOutputs);
+      args.ctx.signal.throwIfAborted();
       await getDb().transaction(async (tx) => {
         const links = [
           ...Object.entries(input.inputs).map(([port, ref]) => ({ port, ref, role: 'input' as const })),
@@ -172,7 +179,8 @@ export function implement<D extends StepDefinition>(
         await tx
           .update(runSteps)
           .set({ status: outcome, finishedAt: sql`now()`, summary: result.summary, outputs, error: result.message ?? null })
-          .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
+          // Not over a step its cancelled run already marked.
+          .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId), eq(runSteps.status, 'running')));
       });
       return { outcome, outputs, summary: result.summary, message: result.message };
     });
