@@ -337,7 +337,12 @@ async def main() -> int:
 
 
 def default_concurrency() -> str:
-    return str(max(1, os.cpu_count() or 1))
+    """The cores this process may use (its CPU affinity where the OS says, else the machine's)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return str(max(1, cores))
 
 
 if __name__ == "__main__":
