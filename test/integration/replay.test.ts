@@ -34,7 +34,9 @@ it('replays the recorded history of a finished run deterministically', async () 
 // flight when the workflow code changes must still replay, or the change needs `patched`.
 it('replays every checked-in history with today\'s workflow code', async () => {
   const histories = await checkedInHistories();
-  expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(['cancel', 'failed-step', 'gate-skip', 'success', 'worker-crash']));
+  const scenarios = ['cancel', 'failed-step', 'gate-skip', 'success', 'worker-crash'];
+  // Before and after the patches 'wait-for-step-cancel' and 'fit-activity-id'.
+  expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining([...scenarios, ...scenarios.map((s) => `${s}.v2`)]));
   const replays = Worker.runReplayHistories(
     { workflowsPath: fileURLToPath(new URL('../../workflows/engine/pipeline.ts', import.meta.url)) },
     histories.map(({ name, history }) => ({ workflowId: name, history })),

@@ -1,8 +1,8 @@
 // Records the Temporal histories that test/integration/replay.test.ts replays against today's
 // interpreter: one per path a run can take (success, gate skip, failed step, cancel mid-fit, worker crash
 // mid-fit). Run by hand, with the interpreter whose histories you want to keep, before changing it:
-//   node --import tsx test/support/record-histories.ts [scenario ...]
-// It starts a test stack as the test suite does and writes test/integration/histories/<scenario>.json.
+//   node --import tsx test/support/record-histories.ts [--suffix=.v2] [scenario ...]
+// It starts a test stack as the test suite does and writes test/integration/histories/<scenario><suffix>.json.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -127,7 +127,10 @@ const scenarios: Record<string, (client: Client) => Promise<{ runId: string; exp
 };
 
 async function main() {
-  const chosen = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const suffix = args.find((a) => a.startsWith('--suffix='))?.slice('--suffix='.length) ?? '';
+  if (!/^[\w.-]*$/.test(suffix)) throw new Error(`--suffix may hold letters, digits, ".", "_" and "-" only`);
+  const chosen = args.filter((a) => !a.startsWith('--'));
   for (const name of chosen) if (!scenarios[name]) throw new Error(`unknown scenario "${name}" (${Object.keys(scenarios).join(', ')})`);
   const teardown = await setup(project);
   const connection = await Connection.connect({ address: ctx.temporalAddress });
@@ -139,7 +142,7 @@ async function main() {
       const run = await http('GET', `/api/v1/runs/${runId}`);
       if (run.status !== expect) throw new Error(`${name}: the run ended ${run.status}, not ${expect}: ${JSON.stringify(run)}`);
       const history = await client.workflow.getHandle(workflowIdOf(runId)).fetchHistory();
-      await fs.writeFile(path.join(HISTORIES_DIR, `${name}.json`), historyToText(history));
+      await fs.writeFile(path.join(HISTORIES_DIR, `${name}${suffix}.json`), historyToText(history));
       console.log(`${name}: run ${runId} ${run.status}, ${history.events?.length} events`);
     }
   } finally {
