@@ -43,6 +43,11 @@ it('a train step that finds its model version already registered (by an earlier 
     const versions = await sql<{ id: string }[]>`select id from model_versions where run_id = ${data.runId}`;
     expect(versions.map((v) => v.id)).toEqual([registered]);
     expect(step(run, 'train').summary.modelVersion).toBe(1);
+    // The step hands on the registered version's stored file, not the file the new fit made.
+    const [{ hash }] = await sql<{ hash: string }[]>`
+      select outputs->'model'->>'hash' as hash from run_steps where run_id = ${data.runId} and node_id = 'train'`;
+    const [{ artifact_hash }] = await sql<{ artifact_hash: string }[]>`select artifact_hash from model_versions where id = ${registered!}`;
+    expect(hash).toBe(artifact_hash);
     const [endpoint] = await sql<{ model_version_id: string }[]>`select model_version_id from endpoints where name = 'retried-train'`;
     expect(endpoint?.model_version_id).toBe(registered);
     // The model file the new fit made was not kept.
