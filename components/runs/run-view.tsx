@@ -54,7 +54,7 @@ export function RunView({ runId }: { runId: string }) {
 
   const r = run.data;
   const finished = isFinished(r.status);
-  const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed').length;
+  const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed' || s.status === 'cancelled').length;
 
   return (
     <div className="mx-auto w-full max-w-7xl space-y-5 px-6 py-6">
