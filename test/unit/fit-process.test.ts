@@ -66,3 +66,22 @@ print(p.process.exitcode, flush=True)
   expect(processAlive(pid!)).toBe(false);
   child.kill();
 });
+
+it('a fit that uses OpenMP (k-means) runs in the forked process after the worker used OpenMP itself', async () => {
+  const { child, next } = start(`
+p.close()
+import numpy as np
+from sklearn.cluster import KMeans
+X = np.random.default_rng(0).random((50000, 4))
+KMeans(n_clusters=4, n_init=1, random_state=0).fit(X)  # the worker warms up with OpenMP
+def kmeans(spec):
+    KMeans(n_clusters=4, n_init=1, random_state=0).fit(X)
+fitter.fit = kmeans
+p = worker._FitProcess({"out_dir": sys.argv[1]})
+p.process.join(60)
+print(p.process.exitcode, [m[0] for m in p.messages()], flush=True)
+p.close()
+`);
+  expect(await next()).toBe("0 ['done']");
+  child.kill();
+});

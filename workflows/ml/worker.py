@@ -38,6 +38,12 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+# OpenMP (scikit-learn's k-means, LightGBM) deadlocks in a forked child once the parent has started its
+# threads: the warm worker itself uses one OpenMP thread (set before any library loads it), and each
+# forked fit gets the cores back (_fit_child).
+_OMP_THREADS = os.environ.get("OMP_NUM_THREADS")
+os.environ["OMP_NUM_THREADS"] = "1"
+
 import fit as fitter  # noqa: E402  (fit.py beside this file)
 
 HEARTBEAT_SECONDS = 2.0
@@ -120,6 +126,20 @@ def _watch_parent(parent: int) -> None:
         time.sleep(1.0)
 
 
+def _restore_openmp_threads() -> None:
+    from threadpoolctl import threadpool_limits
+
+    if _OMP_THREADS is None:
+        os.environ.pop("OMP_NUM_THREADS", None)
+    else:
+        os.environ["OMP_NUM_THREADS"] = _OMP_THREADS
+    try:
+        threads = int(_OMP_THREADS) if _OMP_THREADS else int(default_concurrency())
+    except ValueError:
+        threads = int(default_concurrency())
+    threadpool_limits(limits=max(1, threads), user_api="openmp")
+
+
 def _fit_child(spec: dict, conn: Any, parent: int) -> None:
     """The body of a fit's own process, forked from the warm worker: fits, reports progress and the
     outcome over the pipe, and leaves with os._exit so nothing of the parent's Temporal client or
@@ -132,6 +152,7 @@ def _fit_child(spec: dict, conn: Any, parent: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _restore_openmp_threads()
         fitter.emit = lambda event, **fields: conn.send(("event", event, fields))
         try:
             os.makedirs(spec["out_dir"], exist_ok=True)
