@@ -39,7 +39,8 @@ it('fits of several runs run at once, one process each, and a fit beyond the fit
       const pids = fits.filter((f) => f?.started && f.pid && processAlive(f.pid)).map((f) => f!.pid!);
       const views = await Promise.all(runIds.map(async (id) => (await http('GET', `/api/v1/runs/${id}`)).data));
       const waiting = views.filter((v) => step(v, 'train').waitingForFitter === true);
-      for (const v of views) expect(v.status, JSON.stringify(v)).toBe('running');
+      // None finishes meanwhile (the fits take far longer than this takes to see).
+      for (const v of views) expect(['queued', 'running'], JSON.stringify(v)).toContain(v.status);
       if (new Set(pids).size === fitters && waiting.length === 1) seen = { pids, waiting: waiting[0].runId };
       else await new Promise((r) => setTimeout(r, 500));
     }
