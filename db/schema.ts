@@ -66,6 +66,8 @@ export const runs = pgTable(
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Set when someone asks to cancel the run: from then on its steps register and promote nothing. */
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
   },
   (t) => [
     index('runs_pipeline_version').on(t.pipelineVersionId),
@@ -82,7 +84,7 @@ export const runSteps = pgTable(
     runId: uuid('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
     nodeId: text('node_id').notNull(),
     type: text('type').notNull(),
-    status: text('status', { enum: ['pending', 'running', 'succeeded', 'failed', 'skipped'] }).notNull(),
+    status: text('status', { enum: ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     /** How many times the step's work actually began (each attempt start); proves no finished step reruns. */
     executions: integer('executions').notNull().default(0),

@@ -57,7 +57,7 @@ export function RunView({ runId }: { runId: string }) {
 
   const r = run.data;
   const finished = isFinished(r.status);
-  const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed').length;
+  const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed' || s.status === 'cancelled').length;
 
   return (
     <div className="mx-auto w-full max-w-7xl space-y-5 px-6 py-6">
@@ -178,6 +178,7 @@ export function RunView({ runId }: { runId: string }) {
                     </td>
                     <td className="px-3 py-3">
                       <StatusBadge status={s.status} />
+                      {s.waitingForFitter && <p className="mt-1 text-xs whitespace-nowrap text-fg-muted">waiting for a fitter</p>}
                     </td>
                     <td className="px-3 py-3 text-right tabular-nums">{s.attempts}</td>
                     <td className="px-3 py-3 text-right whitespace-nowrap tabular-nums" title={formatDateTime(s.startedAt)}>

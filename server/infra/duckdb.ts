@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { config } from './config';
@@ -13,13 +14,28 @@ function instance(): Promise<DuckDBInstance> {
   return globalForDuck.__millraceDuck;
 }
 
-export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const conn = await (await instance()).connect();
+const cancellation = new AsyncLocalStorage<AbortSignal>();
+
+/** Runs work whose DuckDB queries are interrupted as soon as the signal aborts (a cancelled step). */
+export function withQueriesCancelledBy<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  return cancellation.run(signal, work);
+}
+
+async function onConnection<T>(conn: DuckDBConnection, work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const signal = cancellation.getStore();
+  const interrupt = () => conn.interrupt();
+  signal?.addEventListener('abort', interrupt);
   try {
+    signal?.throwIfAborted();
     return await work(conn);
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     conn.closeSync();
   }
+}
+
+export async function withDuckDb<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return onConnection(await (await instance()).connect(), work);
 }
 
 /**
@@ -33,12 +49,7 @@ export async function withBoundedDuckDb<T>(work: (conn: DuckDBConnection) => Pro
     memory_limit: config().uploadMemoryLimit,
     temp_directory: path.join(config().dataDir, 'duckdb-spill'),
   });
-  const conn = await (await globalForDuck.__millraceBoundedDuck).connect();
-  try {
-    return await work(conn);
-  } finally {
-    conn.closeSync();
-  }
+  return onConnection(await (await globalForDuck.__millraceBoundedDuck).connect(), work);
 }
 
 /** A SQL identifier for any column name (spaces, quotes, unicode). */

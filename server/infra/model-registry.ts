@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { endpoints, models, modelVersions } from '../../db/schema';
+import { endpoints, models, modelVersions, runs } from '../../db/schema';
 import type { TransformChain } from '../../workflows/core/transforms';
 import type { ModelMeta } from './fitter';
-import { notFound } from './errors';
+import { notFound, ServiceError } from './errors';
 import { defaultWorkspaceId } from './workspace';
 
 // The model registry: model versions and which one each endpoint serves. Used by the train and deploy
@@ -13,6 +13,24 @@ export interface ModelVersionRef {
   modelVersionId: string;
   model: string;
   version: number;
+}
+
+type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
+
+/**
+ * A run's steps register and promote only while the run is running and nobody asked to cancel it. Checked
+ * in the transaction that writes, with the run's row locked: a cancel request (server/services/runs.ts
+ * marks the row first) either comes before and nothing is written, or waits until the write is done.
+ */
+async function requireRunActive(tx: Tx, runId: string, what: string) {
+  const [run] = await tx
+    .select({ status: runs.status, cancelRequestedAt: runs.cancelRequestedAt })
+    .from(runs)
+    .where(eq(runs.id, runId))
+    .for('update');
+  if (!run) throw notFound(`Run ${runId}`);
+  if (run.cancelRequestedAt || run.status === 'cancelled') throw new ServiceError('conflict', `Run ${runId} was cancelled: ${what} not done`);
+  if (run.status !== 'running') throw new ServiceError('conflict', `Run ${runId} is ${run.status}, not running: ${what} not done`);
 }
 
 /** Every trained model becomes a model version; the model is named after the pipeline and train node. */
@@ -29,13 +47,20 @@ export async function registerModelVersion(input: {
   const name = `${input.pipeline}.${input.nodeId}`;
   const workspaceId = await defaultWorkspaceId();
   return getDb().transaction(async (tx) => {
+    // A retried activity finds the version it already registered.
+    const [registered] = await tx
+      .select()
+      .from(modelVersions)
+      .where(and(eq(modelVersions.runId, input.runId), eq(modelVersions.nodeId, input.nodeId)));
+    if (registered) return { modelVersionId: registered.id, model: name, version: registered.version };
+    await requireRunActive(tx, input.runId, 'model version registration');
     await tx.insert(models).values({ workspaceId, name }).onConflictDoNothing();
     const [m] = await tx
       .select({ id: models.id })
       .from(models)
       .where(and(eq(models.workspaceId, workspaceId), eq(models.name, name)))
       .for('update');
-    // A retried activity finds the version it already registered.
+    // Registered meanwhile by a concurrent attempt (the model's row lock serialises them).
     const [existing] = await tx
       .select()
       .from(modelVersions)
@@ -65,6 +90,16 @@ export async function registerModelVersion(input: {
   });
 }
 
+/** The model version a run's train step registered, if it did (a retried step reuses it). */
+export async function modelVersionOfStep(runId: string, nodeId: string) {
+  const [row] = await getDb()
+    .select({ v: modelVersions, name: models.name })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(eq(modelVersions.runId, runId), eq(modelVersions.nodeId, nodeId)));
+  return row ? { ...row.v, model: row.name, meta: row.v.meta as ModelMeta } : undefined;
+}
+
 export async function setModelVersionMetrics(modelVersionId: string, metrics: Record<string, unknown>) {
   await getDb().update(modelVersions).set({ metrics }).where(eq(modelVersions.id, modelVersionId));
 }
@@ -79,14 +114,22 @@ export async function getModelVersion(modelVersionId: string) {
   return { ...row.v, model: row.name, meta: row.v.meta as ModelMeta };
 }
 
-/** Points the endpoint at a model version (creating the endpoint on first deploy). */
-export async function promoteToEndpoint(endpoint: string, modelVersionId: string): Promise<void> {
+/**
+ * Points the endpoint at a model version (creating the endpoint on first deploy). From a run's deploy step
+ * (`runId`), only while the run is running and not being cancelled. Promoting the version the endpoint
+ * already serves changes nothing (a retried deploy promotes once).
+ */
+export async function promoteToEndpoint(endpoint: string, modelVersionId: string, opts: { runId?: string } = {}): Promise<void> {
   const workspaceId = await defaultWorkspaceId();
-  await getDb()
-    .insert(endpoints)
-    .values({ workspaceId, name: endpoint, modelVersionId })
-    .onConflictDoUpdate({
-      target: [endpoints.workspaceId, endpoints.name],
-      set: { modelVersionId, updatedAt: new Date() },
-    });
+  await getDb().transaction(async (tx) => {
+    if (opts.runId) await requireRunActive(tx, opts.runId, `promotion to endpoint "${endpoint}"`);
+    await tx
+      .insert(endpoints)
+      .values({ workspaceId, name: endpoint, modelVersionId })
+      .onConflictDoUpdate({
+        target: [endpoints.workspaceId, endpoints.name],
+        set: { modelVersionId, updatedAt: new Date() },
+        setWhere: ne(endpoints.modelVersionId, modelVersionId),
+      });
+  });
 }

@@ -124,7 +124,14 @@ export async function finishRun(
     for (const s of unfinished) {
       const reported = outcome.steps?.get(s.nodeId);
       const status: StepStatus =
-        reported && reported !== 'pending' && reported !== 'running' ? reported : s.status === 'running' && outcome.status === 'failed' ? 'failed' : 'skipped';
+        reported && reported !== 'pending' && reported !== 'running'
+          ? reported
+          : s.status === 'running' && outcome.status === 'failed'
+            ? 'failed'
+            : // A step that was running when its run was cancelled: stopped, its outputs discarded.
+              s.status === 'running' && outcome.status === 'cancelled'
+              ? 'cancelled'
+              : 'skipped';
       const error =
         outcome.status === 'cancelled' ? 'Run cancelled' : status === 'succeeded' ? null : `The run ended (${outcome.status}) before this step finished`;
       await tx

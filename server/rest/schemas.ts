@@ -26,7 +26,7 @@ export const compileErrorSchema = z.object({
 export const savePipelineResponse = z.object({ name: z.string(), version: z.number().int(), created: z.boolean() });
 export const validationErrorResponse = z.object({ error: z.string(), errors: z.array(compileErrorSchema) });
 
-export const stepStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped']);
+export const stepStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
 export const runStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 
 export const runResponse = z.object({
@@ -63,6 +63,7 @@ export const runResponse = z.object({
       error: z.string().optional(),
       summary: z.record(z.string(), z.unknown()).optional(),
       cachedFrom: z.string().uuid().optional().describe('The run whose outputs this step reused (step cache or resume) instead of running'),
+      waitingForFitter: z.boolean().optional().describe('A train step whose fit waits for a free fitter (every fit worker slot is busy)'),
     }),
   ),
   trigger: z.string(),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
@@ -12,6 +12,7 @@ import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
 import { runOriginOf } from './triggers';
 import { runOperations } from './run-ops';
+import { fitsInFitWorker, stepsWaitingForFitter } from './fit-queue';
 
 export { workflowIdOf };
 
@@ -45,6 +46,8 @@ export interface RunView {
     summary?: Record<string, unknown>;
     /** The run whose outputs it reused (step cache or resume) instead of running. */
     cachedFrom?: string;
+    /** A train step whose fit waits for a free fitter (all of them busy). */
+    waitingForFitter?: boolean;
   }[];
 }
 
@@ -72,6 +75,8 @@ export async function getRun(runId: string): Promise<RunView> {
   // Report steps in plan order.
   const order = new Map((row.plan as Plan).steps.map((s, i) => [s.id, i]));
   steps.sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+  const fitting = row.r.status === 'running' ? steps.filter((s) => s.status === 'running' && fitsInFitWorker(s.type)).map((s) => s.nodeId) : [];
+  const waiting = await stepsWaitingForFitter(runId, fitting);
   return {
     runId,
     pipeline: row.pipeline,
@@ -96,6 +101,7 @@ export async function getRun(runId: string): Promise<RunView> {
       error: s.error ?? undefined,
       summary: (s.summary as Record<string, unknown> | null) ?? undefined,
       cachedFrom: s.cachedFrom ?? undefined,
+      ...(waiting.has(s.nodeId) ? { waitingForFitter: true } : {}),
     })),
   };
 }
@@ -122,6 +128,15 @@ export async function cancelRun(runId: string) {
   if (run.status !== 'queued' && run.status !== 'running') {
     throw new ServiceError('conflict', `Run ${runId} is already ${run.status}`);
   }
+  // First in Postgres: from now on the run's steps register and promote nothing (server/infra/model-registry.ts).
+  await within(
+    'postgres',
+    5000,
+    getDb()
+      .update(runs)
+      .set({ cancelRequestedAt: sql`coalesce(${runs.cancelRequestedAt}, now())` })
+      .where(eq(runs.id, runId)),
+  );
   // Waits for a start in progress to finish (the dispatcher holds the start request's lock for at most ~10 s).
   if (await within('postgres', 12_000, cancelUndispatched(runId))) return;
   try {

@@ -1,11 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import postgres from 'postgres';
 import { expect, inject, it } from 'vitest';
 import { workflowIdOf } from '../../server/services/runs';
 import { http, step, waitForRun } from '../support/http';
+import { pendingFit, processAlive } from '../support/processes';
 
-it('cancelling a run stops its fit in the Python fit worker, which then takes the next fit', async () => {
+it('cancelling a run kills its fit process, registers and promotes nothing, and the fit worker takes the next fit', async () => {
   // A forest of 2,000 fully grown trees on 30,000 rows of noise: a fit of a minute or more.
   const lines = ['a,b,c,label'];
   let x = 12345;
@@ -33,21 +35,29 @@ it('cancelling a run stops its fit in the Python fit worker, which then takes th
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   try {
     const handle = new Client({ connection }).workflow.getHandle(workflowIdOf(data.runId));
+    const client = new Client({ connection });
     let cancelled = false;
+    let fitPid: number | undefined;
     const run = await waitForRun(data.runId, {
       timeoutMs: 120_000,
       onPoll: async (r) => {
         if (cancelled || step(r, 'train').status !== 'running') return;
-        const fit = ((await handle.describe()).raw.pendingActivities ?? []).find((a) => a.activityType?.name === 'fitModel');
-        if (fit?.state !== 2 /* PENDING_ACTIVITY_STATE_STARTED */) return;
+        // Cancel once the fit worker has started the fit and said which process fits it.
+        const fit = await pendingFit(client, data.runId);
+        if (!fit?.started || !fit.pid) return;
+        fitPid = fit.pid;
+        expect(processAlive(fitPid)).toBe(true);
         expect((await http('POST', `/api/v1/runs/${data.runId}/cancel`)).status).toBe(202);
         cancelled = true;
       },
     });
     expect(cancelled).toBe(true);
     expect(run.status).toBe('cancelled');
-    expect(step(run, 'train').status).toBe('skipped');
+    // The step that was running says so; the one that never started was skipped.
+    expect(step(run, 'train').status).toBe('cancelled');
     expect(step(run, 'ship').status).toBe('skipped');
+    // The fit's process is gone (the run ends only after the fit worker acknowledged the cancel).
+    expect(processAlive(fitPid!)).toBe(false);
 
     // The fit worker acknowledged the cancellation: the fit stopped in its thread and reported so
     // (within a few seconds of the request: the run waits for it).
@@ -57,8 +67,15 @@ it('cancelling a run stops its fit in the Python fit worker, which then takes th
     expect(String(canceled?.activityTaskCanceledEventAttributes?.scheduledEventId)).toBe(String(scheduled.eventId));
     // … and removed what it had started to write.
     await expect(fs.stat(path.join(inject('dataDir'), 'tmp', 'fit', data.runId, 'train'))).rejects.toThrow();
-    // No model version came of it.
+    // No model version and no promotion came of it.
     expect((await http('GET', '/api/v1/endpoints/cancel-fit')).status).toBe(404);
+    const sql = postgres(inject('databaseUrl'), { max: 1 });
+    try {
+      const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from model_versions where run_id = ${data.runId}`;
+      expect(n).toBe(0);
+    } finally {
+      await sql.end();
+    }
 
     // The worker is free again: the example pipeline trains and deploys.
     const next = await http('POST', '/api/v1/pipelines/penguin-species/runs');

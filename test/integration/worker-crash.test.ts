@@ -3,14 +3,14 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { expect, inject, it } from 'vitest';
-import { workflowIdOf } from '../../server/services/runs';
 import { http, step, waitForRun } from '../support/http';
+import { pendingFit, processAlive } from '../support/processes';
 
 async function pidOf(name: 'worker' | 'fit-worker'): Promise<number> {
   return Number((await fs.readFile(path.join(inject('dataDir'), 'run', `${name}.pid`), 'utf8')).trim());
 }
 
-it('finishes a run after the Node worker and the Python fit worker are SIGKILLed mid-fit, without repeating finished steps', async () => {
+it('finishes a run after the Node worker and the Python fit worker are SIGKILLed mid-fit, without repeating finished steps or leaving the fit running', async () => {
   const doc = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8'));
   doc.name = 'crash-proof';
   // Enough trees that the fit is still running when the workers die.
@@ -21,20 +21,26 @@ it('finishes a run after the Node worker and the Python fit worker are SIGKILLed
   const { data } = await http('POST', '/api/v1/pipelines/crash-proof/runs', { ignoreCache: true });
 
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const handle = new Client({ connection }).workflow.getHandle(workflowIdOf(data.runId));
+  const client = new Client({ connection });
   const killed = { worker: await pidOf('worker'), fitWorker: await pidOf('fit-worker') };
   let killedDuring: string | undefined;
+  let fitPid: number | undefined;
   try {
     const run = await waitForRun(data.runId, {
       timeoutMs: 240_000,
       onPoll: async (r) => {
         if (killedDuring || step(r, 'train').status !== 'running') return;
-        // Kill once the Python worker has taken the fit (the activity is started, not just scheduled).
-        const pending = (await handle.describe()).raw.pendingActivities ?? [];
-        const fit = pending.find((a) => a.activityType?.name === 'fitModel');
-        if (fit?.state !== 2 /* PENDING_ACTIVITY_STATE_STARTED */) return;
+        // Kill once the Python worker has taken the fit (the activity is started, not just scheduled) and
+        // reported the process that fits it.
+        const fit = await pendingFit(client, data.runId);
+        if (!fit?.started || !fit.pid) return;
+        fitPid = fit.pid;
+        expect(processAlive(fitPid)).toBe(true);
         process.kill(killed.worker, 'SIGKILL');
         process.kill(killed.fitWorker, 'SIGKILL');
+        // The fit dies with its worker (it would otherwise keep fitting beside the retry).
+        for (let i = 0; i < 50 && processAlive(fitPid); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(processAlive(fitPid)).toBe(false);
         killedDuring = 'train';
       },
     });
@@ -45,6 +51,9 @@ it('finishes a run after the Node worker and the Python fit worker are SIGKILLed
     for (const s of run.steps) expect(s.status, s.nodeId).toBe('succeeded');
     // The interrupted fit ran again; the steps finished before the crash did not.
     expect(step(run, 'train').attempts).toBeGreaterThanOrEqual(2);
+    expect(processAlive(fitPid!)).toBe(false);
+    // No scratch folder is left behind.
+    await expect(fs.stat(path.join(inject('dataDir'), 'tmp', 'fit', data.runId))).rejects.toThrow();
   } finally {
     await connection.close();
   }

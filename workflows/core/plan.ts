@@ -83,8 +83,12 @@ export interface ArtifactRef {
   meta?: Record<string, unknown>;
 }
 
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+/** 'cancelled': the step was running when its run was cancelled; whatever it produced is discarded. */
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** The Temporal activity id of a train step's fit (activity "fitModel"), so the web side can tell which step waits for a fitter. */
+export const fitActivityIdOf = (nodeId: string) => `fit:${nodeId}`;
 
 /** What a step activity returns. A gate that blocks returns outcome 'failed' without throwing. */
 export interface StepResult {

@@ -10,6 +10,7 @@ import {
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
+import { fitActivityIdOf } from '../core/plan';
 import type {
   ArtifactRef,
   FitOutcome,
@@ -53,6 +54,9 @@ function stepActivity(step: PlanStep, taskQueue: string) {
     startToCloseTimeout: `${step.timeoutSeconds} seconds`,
     heartbeatTimeout: `${step.heartbeatSeconds} seconds`,
     retry: retryOf(step),
+    // A cancelled run ends once its running steps have stopped, so none of them writes after the run
+    // shows "cancelled". Runs started before this resolved cancellation at once.
+    ...(patched('wait-for-step-cancel') ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
   });
   return acts[step.type]!;
 }
@@ -82,6 +86,8 @@ async function runFitStep(step: PlanStep, input: StepInput, queues: PipelineWork
     retry: retryOf(step),
     // A cancelled run ends once its fit has stopped (or its worker is known dead), not before.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    // Named after the step, so the run page can show a fit still waiting for a fitter (server/services/fit-queue.ts).
+    ...(patched('fit-activity-id') ? { activityId: fitActivityIdOf(step.id) } : {}),
   });
   const request = await prepareFit(input);
   const fitted = await fitModel(request);
@@ -195,7 +201,10 @@ export async function pipelineWorkflow(input: PipelineWorkflowInput): Promise<Ru
   } catch (err) {
     if (!isCancellation(err)) throw err;
     status = 'cancelled';
-    for (const s of steps.values()) if (s.status === 'pending' || s.status === 'running') s.status = 'skipped';
+    for (const s of steps.values()) {
+      if (s.status === 'running') s.status = 'cancelled';
+      else if (s.status === 'pending') s.status = 'skipped';
+    }
   }
   await CancellationScope.nonCancellable(() =>
     bookkeeping.recordRunStatus({

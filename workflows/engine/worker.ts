@@ -46,6 +46,10 @@ const worker = await Worker.create({
   taskQueue: cfg.MILLRACE_TASK_QUEUE,
   workflowBundle,
   activities: { ...stepActivities, ...bookkeepingActivities, ...fitActivities, ...triggerActivities, ...runOpsActivities },
+  // Cancellation reaches a step with the answer to a heartbeat: send them often enough that a cancelled
+  // run's steps stop within seconds (the SDK would wait up to 80% of the heartbeat timeout).
+  maxHeartbeatThrottleInterval: '2 seconds',
+  defaultHeartbeatThrottleInterval: '2 seconds',
 });
 console.log(`worker: polling ${cfg.MILLRACE_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
 // Runs recorded but not yet started, and runs whose workflow ended without their bookkeeping: this

@@ -4,13 +4,17 @@ Usage: python worker.py   (configured by the environment, like the Node worker)
   TEMPORAL_ADDRESS          host:port of the Temporal server (required)
   TEMPORAL_NAMESPACE        default "default"
   MILLRACE_TASK_QUEUE       the pipeline's queue; this worker polls "<queue>-fit" (default "millrace")
-  MILLRACE_FIT_CONCURRENCY  fits run at once by this process (default 1)
+  MILLRACE_FIT_CONCURRENCY  fits run at once by this process (default: the number of cores)
 
-One long-lived process with numpy, pandas, pyarrow, scikit-learn and skl2onnx imported once: a fit
-pays none of Python's start-up. A fit runs in a thread of this process; it heartbeats while it runs,
-so Temporal notices a dead worker within the step's heartbeat timeout and retries the fit elsewhere,
-and a cancelled run stops it (the SDK raises CancelledError in the fit's thread). Start more of these
-processes, on this machine or others that see the same data folder, to fit more models at once.
+One long-lived process with numpy, pandas, pyarrow, scikit-learn and skl2onnx imported and warmed up
+once. Each fit runs in its own process forked from it (a few milliseconds; nothing is imported again),
+so fits run truly in parallel and a fit can be stopped anywhere, even deep in C code: the worker kills
+it when the run is cancelled, when the fit's heartbeat is lost, and when the worker stops; a fit whose
+worker is SIGKILLed dies with it (PR_SET_PDEATHSIG on Linux, and a check of its parent everywhere).
+A failed or stopped fit's folder is removed. The worker heartbeats every few seconds with the fit's
+progress and its process id ({"message", "pid"}), so Temporal notices a dead worker within the step's
+heartbeat timeout and retries the fit elsewhere. Start more of these processes, on this machine or
+others that see the same data folder, to fit more models at once.
 
 Activity "fitModel": takes the fit spec that workflows/steps/kit/train.ts builds (fit.py's spec plus a
 "label" for log lines), writes model.onnx and meta.json into spec["out_dir"] and returns where they
@@ -20,8 +24,6 @@ are. Problems with the data or the spec fail the step without a retry (type "Ste
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import contextvars
 import json
 import logging
 import os
@@ -32,29 +34,19 @@ import threading
 import time
 import traceback
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# OpenMP (scikit-learn's k-means, LightGBM) deadlocks in a forked child once the parent has started its
+# threads: the warm worker itself uses one OpenMP thread (set before any library loads it), and each
+# forked fit gets the cores back (_fit_child).
+_OMP_THREADS = os.environ.get("OMP_NUM_THREADS")
+os.environ["OMP_NUM_THREADS"] = "1"
 
 import fit as fitter  # noqa: E402  (fit.py beside this file)
 
 HEARTBEAT_SECONDS = 2.0
-
-# fit.py reports progress through its module-level emit(); inside the worker each fit's thread routes
-# it to that fit's heartbeat and log line instead of stdout.
-_sink: contextvars.ContextVar[Callable[[str, dict], None] | None] = contextvars.ContextVar("millrace_fit_sink", default=None)
-_stdout_emit = fitter.emit
-
-
-def _emit(event: str, **fields: Any) -> None:
-    sink = _sink.get()
-    if sink is None:
-        _stdout_emit(event, **fields)
-    else:
-        sink(event, fields)
-
-
-fitter.emit = _emit
 
 
 def _log(line: str) -> None:
@@ -113,47 +105,143 @@ def preload() -> float:
     return time.time() - t0
 
 
-class _Heartbeat:
-    """Heartbeats the last progress message every few seconds from a side thread while a fit runs in
-    C code for minutes (a forest's fit says nothing until it is done)."""
+def _set_parent_death_signal() -> None:
+    """Linux: the kernel SIGKILLs this process when the thread that forked it dies, so a fit never
+    outlives a worker that was SIGKILLed (elsewhere the child's own parent check below still stops it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
 
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.message = "starting"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run,), daemon=True)
-
-    def __enter__(self) -> "_Heartbeat":
-        from temporalio import activity
-
-        activity.heartbeat(self.message)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        from temporalio import activity
-
-        while not self._stop.wait(HEARTBEAT_SECONDS):
-            activity.heartbeat(self.message)
-
-    def report(self, event: str, fields: dict) -> None:
-        from temporalio import activity
-
-        if event not in ("progress", "warning"):
-            return
-        message = fields.get("message", "") if event == "progress" else f"warning: {fields.get('message', '')}"
-        self.message = message
-        _log(f"[{self.label}] {message}")
-        activity.heartbeat(message)
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
-def _fit_model(request: dict) -> dict:
+def _watch_parent(parent: int) -> None:
+    """Everywhere: a side thread ends the fit once its worker is gone (its parent pid changes)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(1.0)
+
+
+def _restore_openmp_threads() -> None:
+    from threadpoolctl import threadpool_limits
+
+    if _OMP_THREADS is None:
+        os.environ.pop("OMP_NUM_THREADS", None)
+    else:
+        os.environ["OMP_NUM_THREADS"] = _OMP_THREADS
+    try:
+        threads = int(_OMP_THREADS) if _OMP_THREADS else int(default_concurrency())
+    except ValueError:
+        threads = int(default_concurrency())
+    threadpool_limits(limits=max(1, threads), user_api="openmp")
+
+
+def _fit_child(spec: dict, conn: Any, parent: int) -> None:
+    """The body of a fit's own process, forked from the warm worker: fits, reports progress and the
+    outcome over the pipe, and leaves with os._exit so nothing of the parent's Temporal client or
+    event loop (copied by fork) runs here."""
+    code = 0
+    try:
+        _set_parent_death_signal()
+        if os.getppid() != parent:  # the worker died between fork and prctl
+            os._exit(1)
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _restore_openmp_threads()
+        fitter.emit = lambda event, **fields: conn.send(("event", event, fields))
+        try:
+            os.makedirs(spec["out_dir"], exist_ok=True)
+            spec_path = os.path.join(spec["out_dir"], "spec.json")
+            with open(spec_path, "w", encoding="utf-8") as fh:
+                json.dump(spec, fh, ensure_ascii=False, indent=2)
+            fitter.fit(fitter.read_spec(spec_path))
+            conn.send(("done",))
+        except fitter.UserError as e:
+            conn.send(("error", "user", str(e), ""))
+        except MemoryError:
+            conn.send(("error", "memory", "the fitter ran out of memory", ""))
+        except Exception as e:  # noqa: BLE001
+            conn.send(("error", "internal", f"{type(e).__name__}: {e}", traceback.format_exc()))
+    except BaseException:  # noqa: BLE001
+        code = 1
+    finally:
+        try:
+            conn.close()
+        finally:
+            os._exit(code)
+
+
+class _FitProcess:
+    """One fit in a child process forked from this warm worker (multiprocessing's 'fork' context): the
+    fitting libraries are already imported and warmed up, so a fit pays only for the fork, and the C
+    code of scikit-learn or LightGBM can be stopped at any moment by killing the process."""
+
+    def __init__(self, spec: dict) -> None:
+        import gc
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_fit_child, args=(spec, child_conn, os.getpid()), daemon=True)
+        t0 = time.perf_counter()
+        # The child never collects the parent's objects (nor touches their pages: cheaper copy-on-write).
+        gc.freeze()
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
+        self.fork_ms = (time.perf_counter() - t0) * 1000
+        child_conn.close()
+        _children.add(self)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid or 0
+
+    def messages(self) -> list[tuple]:
+        out = []
+        try:
+            while self._conn.poll():
+                out.append(self._conn.recv())
+        except (EOFError, OSError):
+            pass
+        return out
+
+    def kill(self) -> None:
+        if self.process.exitcode is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.join(5)
+
+    def close(self) -> None:
+        self.kill()
+        self._conn.close()
+        _children.discard(self)
+
+
+_children: set[_FitProcess] = set()
+
+
+def _exit_description(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+async def _fit_model(request: dict) -> dict:
     from temporalio import activity
-    from temporalio.exceptions import ApplicationError, CancelledError
+    from temporalio.exceptions import ApplicationError
 
     if not isinstance(request, dict) or not isinstance(request.get("out_dir"), str) or not request["out_dir"]:
         raise ApplicationError('the fit request needs an "out_dir"', type="StepInputError", non_retryable=True)
@@ -162,32 +250,55 @@ def _fit_model(request: dict) -> dict:
     out_dir = request["out_dir"]
     spec = {k: v for k, v in request.items() if k != "label"}
     started = time.time()
-    with _Heartbeat(label) as beat:
-        token = _sink.set(beat.report)
-        try:
-            if info.attempt > 1:
-                beat.report("progress", {"message": f"attempt {info.attempt}"})
-            os.makedirs(out_dir, exist_ok=True)
-            spec_path = os.path.join(out_dir, "spec.json")
-            with open(spec_path, "w", encoding="utf-8") as fh:
-                json.dump(spec, fh, ensure_ascii=False, indent=2)
-            fitter.fit(fitter.read_spec(spec_path))
-        except fitter.UserError as e:
-            shutil.rmtree(out_dir, ignore_errors=True)
-            raise ApplicationError(str(e), type="StepInputError", non_retryable=True) from None
-        except MemoryError:
-            shutil.rmtree(out_dir, ignore_errors=True)
-            raise ApplicationError("the fitter ran out of memory", type="FitterOutOfMemory", non_retryable=True) from None
-        except CancelledError:
-            _log(f"[{label}] cancelled")
-            shutil.rmtree(out_dir, ignore_errors=True)
-            raise
-        except Exception as e:  # noqa: BLE001
-            _log(f"[{label}] internal error in the fitter:\n{traceback.format_exc()}")
-            shutil.rmtree(out_dir, ignore_errors=True)
-            raise ApplicationError(f"internal error in the fitter: {type(e).__name__}: {e}", type="FitterError") from None
-        finally:
-            _sink.reset(token)
+    message = f"attempt {info.attempt}" if info.attempt > 1 else "starting"
+    child = _FitProcess(spec)
+    # The pid goes with every heartbeat, so whoever watches the run can see which process fits it.
+    details = lambda: {"message": message, "pid": child.pid}  # noqa: E731
+    _log(f"[{label}] fit process {child.pid} started (fork {child.fork_ms:.0f} ms)")
+    activity.heartbeat(details())
+    last_beat = time.monotonic()
+    outcome: tuple | None = None
+    try:
+        while outcome is None:
+            # Seen before reading, so every message the child sent before it ended is read below.
+            exited = child.process.exitcode is not None
+            for msg in child.messages():
+                if msg[0] == "event":
+                    event, fields = msg[1], msg[2]
+                    if event not in ("progress", "warning"):
+                        continue
+                    text = fields.get("message", "")
+                    message = text if event == "progress" else f"warning: {text}"
+                    _log(f"[{label}] {message}")
+                    activity.heartbeat(details())
+                    last_beat = time.monotonic()
+                else:
+                    outcome = msg
+            if outcome is None and exited:
+                code = _exit_description(child.process.exitcode)
+                outcome = ("error", "died", f"the fit process stopped without an answer ({code})", "")
+            elif outcome is None:
+                if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                    activity.heartbeat(details())
+                    last_beat = time.monotonic()
+                await asyncio.sleep(0.1)
+    except asyncio.CancelledError:
+        # The run was cancelled, or the heartbeat was lost: the fit stops now, whatever C code it is in.
+        child.close()
+        _log(f"[{label}] cancelled: fit process {child.pid} killed")
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    finally:
+        child.close()
+    if outcome[0] != "done":
+        shutil.rmtree(out_dir, ignore_errors=True)
+        kind, text, trace = outcome[1], outcome[2], outcome[3]
+        if kind == "user":
+            raise ApplicationError(text, type="StepInputError", non_retryable=True)
+        if kind == "memory":
+            raise ApplicationError(text, type="FitterOutOfMemory", non_retryable=True)
+        _log(f"[{label}] internal error in the fitter: {text}\n{trace}")
+        raise ApplicationError(f"internal error in the fitter: {text}", type="FitterError")
     return {
         "outDir": out_dir,
         "onnxPath": os.path.join(out_dir, "model.onnx"),
@@ -209,7 +320,7 @@ async def main() -> int:
     namespace = os.environ.get("TEMPORAL_NAMESPACE") or "default"
     queue = f"{os.environ.get('MILLRACE_TASK_QUEUE') or 'millrace'}-fit"
     try:
-        concurrency = int(os.environ.get("MILLRACE_FIT_CONCURRENCY") or "1")
+        concurrency = int(os.environ.get("MILLRACE_FIT_CONCURRENCY") or default_concurrency())
         if concurrency < 1:
             raise ValueError
     except ValueError:
@@ -219,12 +330,10 @@ async def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stdout)
     warm = preload()
     client = await Client.connect(address, namespace=namespace)
-    executor = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fit")
     worker = Worker(
         client,
         task_queue=queue,
         activities=[activity.defn(name="fitModel")(_fit_model)],
-        activity_executor=executor,
         max_concurrent_activities=concurrency,
         # Cancellation reaches a fit with the answer to a heartbeat: send them often enough that a
         # cancelled run stops its fit within a few seconds (the SDK's default waits up to 80% of the
@@ -237,10 +346,25 @@ async def main() -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     _log(f"fit worker: polling {queue} on {address} (libraries loaded in {warm:.1f} s, {concurrency} fit(s) at once)")
-    async with worker:
-        await stop.wait()
-    executor.shutdown(wait=False, cancel_futures=True)
+    try:
+        async with worker:
+            await stop.wait()
+            # No fit outlives its worker: the ones still running are retried elsewhere.
+            for child in list(_children):
+                child.close()
+    finally:
+        for child in list(_children):
+            child.close()
     return 0
+
+
+def default_concurrency() -> str:
+    """The cores this process may use (its CPU affinity where the OS says, else the machine's)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return str(max(1, cores))
 
 
 if __name__ == "__main__":

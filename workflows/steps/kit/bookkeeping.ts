@@ -1,7 +1,10 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { runs, runSteps } from '../../../db/schema';
 import { notifyRunFinished } from '../../../server/infra/notifications';
+import { config } from '../../../server/infra/config';
 import type { RunStatus, StepStatus } from '../../core/plan';
 import { startFollowingRuns } from './run-triggers';
 
@@ -20,15 +23,23 @@ export async function recordRunStatus(input: { runId: string; status: RunStatus;
     })
     .where(eq(runs.id, input.runId));
   if (input.skipUnfinished) {
+    // A step that was running when the run was cancelled is marked so (its outputs are discarded);
+    // those that never started were skipped.
+    await db
+      .update(runSteps)
+      .set({ status: 'cancelled', finishedAt: sql`now()`, error: 'Run cancelled while this step ran; its outputs are discarded' })
+      .where(and(eq(runSteps.runId, input.runId), eq(runSteps.status, 'running')));
     await db
       .update(runSteps)
       .set({ status: 'skipped', finishedAt: sql`now()`, error: 'Run cancelled' })
-      .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending', 'running'])));
+      .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending'])));
   }
   // Pipelines triggered by this one's success start now (once each: the firing key is per source run).
   if (input.status === 'succeeded') await startFollowingRuns(input.runId);
   // In-app and webhook notifications; idempotent, so a retry of this activity notifies once.
   if (terminal) await notifyRunFinished(input.runId, input.status);
+  // A finished run's fits need no scratch space any more (a fit stopped by a crash or a cancel may have left some).
+  if (terminal) await fs.rm(path.join(config().tmpDir, 'fit', input.runId), { recursive: true, force: true });
 }
 
 export async function recordStepOutcome(input: { runId: string; nodeId: string; status: Extract<StepStatus, 'failed' | 'skipped'>; error?: string }) {

@@ -3,11 +3,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
 import { artifactLinks, artifacts, runSteps } from '../../../db/schema';
 import { mergeArtifactMeta } from '../../../server/infra/artifact-store';
+import { withQueriesCancelledBy } from '../../../server/infra/duckdb';
 import { ServiceError } from '../../../server/infra/errors';
 import type { ApprovalDecision, ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
@@ -125,10 +126,15 @@ export async function inStep<D extends StepDefinition, T>(
       fitted,
       approval: input.approval,
     };
-    const result = await body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx });
+    // A cancelled step answers at once (the run waits for that answer) and its DuckDB queries stop; work
+    // that cannot be interrupted finishes in the background but writes nothing that counts (see implement).
+    const result = await withQueriesCancelledBy(activity.cancellationSignal, () =>
+      Promise.race([body({ params: params.data as ParamsOf<D>, inputs: input.inputs as Refs<D['inputs']>, ctx }), activity.cancelled]),
+    );
     await markedRunning;
     return result;
   } catch (err) {
+    if (activity.cancellationSignal.aborted) throw err instanceof CancelledFailure ? err : new CancelledFailure('Step cancelled');
     const message = err instanceof Error ? err.message : String(err);
     await markedRunning.catch(() => {});
     await db
@@ -182,6 +188,7 @@ export function implement<D extends StepDefinition>(
         ...Object.entries(outputs).map(([port, ref]) => ({ port, ref, role: 'output' as const })),
       ].filter((l) => l.ref?.hash);
       await args.ctx.markedRunning;
+      args.ctx.signal.throwIfAborted();
       // The outputs' artifact rows, lineage and outcome in one statement (one round trip, atomic like a
       // transaction; foreign keys are checked at its end, after both inserts).
       const db = getDb();
@@ -194,7 +201,8 @@ export function implement<D extends StepDefinition>(
         // Only a success may stand in for a later run of the same step.
         ...(input.cache && outcome === 'succeeded' ? { cacheKey: stepCacheKey(input) } : {}),
       };
-      const thisStep = and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId));
+      // Not over a step its cancelled run already marked.
+      const thisStep = and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId), eq(runSteps.status, 'running'));
       const rows = takeUnrecordedArtifacts(Object.values(outputs));
       const recorded = db.$with('recorded').as(
         rows.length > 0

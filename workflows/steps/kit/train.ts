@@ -5,9 +5,9 @@ import { saveArtifact } from '../../../server/infra/artifact-store';
 import { config } from '../../../server/infra/config';
 import { datasetVersionsUpstreamOf } from '../../../server/infra/dataset-registry';
 import { fitSpec, readFitOutcome, type ModelMeta } from '../../../server/infra/fitter';
-import { registerModelVersion } from '../../../server/infra/model-registry';
+import { modelVersionOfStep, registerModelVersion, type ModelVersionRef } from '../../../server/infra/model-registry';
 import { transformChainOf } from '../../core/transforms';
-import type { FitRequest, StepInput } from '../../core/plan';
+import type { ArtifactRef, FitOutcome, FitRequest, StepInput } from '../../core/plan';
 import { catalog } from '../catalog';
 import { hyperparameterNames, type FitStepDefinition } from '../shared/fit-step';
 import { implement, inStep } from './implement';
@@ -51,6 +51,39 @@ export async function prepareFit(input: StepInput): Promise<FitRequest> {
   });
 }
 
+/** Stores the fit's model file and registers it as a model version of the step's run. */
+async function storeAndRegister(fittedOutcome: FitOutcome, table: ArtifactRef, ctx: { runId: string; nodeId: string; pipeline: string }) {
+  const fitted = await readFitOutcome(fittedOutcome);
+  // The fit's file stays where it is until success, so a retry of this half finds the model again; a second
+  // name for it (a hard link) is moved into the store instead of copying the bytes (a forest is tens of MB).
+  // The fit worker replaces model.onnx by rename, never rewrites it in place, so the stored bytes cannot change.
+  const staged = `${fitted.onnxPath}.store`;
+  await fs.rm(staged, { force: true });
+  const linked = await fs.link(fitted.onnxPath, staged).then(
+    () => true,
+    () => false, // e.g. a file system without hard links: copy instead
+  );
+  // Independent: the lineage query runs while the model file is hashed and stored.
+  const [trainingData, stored] = await Promise.all([
+    datasetVersionsUpstreamOf(ctx.runId, table.hash!),
+    saveArtifact(linked ? staged : fitted.onnxPath, 'model', { task: fitted.meta.task, algorithm: fitted.meta.algorithm, target: fitted.meta.target }, { move: linked }),
+  ]);
+  const meta: ModelMeta = { ...fitted.meta, trainingData };
+  // Registered after the fit, export and store succeeded, so those failing leave no model version behind; a version
+  // whose step still fails afterwards is not listed (server/services/models.ts) and, being no step output, cannot be deployed.
+  const registered = await registerModelVersion({
+    pipeline: ctx.pipeline,
+    runId: ctx.runId,
+    nodeId: ctx.nodeId,
+    artifactHash: stored.hash,
+    trainingArtifactHash: table.hash!,
+    meta,
+    // What the endpoint applies to raw rows before scoring (see workflows/core/transforms.ts).
+    transforms: transformChainOf(table.meta),
+  });
+  return { hash: stored.hash, meta, registered };
+}
+
 /** A train step's activity: stores the model the fit worker made and registers a model version. Its definition says which algorithm. */
 export function fitActivity(def: FitStepDefinition) {
   return implement(def, async ({ inputs, ctx }) => {
@@ -58,38 +91,21 @@ export function fitActivity(def: FitStepDefinition) {
       throw new StepInputError('This run started before train steps fitted in the fit worker; run the pipeline again.');
     }
     const table = inputs.table;
-    const fitted = await readFitOutcome(ctx.fitted);
-    // The fit's file stays where it is until success, so a retry of this half finds the model again; a second
-    // name for it (a hard link) is moved into the store instead of copying the bytes (a forest is tens of MB).
-    // The fit worker replaces model.onnx by rename, never rewrites it in place, so the stored bytes cannot change.
-    const staged = `${fitted.onnxPath}.store`;
-    await fs.rm(staged, { force: true });
-    const linked = await fs.link(fitted.onnxPath, staged).then(
-      () => true,
-      () => false, // e.g. a file system without hard links: copy instead
-    );
-    // Independent: the lineage query runs while the model file is hashed and stored.
-    const [trainingData, stored] = await Promise.all([
-      datasetVersionsUpstreamOf(ctx.runId, table.hash!),
-      saveArtifact(linked ? staged : fitted.onnxPath, 'model', { task: fitted.meta.task, algorithm: fitted.meta.algorithm, target: fitted.meta.target }, { move: linked }),
-    ]);
-    const meta: ModelMeta = { ...fitted.meta, trainingData };
-    // Registered after the fit, export and store succeeded, so those failing leave no model version behind; a version
-    // whose step still fails afterwards is not listed (server/services/models.ts) and, being no step output, cannot be deployed.
-    const registered = await registerModelVersion({
-      pipeline: ctx.pipeline,
-      runId: ctx.runId,
-      nodeId: ctx.nodeId,
-      artifactHash: stored.hash,
-      trainingArtifactHash: table.hash!,
-      meta,
-      // What the endpoint applies to raw rows before scoring (see workflows/core/transforms.ts).
-      transforms: transformChainOf(table.meta),
-    });
+    // A retry of this half after the version was registered (e.g. its worker died just after) reuses that
+    // version and its stored file: one model version per run and train step, whatever the fit made again.
+    const previous = await modelVersionOfStep(ctx.runId, ctx.nodeId);
+    const { hash, meta, registered } = previous
+      ? {
+          hash: previous.artifactHash,
+          meta: previous.meta,
+          registered: { modelVersionId: previous.id, model: previous.model, version: previous.version } satisfies ModelVersionRef,
+        }
+      : await storeAndRegister(ctx.fitted, table, ctx);
+    const trainingData = meta.trainingData ?? [];
     await fs.rm(ctx.fitted.outDir, { recursive: true, force: true });
     await fs.rmdir(path.dirname(ctx.fitted.outDir)).catch(() => {}); // the run's folder, once its last fit is stored
     return {
-      outputs: { model: { kind: 'model', hash: stored.hash, meta: { ...registered, task: meta.task, target: meta.target } } },
+      outputs: { model: { kind: 'model', hash, meta: { ...registered, task: meta.task, target: meta.target } } },
       summary: {
         task: meta.task,
         algorithm: meta.algorithm,
@@ -105,7 +121,7 @@ export function fitActivity(def: FitStepDefinition) {
         params: meta.params,
         fitSeconds: meta.fitSeconds,
         exportSeconds: meta.exportSeconds,
-        trainingSeconds: Math.round(fitted.seconds * 100) / 100,
+        trainingSeconds: Math.round(ctx.fitted.seconds * 100) / 100,
         ...importanceVisual(meta),
         ...tuningVisuals(meta),
       },
