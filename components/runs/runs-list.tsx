@@ -121,10 +121,11 @@ export function RunsList() {
         </div>
       </div>
 
+      {/* Each control is named by aria-label: a label wrapping a select would also count its options' text. */}
       <form role="search" aria-label="Filter runs" className="mb-4 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
         <label className="flex flex-col gap-1 text-xs text-fg-muted">
           Pipeline
-          <select className={field} value={filters.pipeline ?? ''} onChange={(e) => setFilter('pipeline', e.target.value)}>
+          <select aria-label="Pipeline" className={field} value={filters.pipeline ?? ''} onChange={(e) => setFilter('pipeline', e.target.value)}>
             <option value="">All pipelines</option>
             {(pipelines.data ?? []).map((p) => (
               <option key={p.name} value={p.name}>
@@ -136,7 +137,7 @@ export function RunsList() {
         </label>
         <label className="flex flex-col gap-1 text-xs text-fg-muted">
           Status
-          <select className={field} value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+          <select aria-label="Status" className={field} value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">Any status</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -147,7 +148,7 @@ export function RunsList() {
         </label>
         <label className="flex flex-col gap-1 text-xs text-fg-muted">
           Trigger
-          <select className={field} value={filters.trigger ?? ''} onChange={(e) => setFilter('trigger', e.target.value)}>
+          <select aria-label="Trigger" className={field} value={filters.trigger ?? ''} onChange={(e) => setFilter('trigger', e.target.value)}>
             <option value="">Any trigger</option>
             {[...new Set([...(triggers.data ?? []), ...(filters.trigger ? [filters.trigger] : [])])].map((t) => (
               <option key={t} value={t}>
@@ -158,11 +159,11 @@ export function RunsList() {
         </label>
         <label className="flex flex-col gap-1 text-xs text-fg-muted">
           From
-          <input type="date" className={field} value={filters.from ?? ''} max={filters.to} onChange={(e) => setFilter('from', e.target.value)} />
+          <input type="date" aria-label="From" className={field} value={filters.from ?? ''} max={filters.to} onChange={(e) => setFilter('from', e.target.value)} />
         </label>
         <label className="flex flex-col gap-1 text-xs text-fg-muted">
           To
-          <input type="date" className={field} value={filters.to ?? ''} min={filters.from} onChange={(e) => setFilter('to', e.target.value)} />
+          <input type="date" aria-label="To" className={field} value={filters.to ?? ''} min={filters.from} onChange={(e) => setFilter('to', e.target.value)} />
         </label>
         {Object.values(filters).some(Boolean) && (
           <Button size="sm" variant="ghost" onClick={clearFilters}>

@@ -49,8 +49,8 @@ describe('runs list and comparison', () => {
     const table = page.getByRole('table', { name: 'Runs' });
     await table.getByRole('cell', { name: 'car-mileage', exact: true }).first().waitFor();
 
-    await page.getByLabel('Pipeline').selectOption('compare-penguins');
-    await page.getByLabel('Status').selectOption('succeeded');
+    await page.getByLabel('Pipeline', { exact: true }).selectOption('compare-penguins');
+    await page.getByLabel('Status', { exact: true }).selectOption('succeeded');
     await expect.poll(() => new URL(page.url()).searchParams.get('pipeline')).toBe('compare-penguins');
     expect(new URL(page.url()).searchParams.get('status')).toBe('succeeded');
     await expect.poll(() => table.getByRole('cell', { name: 'car-mileage', exact: true }).count()).toBe(0);
@@ -58,7 +58,7 @@ describe('runs list and comparison', () => {
 
     // The filters survive a reload: they are in the URL.
     await page.reload();
-    await expect.poll(() => page.getByLabel('Pipeline').inputValue()).toBe('compare-penguins');
+    await expect.poll(() => page.getByLabel('Pipeline', { exact: true }).inputValue()).toBe('compare-penguins');
 
     const compare = page.getByRole('button', { name: /^Compare/ });
     expect(await compare.isDisabled()).toBe(true);

@@ -111,6 +111,8 @@ describe('schemas at run time', () => {
       pipeline: 'schema-drift',
       plan: { ...compiled.plan, steps },
       taskQueues: { default: queue, fit: `${queue}-fit` },
+      // Every step runs (an identical earlier split would be answered by the step cache).
+      ignoreCache: true,
     };
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {

@@ -29,6 +29,9 @@ interface Answer {
 }
 
 /** One request to the stack's web app; `status` 0 when the connection failed or timed out. */
+/** Every run does its work (the step cache would answer the repeats at once: nothing in flight to kill). */
+const RUN_FOR_REAL = { ignoreCache: true };
+
 async function call(method: string, urlPath: string, opts: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
   const started = Date.now();
   try {
@@ -66,7 +69,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
 async function startRuns(n: number, label: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const res = await call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { headers: { 'idempotency-key': `${label}-${i}` } });
+    const res = await call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { body: RUN_FOR_REAL, headers: { 'idempotency-key': `${label}-${i}` } });
     expect(res.status, JSON.stringify(res.data)).toBe(202);
     ids.push(res.data.runId);
   }
@@ -175,7 +178,8 @@ beforeAll(async () => {
   sql = postgres(stack.databaseUrl, { max: 2, connect_timeout: 3, onnotice: () => {} });
   const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'server', 'examples', 'penguin-species.json'), 'utf8'));
   doc.name = PIPELINE;
-  doc.nodes.find((n: { id: string }) => n.id === 'train').params.trees = 600;
+  // Fits of a few seconds each (two at once), so the runs are still in flight when a process is killed.
+  doc.nodes.find((n: { id: string }) => n.id === 'train').params.trees = 2000;
   const saved = await call('PUT', `/api/v1/pipelines/${PIPELINE}`, { body: doc });
   expect(saved.status, JSON.stringify(saved.data)).toBe(200);
 }, 600_000);
@@ -194,7 +198,7 @@ describe('a stack that heals itself', () => {
       await waitHealthy();
       const runIds = await startRuns(3, `kill-${victim}`);
       // A random point of the runs while they are in flight: from their first step to well into their fits.
-      const delay = Math.floor(Math.random() * 4000);
+      const delay = Math.floor(Math.random() * 1000);
       await sleep(delay);
       const inFlight = await unfinished(runIds);
       expect(inFlight, 'runs still in flight when the process is killed').toBeGreaterThan(0);
@@ -229,7 +233,7 @@ describe('a stack that heals itself', () => {
       while (firing && keys.length < 40) {
         const key = `web-kill-${keys.length}`;
         keys.push(key);
-        requests.push(call('POST', `/api/v1/pipelines/${QUICK_PIPELINE}/runs`, { headers: { 'idempotency-key': key }, timeoutMs: 60_000 }));
+        requests.push(call('POST', `/api/v1/pipelines/${QUICK_PIPELINE}/runs`, { body: RUN_FOR_REAL, headers: { 'idempotency-key': key }, timeoutMs: 60_000 }));
         await sleep(25);
       }
     })();
@@ -255,7 +259,7 @@ describe('a stack that heals itself', () => {
     expect(answers.some((a) => a.status === 0), 'requests cut off by the kill').toBe(true);
     for (const a of answers.filter((x) => x.status === 202)) expect(recorded.map((r) => r.id)).toContain(a.data.runId);
     // Retrying every request with its key gives one run per key: the recorded one, or a new one.
-    const retried = await Promise.all(keys.map((key) => call('POST', `/api/v1/pipelines/${QUICK_PIPELINE}/runs`, { headers: { 'idempotency-key': key } })));
+    const retried = await Promise.all(keys.map((key) => call('POST', `/api/v1/pipelines/${QUICK_PIPELINE}/runs`, { body: RUN_FOR_REAL, headers: { 'idempotency-key': key } })));
     for (const [i, a] of retried.entries()) {
       const [owner] = await sql`select run_id from run_idempotency_keys where key = ${keys[i]!}`;
       // 200: the run the interrupted request recorded; 202: it recorded nothing, so this one did.
@@ -287,7 +291,7 @@ describe('a stack that heals itself', () => {
           const key = `freeze-${frozen}-${i++}`;
           // A request still unanswered after 15 s (the freeze lasts 20) counts as hung.
           const [start, health, predicted] = await Promise.all([
-            call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { headers: { 'idempotency-key': key }, timeoutMs: 15_000 }),
+            call('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { body: RUN_FOR_REAL, headers: { 'idempotency-key': key }, timeoutMs: 15_000 }),
             call('GET', '/api/health', { timeoutMs: 15_000 }),
             call('POST', '/api/v1/endpoints/penguins/predict', { body: { rows: [row] }, timeoutMs: 15_000 }),
           ]);

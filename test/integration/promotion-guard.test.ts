@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 it('a cancelled run registers and promotes nothing, even from a step that was still running', async () => {
   // A finished run's model version, to try to promote from the cancelled run.
-  const done = await http('POST', '/api/v1/pipelines/penguin-species/runs');
+  const done = await http('POST', '/api/v1/pipelines/penguin-species/runs', { ignoreCache: true });
   const finished = await waitForRun(done.data.runId);
   expect(finished.status).toBe('succeeded');
   const versionId = (await registry.modelVersionOfStep(done.data.runId, 'train'))?.id;
@@ -24,7 +24,7 @@ it('a cancelled run registers and promotes nothing, even from a step that was st
   doc.nodes.find((n: any) => n.id === 'train').params.trees = 2000;
   doc.nodes.find((n: any) => n.id === 'ship').params.endpoint = 'guarded';
   expect((await http('PUT', '/api/v1/pipelines/guarded', doc)).status).toBe(200);
-  const { data } = await http('POST', '/api/v1/pipelines/guarded/runs');
+  const { data } = await http('POST', '/api/v1/pipelines/guarded/runs', { ignoreCache: true });
   let cancelled = false;
   const run = await waitForRun(data.runId, {
     onPoll: async (r) => {

@@ -8,7 +8,7 @@ import { pendingFit } from '../support/processes';
 
 it('a train step that finds its model version already registered (by an earlier attempt) reuses it, and the deploy promotes that one', async () => {
   // A stored model file to stand for the one an earlier attempt registered.
-  const earlier = await http('POST', '/api/v1/pipelines/penguin-species/runs');
+  const earlier = await http('POST', '/api/v1/pipelines/penguin-species/runs', { ignoreCache: true });
   expect((await waitForRun(earlier.data.runId)).status).toBe('succeeded');
 
   const doc = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8'));
@@ -16,7 +16,7 @@ it('a train step that finds its model version already registered (by an earlier 
   doc.nodes.find((n: any) => n.id === 'train').params.trees = 2000;
   doc.nodes.find((n: any) => n.id === 'ship').params.endpoint = 'retried-train';
   expect((await http('PUT', '/api/v1/pipelines/retried-train', doc)).status).toBe(200);
-  const { data } = await http('POST', '/api/v1/pipelines/retried-train/runs');
+  const { data } = await http('POST', '/api/v1/pipelines/retried-train/runs', { ignoreCache: true });
 
   const sql = postgres(inject('databaseUrl'), { max: 1 });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
