@@ -22,6 +22,11 @@ export function pandas<T = unknown>(script: string, args: Record<string, unknown
     'if isinstance(out, pd.DataFrame):',
     '    out = {"columns": [str(c) for c in out.columns], "rows": json.loads(out.to_json(orient="values", date_format="iso"))}',
     'sys.stdout.write(json.dumps(out))',
+    // Out at once once the answer is written: pyarrow's thread pools can abort the interpreter's
+    // teardown on a loaded machine ("terminate called without an active exception").
+    'sys.stdout.flush()',
+    'import os',
+    'os._exit(0)',
   ].join('\n');
   return JSON.parse(execFileSync(python, ['-c', program], { input: JSON.stringify(args) }).toString()) as T;
 }
