@@ -109,21 +109,21 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
     return started.runId;
   };
 
-  // The chain: the example dataset, then CHAIN column selections one after another (DuckDB reads and
-  // writes a 344-row Parquet file with one column moved to the front, the artifact is stored and
-  // recorded: a real step that does little). Each run moves another column first in its first step, so no
-  // step finds an earlier identical one in the step cache: every step runs, cache lookup included.
+  // The chain: the example dataset, then CHAIN column renames one after another (DuckDB reads and writes
+  // a 344-row Parquet file, the artifact is stored and recorded: a real step that does little). Each run
+  // renames under names of its own, so no step finds an identical earlier one in the step cache: every
+  // step runs, cache lookup included.
   const ids = Array.from({ length: CHAIN }, (_, i) => `s${i + 1}`);
-  const PENGUIN_COLUMNS = ['Species', 'Island', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex'];
   let chainVersion = 0;
   const newChainVersion = async () => {
-    const first = PENGUIN_COLUMNS[chainVersion++ % PENGUIN_COLUMNS.length]!;
+    const tag = `v${++chainVersion}`;
+    const name = (i: number) => (i === 0 ? 'Sex' : `sex_${tag}_${i}`);
     const saved = await savePipeline({
       apiVersion: 'millrace/v1',
       name: 'bench-chain',
       nodes: [
         { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },
-        ...ids.map((id, i) => ({ id, type: 'prepare.select', params: { moveFirst: [i === 0 ? first : 'Species'] } })),
+        ...ids.map((id, i) => ({ id, type: 'prepare.select', params: { rename: [{ from: name(i), to: name(i + 1) }] } })),
       ],
       edges: ids.map((id, i) => ({ from: `${i === 0 ? 'load' : ids[i - 1]}.table`, to: `${id}.table` })),
     });

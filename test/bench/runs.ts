@@ -20,7 +20,7 @@ export async function runRunsBenchmarks(repoRoot: string): Promise<{ results: Be
   const step = result({
     group: 'runs',
     name: 'step in a chain of cheap steps',
-    input: `${m.chain} prepare.select steps on penguins (344 rows)`,
+    input: `${m.chain} prepare.select steps (a column renamed) on penguins (344 rows)`,
     size: 1,
     sizeUnit: 'steps',
     samplesMs: m.chainStepMs,

@@ -97,11 +97,27 @@ async function main() {
   process.exit();
 }
 
-/** CPU time (user + system, every thread) a live process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+/**
+ * CPU time (user + system, every thread) a live process has used, with that of its children — the fit
+ * worker's fit processes, live or already reaped — in ms (Linux /proc; clock ticks of 10 ms).
+ */
 function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const fieldsOf = (p: number | string) => {
+    const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  };
+  const own = fieldsOf(pid);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = fieldsOf(entry);
+      if (Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]); // ppid is the second field
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * 10;
 }
 
 async function measure(python: string, dataDir: string, fitWorkerPidFile: string): Promise<TrainMeasurement> {

@@ -1,5 +1,5 @@
-// The fit worker runs each fit in a process forked from itself (workflows/ml/worker.py, _FitProcess): a fit
-// that is stopped really stops, and a fit never outlives its worker. Exercised on the real class, with a
+// The fit worker runs each fit in a process forked from itself ahead of time (workflows/ml/worker.py,
+// _FitProcess, handed one spec after another): a fit that is stopped really stops, and a fit never outlives its worker. Exercised on the real class, with a
 // stand-in for fit.py's fit that blocks until killed.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -18,7 +18,8 @@ def endless(spec):
     while True:
         time.sleep(0.05)
 fitter.fit = endless
-p = worker._FitProcess({"out_dir": sys.argv[1]})
+p = worker._FitProcess()
+p.start({"out_dir": sys.argv[1]})
 `;
 
 function start(script: string) {
@@ -52,7 +53,7 @@ it('stopping a fit kills its process at once, and the fit reports its progress o
 print(p.pid, round(p.fork_ms), flush=True)
 msgs = []
 while not msgs:
-    msgs = p.messages()
+    msgs, ended = p.messages()
     time.sleep(0.05)
 print(msgs[0][1], msgs[0][2]["message"], flush=True)
 p.close()
@@ -77,11 +78,45 @@ KMeans(n_clusters=4, n_init=1, random_state=0).fit(X)  # the worker warms up wit
 def kmeans(spec):
     KMeans(n_clusters=4, n_init=1, random_state=0).fit(X)
 fitter.fit = kmeans
-p = worker._FitProcess({"out_dir": sys.argv[1]})
-p.process.join(60)
-print(p.process.exitcode, [m[0] for m in p.messages()], flush=True)
+p = worker._FitProcess()
+p.start({"out_dir": sys.argv[1]})
+# The process stays for its next fit: wait for its answer (a deadlock in OpenMP would never give one).
+answers, deadline = [], time.time() + 60
+while not any(m[0] != "event" for m in answers) and time.time() < deadline:
+    answers += p.messages()[0]
+    time.sleep(0.05)
+print(p.process.exitcode, [m[0] for m in answers if m[0] != "event"], flush=True)
 p.close()
 `);
-  expect(await next()).toBe("0 ['done']");
+  expect(await next()).toBe("None ['done']");
+  child.kill();
+});
+
+it('a fit process fits one spec after another and is let go when the worker closes its pipe', async () => {
+  const { child, next } = start(`
+p.close()  # the endless fit of the prelude
+fitter.read_spec = lambda path: {"dir": os.path.basename(os.path.dirname(path))}
+fitter.fit = lambda spec: fitter.emit("progress", message=spec["dir"])
+def answer():
+    got = []
+    while not any(m[0] != "event" for m in got):
+        got += p.messages()[0]
+        time.sleep(0.01)
+    return " ".join(m[0] if m[0] != "event" else m[2]["message"] for m in got)
+p = worker._FitProcess()
+p.start({"out_dir": sys.argv[1] + "/first"})
+print(p.pid, answer(), flush=True)
+p.start({"out_dir": sys.argv[1] + "/second"})
+print(p.pid, answer(), flush=True)
+p._specs.close()
+p.process.join(10)
+print(p.process.exitcode, flush=True)
+`);
+  const [pid1, ...first] = (await next()).split(' ');
+  expect(first.join(' ')).toBe('first done');
+  const [pid2, ...second] = (await next()).split(' ');
+  expect(pid2).toBe(pid1);
+  expect(second.join(' ')).toBe('second done');
+  expect(await next()).toBe('0');
   child.kill();
 });

@@ -141,10 +141,24 @@ def _restore_openmp_threads() -> None:
     threadpool_limits(limits=max(1, threads), user_api="openmp")
 
 
-def _fit_child(spec: dict, conn: Any, parent: int) -> None:
-    """The body of a fit's own process, forked from the warm worker: fits, reports progress and the
-    outcome over the pipe, and leaves with os._exit so nothing of the parent's Temporal client or
-    event loop (copied by fork) runs here."""
+def _close_inherited_pipes(keep: tuple) -> None:
+    """In a fit process: the worker's ends of every fit process's pipes came along with the fork. Closed,
+    so each pipe ends when the worker closes it (its own spec pipe included)."""
+    for other in list(_children):
+        for end in (other._conn, other._specs):
+            if end not in keep:
+                try:
+                    end.close()
+                except OSError:
+                    pass
+
+
+def _fit_child(specs: Any, conn: Any, parent: int, parent_ends: tuple = ()) -> None:
+    """The body of a fit process, forked from the warm worker ahead of time: it gets ready (parent watch,
+    signals, OpenMP threads), then fits one spec after another as the worker hands them over, reporting
+    progress and each outcome over the pipe. It stays for the next fit because a fresh process is slow
+    for its first fit (its memory is all new pages); it is killed to stop a fit. It leaves with os._exit,
+    so nothing of the parent's Temporal client or event loop (copied by fork) runs here."""
     code = 0
     try:
         _set_parent_death_signal()
@@ -153,21 +167,30 @@ def _fit_child(spec: dict, conn: Any, parent: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for end in parent_ends:
+            end.close()
+        _close_inherited_pipes(keep=(specs, conn))
         _restore_openmp_threads()
         fitter.emit = lambda event, **fields: conn.send(("event", event, fields))
-        try:
-            os.makedirs(spec["out_dir"], exist_ok=True)
-            spec_path = os.path.join(spec["out_dir"], "spec.json")
-            with open(spec_path, "w", encoding="utf-8") as fh:
-                json.dump(spec, fh, ensure_ascii=False, indent=2)
-            fitter.fit(fitter.read_spec(spec_path))
-            conn.send(("done",))
-        except fitter.UserError as e:
-            conn.send(("error", "user", str(e), ""))
-        except MemoryError:
-            conn.send(("error", "memory", "the fitter ran out of memory", ""))
-        except Exception as e:  # noqa: BLE001
-            conn.send(("error", "internal", f"{type(e).__name__}: {e}", traceback.format_exc()))
+        while True:
+            try:
+                spec = specs.recv()
+            except EOFError:  # the worker no longer needs this process
+                break
+            try:
+                os.makedirs(spec["out_dir"], exist_ok=True)
+                spec_path = os.path.join(spec["out_dir"], "spec.json")
+                with open(spec_path, "w", encoding="utf-8") as fh:
+                    json.dump(spec, fh, ensure_ascii=False, indent=2)
+                fitter.fit(fitter.read_spec(spec_path))
+                conn.send(("done",))
+            except fitter.UserError as e:
+                conn.send(("error", "user", str(e), ""))
+            except MemoryError:
+                conn.send(("error", "memory", "the fitter ran out of memory", ""))
+                break  # a fresh process for the next fit
+            except Exception as e:  # noqa: BLE001
+                conn.send(("error", "internal", f"{type(e).__name__}: {e}", traceback.format_exc()))
     except BaseException:  # noqa: BLE001
         code = 1
     finally:
@@ -178,17 +201,19 @@ def _fit_child(spec: dict, conn: Any, parent: int) -> None:
 
 
 class _FitProcess:
-    """One fit in a child process forked from this warm worker (multiprocessing's 'fork' context): the
-    fitting libraries are already imported and warmed up, so a fit pays only for the fork, and the C
-    code of scikit-learn or LightGBM can be stopped at any moment by killing the process."""
+    """A process forked from this warm worker (multiprocessing's 'fork' context) that runs fits one at a
+    time: the fitting libraries are already imported and warmed up, so a fit pays for no start-up, and
+    the C code of scikit-learn or LightGBM can be stopped at any moment by killing the process (a new one
+    takes its place). Idle ones wait in a pool (see _take_fit_process)."""
 
-    def __init__(self, spec: dict) -> None:
+    def __init__(self) -> None:
         import gc
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
         self._conn, child_conn = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_fit_child, args=(spec, child_conn, os.getpid()), daemon=True)
+        child_specs, self._specs = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_fit_child, args=(child_specs, child_conn, os.getpid(), (self._conn, self._specs)), daemon=True)
         t0 = time.perf_counter()
         # The child never collects the parent's objects (nor touches their pages: cheaper copy-on-write).
         gc.freeze()
@@ -197,21 +222,34 @@ class _FitProcess:
         finally:
             gc.unfreeze()
         self.fork_ms = (time.perf_counter() - t0) * 1000
+        self.fits = 0
         child_conn.close()
+        child_specs.close()
         _children.add(self)
+
+    def start(self, spec: dict) -> None:
+        self.fits += 1
+        self._specs.send(spec)
 
     @property
     def pid(self) -> int:
         return self.process.pid or 0
 
-    def messages(self) -> list[tuple]:
+    def alive(self) -> bool:
+        return self.process.exitcode is None and not self._conn.closed
+
+    def fileno(self) -> int:
+        return self._conn.fileno()
+
+    def messages(self) -> tuple[list[tuple], bool]:
+        """What the child sent so far, and whether its end of the pipe is closed (it has ended)."""
         out = []
         try:
             while self._conn.poll():
                 out.append(self._conn.recv())
         except (EOFError, OSError):
-            pass
-        return out
+            return out, True
+        return out, False
 
     def kill(self) -> None:
         if self.process.exitcode is None:
@@ -224,10 +262,43 @@ class _FitProcess:
     def close(self) -> None:
         self.kill()
         self._conn.close()
+        self._specs.close()
         _children.discard(self)
 
 
 _children: set[_FitProcess] = set()
+# Fit processes waiting for their next fit, most recently used last.
+_idle: list[_FitProcess] = []
+# Idle processes kept (the rest are let go): as many as fits may run at once.
+_max_idle = 1
+
+
+def _take_fit_process() -> _FitProcess:
+    """An idle fit process (one that has fitted before first: its memory is warm), else a new one; and,
+    when none is left idle, another forked ahead of time for the next fit."""
+    while _idle:
+        child = _idle.pop()
+        if child.alive():
+            break
+        child.close()
+    else:
+        child = _FitProcess()
+    if not _idle:
+        asyncio.get_running_loop().call_soon(_fork_spare)
+    return child
+
+
+def _fork_spare() -> None:
+    if not _idle:
+        _idle.insert(0, _FitProcess())
+
+
+def _give_back(child: _FitProcess) -> None:
+    """A process whose fit ended normally waits for the next one (up to _max_idle of them)."""
+    if child.alive() and len(_idle) < _max_idle:
+        _idle.append(child)
+    else:
+        child.close()
 
 
 def _exit_description(code: int | None) -> str:
@@ -251,18 +322,24 @@ async def _fit_model(request: dict) -> dict:
     spec = {k: v for k, v in request.items() if k != "label"}
     started = time.time()
     message = f"attempt {info.attempt}" if info.attempt > 1 else "starting"
-    child = _FitProcess(spec)
+    child = _take_fit_process()
+    child.start(spec)
+    finished = False
     # The pid goes with every heartbeat, so whoever watches the run can see which process fits it.
     details = lambda: {"message": message, "pid": child.pid}  # noqa: E731
-    _log(f"[{label}] fit process {child.pid} started (fork {child.fork_ms:.0f} ms)")
+    _log(f"[{label}] fitting in process {child.pid} (fit {child.fits} of that process, forked ahead of time in {child.fork_ms:.0f} ms)")
     activity.heartbeat(details())
     last_beat = time.monotonic()
     outcome: tuple | None = None
+    # Woken by the child's messages (and by its end) as they come, not by polling.
+    loop = asyncio.get_running_loop()
+    readable = asyncio.Event()
+    loop.add_reader(child.fileno(), readable.set)
     try:
         while outcome is None:
-            # Seen before reading, so every message the child sent before it ended is read below.
-            exited = child.process.exitcode is not None
-            for msg in child.messages():
+            readable.clear()
+            msgs, ended = child.messages()
+            for msg in msgs:
                 if msg[0] == "event":
                     event, fields = msg[1], msg[2]
                     if event not in ("progress", "warning"):
@@ -274,22 +351,37 @@ async def _fit_model(request: dict) -> dict:
                     last_beat = time.monotonic()
                 else:
                     outcome = msg
-            if outcome is None and exited:
+            if outcome is not None:
+                finished = True
+                break
+            if ended:
+                # Its end of the pipe closed without an answer: it died.
+                loop.remove_reader(child.fileno())
+                child.process.join(5)
                 code = _exit_description(child.process.exitcode)
                 outcome = ("error", "died", f"the fit process stopped without an answer ({code})", "")
-            elif outcome is None:
-                if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
-                    activity.heartbeat(details())
-                    last_beat = time.monotonic()
-                await asyncio.sleep(0.1)
+                break
+            if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                activity.heartbeat(details())
+                last_beat = time.monotonic()
+            try:
+                await asyncio.wait_for(readable.wait(), timeout=HEARTBEAT_SECONDS)
+            except asyncio.TimeoutError:
+                pass
     except asyncio.CancelledError:
         # The run was cancelled, or the heartbeat was lost: the fit stops now, whatever C code it is in.
+        loop.remove_reader(child.fileno())
         child.close()
         _log(f"[{label}] cancelled: fit process {child.pid} killed")
         shutil.rmtree(out_dir, ignore_errors=True)
         raise
     finally:
-        child.close()
+        if not child._conn.closed:
+            loop.remove_reader(child.fileno())
+        if finished:
+            _give_back(child)
+        else:
+            child.close()
     if outcome[0] != "done":
         shutil.rmtree(out_dir, ignore_errors=True)
         kind, text, trace = outcome[1], outcome[2], outcome[3]
@@ -328,6 +420,8 @@ async def main() -> int:
         return 2
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stdout)
+    global _max_idle
+    _max_idle = concurrency
     warm = preload()
     client = await Client.connect(address, namespace=namespace)
     worker = Worker(
@@ -353,6 +447,7 @@ async def main() -> int:
             for child in list(_children):
                 child.close()
     finally:
+        _idle.clear()
         for child in list(_children):
             child.close()
     return 0
