@@ -93,10 +93,24 @@ describe('a run whose workflow never started', () => {
 
 describe('a run whose workflow ended without its bookkeeping', () => {
   it('is set to the workflow outcome, with no step left running, without anyone stepping in', async () => {
-    const started = await http('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { ignoreCache: true });
+    // A run that stays running until it is stopped: it waits for an approval nobody gives.
+    const waiting = {
+      apiVersion: 'millrace/v1',
+      name: 'outbox-waits',
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },
+        { id: 'approve', type: 'control.approval' },
+      ],
+      edges: [],
+    };
+    expect((await http('PUT', '/api/v1/pipelines/outbox-waits', waiting)).status).toBe(200);
+    const started = await http('POST', '/api/v1/pipelines/outbox-waits/runs', { ignoreCache: true });
     expect(started.status).toBe(202);
     const runId: string = started.data.runId;
-    await until('the run to be running', async () => ((await http('GET', `/api/v1/runs/${runId}`)).data.status === 'running' ? true : undefined));
+    await until('the run to wait for its approval', async () => {
+      const run = (await http('GET', `/api/v1/runs/${runId}`)).data;
+      return run.status === 'running' && run.steps.some((s: { nodeId: string; status: string }) => s.nodeId === 'load' && s.status === 'succeeded') ? true : undefined;
+    });
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
       // Terminated: the workflow's own last status update never runs, so only the reconciler can finish the run.
