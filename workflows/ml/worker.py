@@ -7,8 +7,9 @@ Usage: python worker.py   (configured by the environment, like the Node worker)
   MILLRACE_FIT_CONCURRENCY  fits run at once by this process (default: the number of cores)
 
 One long-lived process with numpy, pandas, pyarrow, scikit-learn and skl2onnx imported and warmed up
-once. Each fit runs in its own process forked from it (a few milliseconds; nothing is imported again),
-so fits run truly in parallel and a fit can be stopped anywhere, even deep in C code: the worker kills
+once. Fits run in processes forked from it (nothing is imported again), one fit at a time each; an idle
+one is kept for the next fit (a fresh process's first fit is slower: all its memory is new pages) and one
+is forked ahead of time, so fits run truly in parallel and a fit can be stopped anywhere, even deep in C code: the worker kills
 it when the run is cancelled, when the fit's heartbeat is lost, and when the worker stops; a fit whose
 worker is SIGKILLed dies with it (PR_SET_PDEATHSIG on Linux, and a check of its parent everywhere).
 A failed or stopped fit's folder is removed. The worker heartbeats every few seconds with the fit's
