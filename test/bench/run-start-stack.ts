@@ -3,19 +3,13 @@
 // from `POST /api/v1/pipelines/penguin-species/runs` to its first step starting (the step's own start
 // time in Postgres), against a bare `client.workflow.start` of a one-activity workflow to its activity
 // starting, on the same Temporal server, alternating. Prints "RESULT {json}"; the rest goes to stderr.
-import fs from 'node:fs';
-import path from 'node:path';
+import { measureOnOwnStack, say } from './bench-stack';
+import type { StackHandle } from '../../server/launcher/stack';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import postgres from 'postgres';
-import { loadConfig } from '../../server/infra/config';
-import { freePorts } from '../../server/launcher/ports';
-import { startStack, type StackHandle } from '../../server/launcher/stack';
-import { ensureTemporalCli } from '../../server/setup/temporal-cli';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const say = (line: string) => process.stderr.write(`${line}\n`);
 const REPS = Number(process.env.MILLRACE_BENCH_START_REPS ?? 10);
 
 export interface StartMeasurement {
@@ -25,38 +19,6 @@ export interface StartMeasurement {
   rawStartToActivityMs: number[];
 }
 
-async function main() {
-  const dataDir = fs.mkdtempSync('/tmp/millrace-bench-start-');
-  const repoDefaults = loadConfig({ ...process.env, MILLRACE_DATA_DIR: path.join(repoRoot, '.millrace') });
-  const temporalCli = process.env.TEMPORAL_CLI ?? (await ensureTemporalCli(repoDefaults));
-  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
-  delete process.env.DATABASE_URL;
-  delete process.env.TEMPORAL_ADDRESS;
-  Object.assign(process.env, {
-    PORT: String(port),
-    MILLRACE_DATA_DIR: dataDir,
-    MILLRACE_PG_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(temporalUiPort),
-    TEMPORAL_CLI: temporalCli,
-    MILLRACE_PYTHON_VENV: path.resolve(process.env.MILLRACE_PYTHON_VENV ?? path.join(repoRoot, '.millrace', 'python')),
-    MILLRACE_TASK_QUEUE: 'millrace-bench-start',
-  });
-  const log: string[] = [];
-  let stack: StackHandle | undefined;
-  try {
-    stack = await startStack(loadConfig(process.env), { web: 'start', worker: true, log: (l) => log.push(l), temporalCli });
-    const out = await measure(stack);
-    process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
-  } catch (err) {
-    say(`start bench failed: ${(err as Error).stack ?? err}\nlast stack lines:\n${log.slice(-40).join('\n')}`);
-    process.exitCode = 1;
-  } finally {
-    await stack?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-  process.exit();
-}
 
 async function measure(stack: StackHandle): Promise<StartMeasurement> {
   const sql = postgres(stack.databaseUrl, { max: 2, onnotice: () => {} });
@@ -119,4 +81,4 @@ async function measure(stack: StackHandle): Promise<StartMeasurement> {
   return out;
 }
 
-await main();
+void measureOnOwnStack('start', { web: 'start' }, (stack) => measure(stack));

@@ -2,41 +2,12 @@
 // its steps and its start request in one transaction, then the workflow started), against a bare
 // `client.workflow.start` to the first activity of a one-activity workflow on the same Temporal server.
 // The measuring happens in test/bench/run-start-stack.ts, a process with a stack of its own.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { measureInChild, median } from './child';
 import { result, type BenchResult } from './result';
 import type { StartMeasurement } from './run-start-stack';
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-function measureInChild(repoRoot: string): Promise<StartMeasurement> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test', 'bench', 'run-start-stack.ts')], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-      if (process.env.MILLRACE_BENCH_VERBOSE === '1') process.stderr.write(c);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code !== 0 || !line) reject(new Error(`run-start-stack.ts exited with ${code}:\n${stderr.slice(-4000)}`));
-      else resolve(JSON.parse(line.slice('RESULT '.length)) as StartMeasurement);
-    });
-  });
-}
-
 export async function runStartBenchmarks(repoRoot: string): Promise<{ results: BenchResult[]; figures: Record<string, number> }> {
-  const m = await measureInChild(repoRoot);
+  const m = await measureInChild<StartMeasurement>(repoRoot, 'run-start-stack.ts');
   const raw = result({
     group: 'start',
     name: 'client.workflow.start → first activity',

@@ -2,16 +2,9 @@
 // Temporal dev server, the Node worker and the Python fit worker; no web app) in a temporary data folder,
 // driven through the services in this process, plus a bare Temporal worker of its own for the raw chain.
 // Prints one line "RESULT {json}" at the end; everything else goes to stderr.
-import fs from 'node:fs';
+import { measureOnOwnStack, say } from './bench-stack';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../server/infra/config';
-import { freePorts } from '../../server/launcher/ports';
-import { startStack, type StackHandle } from '../../server/launcher/stack';
-import { ensureTemporalCli } from '../../server/setup/temporal-cli';
-import path from 'node:path';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const say = (line: string) => process.stderr.write(`${line}\n`);
 
 const CHAIN = 20;
 const CHAIN_REPS = 5;
@@ -34,41 +27,6 @@ export interface RunsMeasurement {
   fitConcurrency: number;
 }
 
-async function main() {
-  const dataDir = fs.mkdtempSync('/tmp/millrace-bench-runs-');
-  const repoDefaults = loadConfig({ ...process.env, MILLRACE_DATA_DIR: path.join(repoRoot, '.millrace') });
-  const temporalCli = process.env.TEMPORAL_CLI ?? (await ensureTemporalCli(repoDefaults));
-  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
-  delete process.env.DATABASE_URL;
-  delete process.env.TEMPORAL_ADDRESS;
-  Object.assign(process.env, {
-    PORT: String(port),
-    MILLRACE_DATA_DIR: dataDir,
-    MILLRACE_PG_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(temporalUiPort),
-    TEMPORAL_CLI: temporalCli,
-    MILLRACE_TASK_QUEUE: 'millrace-bench-runs',
-    MILLRACE_PYTHON_VENV: path.resolve(process.env.MILLRACE_PYTHON_VENV ?? path.join(repoRoot, '.millrace', 'python')),
-  });
-  const log: string[] = [];
-  let stack: StackHandle | undefined;
-  try {
-    stack = await startStack(loadConfig(process.env), { web: false, worker: true, log: (l) => log.push(l), temporalCli });
-    Object.assign(process.env, { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
-    const out = await measure(stack.temporalAddress);
-    process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
-  } catch (err) {
-    say(`runs bench failed: ${(err as Error).stack ?? err}\nlast stack lines:\n${log.slice(-40).join('\n')}`);
-    process.exitCode = 1;
-  } finally {
-    const { closeDb } = await import('../../db/client');
-    await closeDb().catch(() => {});
-    await stack?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-  process.exit();
-}
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<import('@temporalio/client').WorkflowHandle['fetchHistory']>>['events']>[number];
 const at = (e: HistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
@@ -189,4 +147,4 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
   return out;
 }
 
-void main();
+void measureOnOwnStack('runs', { web: false }, (stack) => measure(stack.temporalAddress));

@@ -3,22 +3,17 @@
 // folder, driven through the services in this process. A process of its own, so the other groups'
 // configuration and database handles, cached per process, are not this stack's.
 // Prints one line "RESULT {json}" at the end; everything else goes to stderr.
+import { measureOnOwnStack, repoRoot, say } from './bench-stack';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { and, eq } from 'drizzle-orm';
-import { loadConfig } from '../../server/infra/config';
-import { freePorts } from '../../server/launcher/ports';
-import { startStack, type StackHandle } from '../../server/launcher/stack';
-import { ensureTemporalCli } from '../../server/setup/temporal-cli';
 import { pythonExecutable } from '../../server/infra/python-paths';
 
 const run = promisify(execFile);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const say = (line: string) => process.stderr.write(`${line}\n`);
 
 export interface TrainMeasurement {
   /** A train step as a step (prepare, Python fit and export, registry) against its library's fit alone. */
@@ -58,44 +53,6 @@ const TRAIN_STEPS = onlyAlgorithms?.length ? ALL_TRAIN_STEPS.filter((t) => onlyA
 const PIPELINE = process.env.MILLRACE_BENCH_TRAIN_PIPELINE !== '0';
 const PIPELINE_REPS = 5;
 
-async function main() {
-  const venv = path.resolve(process.env.MILLRACE_PYTHON_VENV ?? path.join(repoRoot, '.millrace', 'python'));
-  const python = pythonExecutable(venv);
-  const dataDir = fs.mkdtempSync('/tmp/millrace-bench-train-');
-  const repoDefaults = loadConfig({ ...process.env, MILLRACE_DATA_DIR: path.join(repoRoot, '.millrace') });
-  const temporalCli = process.env.TEMPORAL_CLI ?? (await ensureTemporalCli(repoDefaults));
-  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
-  delete process.env.DATABASE_URL;
-  delete process.env.TEMPORAL_ADDRESS;
-  Object.assign(process.env, {
-    PORT: String(port),
-    MILLRACE_DATA_DIR: dataDir,
-    MILLRACE_PG_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(temporalUiPort),
-    TEMPORAL_CLI: temporalCli,
-    MILLRACE_PYTHON_VENV: venv,
-    MILLRACE_TASK_QUEUE: 'millrace-bench',
-  });
-  const log: string[] = [];
-  let stack: StackHandle | undefined;
-  try {
-    stack = await startStack(loadConfig(process.env), { web: false, worker: true, log: (l) => log.push(l), temporalCli });
-    Object.assign(process.env, { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
-    const out = await measure(python, dataDir, stack.fitWorkerPidFile);
-    process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
-  } catch (err) {
-    say(`train bench failed: ${(err as Error).stack ?? err}\nlast stack lines:\n${log.slice(-40).join('\n')}`);
-    process.exitCode = 1;
-  } finally {
-    const { closeDb } = await import('../../db/client');
-    await closeDb().catch(() => {});
-    await stack?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-  // The Temporal client's connection keeps the event loop alive.
-  process.exit();
-}
 
 /**
  * CPU time (user + system, every thread) a live process has used, with that of its children — the fit
@@ -254,4 +211,5 @@ async function measure(python: string, dataDir: string, fitWorkerPidFile: string
   return { steps, pipeline };
 }
 
-void main();
+const python = pythonExecutable(path.resolve(process.env.MILLRACE_PYTHON_VENV ?? path.join(repoRoot, '.millrace', 'python')));
+void measureOnOwnStack('train', { web: false }, (stack, dataDir) => measure(python, dataDir, stack.fitWorkerPidFile));

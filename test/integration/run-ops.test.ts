@@ -191,6 +191,10 @@ describe('approval step', () => {
     const waiting = await waitUntilAwaiting(runId, 'approve');
     expect(step(waiting, 'approve').status).toBe('running');
     expect(step(waiting, 'ship').status).toBe('pending');
+    // The people who decide are told: one "approval needed" notification for this run and step.
+    const { data: inbox } = await http('GET', '/api/v1/notifications');
+    const asked = inbox.notifications.filter((n: { event: string; runId: string }) => n.event === 'approval.needed' && n.runId === runId);
+    expect(asked.map((n: { nodeId: string }) => n.nodeId)).toEqual(['approve']);
 
     const url = `/api/v1/runs/${runId}/approvals`;
     expect((await http('POST', `${url}/approve`, { decision: 'maybe' })).data.error).toMatch(/decision must be "approve" or "reject"/);
