@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { config } from './config';
 import { notifyRunFinished } from './notifications';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
@@ -107,6 +110,18 @@ export async function cancelUndispatched(runId: string): Promise<boolean> {
 
 /** Marks a run final (if it is not already) and its unfinished steps as the outcome says. */
 export async function finishRun(
+  runId: string,
+  outcome: { status: Exclude<RunStatus, 'queued' | 'running'>; error?: string; steps?: Map<string, StepStatus> },
+): Promise<boolean> {
+  const finished = await finishRunRow(runId, outcome);
+  // What its fits and steps left in the data folder's scratch space goes with it.
+  if (finished) {
+    for (const kind of ['fit', 'steps']) await fs.rm(path.join(config().tmpDir, kind, runId), { recursive: true, force: true });
+  }
+  return finished;
+}
+
+function finishRunRow(
   runId: string,
   outcome: { status: Exclude<RunStatus, 'queued' | 'running'>; error?: string; steps?: Map<string, StepStatus> },
 ): Promise<boolean> {

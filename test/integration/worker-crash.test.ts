@@ -76,4 +76,9 @@ it('finishes a run after the Node worker and the Python fit worker are SIGKILLed
   } finally {
     await sql.end();
   }
+  // Nothing of the run is left in the scratch space: not the killed fit's folder, not the steps' own.
+  for (const kind of ['fit', 'steps']) {
+    const left = await fs.readdir(path.join(inject('dataDir'), 'tmp', kind, data.runId)).catch(() => null);
+    expect(left, `tmp/${kind}/${data.runId}`).toBeNull();
+  }
 });

@@ -39,7 +39,11 @@ export async function recordRunStatus(input: { runId: string; status: RunStatus;
   // In-app and webhook notifications; idempotent, so a retry of this activity notifies once.
   if (terminal) await notifyRunFinished(input.runId, input.status);
   // A finished run's fits need no scratch space any more (a fit stopped by a crash or a cancel may have left some).
-  if (terminal) await fs.rm(path.join(config().tmpDir, 'fit', input.runId), { recursive: true, force: true });
+  if (terminal) {
+    await fs.rm(path.join(config().tmpDir, 'fit', input.runId), { recursive: true, force: true });
+    // …nor do its steps' scratch folders (a step on a worker that was killed leaves its own behind).
+    await fs.rm(path.join(config().tmpDir, 'steps', input.runId), { recursive: true, force: true });
+  }
 }
 
 export async function recordStepOutcome(input: { runId: string; nodeId: string; status: Extract<StepStatus, 'failed' | 'skipped'>; error?: string }) {

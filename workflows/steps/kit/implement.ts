@@ -1,6 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -9,6 +8,7 @@ import { getDb } from '../../../db/client';
 import { artifactLinks, artifacts, runSteps } from '../../../db/schema';
 import { mergeArtifactMeta } from '../../../server/infra/artifact-store';
 import { withQueriesCancelledBy } from '../../../server/infra/duckdb';
+import { config } from '../../../server/infra/config';
 import { ServiceError } from '../../../server/infra/errors';
 import type { ApprovalDecision, ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
@@ -113,7 +113,13 @@ export async function inStep<D extends StepDefinition, T>(
       pipeline: input.pipeline,
       nodeId,
       get scratchDir() {
-        scratchDir ??= mkdtempSync(path.join(os.tmpdir(), `millrace-${nodeId}-`));
+        // Under the data folder, by run: what a killed worker leaves behind goes when its run ends
+        // (workflows/steps/kit/bookkeeping.ts).
+        if (!scratchDir) {
+          const runDir = path.join(config().tmpDir, 'steps', runId);
+          mkdirSync(runDir, { recursive: true });
+          scratchDir = mkdtempSync(path.join(runDir, `${nodeId}-`));
+        }
         return scratchDir;
       },
       markedRunning,
