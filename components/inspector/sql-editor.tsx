@@ -5,6 +5,7 @@ import * as monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
 import { sqlIdent } from '../../workflows/core/sql';
 import type { TableSchema } from '../../workflows/core/table-schema';
+import { multiWordStart } from './column-prefix';
 
 // Monaco from the local package (no CDN): SQL highlighting, the input tables and their columns as
 // completions, DuckDB's parse and bind errors as markers. Loaded only in the browser (see sql-field.tsx).
@@ -59,18 +60,26 @@ function registerCompletions(m: typeof monaco) {
       const startColumn = before === '"' ? word.startColumn - 1 : word.startColumn;
       const range = { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn, endColumn: word.endColumn };
       const suggestions: monaco.languages.CompletionItem[] = [];
+      // A column name may have spaces ("Beak Length (mm)"): what was typed of it may be several words
+      // ("Beak L"), all of which the completion replaces, not only the last.
+      const typed = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
+      const columnRange = (name: string) => {
+        const start = multiWordStart(typed, name);
+        return start === undefined || start + 1 >= range.startColumn ? { range, quoted: before === '"' } : { range: { ...range, startColumn: start + 1 }, quoted: typed[start] === '"' };
+      };
       for (const [table, columns] of Object.entries(source.tables)) {
         if (source.mode === 'query') {
           suggestions.push({ label: table, kind: m.languages.CompletionItemKind.Struct, detail: `table · ${columns.length} columns`, insertText: table, range, sortText: `0${table}` });
         }
         for (const c of columns) {
+          const fit = columnRange(c.name);
           suggestions.push({
             label: { label: c.name, description: c.type, detail: source.mode === 'query' ? ` ${table}` : undefined },
             kind: m.languages.CompletionItemKind.Field,
             detail: `${c.type}${source.mode === 'query' ? ` · ${table}` : ''}`,
             insertText: columnText(c.name),
-            filterText: `${before === '"' ? '"' : ''}${c.name}`,
-            range,
+            filterText: `${fit.quoted ? '"' : ''}${c.name}`,
+            range: fit.range,
             sortText: `1${c.name}`,
           });
         }
