@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, expect, it } from 'vitest';
 import { python } from '../support/fit-check';
 import { processAlive } from '../support/processes';
 
@@ -22,8 +23,14 @@ p = worker._FitProcess()
 p.start({"out_dir": sys.argv[1]})
 `;
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function start(script: string) {
   const dir = path.join('/tmp', `millrace-fit-process-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  dirs.push(dir);
   const child = spawn(python, ['-c', prelude + script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => {
