@@ -972,8 +972,9 @@ _lightgbm_registered = False
 
 
 def register_lightgbm_converters() -> None:
-    """Teaches skl2onnx to convert LightGBM estimators inside a pipeline (onnxmltools' converter), once per
-    process, with split thresholds made exact in float32 (see round_lightgbm_thresholds)."""
+    """Teaches skl2onnx to convert LightGBM estimators inside a pipeline, once per process: fast_lightgbm's
+    converter, or onnxmltools' for what that one does not handle, with split thresholds made exact in
+    float32 (see round_lightgbm_thresholds)."""
     global _lightgbm_registered
     if _lightgbm_registered:
         return
@@ -996,18 +997,23 @@ def register_lightgbm_converters() -> None:
     # The converter reads the booster through this module-level function; every LightGBM model converted in
     # this process is one of ours.
     LightGbm.dump_booster_model = dump_rounded
+    import fast_lightgbm  # beside this file: reads the booster's text model into arrays
+
+    def convert(scope, operator, container):
+        fast_lightgbm.convert(scope, operator, container, fallback=LightGbm.convert_lightgbm)
+
     update_registered_converter(
         LGBMClassifier,
         "LightGbmLGBMClassifier",
         calculate_linear_classifier_output_shapes,
-        LightGbm.convert_lightgbm,
+        convert,
         options={"nocl": [True, False], "zipmap": [True, False, "columns"]},
     )
     update_registered_converter(
         LGBMRegressor,
         "LightGbmLGBMRegressor",
         calculate_linear_regressor_output_shapes,
-        LightGbm.convert_lightgbm,
+        convert,
         options={"split": None},
     )
     _lightgbm_registered = True
