@@ -46,35 +46,20 @@ export async function registerModelVersion(input: {
 }): Promise<ModelVersionRef> {
   const name = `${input.pipeline}.${input.nodeId}`;
   const workspaceId = await defaultWorkspaceId();
+  // Four statements: the run's row locked and checked, the model's row created or locked (the upsert locks
+  // it, serialising concurrent registrations of the model so the next number is free), the version.
   return getDb().transaction(async (tx) => {
-    // A retried activity finds the version it already registered.
-    const [registered] = await tx
-      .select()
-      .from(modelVersions)
-      .where(and(eq(modelVersions.runId, input.runId), eq(modelVersions.nodeId, input.nodeId)));
-    if (registered) return { modelVersionId: registered.id, model: name, version: registered.version };
     await requireRunActive(tx, input.runId, 'model version registration');
-    await tx.insert(models).values({ workspaceId, name }).onConflictDoNothing();
     const [m] = await tx
-      .select({ id: models.id })
-      .from(models)
-      .where(and(eq(models.workspaceId, workspaceId), eq(models.name, name)))
-      .for('update');
-    // Registered meanwhile by a concurrent attempt (the model's row lock serialises them).
-    const [existing] = await tx
-      .select()
-      .from(modelVersions)
-      .where(and(eq(modelVersions.runId, input.runId), eq(modelVersions.nodeId, input.nodeId)));
-    if (existing) return { modelVersionId: existing.id, model: name, version: existing.version };
-    const [{ next }] = (await tx
-      .select({ next: sql<number>`coalesce(max(${modelVersions.version}), 0) + 1` })
-      .from(modelVersions)
-      .where(eq(modelVersions.modelId, m!.id))) as [{ next: number }];
+      .insert(models)
+      .values({ workspaceId, name })
+      .onConflictDoUpdate({ target: [models.workspaceId, models.name], set: { name: sql`excluded.name` } })
+      .returning({ id: models.id });
     const [row] = await tx
       .insert(modelVersions)
       .values({
         modelId: m!.id,
-        version: Number(next),
+        version: sql`(select coalesce(max(${modelVersions.version}), 0) + 1 from ${modelVersions} where ${modelVersions.modelId} = ${m!.id})`,
         artifactHash: input.artifactHash,
         task: input.meta.task,
         algorithm: input.meta.algorithm,
@@ -85,8 +70,15 @@ export async function registerModelVersion(input: {
         runId: input.runId,
         nodeId: input.nodeId,
       })
-      .returning();
-    return { modelVersionId: row!.id, model: name, version: row!.version };
+      // A retried activity, or a concurrent attempt, finds the version the step already registered.
+      .onConflictDoNothing({ target: [modelVersions.runId, modelVersions.nodeId] })
+      .returning({ id: modelVersions.id, version: modelVersions.version });
+    if (row) return { modelVersionId: row.id, model: name, version: row.version };
+    const [existing] = await tx
+      .select({ id: modelVersions.id, version: modelVersions.version })
+      .from(modelVersions)
+      .where(and(eq(modelVersions.runId, input.runId), eq(modelVersions.nodeId, input.nodeId)));
+    return { modelVersionId: existing!.id, model: name, version: existing!.version };
   });
 }
 

@@ -52,8 +52,7 @@ export async function prepareFit(input: StepInput): Promise<FitRequest> {
 }
 
 /** Stores the fit's model file and registers it as a model version of the step's run. */
-async function storeAndRegister(fittedOutcome: FitOutcome, table: ArtifactRef, ctx: { runId: string; nodeId: string; pipeline: string }) {
-  const fitted = await readFitOutcome(fittedOutcome);
+async function storeAndRegister(fitted: Awaited<ReturnType<typeof readFitOutcome>>, trainingData: ModelMeta['trainingData'], table: ArtifactRef, ctx: { runId: string; nodeId: string; pipeline: string }) {
   // The fit's file stays where it is until success, so a retry of this half finds the model again; a second
   // name for it (a hard link) is moved into the store instead of copying the bytes (a forest is tens of MB).
   // The fit worker replaces model.onnx by rename, never rewrites it in place, so the stored bytes cannot change.
@@ -63,11 +62,7 @@ async function storeAndRegister(fittedOutcome: FitOutcome, table: ArtifactRef, c
     () => true,
     () => false, // e.g. a file system without hard links: copy instead
   );
-  // Independent: the lineage query runs while the model file is hashed and stored.
-  const [trainingData, stored] = await Promise.all([
-    datasetVersionsUpstreamOf(ctx.runId, table.hash!),
-    saveArtifact(linked ? staged : fitted.onnxPath, 'model', { task: fitted.meta.task, algorithm: fitted.meta.algorithm, target: fitted.meta.target }, { move: linked }),
-  ]);
+  const stored = await saveArtifact(linked ? staged : fitted.onnxPath, 'model', { task: fitted.meta.task, algorithm: fitted.meta.algorithm, target: fitted.meta.target }, { move: linked });
   const meta: ModelMeta = { ...fitted.meta, trainingData };
   // Registered after the fit, export and store succeeded, so those failing leave no model version behind; a version
   // whose step still fails afterwards is not listed (server/services/models.ts) and, being no step output, cannot be deployed.
@@ -91,19 +86,38 @@ export function fitActivity(def: FitStepDefinition) {
       throw new StepInputError('This run started before train steps fitted in the fit worker; run the pipeline again.');
     }
     const table = inputs.table;
-    // A retry of this half after the version was registered (e.g. its worker died just after) reuses that
-    // version and its stored file: one model version per run and train step, whatever the fit made again.
-    const previous = await modelVersionOfStep(ctx.runId, ctx.nodeId);
-    const { hash, meta, registered } = previous
-      ? {
-          hash: previous.artifactHash,
-          meta: previous.meta,
-          registered: { modelVersionId: previous.id, model: previous.model, version: previous.version } satisfies ModelVersionRef,
-        }
-      : await storeAndRegister(ctx.fitted, table, ctx);
-    const trainingData = meta.trainingData ?? [];
-    await fs.rm(ctx.fitted.outDir, { recursive: true, force: true });
-    await fs.rmdir(path.dirname(ctx.fitted.outDir)).catch(() => {}); // the run's folder, once its last fit is stored
+    // Independent reads, at once: a version this step already registered (a retry of this half after the
+    // version was registered, e.g. its worker died just after, reuses that version and its stored file: one
+    // model version per run and train step, whatever the fit made again), the fit's answer, and the dataset
+    // versions upstream of the training table (lineage).
+    // (The fit's files may be gone when the version was registered: only then is a failed read no error.)
+    const [previous, fit, trainingData] = await Promise.all([
+      modelVersionOfStep(ctx.runId, ctx.nodeId),
+      readFitOutcome(ctx.fitted).then(
+        (outcome) => ({ outcome, error: undefined }),
+        (error: unknown) => ({ outcome: undefined, error }),
+      ),
+      datasetVersionsUpstreamOf(ctx.runId, table.hash!),
+    ]);
+    let model: { hash: string; meta: ModelMeta; registered: ModelVersionRef };
+    if (previous) {
+      model = {
+        hash: previous.artifactHash,
+        meta: previous.meta,
+        registered: { modelVersionId: previous.id, model: previous.model, version: previous.version },
+      };
+    } else {
+      if (!fit.outcome) throw fit.error;
+      model = await storeAndRegister(fit.outcome, trainingData, table, ctx);
+    }
+    const { hash, meta, registered } = model;
+    // The fit's folder is no longer needed; the run's end removes its run's fit folders anyway
+    // (bookkeeping.ts), so the step does not wait for this.
+    const outDir = ctx.fitted.outDir;
+    void fs
+      .rm(outDir, { recursive: true, force: true })
+      .then(() => fs.rmdir(path.dirname(outDir))) // the run's folder, once its last fit is stored
+      .catch(() => {});
     return {
       outputs: { model: { kind: 'model', hash, meta: { ...registered, task: meta.task, target: meta.target } } },
       summary: {
@@ -112,7 +126,7 @@ export function fitActivity(def: FitStepDefinition) {
         model: registered.model,
         modelVersion: registered.version,
         target: meta.target || undefined,
-        trainingData: trainingData.length ? trainingData.map((d) => `${d.dataset} v${d.version}`).join(', ') : undefined,
+        trainingData: meta.trainingData?.length ? meta.trainingData.map((d) => `${d.dataset} v${d.version}`).join(', ') : undefined,
         features: meta.features.length,
         rowsUsed: meta.rowsUsed,
         rowsDroppedMissingTarget: meta.task === 'clustering' ? undefined : meta.rowsDroppedMissingTarget,
