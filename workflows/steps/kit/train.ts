@@ -7,7 +7,7 @@ import { datasetVersionsUpstreamOf } from '../../../server/infra/dataset-registr
 import { fitSpec, readFitOutcome, type ModelMeta } from '../../../server/infra/fitter';
 import { modelVersionOfStep, registerModelVersion, type ModelVersionRef } from '../../../server/infra/model-registry';
 import { transformChainOf } from '../../core/transforms';
-import type { ArtifactRef, FitOutcome, FitRequest, StepInput } from '../../core/plan';
+import type { ArtifactRef, FitRequest, StepInput } from '../../core/plan';
 import { catalog } from '../catalog';
 import { hyperparameterNames, type FitStepDefinition } from '../shared/fit-step';
 import { implement, inStep } from './implement';
