@@ -156,6 +156,13 @@ describe('promotions of an endpoint', () => {
     const all = await http('GET', `/api/v1/endpoints/${ENDPOINT}/history`);
     expect(all.data.events.map((e: { runId: string }) => e.runId)).toEqual([second.runId, first.runId]);
     expect(all.data.nextCursor).toBeNull();
+
+    // The dashboard's tRPC procedure answers the same.
+    const trpc = await http('GET', `/api/trpc/endpoints.history?input=${encodeURIComponent(JSON.stringify({ json: { name: ENDPOINT } }))}`);
+    expect(trpc.status).toBe(200);
+    expect(trpc.data.result.data.json.events).toEqual(all.data.events);
+    const trpcUnknown = await http('GET', `/api/trpc/endpoints.history?input=${encodeURIComponent(JSON.stringify({ json: { name: 'no-such-endpoint' } }))}`);
+    expect(trpcUnknown.status).toBe(404);
   });
 
   it('GET /api/v1/endpoints/{name}/history answers bad input with a specific 400, an unknown endpoint with 404', async () => {
