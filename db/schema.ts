@@ -221,6 +221,35 @@ export const endpoints = pgTable(
 );
 
 /**
+ * What happened to an endpoint, one row per event: which model version it served before and after, who
+ * or what did it. Appended in the transaction that changes the endpoint, so the newest event's
+ * `to_model_version_id` is what the endpoint serves.
+ */
+export const endpointEvents = pgTable(
+  'endpoint_events',
+  {
+    // Assigned while the endpoint's row is locked: ordering by id orders the events of an endpoint.
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    endpointId: uuid('endpoint_id').notNull().references(() => endpoints.id),
+    kind: text('kind', { enum: ['promotion', 'rollback', 'takeover'] }).notNull(),
+    /** Null when the event created the endpoint. */
+    fromModelVersionId: uuid('from_model_version_id').references(() => modelVersions.id),
+    toModelVersionId: uuid('to_model_version_id').notNull().references(() => modelVersions.id),
+    /** The run and step that did it; null for an event a person or the API caused directly. */
+    runId: uuid('run_id').references(() => runs.id),
+    nodeId: text('node_id'),
+    /** `run:<id>`, a user name or `api`. */
+    actor: text('actor').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('endpoint_events_endpoint').on(t.endpointId, t.id),
+    // One deploy step of one run promotes at most once, however often its activity is retried.
+    uniqueIndex('endpoint_events_run_node_promotion').on(t.runId, t.nodeId).where(sql`kind = 'promotion'`),
+  ],
+);
+
+/**
  * One row per predict request, written in batches off the request path. `inputs` holds only the
  * model's feature values (row objects) and `outputs` the matching predictions; both keep the first
  * rows that fit MILLRACE_PREDICTION_LOG_MAX_BYTES (`truncated` when that is fewer than `row_count`).

@@ -1,6 +1,6 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { endpoints, models, modelVersions, runs } from '../../db/schema';
+import { endpointEvents, endpoints, models, modelVersions, runs } from '../../db/schema';
 import type { TransformChain } from '../../workflows/core/transforms';
 import type { ModelMeta } from './fitter';
 import { notFound, ServiceError } from './errors';
@@ -106,22 +106,61 @@ export async function getModelVersion(modelVersionId: string) {
   return { ...row.v, model: row.name, meta: row.v.meta as ModelMeta };
 }
 
+/** Who promotes: a run's deploy step, or a person or client outside any run. */
+export type PromotedBy = { runId: string; nodeId: string } | { actor: string };
+
 /**
- * Points the endpoint at a model version (creating the endpoint on first deploy). From a run's deploy step
- * (`runId`), only while the run is running and not being cancelled. Promoting the version the endpoint
- * already serves changes nothing (a retried deploy promotes once).
+ * Points the endpoint at a model version (creating the endpoint on first deploy) and records the
+ * promotion in the endpoint's history, in one transaction. From a run's deploy step, only while the run
+ * is running and not being cancelled, and once per step: a retried activity finds its promotion recorded
+ * and changes nothing. Promoting the version the endpoint already serves leaves the endpoint as it is.
  */
-export async function promoteToEndpoint(endpoint: string, modelVersionId: string, opts: { runId?: string } = {}): Promise<void> {
+export async function promoteToEndpoint(endpoint: string, modelVersionId: string, by: PromotedBy): Promise<void> {
   const workspaceId = await defaultWorkspaceId();
+  const step = 'runId' in by ? by : undefined;
+  const promotedByStep = (tx: Tx, s: { runId: string; nodeId: string }) =>
+    tx
+      .select({ id: endpointEvents.id })
+      .from(endpointEvents)
+      .where(and(eq(endpointEvents.kind, 'promotion'), eq(endpointEvents.runId, s.runId), eq(endpointEvents.nodeId, s.nodeId)));
   await getDb().transaction(async (tx) => {
-    if (opts.runId) await requireRunActive(tx, opts.runId, `promotion to endpoint "${endpoint}"`);
-    await tx
+    if (step) {
+      // Done by an earlier attempt (maybe before a cancel that came since): nothing more to do.
+      if ((await promotedByStep(tx, step)).length) return;
+      await requireRunActive(tx, step.runId, `promotion to endpoint "${endpoint}"`);
+      // Attempts of one step are serialised by the run's row lock: look again now that we hold it.
+      if ((await promotedByStep(tx, step)).length) return;
+    }
+    // Locks the endpoint's row (the first promotion creates it), so concurrent promotions to one
+    // endpoint are ordered, and so are their events' ids.
+    const [created] = await tx
       .insert(endpoints)
       .values({ workspaceId, name: endpoint, modelVersionId })
-      .onConflictDoUpdate({
-        target: [endpoints.workspaceId, endpoints.name],
-        set: { modelVersionId, updatedAt: new Date() },
-        setWhere: ne(endpoints.modelVersionId, modelVersionId),
-      });
+      .onConflictDoNothing()
+      .returning({ id: endpoints.id });
+    let endpointId = created?.id;
+    let before: string | null = null;
+    if (!endpointId) {
+      const [current] = await tx
+        .select({ id: endpoints.id, modelVersionId: endpoints.modelVersionId })
+        .from(endpoints)
+        .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.name, endpoint)))
+        .for('update');
+      if (!current) throw new Error(`Endpoint "${endpoint}" vanished while being promoted`);
+      endpointId = current.id;
+      before = current.modelVersionId;
+      if (before !== modelVersionId) await tx.update(endpoints).set({ modelVersionId, updatedAt: new Date() }).where(eq(endpoints.id, endpointId));
+    }
+    // Recorded even when the endpoint already served this version: the history then says which runs
+    // confirmed it, and "one promotion per deploy step that succeeded" stays a rule without exceptions.
+    await tx.insert(endpointEvents).values({
+      endpointId,
+      kind: 'promotion',
+      fromModelVersionId: before,
+      toModelVersionId: modelVersionId,
+      runId: step?.runId ?? null,
+      nodeId: step?.nodeId ?? null,
+      actor: step ? `run:${step.runId}` : (by as { actor: string }).actor,
+    });
   });
 }

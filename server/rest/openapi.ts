@@ -19,6 +19,7 @@ import {
 } from './schemas';
 import { automationPaths } from './automation-openapi';
 import { webhookInput } from '../services/notifications';
+import { endpointHistoryResponse } from '../services/endpoint-history';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -252,6 +253,20 @@ export function openApiDocument() {
           summary: 'An endpoint and the features it expects',
           parameters: [nameParam('name', 'Endpoint name')],
           responses: { '200': answer('The endpoint', endpointResponse), ...errors(404) },
+        },
+      },
+      '/api/v1/endpoints/{name}/history': {
+        get: {
+          summary: 'What the endpoint served over time: every promotion, newest first',
+          description:
+            'One event per promotion (a run’s deploy step records one, however often it is retried), with the model ' +
+            'version before and after. Keyset paging: pass the answer’s `nextCursor` as `cursor` for the next page (null on the last).',
+          parameters: [
+            nameParam('name', 'Endpoint name'),
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: { '200': answer('The endpoint’s events, newest first', endpointHistoryResponse), ...errors(400, 404) },
         },
       },
       '/api/v1/endpoints/{name}/predict': {

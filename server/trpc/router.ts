@@ -4,6 +4,7 @@ import { listDatasetSchemas } from '../infra/dataset-registry';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listDatasets } from '../services/datasets';
 import { listEndpoints } from '../services/endpoints';
+import { endpointHistory, endpointHistoryQuery } from '../services/endpoint-history';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { runParamsSchema } from '../rest/schemas';
@@ -105,6 +106,7 @@ export const appRouter = router({
   }),
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),
+    history: publicProcedure.input(endpointHistoryQuery).query(({ input }) => endpointHistory(input)),
   }),
   ...automationRouter,
 });

@@ -88,7 +88,7 @@ async function waitForFinal(runIds: string[], timeoutMs = 240_000): Promise<Map<
   );
 }
 
-/** No run of the stack is left queued or running, no step unfinished in a finished run, and no model version doubled. */
+/** No run of the stack is left queued or running, no step unfinished in a finished run, and no model version or promotion doubled. */
 async function expectNothingLeftOver(): Promise<void> {
   const open = await sql`select id, status from runs where status in ('queued', 'running')`;
   expect(open, 'runs left queued or running').toEqual([]);
@@ -103,6 +103,27 @@ async function expectNothingLeftOver(): Promise<void> {
     select r.id, count(m.id)::int as n from runs r left join model_versions m on m.run_id = r.id
     where r.status = 'succeeded' group by r.id`;
   for (const r of perRun) expect(r.n, `model versions of run ${r.id}`).toBe(1);
+  // No deploy step promoted twice, every deploy step that succeeded promoted once, and each endpoint
+  // serves what its newest promotion says.
+  const doubledPromotions = await sql`
+    select run_id, node_id, count(*)::int as n from endpoint_events
+    where kind = 'promotion' and run_id is not null group by run_id, node_id having count(*) > 1`;
+  expect(doubledPromotions, 'promotions recorded twice for one step').toEqual([]);
+  const deploys = await sql<{ run_id: string; node_id: string; n: number }[]>`
+    select s.run_id, s.node_id, count(e.id)::int as n
+    from run_steps s join runs r on r.id = s.run_id
+    left join endpoint_events e on e.kind = 'promotion' and e.run_id = s.run_id and e.node_id = s.node_id
+    where r.status = 'succeeded' and s.type = 'deploy.endpoint' and s.status = 'succeeded'
+    group by s.run_id, s.node_id`;
+  expect(deploys.length, 'succeeded runs that deployed').toBeGreaterThan(0);
+  for (const d of deploys) expect(d.n, `promotions of step ${d.node_id} of run ${d.run_id}`).toBe(1);
+  const endpointsOff = await sql`
+    select e.name, e.model_version_id,
+      (select v.to_model_version_id from endpoint_events v where v.endpoint_id = e.id order by v.id desc limit 1) as newest
+    from endpoints e
+    where e.model_version_id is distinct from
+      (select v.to_model_version_id from endpoint_events v where v.endpoint_id = e.id order by v.id desc limit 1)`;
+  expect(endpointsOff, 'endpoints not serving their newest promotion').toEqual([]);
   const stuck = await sql`select run_id from run_starts where dispatched_at is null`;
   expect(stuck, 'start requests never dispatched').toEqual([]);
 }

@@ -36,7 +36,7 @@ it('a cancelled run registers and promotes nothing, even from a step that was st
   expect(run.status).toBe('cancelled');
 
   // What a deploy or train step of that run would do now (e.g. one that raced the cancel) is refused.
-  await expect(registry.promoteToEndpoint('guarded', versionId!, { runId: data.runId })).rejects.toThrow(/cancelled: promotion to endpoint "guarded" not done/);
+  await expect(registry.promoteToEndpoint('guarded', versionId!, { runId: data.runId, nodeId: 'ship' })).rejects.toThrow(/cancelled: promotion to endpoint "guarded" not done/);
   const meta = (await registry.getModelVersion(versionId!)).meta;
   await expect(
     registry.registerModelVersion({ pipeline: 'guarded', runId: data.runId, nodeId: 'train', artifactHash: 'x'.repeat(64), trainingArtifactHash: 'x'.repeat(64), meta }),
@@ -46,16 +46,24 @@ it('a cancelled run registers and promotes nothing, even from a step that was st
   expect(await registry.modelVersionOfStep(data.runId, 'train')).toBeUndefined();
 });
 
-it('promoting the version an endpoint already serves changes nothing (a retried deploy promotes once)', async () => {
+it('promoting the version an endpoint already serves leaves the endpoint as it is and is recorded as such', async () => {
   const sql = postgres(inject('databaseUrl'), { max: 1 });
   try {
     const [before] = await sql<{ model_version_id: string; updated_at: Date }[]>`
       select model_version_id, updated_at from endpoints where name = 'penguins'`;
     expect(before).toBeDefined();
-    await registry.promoteToEndpoint('penguins', before!.model_version_id);
+    await registry.promoteToEndpoint('penguins', before!.model_version_id, { actor: 'promotion-guard test' });
     const [after] = await sql<{ model_version_id: string; updated_at: Date }[]>`
       select model_version_id, updated_at from endpoints where name = 'penguins'`;
     expect(after).toEqual(before);
+    const history = await http('GET', '/api/v1/endpoints/penguins/history?limit=1');
+    expect(history.data.events[0]).toMatchObject({
+      kind: 'promotion',
+      actor: 'promotion-guard test',
+      runId: null,
+      from: { modelVersionId: before!.model_version_id },
+      to: { modelVersionId: before!.model_version_id },
+    });
   } finally {
     await sql.end();
   }

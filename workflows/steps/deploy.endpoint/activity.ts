@@ -4,7 +4,7 @@ import definition from './definition';
 
 export default implement(definition, async ({ params, inputs, ctx }) => {
   const version = await getModelVersion(String(inputs.model.meta?.modelVersionId ?? ''));
-  await promoteToEndpoint(params.endpoint, version.id, { runId: ctx.runId });
+  await promoteToEndpoint(params.endpoint, version.id, { runId: ctx.runId, nodeId: ctx.nodeId });
   ctx.progress(`endpoint ${params.endpoint} now serves ${version.model} v${version.version}`);
   return {
     outputs: {},
