@@ -146,8 +146,9 @@ describe('schedules in the browser', () => {
 
     // Across pipelines too.
     await page.goto(`${inject('baseUrl')}/schedules`);
-    const row = page.getByRole('listitem', { name: 'Schedule nightly of e2e-heavy' });
-    expect(await row.getByRole('list', { name: 'Parameter values of nightly' }).getByRole('listitem').allTextContents()).toEqual(['minMass = 4500']);
+    const across = page.getByRole('listitem', { name: 'Schedule nightly of e2e-heavy' }).getByRole('list', { name: 'Parameter values of nightly' });
+    await across.waitFor();
+    expect(await across.getByRole('listitem').allTextContents()).toEqual(['minMass = 4500']);
 
     const stored = await http('GET', '/api/v1/pipelines/e2e-heavy/schedules/nightly');
     expect(stored.data).toMatchObject({ params: { minMass: 4500 }, createdBy: 'ui' });
