@@ -139,7 +139,9 @@ export function ScheduleForm({ pipeline, existing, onDone }: { pipeline: string;
     if (!name) return setError('Give the schedule a name');
     if (problem || !spec) return setError(problem);
     setTriedParams(true);
+    // Saving without the declarations would drop the values the person cannot see.
     if (pipelineDoc.isPending) return setError('The pipeline’s parameters are still loading');
+    if (pipelineDoc.isError) return setError(`Could not read the pipeline’s parameters: ${pipelineDoc.error.message}`);
     if (paramIssues.length > 0) return setError(`Check the parameter values: ${paramIssues.map((i) => i.message).join('; ')}`);
     const fields = { spec, overlap, catchupWindowSeconds: Math.max(10, catchupMinutes * 60), params };
     const done = {

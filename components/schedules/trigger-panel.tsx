@@ -197,7 +197,9 @@ export function TriggerForm({ pipeline }: { pipeline: string }) {
   const submit = () => {
     setError(undefined);
     setTriedParams(true);
+    // Saving without the declarations would drop the values the person cannot see.
     if (pipelineDoc.isPending) return setError('The pipeline’s parameters are still loading');
+    if (pipelineDoc.isError) return setError(`Could not read the pipeline’s parameters: ${pipelineDoc.error.message}`);
     if (paramIssues.length > 0) return setError(`Check the parameter values: ${paramIssues.map((i) => i.message).join('; ')}`);
     let trigger: CreateTriggerInput;
     if (kind === 'dataset') {
