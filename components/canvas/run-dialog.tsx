@@ -3,8 +3,8 @@
 import { LoaderCircle, Play } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { CompileError } from '../../workflows/core/compiler';
-import { PARAMETER_TYPES, resolveParameterValues, type ParameterDeclaration } from '../../workflows/core/parameters';
-import { ParameterValueInput } from '../inspector/parameters-panel';
+import type { ParameterDeclaration } from '../../workflows/core/parameters';
+import { initialParameterValues, ParameterValueFields, parameterValueProblems } from '../inspector/parameter-value-fields';
 import { Button } from '../ui/button';
 
 // Asks for the values of a pipeline's parameters before a run starts, pre-filled with the defaults.
@@ -26,15 +26,13 @@ export function RunDialog({
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const [values, setValues] = useState<Record<string, unknown>>(() =>
-    Object.fromEntries(parameters.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default]]))),
-  );
+  const [values, setValues] = useState<Record<string, unknown>>(() => initialParameterValues(parameters));
   const [tried, setTried] = useState(false);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
-  const { issues } = resolveParameterValues(parameters, values, true);
+  const issues = parameterValueProblems(parameters, values);
   const problemOf = (name: string) =>
     (tried ? issues.find((i) => i.name === name)?.message : undefined) ??
     serverErrors.find((e) => e.path === `parameters.${name}`)?.message;
@@ -63,37 +61,14 @@ export function RunDialog({
           <p className="text-xs text-fg-muted">Each value starts as the parameter’s default.</p>
         </div>
         <div className="max-h-[60vh] space-y-4 overflow-y-auto px-5 py-4">
-          {parameters.map((p) => {
-            const problem = problemOf(p.name);
-            const descId = `run-param-${p.name}-desc`;
-            return (
-              <div key={p.name}>
-                <div className="mb-1 flex items-baseline gap-2">
-                  <span className="font-mono text-[13px] font-medium">{p.name}</span>
-                  <span className="text-[11px] text-fg-subtle">{PARAMETER_TYPES[p.type].title}</span>
-                </div>
-                <ParameterValueInput
-                  type={p.type}
-                  value={values[p.name]}
-                  label={p.name}
-                  datasets={datasets}
-                  invalid={Boolean(problem)}
-                  describedBy={descId}
-                  onChange={(v) =>
-                    setValues((old) => {
-                      const next = { ...old };
-                      if (v === undefined) delete next[p.name];
-                      else next[p.name] = v;
-                      return next;
-                    })
-                  }
-                />
-                <p id={descId} className="mt-1 text-xs">
-                  {problem ? <span className="font-medium text-bad-strong">{problem}</span> : <span className="text-fg-muted">{p.description}</span>}
-                </p>
-              </div>
-            );
-          })}
+          <ParameterValueFields
+            parameters={parameters}
+            values={values}
+            onChange={setValues}
+            datasets={datasets}
+            idPrefix="run"
+            problemOf={problemOf}
+          />
           {otherServerErrors.length > 0 && (
             <ul role="alert" className="space-y-1 rounded-lg border border-bad/30 bg-bad-soft px-3 py-2 text-xs text-bad-strong">
               {otherServerErrors.map((e, i) => (

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CalendarPlus, LoaderCircle } from 'lucide-react';
 import { useId, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import {
@@ -17,6 +17,8 @@ import {
   type PresetValues,
   type ScheduleSpec,
 } from '../../workflows/core/schedule-spec';
+import type { ParameterDeclaration } from '../../workflows/core/parameters';
+import { initialParameterValues, ParameterValueFields, parameterValueProblems } from '../inspector/parameter-value-fields';
 import { useTRPC } from '../trpc';
 import { Button } from '../ui/button';
 
@@ -73,6 +75,8 @@ export interface ExistingSchedule {
   overlap?: OverlapPolicy;
   catchupWindowSeconds?: number;
   note?: string;
+  /** The values it passes to the pipeline's parameters. */
+  params?: Record<string, unknown>;
 }
 
 function intervalParts(seconds: number): { count: number; unit: keyof typeof UNITS } {
@@ -106,6 +110,17 @@ export function ScheduleForm({ pipeline, existing, onDone }: { pipeline: string;
   const [catchupMinutes, setCatchupMinutes] = useState(existing?.catchupWindowSeconds ? Math.max(1, Math.round(existing.catchupWindowSeconds / 60)) : 60);
   const [note, setNote] = useState(existing?.note ?? '');
   const [error, setError] = useState<string>();
+  // The pipeline's newest version declares the parameters each firing passes values to.
+  const pipelineDoc = useQuery(trpc.pipelines.get.queryOptions({ name: pipeline }));
+  const datasets = useQuery(trpc.datasets.list.queryOptions());
+  const parameters: readonly ParameterDeclaration[] = pipelineDoc.data?.document.parameters ?? [];
+  // Untouched, the fields show the schedule's values (or the defaults) once the declarations have loaded.
+  const [editedParams, setParams] = useState<Record<string, unknown>>();
+  // Values for parameters the pipeline no longer declares are not offered again.
+  const kept = Object.fromEntries(Object.entries(existing?.params ?? {}).filter(([n]) => parameters.some((p) => p.name === n)));
+  const params = editedParams ?? initialParameterValues(parameters, kept);
+  const [triedParams, setTriedParams] = useState(false);
+  const paramIssues = parameterValueProblems(parameters, params);
   const pending = create.isPending || update.isPending;
   const zones = useMemo(() => timeZones(), []);
 
@@ -123,13 +138,20 @@ export function ScheduleForm({ pipeline, existing, onDone }: { pipeline: string;
     setError(undefined);
     if (!name) return setError('Give the schedule a name');
     if (problem || !spec) return setError(problem);
-    const fields = { spec, overlap, catchupWindowSeconds: Math.max(10, catchupMinutes * 60) };
+    setTriedParams(true);
+    // Saving without the declarations would drop the values the person cannot see.
+    if (pipelineDoc.isPending) return setError('The pipeline’s parameters are still loading');
+    if (pipelineDoc.isError) return setError(`Could not read the pipeline’s parameters: ${pipelineDoc.error.message}`);
+    if (paramIssues.length > 0) return setError(`Check the parameter values: ${paramIssues.map((i) => i.message).join('; ')}`);
+    const fields = { spec, overlap, catchupWindowSeconds: Math.max(10, catchupMinutes * 60), params };
     const done = {
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.schedules.pathKey() });
         if (!existing) {
           setName('');
           setNote('');
+          setParams(undefined);
+          setTriedParams(false);
         }
         onDone?.();
       },
@@ -261,6 +283,25 @@ export function ScheduleForm({ pipeline, existing, onDone }: { pipeline: string;
           </>
         )}
       </div>
+
+      {parameters.length > 0 && (
+        <fieldset className="space-y-3">
+          <legend className={labelCls}>Parameter values for each run (starting from the pipeline’s defaults)</legend>
+          <ParameterValueFields
+            parameters={parameters}
+            values={params}
+            onChange={setParams}
+            datasets={datasets.data ?? []}
+            idPrefix={id}
+            problemOf={(n) => (triedParams ? paramIssues.find((i) => i.name === n)?.message : undefined)}
+          />
+        </fieldset>
+      )}
+      {pipelineDoc.isError && (
+        <p role="alert" className="text-sm text-bad-strong">
+          Could not read the pipeline’s parameters: {pipelineDoc.error.message}
+        </p>
+      )}
 
       <details className="text-sm">
         <summary className="cursor-pointer text-xs font-medium text-fg-muted">Overlap, catch-up and note</summary>

@@ -5,6 +5,7 @@ import { CalendarClock, Pause, Pencil, Play, Trash2, Zap } from 'lucide-react';
 import Link from 'next/link';
 import { useId, useState } from 'react';
 import { OVERLAP_LABELS } from '../../workflows/core/schedule-spec';
+import { ParameterValueList } from '../inspector/parameter-value-fields';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
@@ -172,6 +173,14 @@ function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPi
             'Not yet'
           )}
         </dd>
+        {!s.problem && (
+          <>
+            <dt>Parameters</dt>
+            <dd>
+              <ParameterValueList values={s.params} label={`Parameter values of ${s.name}`} />
+            </dd>
+          </>
+        )}
         {s.overlap && (
           <>
             <dt>Overlap</dt>

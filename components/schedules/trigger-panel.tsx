@@ -7,6 +7,8 @@ import { useId, useState } from 'react';
 import type { RunStatus } from '../../workflows/core/plan';
 import { formatSeconds } from '../../workflows/core/schedule-spec';
 import type { CreateTriggerInput, TriggerKind } from '../../workflows/core/trigger-spec';
+import type { ParameterDeclaration } from '../../workflows/core/parameters';
+import { initialParameterValues, ParameterValueFields, ParameterValueList, parameterValueProblems } from '../inspector/parameter-value-fields';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
@@ -128,6 +130,12 @@ function TriggerRow({ trigger: t, showPipeline }: { trigger: Trigger; showPipeli
           </Button>
         </div>
       </div>
+      {Object.keys(t.params).length > 0 && (
+        <div className="flex flex-wrap gap-2 text-xs text-fg-muted">
+          <span>Parameters:</span>
+          <ParameterValueList values={t.params} label="Fixed parameter values" />
+        </div>
+      )}
       {t.hookPath && (
         <p className="text-xs text-fg-muted">
           URL <code className="font-mono select-all">{hookUrl(t.hookPath)}</code>
@@ -177,18 +185,31 @@ export function TriggerForm({ pipeline }: { pipeline: string }) {
   const [pointers, setPointers] = useState<{ param: string; pointer: string }[]>([]);
   const [error, setError] = useState<string>();
   const [created, setCreated] = useState<{ token: string; path?: string }>();
+  const pipelineDoc = useQuery(trpc.pipelines.get.queryOptions({ name: pipeline }));
+  const parameters: readonly ParameterDeclaration[] = pipelineDoc.data?.document.parameters ?? [];
+  const [editedParams, setParams] = useState<Record<string, unknown>>();
+  const params = editedParams ?? initialParameterValues(parameters);
+  const [triedParams, setTriedParams] = useState(false);
+  // A webhook may take a parameter's value from its payload instead of a fixed one.
+  const fromPayload = new Set(kind === 'webhook' ? pointers.filter((p) => p.param).map((p) => p.param) : []);
+  const paramIssues = parameterValueProblems(parameters, params).filter((i) => !(i.code === 'missing_parameter_value' && fromPayload.has(i.name)));
 
   const submit = () => {
     setError(undefined);
+    setTriedParams(true);
+    // Saving without the declarations would drop the values the person cannot see.
+    if (pipelineDoc.isPending) return setError('The pipeline’s parameters are still loading');
+    if (pipelineDoc.isError) return setError(`Could not read the pipeline’s parameters: ${pipelineDoc.error.message}`);
+    if (paramIssues.length > 0) return setError(`Check the parameter values: ${paramIssues.map((i) => i.message).join('; ')}`);
     let trigger: CreateTriggerInput;
     if (kind === 'dataset') {
       if (!dataset) return setError('Choose a dataset');
-      trigger = { kind, dataset, debounceSeconds: debounce };
+      trigger = { kind, dataset, debounceSeconds: debounce, params };
     } else if (kind === 'pipeline') {
       if (!after) return setError('Choose the pipeline to follow');
-      trigger = { kind, afterPipeline: after };
+      trigger = { kind, afterPipeline: after, params };
     } else {
-      trigger = { kind, paramPointers: Object.fromEntries(pointers.filter((p) => p.param).map((p) => [p.param, p.pointer])) };
+      trigger = { kind, paramPointers: Object.fromEntries(pointers.filter((p) => p.param).map((p) => [p.param, p.pointer])), params };
     }
     create.mutate(
       { pipeline, trigger },
@@ -197,6 +218,8 @@ export function TriggerForm({ pipeline }: { pipeline: string }) {
           void queryClient.invalidateQueries({ queryKey: trpc.triggers.pathKey() });
           if (r.token) setCreated({ token: r.token, path: r.trigger.hookPath });
           setPointers([]);
+          setParams(undefined);
+          setTriedParams(false);
         },
         onError: (e) => setError(e.message),
       },
@@ -296,6 +319,21 @@ export function TriggerForm({ pipeline }: { pipeline: string }) {
             <Plus aria-hidden />
             Map a parameter
           </Button>
+        </fieldset>
+      )}
+      {parameters.length > 0 && (
+        <fieldset className="space-y-3">
+          <legend className={labelCls}>
+            Parameter values for each run (starting from the pipeline’s defaults{kind === 'webhook' ? '; a value from the payload wins' : ''})
+          </legend>
+          <ParameterValueFields
+            parameters={parameters}
+            values={params}
+            onChange={setParams}
+            datasets={datasets.data ?? []}
+            idPrefix={id}
+            problemOf={(n) => (triedParams ? paramIssues.find((i) => i.name === n)?.message : undefined)}
+          />
         </fieldset>
       )}
       {error && (

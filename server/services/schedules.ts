@@ -25,6 +25,7 @@ import {
 import { ServiceError, notFound } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { taskQueues, temporalClient } from '../temporal';
+import { checkParameterValues } from './parameter-values';
 
 // A pipeline's schedules. Temporal holds each schedule (its times, time zone, policies, paused state,
 // next and recent actions) and fires it; Postgres holds only who created and last changed it and a note.
@@ -254,6 +255,7 @@ async function touch(id: string, who: string, change: string, extra: Partial<typ
 export async function createSchedule(pipeline: string, raw: CreateScheduleInput, who: string): Promise<ScheduleView> {
   const input = createScheduleSchema.parse(raw);
   const pipelineId = await pipelineIdOf(pipeline);
+  await checkParameterValues(pipeline, input.params);
   const workspaceId = await defaultWorkspaceId();
   const id = scheduleIdOf(pipeline, input.name);
   const what = `Schedule "${input.name}" of pipeline "${pipeline}"`;
@@ -300,6 +302,7 @@ async function handleOf(pipeline: string, name: string) {
 export async function updateSchedule(pipeline: string, name: string, raw: UpdateScheduleInput, who: string): Promise<ScheduleView> {
   const input = updateScheduleSchema.parse(raw);
   const { id, what, handle } = await handleOf(pipeline, name);
+  if (input.params) await checkParameterValues(pipeline, input.params);
   await onTemporal(what, () =>
     handle.update((prev) => {
       const args = (prev.action.args?.[0] ?? { scheduleId: id, pipeline, params: {} }) as ScheduledRunInput;

@@ -8,6 +8,7 @@ import { catalog } from '../../workflows/steps/catalog';
 import { ServiceError, notFound } from '../infra/errors';
 import { startTriggeredRun, type TriggeredRunResult } from '../infra/triggered-run';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { checkParameterValues } from './parameter-values';
 
 // Triggers: a dataset's new versions, a webhook, or another pipeline's success start a pipeline. The
 // firing itself happens in server/infra/triggered-run.ts (and, for datasets, in a debounce workflow).
@@ -152,6 +153,7 @@ async function checkNoCycle(afterId: string, targetId: string, afterName: string
 export async function createTrigger(pipeline: string, raw: CreateTriggerInput, who: string): Promise<{ trigger: TriggerView; token?: string }> {
   const input = createTriggerSchema.parse(raw);
   const pipelineId = await pipelineIdOf(pipeline);
+  await checkParameterValues(pipeline, input.params, input.kind === 'webhook' ? Object.keys(input.paramPointers) : []);
   const workspaceId = await defaultWorkspaceId();
   let token: string | undefined;
   const values: typeof triggers.$inferInsert = {

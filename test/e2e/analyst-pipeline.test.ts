@@ -1,28 +1,18 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { drawEdge, launchChromium } from '../support/browser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { drawEdge, SHOTS, openChromiumPage } from '../support/browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 // An analyst's first pipeline, in real Chromium against the real stack: a new pipeline built from the palette,
 // "load → check → clean → derive → join → split → train → evaluate → gate → deploy", every form filled with
 // mouse and keyboard (code typed only in the derive expression), saved, run, and read on the run page.
 
-const SHOTS = path.resolve('test-results');
 const NAME = 'analyst-penguins';
 
-let browser: Browser;
+const chromium = openChromiumPage('analyst');
 let page: Page;
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
+beforeAll(() => {
+  page = chromium.page;
 });
 
 const inspector = () => page.getByRole('complementary', { name: 'Inspector' });

@@ -1,33 +1,20 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { drawEdge, launchChromium } from '../support/browser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { drawEdge, SHOTS, openChromiumPage } from '../support/browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 // A person's path through the UI, in real Chromium against the real stack: open the example pipeline,
 // edit it on the canvas, save a new version, run it and read the result. Roles and labels only.
 
-const SHOTS = path.resolve('test-results');
 const STEPS = ['load', 'split', 'train', 'eval', 'gate', 'ship'];
 
-let browser: Browser;
+const chromium = openChromiumPage('editor');
 let page: Page;
+beforeAll(() => {
+  page = chromium.page;
+});
 /** What the browser refused under the app's Content-Security-Policy. */
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to (load|execute|apply|connect|create|evaluate)/i.test(msg.text())) cspViolations.push(msg.text());
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const cspViolations = chromium.cspViolations;
 
 /** Presses on one port handle and releases on another, the way a person draws an edge. */
 const step = (id: string) => page.getByRole('group', { name: `Step ${id}`, exact: true });

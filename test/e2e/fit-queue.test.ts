@@ -1,22 +1,13 @@
 import os from 'node:os';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { expect, inject, it } from 'vitest';
+import { openChromiumPage } from '../support/browser';
 import { http, step, waitForRun } from '../support/http';
 
 // The test stack's fit worker fits one model per core at once; a train step beyond that waits for a fitter
 // and its run page says so.
 const fitters = Math.max(1, os.availableParallelism());
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = openChromiumPage('fit-queue', { viewport: { width: 1400, height: 900 } });
 
 it('the run page shows a train step waiting for a fitter while every fitter is busy', async () => {
   const lines = ['a,b,c,label'];
@@ -49,8 +40,7 @@ it('the run page shows a train step waiting for a fitter while every fitter is b
     }
     expect(waiting, 'a run waiting for a fitter').toBeDefined();
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(20_000);
+    const page = chromium.page;
     await page.goto(`${inject('baseUrl')}/runs/${waiting}`);
     const train = page.getByRole('row', { name: 'Step train', exact: true });
     await train.getByText('waiting for a fitter').waitFor();

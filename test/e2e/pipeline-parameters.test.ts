@@ -1,28 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { drawEdge, launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { drawEdge, SHOTS, openChromiumPage } from '../support/browser';
 import { http, step as runStep } from '../support/http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 // Pipeline parameters as a person uses them, in real Chromium against the real stack: declare one in the
 // Parameters panel, bind a step's field to it, run with a value typed in the Run dialog, read it on the run page.
 
-const SHOTS = path.resolve('test-results');
 const NAME = 'e2e-heavy-penguins';
 
-let browser: Browser;
+const chromium = openChromiumPage('parameters');
 let page: Page;
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
+beforeAll(() => {
+  page = chromium.page;
 });
 
 const inspector = () => page.getByRole('complementary', { name: 'Inspector' });

@@ -1,22 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { openChromiumPage } from '../support/browser';
 import { http, step, waitForRun } from '../support/http';
 
 // What a person does with runs on the run page: approve a waiting step with a comment, and fix a failed
 // run in the editor and resume it. Roles, labels and visible text only.
 
-let browser: Browser;
+const chromium = openChromiumPage('run-ops', { viewport: { width: 1600, height: 1000 }, timeoutMs: 30_000 });
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.setDefaultTimeout(30_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
+beforeAll(() => {
+  page = chromium.page;
 });
 
 const row = (id: string) => page.getByRole('row', { name: `Step ${id}`, exact: true });

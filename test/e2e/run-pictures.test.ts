@@ -1,33 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SHOTS, openChromiumPage } from '../support/browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { EVALUATE_PIPELINE } from '../support/evaluate-pipeline';
 import { http, waitForRun } from '../support/http';
 
 // The run page draws what the checking, evaluation, comparison and export steps report: charts a person
 // sees and a screen reader can read, tables of failing rows, a download link. Roles and labels only.
 
-const SHOTS = path.resolve('test-results');
 
-let browser: Browser;
+const chromium = openChromiumPage('run-pictures', {
+  viewport: { width: 1600, height: 1000 },
+  context: { acceptDownloads: true },
+  cspPattern: /Content Security Policy|Refused to/i,
+});
 let page: Page;
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  page.setDefaultTimeout(20_000);
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) cspViolations.push(msg.text());
-  });
+beforeAll(() => {
+  page = chromium.page;
 });
-
-afterAll(async () => {
-  await browser?.close();
-});
+const cspViolations = chromium.cspViolations;
 
 describe('run page pictures', () => {
   it('shows curves, residuals, comparisons, failing rows and a download link', async () => {

@@ -1,27 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { SHOTS, openChromiumPage } from '../support/browser';
 import { http, waitForRun } from '../support/http';
 
 // A person filters the runs list, picks two runs, compares them and reads the charts; then the bell
 // tells them about finished runs until they mark them read. Roles, labels and visible text only.
 
-const SHOTS = path.resolve('test-results');
 
-let browser: Browser;
+const chromium = openChromiumPage('runs-compare', { viewport: { width: 1500, height: 1000 } });
 let page: Page;
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
+beforeAll(() => {
+  page = chromium.page;
 });
 
 describe('runs list and comparison', () => {

@@ -1,25 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { openChromiumPage } from '../support/browser';
 import { http } from '../support/http';
 
 // A person schedules a pipeline from its editor: a "daily at" preset, read back in words with the next
-// run times Temporal computed, then paused. Roles and labels only.
+// run times Temporal computed, then paused; and one that passes a value to a pipeline parameter. Roles and
+// labels only.
 
-let browser: Browser;
+// A fixed zone, so the times the pages show are known.
+const chromium = openChromiumPage('schedules', { viewport: { width: 1440, height: 1000 }, context: { timezoneId: 'Europe/Paris' } });
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  // A fixed zone, so the times the pages show are known.
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, timezoneId: 'Europe/Paris' });
-  page.setDefaultTimeout(20_000);
+beforeAll(() => {
+  page = chromium.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
   await http('DELETE', '/api/v1/pipelines/penguin-species/schedules/morning');
   await http('DELETE', '/api/v1/pipelines/e2e-tiny/schedules/hourly');
+  await http('DELETE', '/api/v1/pipelines/e2e-heavy/schedules/nightly');
 });
 
 describe('schedules in the browser', () => {
@@ -103,5 +101,56 @@ describe('schedules in the browser', () => {
     // (Intl may put a narrow no-break space before AM.)
     expect((await origin.textContent())!.replace(/\s+/g, ' ')).toBe('Started by schedule hourly for Jan 1, 2026, 1:00:00 AM');
     await page.getByRole('status', { name: 'Run status: succeeded' }).waitFor({ timeout: 60_000 });
+  });
+
+  it('creates a schedule with a parameter value typed in the form and lists the value it passes', async () => {
+    const doc = {
+      apiVersion: 'millrace/v1',
+      name: 'e2e-heavy',
+      parameters: [{ name: 'minMass', type: 'number', default: 4000, description: 'Keep penguins heavier than this (g)' }],
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },
+        { id: 'heavy', type: 'prepare.filter', params: { conditions: [{ column: 'Body Mass (g)', op: '>', value: { $param: 'minMass' } }] } },
+      ],
+      edges: [{ from: 'load.table', to: 'heavy.table' }],
+    };
+    expect((await http('PUT', '/api/v1/pipelines/e2e-heavy', doc)).status).toBe(200);
+
+    await page.goto(`${inject('baseUrl')}/pipelines/e2e-heavy/schedules`);
+    const form = page.getByRole('form', { name: 'New schedule' });
+    const minMass = form.getByLabel('minMass', { exact: true });
+    // The field starts from the pipeline's default.
+    await expect.poll(() => minMass.inputValue()).toBe('4000');
+    await form.getByLabel('Schedule name').fill('nightly');
+    await form.getByLabel('Repeat').selectOption({ label: 'Daily at' });
+    await form.getByLabel('Time of day').fill('02:30');
+
+    // A value of the wrong type is refused before anything is saved, with the reason beside the field.
+    await minMass.fill('heavy');
+    await form.getByRole('button', { name: 'Create schedule' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Parameter "minMass" must be a number, got "heavy"' }).waitFor();
+    expect(await minMass.getAttribute('aria-invalid')).toBe('true');
+    expect((await http('GET', '/api/v1/pipelines/e2e-heavy/schedules/nightly')).status).toBe(404);
+
+    await minMass.fill('4500');
+    await form.getByRole('button', { name: 'Create schedule' }).click();
+    const item = page.getByRole('listitem', { name: 'Schedule nightly' });
+    const values = item.getByRole('list', { name: 'Parameter values of nightly' });
+    await values.waitFor();
+    expect(await values.getByRole('listitem').allTextContents()).toEqual(['minMass = 4500']);
+
+    // Changing the schedule starts from the values it passes.
+    await item.getByRole('button', { name: 'Change' }).click();
+    const change = item.getByRole('form', { name: 'Change schedule nightly' });
+    await expect.poll(() => change.getByLabel('minMass', { exact: true }).inputValue()).toBe('4500');
+
+    // Across pipelines too.
+    await page.goto(`${inject('baseUrl')}/schedules`);
+    const across = page.getByRole('listitem', { name: 'Schedule nightly of e2e-heavy' }).getByRole('list', { name: 'Parameter values of nightly' });
+    await across.waitFor();
+    expect(await across.getByRole('listitem').allTextContents()).toEqual(['minMass = 4500']);
+
+    const stored = await http('GET', '/api/v1/pipelines/e2e-heavy/schedules/nightly');
+    expect(stored.data).toMatchObject({ params: { minMass: 4500 }, createdBy: 'ui' });
   });
 });

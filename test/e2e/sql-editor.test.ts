@@ -1,38 +1,27 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { drawEdge, launchChromium } from '../support/browser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { drawEdge, SHOTS, openChromiumPage } from '../support/browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 // Writing SQL in the editor, in real Chromium against the real stack: Monaco from the app itself (no CDN),
 // the input's columns offered as completions, DuckDB's errors shown on the field and the node before any run.
 
-const SHOTS = path.resolve('test-results');
-
-let browser: Browser;
+const chromium = openChromiumPage('sql-editor');
 let page: Page;
-const cspViolations: string[] = [];
+const cspViolations = chromium.cspViolations;
 const foreignRequests: string[] = [];
 /** Monaco says so when it cannot start its web worker and falls back to the page's thread. */
 const workerProblems: string[] = [];
 
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
-  page.setDefaultTimeout(20_000);
+beforeAll(() => {
+  page = chromium.page;
   page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to (load|execute|apply|connect|create|evaluate)/i.test(msg.text())) cspViolations.push(msg.text());
     if (/web worker|Failed to load worker/i.test(msg.text())) workerProblems.push(msg.text());
   });
   page.on('request', (req) => {
     const url = req.url();
     if (!url.startsWith(inject('baseUrl')) && !url.startsWith('blob:') && !url.startsWith('data:')) foreignRequests.push(url);
   });
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('SQL in the editor', () => {

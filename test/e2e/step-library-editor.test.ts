@@ -1,26 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SHOTS, openChromiumPage } from '../support/browser';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 // The editor pieces of the step library, in real Chromium: each step type shows its own icon beside its
 // title, and parameters most people leave alone are folded under "Advanced settings".
 
-const SHOTS = path.resolve('test-results');
 
-let browser: Browser;
+const chromium = openChromiumPage('step-library');
 let page: Page;
-
-beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1680, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
+beforeAll(() => {
+  page = chromium.page;
 });
 
 describe('step library in the editor', () => {

@@ -153,6 +153,35 @@ describe('a pipeline schedule', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('refuses parameter values the pipeline would refuse, and keeps and changes good ones', async () => {
+    const doc = { ...tiny('sched-params'), parameters: [{ name: 'minMass', type: 'number', default: 4000 }, { name: 'asOf', type: 'date' }] };
+    expect((await http('PUT', '/api/v1/pipelines/sched-params', doc)).status).toBe(200);
+    const url = '/api/v1/pipelines/sched-params/schedules';
+    const spec = { kind: 'cron', cron: '0 3 * * *' };
+    const missing = await http('POST', url, { name: 'nightly', spec, params: { minMass: 5000 } });
+    expect(missing.status).toBe(400);
+    expect(missing.data.error).toBe('Parameter "asOf" has no default: give it a value');
+    const wrong = await http('POST', url, { name: 'nightly', spec, params: { minMass: 'heavy', asOf: '2026-01-01' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.data.error).toBe('Parameter "minMass" must be a number, got "heavy"');
+    expect((await http('GET', `${url}/nightly`)).status).toBe(404);
+
+    const made = await http('POST', url, { name: 'nightly', spec, paused: true, params: { minMass: 5000, asOf: '2026-01-01' } });
+    expect(made.status, JSON.stringify(made.data)).toBe(201);
+    expect(made.data.params).toEqual({ minMass: 5000, asOf: '2026-01-01' });
+    try {
+      const bad = await http('PATCH', `${url}/nightly`, { params: { asOf: 'yesterday' } });
+      expect(bad.status).toBe(400);
+      expect(bad.data.error).toMatch(/^Parameter "asOf" Write a date as YYYY-MM-DD/);
+      const changed = await http('PATCH', `${url}/nightly`, { params: { asOf: '2026-02-01' } });
+      expect(changed.status, JSON.stringify(changed.data)).toBe(200);
+      // Temporal holds the values the schedule's action passes.
+      expect(changed.data.params).toEqual({ asOf: '2026-02-01' });
+    } finally {
+      await http('DELETE', `${url}/nightly`);
+    }
+  });
+
   it('with "cancel previous", a new time cancels the run still going', async () => {
     // A data source that never answers keeps each run busy in its first step.
     const held: ServerResponse[] = [];

@@ -166,6 +166,26 @@ describe('a webhook trigger', () => {
   });
 });
 
+describe('fixed parameter values of a trigger', () => {
+  it('refuses values and payload mappings the pipeline would refuse, and keeps good ones', async () => {
+    const url = '/api/v1/pipelines/hook-target/triggers';
+    const wrongType = await http('POST', url, { kind: 'dataset', dataset: 'penguins', params: { threshold: 'high' } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.data.error).toBe('Parameter "threshold" must be a number, got "high"');
+    const unknownPointer = await http('POST', url, { kind: 'webhook', paramPointers: { treshold: '/t' } });
+    expect(unknownPointer.status).toBe(400);
+    expect(unknownPointer.data.error).toBe('The pipeline has no parameter "treshold" to take from the payload');
+    const unknownValue = await http('POST', url, { kind: 'pipeline', afterPipeline: 'penguin-species', params: { limit: 3 } });
+    expect(unknownValue.status).toBe(400);
+    expect(unknownValue.data.error).toMatch(/The pipeline has no parameter "limit"/);
+
+    const kept = await http('POST', url, { kind: 'dataset', dataset: 'penguins', debounceSeconds: 3600, params: { threshold: 0.9 } });
+    expect(kept.status, JSON.stringify(kept.data)).toBe(201);
+    expect(kept.data.params).toEqual({ threshold: 0.9 });
+    expect((await http('DELETE', `/api/v1/triggers/${kept.data.id}`)).status).toBe(204);
+  });
+});
+
 describe('pipeline-success chaining', () => {
   it('starts the next pipeline after a success, recording the chain, and refuses a loop', async () => {
     const link = await http('POST', '/api/v1/pipelines/chain-b/triggers', { kind: 'pipeline', afterPipeline: 'chain-a' });
