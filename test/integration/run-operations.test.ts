@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http as api, waitForRun } from '../support/http';
+import { until } from '../support/wait';
 
 // The runs list and comparison over REST, and notifications: in-app, and webhooks delivered by the
 // worker from the outbox to a local receiver (127.0.0.1 is allow-listed in the test stack), with retries.
@@ -49,15 +50,6 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 const runIds: Record<'ok1' | 'ok2' | 'bad', string> = { ok1: '', ok2: '', bad: '' };
 const hooks: Record<'failures' | 'flaky', string> = { failures: '', flaky: '' };

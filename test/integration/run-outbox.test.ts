@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { workflowIdOf } from '../../server/services/runs';
 import { TERMINAL, http, waitForRun } from '../support/http';
+import { until } from '../support/wait';
 
 const PIPELINE = 'outbox-species';
 let sql: postgres.Sql;
@@ -24,15 +25,6 @@ afterAll(async () => {
   await sql.end();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('POST /runs with an Idempotency-Key', () => {
   it('answers the same run for the same key and body, 422 for another body, 400 for a malformed key', async () => {

@@ -1,6 +1,7 @@
 import { Client, Connection, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, step, TERMINAL, waitForRun } from '../support/http';
+import { until } from '../support/wait';
 
 // The overlap policies against the real Temporal server. Each pipeline's run waits for an approval, so it
 // stays in flight until the test approves it; the schedule is triggered with its own overlap policy (as a
@@ -28,15 +29,6 @@ afterAll(async () => {
   await connection?.close();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** The pipeline's runs from the runs table, oldest first. */
 async function runsOf(pipeline: string): Promise<any[]> {

@@ -2,6 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, TERMINAL, waitForRun } from '../support/http';
+import { until } from '../support/wait';
 
 // Schedules against the real Temporal server: Temporal fires them, each run records its schedule and
 // the time it was scheduled for.
@@ -14,15 +15,6 @@ const tiny = (name: string) => ({
   edges: [],
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 400));
-  }
-}
 
 /** The pipeline's runs with their origin (schedule, scheduled time), oldest first. */
 async function runsOf(pipeline: string) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
+import { until } from '../support/wait';
 
 function readWorkerPid(): number | undefined {
   try {
@@ -23,15 +24,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Pollers on the workflow task queue (or the fit queue's activity tasks), as "pid@host" identities. */
 async function pollerIdentities(connection: Connection, queue: 'default' | 'fit' = 'default'): Promise<string[]> {
@@ -77,7 +69,7 @@ describe('test stack', () => {
     expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('workflows/ml/worker.py');
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
-      await waitFor('the fit worker to poll', async () =>
+      await until('the fit worker to poll', async () =>
         (await pollerIdentities(connection, 'fit')).some((id) => id.startsWith(`${pid}@`)) || undefined,
       );
     } finally {
@@ -88,24 +80,24 @@ describe('test stack', () => {
   it('restarts the worker after it is SIGKILLed', async () => {
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
-      const first = await waitFor('the worker pid file', readWorkerPid);
+      const first = await until('the worker pid file', readWorkerPid);
       expect(alive(first)).toBe(true);
       // Let it finish starting (it polls the task queue) so this is a crash of a working worker.
-      await waitFor('the worker to poll', async () =>
+      await until('the worker to poll', async () =>
         (await pollerIdentities(connection)).some((id) => id.startsWith(`${first}@`)) || undefined,
       );
 
       process.kill(first, 'SIGKILL');
-      const second = await waitFor('a new worker pid', () => {
+      const second = await until('a new worker pid', () => {
         const pid = readWorkerPid();
         return pid && pid !== first ? pid : undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000 });
       expect(alive(first)).toBe(false);
       expect(alive(second)).toBe(true);
       // The new worker is really serving: it polls the task queue.
-      await waitFor('the restarted worker to poll', async () =>
+      await until('the restarted worker to poll', async () =>
         (await pollerIdentities(connection)).some((id) => id.startsWith(`${second}@`)) || undefined,
-      90_000);
+      { timeoutMs: 90_000 });
     } finally {
       await connection.close();
     }

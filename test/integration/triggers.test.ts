@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { datasetTriggerWorkflowIdOf } from '../../workflows/core/schedule-spec';
 import { http, waitForRun } from '../support/http';
+import { until } from '../support/wait';
 
 // Triggers against the real stack: a dataset's new versions (debounced in a Temporal workflow), a
 // webhook with a secret token, and one pipeline's success starting another.
@@ -26,15 +27,6 @@ const hookTarget = {
   edges: [{ from: 'load.table', to: 'keep.table' }],
 };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 400));
-  }
-}
 
 async function runsOf(pipeline: string) {
   const list = await http('GET', `/api/v1/pipelines/${pipeline}/runs`);
