@@ -86,7 +86,7 @@ export async function deliverDatasetTriggerEvent(id: number, opts: { deadlineMs?
           .update(datasetTriggerEvents)
           .set({
             attempts,
-            lastError: (err as Error).message.slice(0, 2000),
+            lastError: describeError(err).slice(0, 2000),
             nextAttemptAt: sql`now() + make_interval(secs => ${retryDelaySeconds(attempts)})`,
           })
           .where(eq(datasetTriggerEvents.id, id));
@@ -111,7 +111,7 @@ export function deliverSoon(ids: number[]): void {
   for (const id of ids) {
     deliverDatasetTriggerEvent(id).catch((err: unknown) => {
       console.warn(
-        `[triggers] dataset trigger event ${id} is recorded; delivering it failed for now (the worker retries): ${String((err as Error).message ?? err).split('\n')[0]}`,
+        `[triggers] dataset trigger event ${id} is recorded; delivering it failed for now (the worker retries): ${describeError(err)}`,
       );
     });
   }
@@ -136,14 +136,25 @@ export async function deliverDueDatasetTriggerEvents(limit = 50): Promise<{ done
     } catch (err) {
       result.errors.push(err);
       // Temporal is away: the rest would wait out the same deadline one by one.
-      if (unavailableDependency(err) || isTemporalUnreachable(err)) break;
+      if (unavailableDependency(err) || isTemporalUnreachable(describeError(err))) break;
     }
   }
   return result;
 }
 
-function isTemporalUnreachable(err: unknown): boolean {
-  const message = String((err as Error)?.message ?? err);
+/** The error's first line with its causes' ("Failed to signalWithStart Workflow: 4 DEADLINE_EXCEEDED: …"). */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const line = String((e as Error).message ?? e).split('\n')[0]!;
+    if (line && !parts.includes(line)) parts.push(line);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join(': ');
+}
+
+function isTemporalUnreachable(message: string): boolean {
   return /DEADLINE_EXCEEDED|UNAVAILABLE|ECONNREFUSED|Failed to connect|deadline exceeded/i.test(message);
 }
 
@@ -169,7 +180,7 @@ export function startDatasetTriggerDelivery(opts: { everySeconds: number; log?: 
     // While Temporal is down every pass fails the same way: say so once a minute.
     if (Date.now() - lastComplaint < 60_000) return;
     lastComplaint = Date.now();
-    log(`dataset triggers: delivery failed (will retry): ${String((err as Error)?.message ?? err).split('\n')[0]}`);
+    log(`dataset triggers: delivery failed (will retry): ${describeError(err)}`);
   };
   const tick = async () => {
     try {
