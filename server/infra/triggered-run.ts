@@ -141,13 +141,7 @@ async function versionsNotFired(triggerId: string, versions: { dataset: string; 
         sql`, `,
       )})`);
   const had = new Set([...fired].map((r) => `${r.dataset}\u0000${Number(r.version)}`));
-  const seen = new Set<string>();
-  return versions.filter((v) => {
-    const key = `${v.dataset}\u0000${v.version}`;
-    if (had.has(key) || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return versions.filter((v) => !had.has(`${v.dataset}\u0000${v.version}`));
 }
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
