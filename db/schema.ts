@@ -366,6 +366,30 @@ export const triggers = pgTable(
 );
 
 /**
+ * The dataset-trigger outbox: one row per (enabled trigger, new dataset version), written in the
+ * transaction that stores the version, so a version is never missed while Temporal is unreachable. The
+ * worker delivers due rows to the trigger's debounce workflow, with backoff between failed attempts.
+ */
+export const datasetTriggerEvents = pgTable(
+  'dataset_trigger_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    triggerId: uuid('trigger_id').notNull().references(() => triggers.id, { onDelete: 'cascade' }),
+    dataset: text('dataset').notNull(),
+    version: integer('version').notNull(),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('dataset_trigger_events_trigger_version').on(t.triggerId, t.dataset, t.version),
+    index('dataset_trigger_events_due').on(t.nextAttemptAt).where(sql`delivered_at is null`),
+  ],
+);
+
+/**
  * Each time a schedule or trigger fired: the run it started (or why none), the scheduled time, the
  * parameters and payload it carried, and the chain of pipelines that led to it. `key` makes a
  * firing idempotent: a retried activity or webhook with the same key finds the run already started.

@@ -18,7 +18,7 @@ import { CsvHeaderError, duplicateColumns, readCsvHeader, type CsvHeader } from 
 import { JsonShapeChecker, JsonShapeError } from './json-shape-check';
 import { csvDialect, csvReader, INTEGER_TYPES, NUMBER, notInteger, sniffCsv, strictSelect, WIDEN_MARK, type CsvColumn, type DuckConn } from './csv-sql';
 import { receiveToFile, type ReceivedFile } from './upload-file';
-import { signalDatasetTriggers } from './dataset-triggers';
+import { deliverSoon, recordDatasetTriggerEvents } from './dataset-triggers';
 
 export const DATASET_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 export const datasetNameSchema = z
@@ -136,8 +136,8 @@ async function ingestReceived(name: string, format: DatasetFormat, received: Rec
     const store = artifactStore();
     const stored = await store.putFile(out, { move: true });
     try {
-      const version = await recordVersion({ workspaceId, name, format, sourceHash: received.sha256, stored, rows, columns });
-      if (version.created) await signalDatasetTriggers(name, version.version);
+      const { triggerEvents, ...version } = await recordVersion({ workspaceId, name, format, sourceHash: received.sha256, stored, rows, columns });
+      deliverSoon(triggerEvents);
       return { ...version, warnings: version.created ? warnings : [] };
     } catch (err) {
       if (stored.created) await store.remove(stored.hash).catch(() => {});
@@ -148,7 +148,10 @@ async function ingestReceived(name: string, format: DatasetFormat, received: Rec
   }
 }
 
-/** The artifact row and the dataset version, in one transaction. */
+/**
+ * The artifact row, the dataset version and its dataset triggers' outbox events, in one transaction
+ * (the same bytes again make no new version and no events).
+ */
 async function recordVersion(v: {
   workspaceId: string;
   name: string;
@@ -157,7 +160,7 @@ async function recordVersion(v: {
   stored: { hash: string; sizeBytes: number };
   rows: number;
   columns: ColumnInfo[];
-}): Promise<DatasetVersionView & { created: boolean }> {
+}): Promise<DatasetVersionView & { created: boolean; triggerEvents: number[] }> {
   const { workspaceId, name, rows, columns } = v;
   return getDb().transaction(async (tx) => {
     await tx
@@ -190,9 +193,10 @@ async function recordVersion(v: {
     if (!row) {
       // A concurrent upload of the same bytes won the race.
       const again = await findVersionBySource(workspaceId, name, v.sourceHash);
-      return { ...again!, created: false };
+      return { ...again!, created: false, triggerEvents: [] };
     }
-    return { name, version: row.version, rows, columns, artifactHash: v.stored.hash, createdAt: row.createdAt, created: true };
+    const triggerEvents = await recordDatasetTriggerEvents(tx, workspaceId, name, row.version);
+    return { name, version: row.version, rows, columns, artifactHash: v.stored.hash, createdAt: row.createdAt, created: true, triggerEvents };
   });
 }
 

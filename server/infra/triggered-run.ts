@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { pipelines, pipelineVersions, runs, triggers } from '../../db/schema';
+import { pipelines, pipelineVersions, runs, triggerFirings, triggers } from '../../db/schema';
 import type { Catalog } from '../../workflows/core/compiler';
 import { ServiceError } from './errors';
 import { firingByKey, firingOfRun, isDuplicateFiring, recordFiring, type RunFiring } from './run-firing';
@@ -116,10 +116,32 @@ export async function startDatasetTriggerRun(
     .from(triggers)
     .innerJoin(pipelines, eq(pipelines.id, triggers.pipelineId))
     .where(eq(triggers.id, req.triggerId));
-  const firing: RunFiring = { key: req.key, kind: 'dataset', triggerId: t ? req.triggerId : undefined, payload: { versions: req.versions } };
+  const prior = await firingByKey(req.key);
+  if (prior) return resultOf(prior, true);
+  // A version delivered again after its debounce workflow had ended (see dataset-triggers.ts) reaches a
+  // new execution of it: what an earlier firing of this trigger already had starts nothing again.
+  const versions = await versionsNotFired(req.triggerId, req.versions);
+  if (versions.length === 0) {
+    return { status: 'refused', message: 'These dataset versions already fired this trigger', existing: true };
+  }
+  const firing: RunFiring = { key: req.key, kind: 'dataset', triggerId: t ? req.triggerId : undefined, payload: { versions } };
   if (!t) return recordUnstarted({ firing }, 'refused', 'The trigger was deleted');
   if (!t.enabled) return recordUnstarted({ firing }, 'refused', 'The trigger is turned off');
   return startTriggeredRun(catalog, { pipeline: t.pipeline, params: t.params as Record<string, unknown>, firing });
+}
+
+/** The versions that no earlier firing of the trigger carried, in their order. */
+async function versionsNotFired(triggerId: string, versions: { dataset: string; version: number }[]) {
+  const fired = await getDb().execute<{ dataset: string; version: number }>(sql`
+    SELECT DISTINCT v->>'dataset' AS dataset, (v->>'version')::int AS version
+    FROM ${triggerFirings} f, jsonb_array_elements(f.payload->'versions') v
+    WHERE f.trigger_id = ${triggerId} AND f.kind = 'dataset'
+      AND (v->>'version')::int IN (${sql.join(
+        versions.map((x) => sql`${x.version}`),
+        sql`, `,
+      )})`);
+  const had = new Set([...fired].map((r) => `${r.dataset}\u0000${Number(r.version)}`));
+  return versions.filter((v) => !had.has(`${v.dataset}\u0000${v.version}`));
 }
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -72,9 +73,21 @@ const FIRINGS_PER_EXECUTION = 50;
  */
 export async function datasetTriggerWorkflow(input: DatasetTriggerInput): Promise<{ firings: number }> {
   const info = workflowInfo();
-  const arrived: DatasetVersionEvent[] = [...(input.pending ?? [])];
+  // The outbox may deliver a version twice (a delivery it could not confirm is repeated): a version this
+  // execution already has is ignored, and does not restart the wait. Executions from before kept every signal.
+  const ignoresRepeats = patched('dataset-trigger-ignores-repeats');
+  const seen = new Set<string>();
+  const isNew = (event: DatasetVersionEvent) => {
+    if (!ignoresRepeats) return true;
+    const key = `${event.dataset}\u0000${event.version}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const arrived: DatasetVersionEvent[] = (input.pending ?? []).filter(isNew);
   let signals = 0;
   setHandler(datasetVersionSignal, (event) => {
+    if (!isNew(event)) return;
     arrived.push(event);
     signals++;
   });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { z } from 'zod';
 import { closeDb } from '../../db/client';
+import { startDatasetTriggerDelivery } from '../../server/infra/dataset-triggers';
 import { startRunMaintenance } from '../../server/infra/run-dispatch';
 import { startWebhookDelivery } from '../../server/infra/webhook-delivery';
 import { startFollowingRuns } from '../steps/kit/run-triggers';
@@ -62,13 +63,19 @@ const maintenance = startRunMaintenance({
     if (status === 'succeeded') await startFollowingRuns(runId);
   },
 });
-// Workers also drain the webhook outbox (notifications of finished runs and approvals).
+// Workers also drain the webhook outbox (notifications of finished runs and approvals) and the
+// dataset-trigger outbox (new dataset versions for their triggers' debounce workflows).
 const stopWebhookDelivery = startWebhookDelivery();
+const stopDatasetTriggerDelivery = startDatasetTriggerDelivery({
+  everySeconds: cfg.MILLRACE_DISPATCH_SECONDS,
+  log: (line) => console.log(`worker: ${line}`),
+});
 try {
   await worker.run();
 } finally {
   await maintenance.stop();
   await stopWebhookDelivery();
+  await stopDatasetTriggerDelivery();
   await connection.close();
   await closeDb();
 }
