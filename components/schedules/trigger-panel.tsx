@@ -236,7 +236,8 @@ export function TriggerForm({ pipeline }: { pipeline: string }) {
       }}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <div className="space-y-1">
+        {/* The whole row: the choices are sentences. */}
+        <div className="space-y-1 sm:col-span-2">
           <label htmlFor={`${id}-kind`} className={labelCls}>
             Start this pipeline
           </label>
