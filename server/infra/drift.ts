@@ -437,7 +437,14 @@ const SCORE_OF: Record<DriftMethod, keyof DriftStatistics> = {
  * chi-squared over the categories. Nulls are counted and left out of every statistic. Throws a
  * ServiceError('invalid') for input no statistic can be computed on.
  */
-export async function computeDrift(conn: DuckDBConnection, reference: DriftSource, current: DriftSource, options: DriftOptions = {}): Promise<DriftReport> {
+export async function computeDrift(
+  connections: DuckDBConnection | DuckDBConnection[],
+  reference: DriftSource,
+  current: DriftSource,
+  options: DriftOptions = {},
+): Promise<DriftReport> {
+  const pool = Array.isArray(connections) ? connections : [connections];
+  const conn = pool[0]!;
   const bins = options.bins ?? 10;
   const histogramBins = options.histogramBins ?? 20;
   const topCategories = options.topCategories ?? 12;
@@ -492,22 +499,30 @@ export async function computeDrift(conn: DuckDBConnection, reference: DriftSourc
   const numberColumns = features.filter((f) => f.kind === 'numeric').map((f) => f.column);
   const refNumbers = await summariseNumbers(conn, refFrom, numberColumns);
   const curNumbers = await summariseNumbers(conn, curFrom, numberColumns);
-  const results: FeatureDrift[] = [];
-  for (const f of features) {
-    const computed =
-      f.kind === 'numeric'
-        ? await numericFeature(conn, ref, cur, f.column, refNumbers.get(f.column)!, curNumbers.get(f.column)!, bins, histogramBins)
-        : await categoricalFeature(conn, ref, cur, f.column, topCategories);
-    const method: DriftMethod = f.kind === 'numeric' ? numericMethod : categoricalMethod;
-    const statistics: DriftStatistics = computed.statistics;
-    const score = (statistics[SCORE_OF[method]] as number | null | undefined) ?? null;
-    const threshold = thresholds[method];
-    // A column empty on one side only has changed beyond what a statistic can say; empty on both, it has not.
-    const refEmpty = computed.referenceNulls === ref.rows;
-    const curEmpty = computed.currentNulls === cur.rows;
-    const drifted = score === null ? refEmpty !== curEmpty : isDrift(method, score, threshold);
-    results.push({ column: f.column, type: f.type, kind: f.kind, method, score, threshold, drifted, referenceRows: ref.rows, currentRows: cur.rows, ...computed });
-  }
+  // Features are independent: with several connections, one per feature at a time, so DuckDB's threads
+  // stay busy while JavaScript reads a result or plans the next query.
+  const results: FeatureDrift[] = new Array(features.length);
+  let next = 0;
+  const work = async (c: DuckDBConnection) => {
+    while (next < features.length) {
+      const index = next++;
+      const f = features[index]!;
+      const computed =
+        f.kind === 'numeric'
+          ? await numericFeature(c, ref, cur, f.column, refNumbers.get(f.column)!, curNumbers.get(f.column)!, bins, histogramBins)
+          : await categoricalFeature(c, ref, cur, f.column, topCategories);
+      const method: DriftMethod = f.kind === 'numeric' ? numericMethod : categoricalMethod;
+      const statistics: DriftStatistics = computed.statistics;
+      const score = (statistics[SCORE_OF[method]] as number | null | undefined) ?? null;
+      const threshold = thresholds[method];
+      // A column empty on one side only has changed beyond what a statistic can say; empty on both, it has not.
+      const refEmpty = computed.referenceNulls === ref.rows;
+      const curEmpty = computed.currentNulls === cur.rows;
+      const drifted = score === null ? refEmpty !== curEmpty : isDrift(method, score, threshold);
+      results[index] = { column: f.column, type: f.type, kind: f.kind, method, score, threshold, drifted, referenceRows: ref.rows, currentRows: cur.rows, ...computed };
+    }
+  };
+  await Promise.all(pool.map(work));
   const driftedFeatures = results.filter((r) => r.drifted).length;
   const driftShare = driftedFeatures / results.length;
   return {

@@ -25,7 +25,7 @@ async function rawRead(conn: DuckDBConnection): Promise<void> {
   }
 }
 
-const drift = (conn: DuckDBConnection) => computeDrift(conn, { parquet: ref }, { parquet: cur });
+const drift = (conns: DuckDBConnection[]) => computeDrift(conns, { parquet: ref }, { parquet: cur });
 
 async function main() {
   const startRss = statusMB('VmRSS');
@@ -35,10 +35,12 @@ async function main() {
     temp_directory: path.join(os.tmpdir(), 'millrace-bench-drift-spill'),
   });
   const conn = await instance.connect();
+  // As the step does: two connections, two features at a time.
+  const pair = [conn, await instance.connect()];
   if (mode === 'memory-drift' || mode === 'memory-raw') {
     const t = performance.now();
     let report: DriftReport | undefined;
-    if (mode === 'memory-drift') report = await drift(conn);
+    if (mode === 'memory-drift') report = await drift(pair);
     else await rawRead(conn);
     const ms = performance.now() - t;
     console.log(`RESULT ${JSON.stringify({ startRssMB: startRss, peakRssMB: statusMB('VmHWM'), ms, drifted: report?.driftedFeatures })}`);
@@ -47,14 +49,14 @@ async function main() {
   const reps = Number(repsText);
   const rawMs: number[] = [];
   const driftMs: number[] = [];
-  let report = await drift(conn); // warm-up of both
+  let report = await drift(pair); // warm-up of both
   await rawRead(conn);
   for (let i = 0; i < reps; i++) {
     let t = performance.now();
     await rawRead(conn);
     rawMs.push(performance.now() - t);
     t = performance.now();
-    report = await drift(conn);
+    report = await drift(pair);
     driftMs.push(performance.now() - t);
   }
   const drifted = report.features.filter((f) => f.drifted).map((f) => f.column);

@@ -59,16 +59,20 @@ export default implement(definition, async ({ params, inputs, ctx }) => {
   const reference = { parquet: await tablePath(inputs.reference) };
   const current = { parquet: await tablePath(inputs.current) };
   // On the memory-bounded DuckDB instance: inputs of any size spill to disk rather than grow the worker.
-  const { report, prediction } = await withBoundedDuckDb(async (conn) => {
-    const exclude = [...(params.exclude ?? []), ...(params.prediction ? [params.prediction] : [])];
-    const features = params.columns?.filter((c) => !exclude.includes(c));
-    const report: DriftReport = await computeDrift(conn, reference, current, { ...options(params), columns: features, exclude });
-    ctx.progress(`${report.driftedFeatures} of ${report.features.length} features drifted`);
-    const prediction = params.prediction
-      ? (await computeDrift(conn, reference, current, { ...options(params), columns: [params.prediction] })).features[0]
-      : undefined;
-    return { report, prediction };
-  });
+  // Two connections: features are computed two at a time.
+  const { report, prediction } = await withBoundedDuckDb((first) =>
+    withBoundedDuckDb(async (second) => {
+      const conn = [first, second];
+      const exclude = [...(params.exclude ?? []), ...(params.prediction ? [params.prediction] : [])];
+      const features = params.columns?.filter((c) => !exclude.includes(c));
+      const report: DriftReport = await computeDrift(conn, reference, current, { ...options(params), columns: features, exclude });
+      ctx.progress(`${report.driftedFeatures} of ${report.features.length} features drifted`);
+      const prediction = params.prediction
+        ? (await computeDrift(conn, reference, current, { ...options(params), columns: [params.prediction] })).features[0]
+        : undefined;
+      return { report, prediction };
+    }),
+  );
 
   const metrics = {
     drift_share: report.driftShare,
