@@ -37,9 +37,13 @@ describe('monitor.drift in a pipeline', () => {
     expect(wind.series.map((s: any) => s.name)).toEqual(['Reference', 'Current']);
 
     const unshifted = step(run, 'unshifted').summary;
-    expect(unshifted).toMatchObject({ datasetDrift: false, driftedFeatures: 0, features: 5, numericMethod: 'Kolmogorov–Smirnov p-value', categoricalMethod: 'Chi-squared p-value' });
+    expect(unshifted).toMatchObject({ datasetDrift: false, driftedFeatures: 0, features: 4, numericMethod: 'Kolmogorov–Smirnov p-value', categoricalMethod: 'Chi-squared p-value' });
     expect(unshifted.referenceRows + unshifted.currentRows).toBe(1461);
-    // The metrics port feeds a gate: no dataset drift, so it passes.
+    // The prediction column (here the kind of weather) is compared on its own, not among the features.
+    expect(unshifted.drift.rows.map((r: unknown[]) => r[0])).not.toContain('weather');
+    expect(unshifted.predictionDrift.rows).toEqual([['weather', 'VARCHAR', 'Chi-squared p-value', expect.any(Number), 0.05, false, 0, 0]]);
+    expect(unshifted.predictionDistribution).toMatchObject({ $visual: 'bars', series: ['Reference', 'Current'] });
+    // The metrics port feeds a gate: no dataset drift and no prediction drift, so it passes.
     expect(step(run, 'stable').summary.passed).toBe(true);
   });
 

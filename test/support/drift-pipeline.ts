@@ -13,8 +13,8 @@ export const DRIFT_PIPELINE = {
     node('newYork', 'prepare.filter', place('New York')),
     node('halves', 'prepare.split', { testFraction: 0.5, seed: 3 }),
     node('shifted', 'monitor.drift', { exclude: ['location'] }),
-    node('unshifted', 'monitor.drift', { exclude: ['location'], numericMethod: 'ks', categoricalMethod: 'chi_squared' }),
-    node('stable', 'validate.gate', { rules: [{ metric: 'dataset_drift', op: '<=', value: 0 }] }),
+    node('unshifted', 'monitor.drift', { exclude: ['location'], numericMethod: 'ks', categoricalMethod: 'chi_squared', prediction: 'weather' }),
+    node('stable', 'validate.gate', { rules: [{ metric: 'dataset_drift', op: '<=', value: 0 }, { metric: 'prediction_drift', op: '<=', value: 0 }] }),
   ],
   edges: [
     { from: 'load.table', to: 'seattle.table' },
