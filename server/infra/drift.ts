@@ -110,6 +110,9 @@ async function rowsOf(conn: DuckDBConnection, sql: string, values?: Record<strin
   return (await conn.runAndReadAll(sql, values, types)).getRowObjectsJS() as Record<string, unknown>[];
 }
 
+/** A number column's value as DOUBLE; NaN and ±infinity count as missing, like NULL (no distance is defined for them). */
+const finiteValue = (col: string) => `(CASE WHEN isfinite(${col}::DOUBLE) THEN ${col}::DOUBLE END)`;
+
 /** A number as a DOUBLE literal: a plain literal like 0.00054 would be a DECIMAL, and slow arithmetic. */
 const dbl = (v: number) => `(${v}::DOUBLE)`;
 
@@ -163,7 +166,7 @@ interface NumberSummary {
 async function summariseNumbers(conn: DuckDBConnection, from: string, columns: string[]): Promise<Map<string, NumberSummary>> {
   if (columns.length === 0) return new Map();
   const parts = columns.map((c, i) => {
-    const x = `${quoteIdent(c)}::DOUBLE`;
+    const x = finiteValue(quoteIdent(c));
     return `count(${x})::DOUBLE AS n${i}, stddev_pop(${x}) AS sd${i}, min(${x}) AS lo${i}, max(${x}) AS hi${i}`;
   });
   const [row] = await rowsOf(conn, `SELECT ${parts.join(', ')} FROM ${from}`);
@@ -195,14 +198,15 @@ async function numericFeature(conn: DuckDBConnection, ref: Side, cur: Side, colu
   const width = hi > lo ? (hi - lo) / fineBins : 1;
   const edge = (bin: number) => (bin >= fineBins ? Math.max(hi, lo + bin * width) : lo + bin * width);
   const binOf = `least(${fineBins - 1}, floor((x - ${dbl(lo)}) / ${dbl(width)}))::INTEGER`;
-  const union = `(SELECT ${col}::DOUBLE AS x, 1 AS r, 0 AS c FROM ${ref.from} WHERE ${col} IS NOT NULL
+  const value = finiteValue(col);
+  const union = `(SELECT ${value} AS x, 1 AS r, 0 AS c FROM ${ref.from} WHERE ${value} IS NOT NULL
                   UNION ALL
-                  SELECT ${col}::DOUBLE AS x, 0 AS r, 1 AS c FROM ${cur.from} WHERE ${col} IS NOT NULL)`;
+                  SELECT ${value} AS x, 0 AS r, 1 AS c FROM ${cur.from} WHERE ${value} IS NOT NULL)`;
 
   // One pass over each table: counts and sums of offsets from the bin's left edge, per fine bin.
   const perSide = (from: string, side: number) =>
     `SELECT ${side} AS side, bin, count(*)::DOUBLE AS n, sum(x - (${dbl(lo)} + bin * ${dbl(width)})) AS off
-     FROM (SELECT ${binOf} AS bin, x FROM (SELECT ${col}::DOUBLE AS x FROM ${from} WHERE ${col} IS NOT NULL)) GROUP BY bin`;
+     FROM (SELECT ${binOf} AS bin, x FROM (SELECT ${value} AS x FROM ${from} WHERE ${value} IS NOT NULL)) GROUP BY bin`;
   const grouped = await conn.runAndReadAll(`${perSide(ref.from, 0)} UNION ALL ${perSide(cur.from, 1)}`);
   const [sideCol, binCol, nCol, offCol] = grouped.getColumnsJS() as unknown as [number[], number[], number[], number[]];
   const nBins = fineBins;

@@ -3,7 +3,7 @@ import { CATEGORICAL_DRIFT_METHODS, DEFAULT_DRIFT_THRESHOLDS, driftKind, NUMERIC
 import { column, columns, defineStep, port, type DesignIssue } from '../../core/step';
 import { findColumn, listColumns, type TableSchema } from '../../core/table-schema';
 
-const threshold = (title: string) =>
+const threshold = (title: string, defaults: string) =>
   z
     .number()
     .min(0)
@@ -11,7 +11,7 @@ const threshold = (title: string) =>
     .optional()
     .meta({
       title,
-      description: `Default: the method's own (Wasserstein, PSI and Jensen–Shannon ${DEFAULT_DRIFT_THRESHOLDS.psi}; KS and chi-squared p-value ${DEFAULT_DRIFT_THRESHOLDS.ks})`,
+      description: `Default: the method's own (${defaults})`,
       advanced: true,
     });
 
@@ -30,8 +30,14 @@ export const driftParams = z.object({
     .optional()
     .meta({ advanced: true }),
   exclude: columns('Leave out', 'Columns not to compare (ids, timestamps)', 'reference').optional().meta({ advanced: true }),
-  numericThreshold: threshold('Threshold for numbers'),
-  categoricalThreshold: threshold('Threshold for text and booleans'),
+  numericThreshold: threshold(
+    'Threshold for numbers',
+    `Wasserstein, PSI and Jensen–Shannon: drift at ${DEFAULT_DRIFT_THRESHOLDS.wasserstein}; KS: drift when the p-value is below ${DEFAULT_DRIFT_THRESHOLDS.ks}`,
+  ),
+  categoricalThreshold: threshold(
+    'Threshold for text and booleans',
+    `PSI and Jensen–Shannon: drift at ${DEFAULT_DRIFT_THRESHOLDS.psi}; chi-squared: drift when the p-value is below ${DEFAULT_DRIFT_THRESHOLDS.chi_squared}`,
+  ),
   bins: z.number().int().min(2).max(100).default(10).meta({ title: 'Quantile bins', description: 'Bins of the reference for PSI and Jensen–Shannon on numbers (10: deciles)', advanced: true }),
 });
 export type DriftParams = z.output<typeof driftParams>;
@@ -47,8 +53,8 @@ export default defineStep({
     'Kolmogorov–Smirnov test (exact statistic; drift when the p-value is below 0.05), PSI and Jensen–Shannon distance ' +
     'on the reference’s deciles (drift at 0.1). Text and booleans: Jensen–Shannon distance between the category shares ' +
     '(default, drift at 0.1), PSI, or the chi-squared test of homogeneity (drift when the p-value is below 0.05). Every ' +
-    'statistic is computed, the chosen method decides. PSI replaces an empty bin’s share by 0.0001. Nulls are counted ' +
-    'and shown, and left out of the statistics; a column with values on one side only counts as drifted. The dataset ' +
+    'statistic is computed, the chosen method decides. PSI replaces an empty bin’s share by 0.0001. Nulls (and NaN or ' +
+    'infinite numbers) are counted as missing and shown, and left out of the statistics; a column with values on one side only counts as drifted. The dataset ' +
     'drifts when at least the chosen share of features drift. A prediction column, when named, is compared on its own. ' +
     'The report goes out on "report"; the share of drifted features, their number and dataset drift (1 or 0) go out on ' +
     '"metrics" for a quality gate.',

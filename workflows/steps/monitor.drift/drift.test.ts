@@ -190,6 +190,24 @@ describe('drift statistics (DuckDB) against scipy', () => {
     await expect(drift(dates, dates)).rejects.toThrow('None of the common columns is a number, text or boolean column');
   });
 
+  it('counts NaN and infinite values as missing, like nulls', async () => {
+    const clean = path.join(dir, 'clean.parquet');
+    const odd = path.join(dir, 'odd.parquet');
+    const base = path.join(dir, 'base.parquet');
+    await withDuckDb(async (conn) => {
+      await conn.run(`COPY (SELECT (i * 7 % 23)::DOUBLE AS x FROM range(300) t(i)) TO ${quoteLiteral(base)} (FORMAT parquet)`);
+      await conn.run(`COPY (SELECT (i * 5 % 29)::DOUBLE AS x FROM range(200) t(i)) TO ${quoteLiteral(clean)} (FORMAT parquet)`);
+      await conn.run(
+        `COPY (SELECT * FROM read_parquet(${quoteLiteral(clean)}) UNION ALL SELECT * FROM (VALUES ('NaN'::DOUBLE), ('Infinity'::DOUBLE), ('-Infinity'::DOUBLE), (NULL)) v(x))
+         TO ${quoteLiteral(odd)} (FORMAT parquet)`,
+      );
+    });
+    const [withClean] = (await drift(base, clean)).features;
+    const [withOdd] = (await drift(base, odd)).features;
+    expect(withOdd!.currentNulls).toBe(4);
+    expect(withOdd!.statistics).toEqual(withClean!.statistics);
+  });
+
   it('reports a column with no values on one side as drifted, without a score', async () => {
     const ref = path.join(dir, 'values.parquet');
     const cur = path.join(dir, 'nulls.parquet');
