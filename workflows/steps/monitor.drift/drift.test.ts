@@ -159,6 +159,29 @@ describe('drift statistics (DuckDB) against scipy', () => {
     compare(await drift(ref, cur), scipyReference(ref, cur));
   });
 
+  it('takes DuckDB relations as well as Parquet files (for inputs that are queries, such as logged requests)', async () => {
+    const ref = path.join(dir, 'small-ref.parquet');
+    const cur = path.join(dir, 'small-cur.parquet');
+    const fromFiles = await drift(ref, cur, { columns: ['Price (USD)', 'Island (name)'] });
+    const fromRelations = await withDuckDb((conn) =>
+      computeDrift(
+        conn,
+        { relation: `(SELECT * FROM read_parquet(${quoteLiteral(ref)}))` },
+        { relation: `(SELECT "Price (USD)", "Island (name)" FROM read_parquet(${quoteLiteral(cur)}) WHERE true)` },
+        { columns: ['Price (USD)', 'Island (name)'] },
+      ),
+    );
+    // Equal up to the order DuckDB's threads add doubles in.
+    const same = (a: unknown, b: unknown, at: string): void => {
+      if (typeof a === 'number' && typeof b === 'number') expect(Math.abs(a - b), at).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+      else if (a && b && typeof a === 'object' && typeof b === 'object') {
+        expect(Object.keys(a).sort(), at).toEqual(Object.keys(b).sort());
+        for (const k of Object.keys(a)) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
+      } else expect(a, at).toEqual(b);
+    };
+    same(fromRelations, fromFiles, 'report');
+  });
+
   it('applies the chosen methods and thresholds: p-values drift below theirs, distances at or above', async () => {
     const ref = path.join(dir, 'small-ref.parquet');
     const cur = path.join(dir, 'small-cur.parquet');
