@@ -11,8 +11,8 @@ import { chiSquaredSf, ksTwoSamplePValue } from './drift-pvalues';
 import { quoteIdent, quoteLiteral } from './duckdb';
 import { ServiceError } from './errors';
 
-// Data drift between a reference and a current table, computed in DuckDB: per column, one aggregate
-// over both tables; only aggregates (bins, categories, sums) come back to JavaScript.
+// Data drift between a reference and a current table, computed in DuckDB: per column one or two grouped
+// passes over both tables; only aggregates (bins, categories, sums) come back to JavaScript.
 
 /** A proportion of 0 becomes this in PSI (as Evidently does), so an empty bin gives a large but finite term. */
 export const PSI_EPSILON = 0.0001;
@@ -122,7 +122,6 @@ async function describe(conn: DuckDBConnection, from: string): Promise<Map<strin
   const described = await rowsOf(conn, `DESCRIBE SELECT * FROM ${from}`);
   return new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
 }
-
 
 /**
  * PSI, Jensen–Shannon distance (natural logarithm, as scipy's default) and the chi-squared test of
