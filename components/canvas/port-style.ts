@@ -1,4 +1,4 @@
-import { Boxes, Database, FileDown, FlaskConical, Hand, Rocket, Scissors, type LucideIcon } from 'lucide-react';
+import { Activity, Boxes, Database, FileDown, FlaskConical, Hand, Rocket, Scissors, type LucideIcon } from 'lucide-react';
 
 // Port and category looks. Literal class names, so Tailwind sees them.
 
@@ -24,6 +24,7 @@ export const categoryLook: Record<string, { icon: LucideIcon; tint: string }> = 
   train: { icon: Boxes, tint: 'bg-port-model/12 text-port-model' },
   validate: { icon: FlaskConical, tint: 'bg-port-metrics/15 text-warn-strong' },
   deploy: { icon: Rocket, tint: 'bg-port-signal/12 text-ok-strong' },
+  monitor: { icon: Activity, tint: 'bg-port-report/12 text-port-report' },
   export: { icon: FileDown, tint: 'bg-port-table/12 text-port-table' },
   control: { icon: Hand, tint: 'bg-port-signal/12 text-ok-strong' },
 };

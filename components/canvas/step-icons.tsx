@@ -28,6 +28,7 @@ import {
   Trees,
   TrendingUp,
   UserCheck,
+  Waves,
   Zap,
   type LucideIcon,
 } from 'lucide-react';
@@ -67,6 +68,7 @@ const STEP_ICONS: Readonly<Record<string, LucideIcon>> = {
   'deploy.endpoint': Rocket,
   'export.file': FileDown,
   'control.approval': UserCheck,
+  'monitor.drift': Waves,
 };
 
 /** The icon of a step type, else of its category (the category part of the type when it is not known). */

@@ -152,21 +152,31 @@ function ScatterFigure({ v }: { v: ScatterVisual }) {
 }
 
 function BarsFigure({ v }: { v: BarsVisual }) {
-  const height = Math.max(80, Math.min(CHART_HEIGHT * 2, 28 * v.items.length + 30));
+  const series = v.series && v.series.length > 0 ? v.series : undefined;
+  const perItem = series?.length ?? 1;
+  const height = Math.max(80, Math.min(CHART_HEIGHT * 2, (18 + 10 * perItem) * v.items.length + (series ? 50 : 30)));
+  const data = v.items.map((item) => ({ label: item.label, ...Object.fromEntries((series ?? ['value']).map((_, i) => [`s${i}`, series ? (item.values?.[i] ?? 0) : item.value])) }));
+  const columns = series ? ['Label', ...series] : ['Label', 'Value'];
+  const rows = v.items.map((item) => [item.label, ...(series ? series.map((_, i) => item.values?.[i] ?? 0) : [item.value])]);
   return (
-    <Figure title={v.title} height={height} data={<DataTable caption={v.title} columns={['Label', 'Value']} rows={v.items.map((i) => [i.label, i.value])} />}>
+    <Figure title={v.title} height={height} data={<DataTable caption={v.title} columns={columns} rows={rows} />}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart accessibilityLayer={false} layout="vertical" data={v.items} margin={{ top: 0, right: 40, bottom: 0, left: 0 }}>
+        <BarChart accessibilityLayer={false} layout="vertical" data={data} margin={{ top: 0, right: 40, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" tick={AXIS} tickFormatter={tickFormat} />
           <YAxis type="category" dataKey="label" tick={AXIS} width={180} interval={0} />
           <Tooltip formatter={(value) => tickFormat(value)} />
-          <Bar
-            dataKey="value"
-            fill="var(--color-accent)"
-            isAnimationActive={false}
-            label={{ position: 'right', fontSize: 11, fill: 'var(--color-fg-muted)', formatter: tickFormat }}
-          />
+          {series && <Legend verticalAlign="top" height={20} wrapperStyle={{ fontSize: 11 }} />}
+          {(series ?? ['value']).map((name, i) => (
+            <Bar
+              key={name}
+              name={name}
+              dataKey={`s${i}`}
+              fill={SERIES_COLORS[i % SERIES_COLORS.length]}
+              isAnimationActive={false}
+              label={series ? undefined : { position: 'right', fontSize: 11, fill: 'var(--color-fg-muted)', formatter: tickFormat }}
+            />
+          ))}
         </BarChart>
       </ResponsiveContainer>
     </Figure>

@@ -5,9 +5,9 @@ import path from 'node:path';
  * Runs a measuring script (test/bench/<name>-stack.ts, a process with a stack of its own) and returns what
  * it printed on its "RESULT {json}" line. Its other output is shown with MILLRACE_BENCH_VERBOSE=1.
  */
-export function measureInChild<T>(repoRoot: string, script: string): Promise<T> {
+export function measureInChild<T>(repoRoot: string, script: string, args: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test', 'bench', script)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test', 'bench', script), ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

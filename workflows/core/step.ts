@@ -14,6 +14,7 @@ export const CATEGORIES = [
   { id: 'train', title: 'Train' },
   { id: 'validate', title: 'Validate' },
   { id: 'deploy', title: 'Deploy' },
+  { id: 'monitor', title: 'Monitor' },
   { id: 'export', title: 'Export' },
   { id: 'control', title: 'Control' },
 ] as const;

@@ -32,7 +32,9 @@ export const scatterVisualSchema = z.object({
 export const barsVisualSchema = z.object({
   $visual: z.literal('bars'),
   title: z.string(),
-  items: z.array(z.object({ label: z.string(), value: z.number() })),
+  items: z.array(z.object({ label: z.string(), value: z.number(), values: z.array(z.number()).optional() })),
+  /** Grouped bars: the names of each item's `values` (e.g. reference and current), drawn side by side. */
+  series: z.array(z.string()).optional(),
 });
 
 export const visualSchema = z.discriminatedUnion('$visual', [tableVisualSchema, linesVisualSchema, scatterVisualSchema, barsVisualSchema]);

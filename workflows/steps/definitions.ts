@@ -29,3 +29,4 @@ export { default as validateCompare } from './validate.compare/definition';
 export { default as deployEndpoint } from './deploy.endpoint/definition';
 export { default as exportFile } from './export.file/definition';
 export { default as controlApproval } from './control.approval/definition';
+export { default as monitorDrift } from './monitor.drift/definition';
