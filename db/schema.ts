@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   integer,
   jsonb,
   pgTable,
@@ -265,7 +266,8 @@ export const predictionLogs = pgTable(
     /** Rows in the request (the logged arrays may hold fewer). */
     rowCount: integer('row_count').notNull().default(0),
     truncated: boolean('truncated').notNull().default(false),
-    latencyMs: integer('latency_ms').notNull(),
+    /** Milliseconds from the parsed request to the scored answer (validation and scoring), fractional. */
+    latencyMs: doublePrecision('latency_ms').notNull(),
     /** The client's `X-Request-Id`, or one the server made up and answered with; feedback finds the request by it. */
     requestId: text('request_id'),
     createdAt: createdAt(),

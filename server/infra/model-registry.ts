@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { endpointEvents, endpoints, models, modelVersions, runs } from '../../db/schema';
 import type { TransformChain } from '../../workflows/core/transforms';
+import { announceEndpointChanged, notifyEndpointChanged } from './endpoint-changes';
 import type { ModelMeta } from './fitter';
 import { notFound, ServiceError } from './errors';
 import { defaultWorkspaceId } from './workspace';
@@ -162,5 +163,8 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
       nodeId: step?.nodeId ?? null,
       actor: step ? `run:${step.runId}` : (by as { actor: string }).actor,
     });
+    // Serving processes drop their cached mapping on commit, so the next request gets this version.
+    if (before !== modelVersionId) await notifyEndpointChanged(tx, endpoint);
   });
+  announceEndpointChanged(endpoint);
 }

@@ -46,8 +46,11 @@ const STATUS: Record<ServiceError['code'], number> = {
  * Postgres or Temporal does not answer gets 503 with `Retry-After` naming it, instead of hanging
  * (`patienceMs: null` for handlers that bound their own waits, because an answer must match what they did).
  */
-export async function handle(work: () => Promise<Response>, opts: { patienceMs?: number | null } = {}): Promise<Response> {
-  const requestId = randomUUID();
+export async function handle(
+  work: () => Promise<Response>,
+  opts: { patienceMs?: number | null; /** The caller's own id (predict's `X-Request-Id`), already checked. */ requestId?: string } = {},
+): Promise<Response> {
+  const requestId = opts.requestId ?? randomUUID();
   const patienceMs = opts.patienceMs === undefined ? DEFAULT_PATIENCE_MS : opts.patienceMs;
   const res = await answer(() => (patienceMs === null ? work() : unlessStuck(work(), patienceMs)), requestId);
   res.headers.set('x-request-id', requestId);
