@@ -34,7 +34,7 @@ export interface EndpointResolution {
 
 interface Entry {
   value: EndpointResolution;
-  /** When the lookup that produced it started. */
+  /** When the lookup that produced it started (performance.now(): sub-millisecond, so a lookup and a change are ordered). */
   fetchedAt: number;
   /** After a failed lookup: served as it is until then. */
   retryAt?: number;
@@ -69,15 +69,19 @@ const cache = (): Cache => {
   return c;
 };
 
-/** A change was announced: what was looked up before is stale, and the new mapping is looked up now. */
-function onChange(c: Cache, name: string | null): void {
-  const now = Date.now();
+/**
+ * A change was announced: what was looked up before is stale, and the new mapping is looked up now;
+ * resolves once it is in the cache (the feed then acks the change to the promoting process).
+ */
+function onChange(c: Cache, name: string | null): Promise<unknown> {
+  const now = performance.now();
   if (name === null) c.allChangedAt = now;
   else {
     c.changedAt.set(name, now);
     if (c.changedAt.size > MAX_ENTRIES) c.changedAt.delete(c.changedAt.keys().next().value!);
   }
-  for (const known of name === null ? [...c.entries.keys()] : c.entries.has(name) ? [name] : []) refresh(known);
+  const names = name === null ? [...c.entries.keys()] : c.entries.has(name) ? [name] : [];
+  return Promise.all(names.map((known) => refresh(known).promise.catch(() => {})));
 }
 
 function changedSince(c: Cache, name: string, t: number): boolean {
@@ -85,9 +89,9 @@ function changedSince(c: Cache, name: string, t: number): boolean {
 }
 
 function isFresh(c: Cache, name: string, entry: Entry): boolean {
-  if (entry.retryAt !== undefined && Date.now() < entry.retryAt) return true;
+  if (entry.retryAt !== undefined && performance.now() < entry.retryAt) return true;
   const ttl = endpointChanges()?.live() ? LIVE_FRESH_MS : FRESH_MS;
-  return Date.now() - entry.fetchedAt < ttl && !changedSince(c, name, entry.fetchedAt);
+  return performance.now() - entry.fetchedAt < ttl && !changedSince(c, name, entry.fetchedAt);
 }
 
 async function lookup(name: string): Promise<EndpointResolution | undefined> {
@@ -122,7 +126,7 @@ function refresh(name: string): Lookup {
   const { entries, inFlight } = c;
   const running = inFlight.get(name);
   if (running && !changedSince(c, name, running.since)) return running;
-  const since = Date.now();
+  const since = performance.now();
   const promise = lookup(name)
     .then((value) => {
       const current = entries.get(name);
@@ -143,7 +147,7 @@ function refresh(name: string): Lookup {
       reportLookupFailure(name, err);
       // Keep serving the last known resolution, and try the database again after FRESH_MS.
       const known = entries.get(name);
-      if (known) known.retryAt = Date.now() + FRESH_MS;
+      if (known) known.retryAt = performance.now() + FRESH_MS;
       throw err;
     })
     .finally(() => {
@@ -183,7 +187,7 @@ export async function resolveEndpoint(name: string): Promise<EndpointResolution>
   if (known) {
     // Stale but usable: wait briefly for the fresh answer, never for a failing or blocked database
     // (once a lookup has taken longer than STALE_WAIT_MS, later requests do not wait for it at all).
-    const wait = STALE_WAIT_MS - (Date.now() - since);
+    const wait = STALE_WAIT_MS - (performance.now() - since);
     if (wait <= 0) return known.value;
     const fresh = await within(pending, wait).catch((): typeof timedOut => timedOut);
     if (fresh === timedOut) return known.value;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runCompileBenchmarks } from './compile';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
+import { runPredictBenchmarks } from './predict';
 import type { BenchResult } from './result';
 import { runStartBenchmarks } from './run-start';
 import { runRunsBenchmarks } from './runs';
@@ -24,7 +25,7 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'predict', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
@@ -32,9 +33,10 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs
   train: async () => runTrainBenchmarks(repoRoot),
   runs: async () => runRunsBenchmarks(repoRoot),
   start: async () => runStartBenchmarks(repoRoot),
+  predict: async () => runPredictBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'predict'];
 
 function gitCommit(): string | null {
   try {
