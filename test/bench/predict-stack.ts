@@ -2,7 +2,8 @@
 // Postgres, Temporal dev server, the workers and the built web app) in a temporary data folder, the
 // example pipeline run once so endpoint "penguins" serves its forest, then autocannon (10 connections,
 // logging on) against three servers, alternating: the floor (node:http + the scorer on the same ONNX
-// file), Millrace's predict service behind node:http, and the Next.js route. Prints "RESULT {json}".
+// file), Millrace's predict service behind a bare node:http server, and the web app `npm start` runs
+// (server/launcher/web-server.ts). Prints "RESULT {json}".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,12 +12,13 @@ import postgres from 'postgres';
 import { artifactStore } from '../../server/infra/artifact-store';
 import type { StackHandle } from '../../server/launcher/stack';
 import { measureOnOwnStack, repoRoot, say } from './bench-stack';
+import { percentile } from './stats';
 
 const DURATION_S = Number(process.env.MILLRACE_BENCH_PREDICT_SECONDS ?? 8);
 const ROUNDS = Number(process.env.MILLRACE_BENCH_PREDICT_ROUNDS ?? 2);
 const CONNECTIONS = 10;
 export const PREDICT_SIZES = [1, 100] as const;
-export const PREDICT_TARGETS = ['floor', 'service', 'next'] as const;
+export const PREDICT_TARGETS = ['floor', 'service', 'web'] as const;
 export type PredictTarget = (typeof PREDICT_TARGETS)[number];
 
 export interface LoadRun {
@@ -27,14 +29,27 @@ export interface LoadRun {
   errors: number;
 }
 
+/** Every round's answers of one server at one size, as the client saw them (ms). */
+export interface LoadSummary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  min: number;
+  max: number;
+  /** Requests answered per second, one figure per round. */
+  requestsPerSecond: number[];
+}
+
 export interface PredictMeasurement {
   durationSeconds: number;
   connections: number;
-  /** By rows per request, then target: one LoadRun per round. */
-  runs: Record<string, Record<PredictTarget, LoadRun[]>>;
+  rounds: number;
+  /** By rows per request, then target. */
+  runs: Record<string, Record<PredictTarget, LoadSummary>>;
   /** The service's own time per request as logged in prediction_logs.latency_ms (validation + scoring), by rows. */
   loggedLatencyMs: Record<string, { p50: number; p99: number; n: number }>;
-  /** Log records written during the Next.js runs vs requests answered 2xx, by rows. */
+  /** Log records written during the web app's runs vs requests it answered 2xx, by rows. */
   logged: Record<string, { answered: number; written: number }>;
 }
 
@@ -47,11 +62,11 @@ const penguin = (i: number) => ({
   Sex: i % 2 ? 'MALE' : 'FEMALE',
 });
 
-function load(url: string, body: string, seconds: number): Promise<LoadRun> {
+function load(url: string, body: string, seconds: number, requestId?: string): Promise<LoadRun> {
   return new Promise((resolve, reject) => {
     const latenciesMs: number[] = [];
     const instance = autocannon(
-      { url, method: 'POST', connections: CONNECTIONS, duration: seconds, headers: { 'content-type': 'application/json' }, body },
+      { url, method: 'POST', connections: CONNECTIONS, duration: seconds, headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) }, body },
       (err, result) => {
         if (err) return reject(err);
         resolve({ latenciesMs, requestsPerSecond: result.requests.total / seconds, non2xx: result.non2xx, errors: result.errors + result.timeouts });
@@ -61,6 +76,19 @@ function load(url: string, body: string, seconds: number): Promise<LoadRun> {
       if (status >= 200 && status < 300) latenciesMs.push(ms);
     });
   });
+}
+
+function summarise(runs: LoadRun[]): LoadSummary {
+  const all = runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  return {
+    n: all.length,
+    p50: percentile(all, 50),
+    p95: percentile(all, 95),
+    p99: percentile(all, 99),
+    min: all[0] ?? NaN,
+    max: all[all.length - 1] ?? NaN,
+    requestsPerSecond: runs.map((r) => r.requestsPerSecond),
+  };
 }
 
 function startServer(args: string[]): Promise<{ child: ChildProcess; port: number }> {
@@ -104,31 +132,34 @@ async function measure(stack: StackHandle, dataDir: string): Promise<PredictMeas
     const urls: Record<PredictTarget, string> = {
       floor: `http://127.0.0.1:${floor.port}/api/v1/endpoints/penguins/predict`,
       service: `http://127.0.0.1:${service.port}/api/v1/endpoints/penguins/predict`,
-      next: `${stack.webUrl}/api/v1/endpoints/penguins/predict`,
+      web: `${stack.webUrl}/api/v1/endpoints/penguins/predict`,
     };
 
-    const out: PredictMeasurement = { durationSeconds: DURATION_S, connections: CONNECTIONS, runs: {}, loggedLatencyMs: {}, logged: {} };
+    const out: PredictMeasurement = { durationSeconds: DURATION_S, connections: CONNECTIONS, rounds: ROUNDS, runs: {}, loggedLatencyMs: {}, logged: {} };
     for (const size of PREDICT_SIZES) {
       const body = JSON.stringify({ rows: Array.from({ length: size }, (_, i) => penguin(i)) });
-      const runs = (out.runs[size] = { floor: [], service: [], next: [] } as Record<PredictTarget, LoadRun[]>);
+      const runs: Record<PredictTarget, LoadRun[]> = { floor: [], service: [], web: [] };
+      // The web app's requests carry an id of their own, so its log records can be told from the service's.
+      const tag = `bench-web-${size}`;
       let answered = 0;
-      const [{ before }] = await sql<{ before: string }[]>`select coalesce(max(id), 0)::text as before from prediction_logs`;
       for (let round = 0; round < ROUNDS; round++) {
         for (const target of PREDICT_TARGETS) {
           say(`  predict: ${size} row(s), ${target}, round ${round + 1}/${ROUNDS}`);
-          await load(urls[target], body, 1); // warm-up: connections, JIT, the model and endpoint caches
-          const run = await load(urls[target], body, DURATION_S);
+          const id = target === 'web' ? tag : undefined;
+          const warm = await load(urls[target], body, 1, id); // warm-up: connections, JIT, the model and endpoint caches
+          const run = await load(urls[target], body, DURATION_S, id);
           if (run.non2xx || run.errors) throw new Error(`${target}, ${size} row(s): ${run.non2xx} non-2xx answers, ${run.errors} errors`);
           runs[target].push(run);
-          if (target === 'next') answered += run.latenciesMs.length;
+          if (target === 'web') answered += warm.latenciesMs.length + run.latenciesMs.length;
         }
       }
+      out.runs[size] = Object.fromEntries(PREDICT_TARGETS.map((t) => [t, summarise(runs[t])])) as Record<PredictTarget, LoadSummary>;
       // Let the log's last batch land, then read what the service itself spent per request.
       await new Promise((r) => setTimeout(r, 1500));
       const [stats] = await sql<{ p50: number; p99: number; n: number }[]>`
         select percentile_cont(0.5) within group (order by latency_ms) as p50,
                percentile_cont(0.99) within group (order by latency_ms) as p99, count(*)::int as n
-        from prediction_logs where id > ${before}::bigint and row_count = ${size}`;
+        from prediction_logs where request_id = ${tag}`;
       out.loggedLatencyMs[size] = stats!;
       out.logged[size] = { answered, written: stats!.n };
     }
