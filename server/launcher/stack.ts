@@ -27,7 +27,7 @@ import { startTemporal, type TemporalHandle } from './temporal';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface StackOptions {
-  /** 'start' = production build (built when stale) + `next start`; 'dev' = `next dev`; false = no web app. */
+  /** 'start' = production build (built when stale) served by server/launcher/web-server.ts (Next.js plus the predict fast path); 'dev' = `next dev`; false = no web app. */
   web: 'start' | 'dev' | false;
   /** Run (and supervise) the Temporal worker processes: the Node worker and the Python fit worker. */
   worker: boolean;
