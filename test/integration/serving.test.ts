@@ -202,6 +202,13 @@ describe('feedback', () => {
     expect(n).toBe(1);
   });
 
+  it('is in the OpenAPI document, next to predict\'s X-Request-Id', async () => {
+    const { data } = await http('GET', '/api/v1/openapi.json');
+    const post = data.paths['/api/v1/endpoints/{name}/feedback'].post;
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '422']));
+    expect(data.paths['/api/v1/endpoints/{name}/predict'].post.parameters).toContainEqual(expect.objectContaining({ name: 'X-Request-Id', in: 'header' }));
+  });
+
   it('answers 404 for an unknown endpoint and 400 for a malformed body', async () => {
     const unknown = await feedback('no-such-endpoint', { requestId: 'x', label: 'Gentoo' });
     expect(unknown.status).toBe(404);
