@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   integer,
   jsonb,
   pgTable,
@@ -265,14 +266,40 @@ export const predictionLogs = pgTable(
     /** Rows in the request (the logged arrays may hold fewer). */
     rowCount: integer('row_count').notNull().default(0),
     truncated: boolean('truncated').notNull().default(false),
-    latencyMs: integer('latency_ms').notNull(),
+    /** Milliseconds from the parsed request to the scored answer (validation and scoring), fractional. */
+    latencyMs: doublePrecision('latency_ms').notNull(),
+    /** The client's `X-Request-Id`, or one the server made up and answered with; feedback finds the request by it. */
+    requestId: text('request_id'),
     createdAt: createdAt(),
   },
   (t) => [
     index('prediction_logs_endpoint_time').on(t.endpointId, t.createdAt),
     // Retention deletes by time across all endpoints.
     index('prediction_logs_time').on(t.createdAt),
+    index('prediction_logs_endpoint_request').on(t.endpointId, t.requestId),
   ],
+);
+
+/**
+ * True labels for logged predictions (`POST /api/v1/endpoints/{name}/feedback`), one per request id and
+ * row. A table of its own rather than columns on prediction_logs: labels arrive long after the log was
+ * written (rewriting wide jsonb log rows would bloat them), may come again (an upsert keeps it idempotent),
+ * and stay separate from the retention of the logs. Join on (endpoint_id, request_id) and `row` as the
+ * index into the log's `outputs.predictions`.
+ */
+export const predictionFeedback = pgTable(
+  'prediction_feedback',
+  {
+    endpointId: uuid('endpoint_id').notNull().references(() => endpoints.id),
+    requestId: text('request_id').notNull(),
+    /** Index of the row in the request (0 for a one-row request). */
+    row: integer('row').notNull().default(0),
+    /** A class name for classification, a number for regression. */
+    label: jsonb('label').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.requestId, t.row] }), index('prediction_feedback_time').on(t.createdAt)],
 );
 
 /**

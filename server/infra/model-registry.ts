@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { endpointEvents, endpoints, models, modelVersions, runs } from '../../db/schema';
 import type { TransformChain } from '../../workflows/core/transforms';
+import { randomUUID } from 'node:crypto';
+import { announceEndpointChanged, listeningEndpointChanges, notifyEndpointChanged } from './endpoint-changes';
 import type { ModelMeta } from './fitter';
 import { notFound, ServiceError } from './errors';
 import { defaultWorkspaceId } from './workspace';
@@ -123,6 +125,11 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
       .select({ id: endpointEvents.id })
       .from(endpointEvents)
       .where(and(eq(endpointEvents.kind, 'promotion'), eq(endpointEvents.runId, s.runId), eq(endpointEvents.nodeId, s.nodeId)));
+  // A process that listens for endpoint changes (a web process) returns once every listening process
+  // has followed the change, so the next request anywhere is answered by the promoted version.
+  const token = randomUUID();
+  const acks = listeningEndpointChanges()?.collectAcks(token, 2000);
+  let changed = false;
   await getDb().transaction(async (tx) => {
     if (step) {
       // Done by an earlier attempt (maybe before a cancel that came since): nothing more to do.
@@ -162,5 +169,14 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
       nodeId: step?.nodeId ?? null,
       actor: step ? `run:${step.runId}` : (by as { actor: string }).actor,
     });
+    // Serving processes drop their cached mapping on commit, so the next request gets this version.
+    changed = before !== modelVersionId;
+    if (changed) await notifyEndpointChanged(tx, endpoint, token);
+  }).catch((err: unknown) => {
+    acks?.cancel();
+    throw err;
   });
+  if (!changed) return acks?.cancel();
+  await announceEndpointChanged(endpoint);
+  await acks?.all();
 }

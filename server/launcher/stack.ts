@@ -27,7 +27,7 @@ import { startTemporal, type TemporalHandle } from './temporal';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface StackOptions {
-  /** 'start' = production build (built when stale) + `next start`; 'dev' = `next dev`; false = no web app. */
+  /** 'start' = production build (built when stale) served by server/launcher/web-server.ts (Next.js plus the predict fast path); 'dev' = `next dev`; false = no web app. */
   web: 'start' | 'dev' | false;
   /** Run (and supervise) the Temporal worker processes: the Node worker and the Python fit worker. */
   worker: boolean;
@@ -260,7 +260,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       {
         worker: [workerCommand.args[workerCommand.args.length - 1] ?? 'workflows/worker'],
         'fit-worker': [fitWorkerCommand.args[fitWorkerCommand.args.length - 1] ?? 'workflows/ml/worker.py'],
-        web: ['next-server', path.join('next', 'dist', 'bin', 'next')],
+        web: ['next-server', path.join('next', 'dist', 'bin', 'next'), path.join('server', 'launcher', 'web-server.ts')],
         temporal: [cfg.temporalDbFile],
       },
       log,
@@ -378,7 +378,11 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
         web = spawnManaged({
           name: 'web',
           command: process.execPath,
-          args: [bin, webMode, '-p', String(cfg.port), '-H', cfg.host],
+          // Production: Next.js behind a node:http server that answers predict itself (server/launcher/web-server.ts).
+          args:
+            webMode === 'start'
+              ? ['--import', 'tsx', path.join(root, 'server', 'launcher', 'web-server.ts')]
+              : [bin, webMode, '-p', String(cfg.port), '-H', cfg.host],
           cwd: root,
           env: { ...childEnv, NODE_ENV: webMode === 'start' ? 'production' : 'development' },
           log,

@@ -46,8 +46,11 @@ const STATUS: Record<ServiceError['code'], number> = {
  * Postgres or Temporal does not answer gets 503 with `Retry-After` naming it, instead of hanging
  * (`patienceMs: null` for handlers that bound their own waits, because an answer must match what they did).
  */
-export async function handle(work: () => Promise<Response>, opts: { patienceMs?: number | null } = {}): Promise<Response> {
-  const requestId = randomUUID();
+export async function handle(
+  work: () => Promise<Response>,
+  opts: { patienceMs?: number | null; /** The caller's own id (predict's `X-Request-Id`), already checked. */ requestId?: string } = {},
+): Promise<Response> {
+  const requestId = opts.requestId ?? randomUUID();
   const patienceMs = opts.patienceMs === undefined ? DEFAULT_PATIENCE_MS : opts.patienceMs;
   const res = await answer(() => (patienceMs === null ? work() : unlessStuck(work(), patienceMs)), requestId);
   res.headers.set('x-request-id', requestId);
@@ -55,29 +58,34 @@ export async function handle(work: () => Promise<Response>, opts: { patienceMs?:
 }
 
 /** How long a request may take before the dependencies are checked (a healthy slow request goes on). */
-const DEFAULT_PATIENCE_MS = 4000;
+export const DEFAULT_PATIENCE_MS = 4000;
 
 async function answer(work: () => Promise<Response>, requestId: string): Promise<Response> {
   try {
     return await work();
   } catch (thrown) {
-    const err = asUnavailable(thrown);
-    if (err instanceof ServiceError) {
-      const details = err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : {};
-      const res = problem(STATUS[err.code], err.message, details);
-      if (err.code === 'unavailable') res.headers.set('retry-after', String(details.retryAfterSeconds ?? RETRY_AFTER_SECONDS));
-      return res;
-    }
-    if (err instanceof HttpError) return json({ error: err.message }, err.status, err.headers);
-    if (err instanceof z.ZodError) {
-      return problem(400, z.prettifyError(err), { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
-    }
-    console.error(`[millrace] request ${requestId} failed:`, err);
-    return problem(500, 'Internal error', { requestId });
+    return errorAnswer(thrown, requestId);
   }
 }
 
-function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
+/** The answer for what a handler threw: its status and message, or 500 "Internal error" with the request id. */
+export function errorAnswer(thrown: unknown, requestId: string): Response {
+  const err = asUnavailable(thrown);
+  if (err instanceof ServiceError) {
+    const details = err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : {};
+    const res = problem(STATUS[err.code], err.message, details);
+    if (err.code === 'unavailable') res.headers.set('retry-after', String(details.retryAfterSeconds ?? RETRY_AFTER_SECONDS));
+    return res;
+  }
+  if (err instanceof HttpError) return json({ error: err.message }, err.status, err.headers);
+  if (err instanceof z.ZodError) {
+    return problem(400, z.prettifyError(err), { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  }
+  console.error(`[millrace] request ${requestId} failed:`, err);
+  return problem(500, 'Internal error', { requestId });
+}
+
+export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -99,7 +107,14 @@ function formatBytes(n: number): string {
  * the limit is cut off there (413). Then parses it against the schema (400 with the path).
  */
 export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S, opts: { maxBytes: number }): Promise<z.output<S>> {
-  const contentType = req.headers.get('content-type');
+  checkJsonContentType(req.headers.get('content-type'));
+  const body = await readTextBody(req, opts.maxBytes);
+  if (!body.ok) throw body.status === 413 ? bodyTooLarge(opts.maxBytes) : new ServiceError('invalid', body.message);
+  return parseJsonText(body.value, schema);
+}
+
+/** 415 unless the Content-Type is application/json (in UTF-8). */
+export function checkJsonContentType(contentType: string | null): void {
   const [mediaType, ...params] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
   const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
   if (mediaType !== 'application/json' || (charset && charset !== 'utf-8' && charset !== 'utf8')) {
@@ -108,13 +123,11 @@ export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S,
       `Unsupported Content-Type "${contentType ?? ''}": send the body as JSON with the header "Content-Type: application/json"`,
     );
   }
-  // The rest of the body is not read: closing the connection is what tells the sender to stop.
-  const tooLarge = () =>
-    new HttpError(413, `The body is larger than ${formatBytes(opts.maxBytes)}: send fewer rows per request`, { connection: 'close' });
-  const body = await readTextBody(req, opts.maxBytes);
-  if (!body.ok) throw body.status === 413 ? tooLarge() : new ServiceError('invalid', body.message);
-  const text = body.value;
-  return parseJsonText(text, schema);
+}
+
+/** 413 for a body past the limit; the rest of it is not read: closing the connection tells the sender to stop. */
+export function bodyTooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, `The body is larger than ${formatBytes(maxBytes)}: send fewer rows per request`, { connection: 'close' });
 }
 
 export type RouteParams<T> = { params: Promise<T> };

@@ -6,6 +6,9 @@ import {
   endpointResponse,
   errorResponse,
   IDEMPOTENCY_KEY,
+  REQUEST_ID,
+  feedbackBody,
+  feedbackResponse,
   pipelineDocumentSchema,
   predictBody,
   predictErrorResponse,
@@ -276,12 +279,42 @@ export function openApiDocument() {
             'Send `Content-Type: application/json`. Numbers must be finite and within float32 range; a text value the ' +
             'model never saw in training is scored and reported in `warnings`. The feature values (never extra keys) and ' +
             'the predictions are logged in the background, up to MILLRACE_PREDICTION_LOG_MAX_BYTES per request.',
-          parameters: [nameParam('name', 'Endpoint name')],
+          parameters: [
+            nameParam('name', 'Endpoint name'),
+            {
+              name: 'X-Request-Id',
+              in: 'header',
+              required: false,
+              description:
+                'Your id for this request (1–200 visible ASCII characters), logged with the prediction and answered in the ' +
+                '`X-Request-Id` header and `requestId`; without it the server makes one up. Send it back with feedback.',
+              schema: { type: 'string', pattern: REQUEST_ID.source },
+            },
+          ],
           requestBody: body(predictBody),
           responses: {
             '200': answer('Predictions, one per row, and warnings', predictResponse),
             ...errors(404, 413, 415, 503),
-            '400': answer('Invalid rows: each problem names its row and feature', predictErrorResponse),
+            '400': answer('Invalid rows: each problem names its row and feature (or an X-Request-Id that is not 1–200 visible characters)', predictErrorResponse),
+          },
+        },
+      },
+      '/api/v1/endpoints/{name}/feedback': {
+        post: {
+          summary: 'Attach true labels to logged predictions, by request id',
+          description:
+            'One `{requestId, label, row?}` or an array of up to 10000. `requestId` is the predict request’s `X-Request-Id`; ' +
+            '`row` its row (0 by default). Idempotent: the same label again changes nothing, a different one replaces it. ' +
+            'Monitoring joins the labels with the logged predictions (table prediction_feedback).',
+          parameters: [nameParam('name', 'Endpoint name')],
+          requestBody: body(feedbackBody),
+          responses: {
+            '200': answer('Every label stored (or already stored)', feedbackResponse),
+            '422': answer(
+              'Some labels could not be attached (request ids never logged or pruned, rows the request did not have): listed, and not stored; the others were stored',
+              feedbackResponse.extend({ error: z.string() }),
+            ),
+            ...errors(400, 404, 413, 415, 503),
           },
         },
       },
@@ -290,7 +323,7 @@ export function openApiDocument() {
         get: {
           summary: 'Ok only when Postgres and Temporal answer',
           responses: {
-            '200': { description: 'ok' },
+            '200': { description: 'ok; `predictionLog` gives the prediction logs `queued` for writing and `dropped` since start (queue full while Postgres was slow or down)' },
             '503': { description: 'unhealthy: `unavailable` lists the dependencies that did not answer within 3 s; with Retry-After' },
           },
         },

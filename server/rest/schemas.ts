@@ -139,6 +139,37 @@ export const predictBody = z.object({
     ),
 });
 
+/** `X-Request-Id` of a prediction: 1 to 200 visible ASCII characters (a UUID is a good choice). */
+export const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+const requestIdSchema = z.string().regex(REQUEST_ID, 'a request id is 1 to 200 visible ASCII characters (no spaces)');
+
+const feedbackItem = z
+  .object({
+    requestId: requestIdSchema.describe('The `X-Request-Id` of the predict request (sent by the client or answered by the server)'),
+    row: z.number().int().min(0).default(0).describe('Index of the row in that request; 0 (the default) for a one-row request'),
+    label: z
+      .union([z.string().min(1).max(1000), z.number().finite(), z.boolean()], {
+        error: 'label must be the true value: a class name (text) for classification, a number for regression',
+      })
+      .describe('The true value: a class name for classification, a number for regression'),
+  })
+  .strict();
+
+export const feedbackBody = z
+  .union([feedbackItem, z.array(feedbackItem).min(1, 'Send at least one label').max(10_000, 'At most 10000 labels per request')], {
+    error: 'Send {"requestId", "label", "row"?} or an array of them',
+  })
+  .describe('One label, or an array of up to 10000');
+
+export const feedbackResponse = z.object({
+  stored: z.number().int().describe('Labels stored or changed by this request'),
+  unchanged: z.number().int().describe('Labels that were already stored with the same value (a repeated request changes nothing)'),
+  notFound: z.array(z.string()).describe('Request ids with no logged prediction on this endpoint (never logged, or pruned): nothing stored for them'),
+  rowsOutOfRange: z
+    .array(z.object({ requestId: z.string(), row: z.number().int(), rowCount: z.number().int() }))
+    .describe('Labels for a row the request did not have: not stored'),
+});
+
 export const rowWarningSchema = z.object({
   row: z.number().int().describe('Index of the row in the request'),
   feature: z.string(),
@@ -146,6 +177,7 @@ export const rowWarningSchema = z.object({
 });
 
 export const predictResponse = z.object({
+  requestId: z.string().describe('The request’s `X-Request-Id` (yours, or one made up by the server): send it back with feedback'),
   model: z.string(),
   modelVersion: z.number().int(),
   predictions: z.array(z.union([z.string(), z.number()])),

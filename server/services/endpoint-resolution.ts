@@ -1,16 +1,21 @@
 // Which model version an endpoint serves, kept in memory so predict does not wait on Postgres.
-// A resolution younger than FRESH_MS is used as is; an older one is refreshed, but if Postgres does
-// not answer within STALE_WAIT_MS the last known resolution answers and the refresh finishes in the
-// background. Only an endpoint this process has never resolved has to wait for Postgres, and then
-// at most NEW_WAIT_MS before a 503.
+// Promotions announce themselves (LISTEN/NOTIFY, server/infra/endpoint-changes.ts): a notified endpoint's
+// resolution is looked up again at once, and the next request waits (briefly) for that lookup. While the
+// notifications arrive, a resolution is trusted for LIVE_FRESH_MS; while they do not, for FRESH_MS.
+// An older one is refreshed, but if Postgres does not answer within STALE_WAIT_MS the last known
+// resolution answers and the refresh finishes in the background. Only an endpoint this process has never
+// resolved has to wait for Postgres, and then at most NEW_WAIT_MS before a 503.
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { endpoints, models, modelVersions } from '../../db/schema';
+import { endpointChanges } from '../infra/endpoint-changes';
 import { ServiceError, notFound } from '../infra/errors';
 import type { ModelMeta } from '../infra/fitter';
 import { defaultWorkspaceId } from '../infra/workspace';
 
 const FRESH_MS = 1000;
+/** A safety net for a notification lost while the feed still looked live. */
+const LIVE_FRESH_MS = 30_000;
 const STALE_WAIT_MS = 250;
 const NEW_WAIT_MS = 2000;
 /** Postgres gives up on the lookup itself after this long, so a blocked table does not hold a connection. */
@@ -29,13 +34,65 @@ export interface EndpointResolution {
 
 interface Entry {
   value: EndpointResolution;
+  /** When the lookup that produced it started (performance.now(): sub-millisecond, so a lookup and a change are ordered). */
   fetchedAt: number;
+  /** After a failed lookup: served as it is until then. */
+  retryAt?: number;
 }
 
 type Lookup = { promise: Promise<EndpointResolution | undefined>; since: number };
-type Cache = { entries: Map<string, Entry>; inFlight: Map<string, Lookup> };
+type Cache = {
+  entries: Map<string, Entry>;
+  inFlight: Map<string, Lookup>;
+  /** Per endpoint, when a change was announced: resolutions looked up before are stale. */
+  changedAt: Map<string, number>;
+  /** When every resolution became stale (the change feed came back after a gap). */
+  allChangedAt: number;
+  subscribed: boolean;
+};
 const globalForResolution = globalThis as unknown as { __millraceEndpointResolution?: Cache };
-const cache = (): Cache => (globalForResolution.__millraceEndpointResolution ??= { entries: new Map(), inFlight: new Map() });
+const cache = (): Cache => {
+  const c = (globalForResolution.__millraceEndpointResolution ??= {
+    entries: new Map(),
+    inFlight: new Map(),
+    changedAt: new Map(),
+    allChangedAt: 0,
+    subscribed: false,
+  });
+  if (!c.subscribed) {
+    const feed = endpointChanges();
+    if (feed) {
+      c.subscribed = true;
+      feed.subscribe((name) => onChange(c, name));
+    }
+  }
+  return c;
+};
+
+/**
+ * A change was announced: what was looked up before is stale, and the new mapping is looked up now;
+ * resolves once it is in the cache (the feed then acks the change to the promoting process).
+ */
+function onChange(c: Cache, name: string | null): Promise<unknown> {
+  const now = performance.now();
+  if (name === null) c.allChangedAt = now;
+  else {
+    c.changedAt.set(name, now);
+    if (c.changedAt.size > MAX_ENTRIES) c.changedAt.delete(c.changedAt.keys().next().value!);
+  }
+  const names = name === null ? [...c.entries.keys()] : c.entries.has(name) ? [name] : [];
+  return Promise.all(names.map((known) => refresh(known).promise.catch(() => {})));
+}
+
+function changedSince(c: Cache, name: string, t: number): boolean {
+  return c.allChangedAt >= t || (c.changedAt.get(name) ?? 0) >= t;
+}
+
+function isFresh(c: Cache, name: string, entry: Entry): boolean {
+  if (entry.retryAt !== undefined && performance.now() < entry.retryAt) return true;
+  const ttl = endpointChanges()?.live() ? LIVE_FRESH_MS : FRESH_MS;
+  return performance.now() - entry.fetchedAt < ttl && !changedSince(c, name, entry.fetchedAt);
+}
 
 async function lookup(name: string): Promise<EndpointResolution | undefined> {
   const workspaceId = await defaultWorkspaceId();
@@ -60,22 +117,29 @@ async function lookup(name: string): Promise<EndpointResolution | undefined> {
   };
 }
 
-/** One lookup per endpoint at a time; its result replaces (or removes) the cached resolution. */
+/**
+ * One lookup per endpoint at a time (a new one when a change was announced after the running one
+ * started); a result replaces (or removes) the cached resolution unless a newer lookup already did.
+ */
 function refresh(name: string): Lookup {
-  const { entries, inFlight } = cache();
+  const c = cache();
+  const { entries, inFlight } = c;
   const running = inFlight.get(name);
-  if (running) return running;
+  if (running && !changedSince(c, name, running.since)) return running;
+  const since = performance.now();
   const promise = lookup(name)
     .then((value) => {
+      const current = entries.get(name);
+      if (current && current.fetchedAt > since) return current.value;
       if (!value) {
         entries.delete(name);
         return undefined;
       }
-      const previous = entries.get(name)?.value;
+      const previous = current?.value;
       // Keep the same object while nothing changed, so per-model caches keyed on it stay warm.
       const kept = previous && previous.modelVersionId === value.modelVersionId && previous.endpointId === value.endpointId ? previous : value;
       entries.delete(name);
-      entries.set(name, { value: kept, fetchedAt: Date.now() });
+      entries.set(name, { value: kept, fetchedAt: since });
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
       return kept;
     })
@@ -83,12 +147,14 @@ function refresh(name: string): Lookup {
       reportLookupFailure(name, err);
       // Keep serving the last known resolution, and try the database again after FRESH_MS.
       const known = entries.get(name);
-      if (known) known.fetchedAt = Date.now();
+      if (known) known.retryAt = performance.now() + FRESH_MS;
       throw err;
     })
-    .finally(() => inFlight.delete(name));
+    .finally(() => {
+      if (inFlight.get(name) === started) inFlight.delete(name);
+    });
   promise.catch(() => {}); // callers that stop waiting must not leave an unhandled rejection
-  const started = { promise, since: Date.now() };
+  const started = { promise, since };
   inFlight.set(name, started);
   return started;
 }
@@ -113,14 +179,15 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | typeof timedOut> {
 
 /** The endpoint's production model version, from memory when Postgres is slow or down. */
 export async function resolveEndpoint(name: string): Promise<EndpointResolution> {
-  const known = cache().entries.get(name);
-  if (known && Date.now() - known.fetchedAt < FRESH_MS) return known.value;
+  const c = cache();
+  const known = c.entries.get(name);
+  if (known && isFresh(c, name, known)) return known.value;
 
   const { promise: pending, since } = refresh(name);
   if (known) {
     // Stale but usable: wait briefly for the fresh answer, never for a failing or blocked database
     // (once a lookup has taken longer than STALE_WAIT_MS, later requests do not wait for it at all).
-    const wait = STALE_WAIT_MS - (Date.now() - since);
+    const wait = STALE_WAIT_MS - (performance.now() - since);
     if (wait <= 0) return known.value;
     const fresh = await within(pending, wait).catch((): typeof timedOut => timedOut);
     if (fresh === timedOut) return known.value;

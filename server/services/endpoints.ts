@@ -80,6 +80,8 @@ function chainOf(meta: ModelMeta): TransformChain {
 }
 
 export interface PredictAnswer extends ScoreResult {
+  /** Logged with the prediction; feedback finds the prediction by it. */
+  requestId: string;
   model: string;
   modelVersion: number;
   /** Per row and feature: values scored but worth a look (a category the model never saw). */
@@ -92,7 +94,7 @@ export interface PredictAnswer extends ScoreResult {
  * Scores rows with the endpoint's production model. Answers from memory (endpoint resolution and
  * ONNX session are cached); the request is logged off the request path (server/services/prediction-log.ts).
  */
-export async function predict(name: string, rows: unknown[]): Promise<PredictAnswer> {
+export async function predict(name: string, rows: unknown[], requestId: string): Promise<PredictAnswer> {
   const started = performance.now();
   const { maxPredictRows, predictionLogMaxBytes } = config();
   if (rows.length > maxPredictRows) {
@@ -111,13 +113,14 @@ export async function predict(name: string, rows: unknown[]): Promise<PredictAns
   if (!checked.ok) throw new ServiceError('invalid', checked.errors.join('; '), { errors: checked.errors, issues: checked.issues });
   const loaded = await cachedModel(endpoint.modelVersionId, endpoint.artifactHash, meta);
   const result = await score(loaded, checked.rows);
-  const answer: PredictAnswer = { model: endpoint.model, modelVersion: endpoint.modelVersion, ...result, warnings: checked.warnings };
+  const answer: PredictAnswer = { requestId, model: endpoint.model, modelVersion: endpoint.modelVersion, ...result, warnings: checked.warnings };
   if (checked.warningsOmitted) answer.warningsOmitted = checked.warningsOmitted;
   predictionLog().add(
     predictionLogRecord(meta, checked.rows, result, {
       endpointId: endpoint.endpointId,
       modelVersionId: endpoint.modelVersionId,
-      latencyMs: Math.round(performance.now() - started),
+      latencyMs: performance.now() - started,
+      requestId,
       maxBytes: predictionLogMaxBytes,
     }),
   );

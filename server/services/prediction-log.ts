@@ -30,6 +30,7 @@ export interface PredictionLogRecord {
   rowCount: number;
   truncated: boolean;
   latencyMs: number;
+  requestId: string;
   createdAt: Date;
   /** Approximate JSON size of inputs + outputs. */
   bytes: number;
@@ -43,7 +44,7 @@ export function predictionLogRecord(
   meta: ModelMeta,
   rows: Record<string, unknown>[],
   result: ScoreResult,
-  info: { endpointId: string; modelVersionId: string; latencyMs: number; maxBytes: number },
+  info: { endpointId: string; modelVersionId: string; latencyMs: number; maxBytes: number; requestId: string },
 ): PredictionLogRecord {
   const names = meta.features.map((f) => f.name);
   const inputs: Record<string, unknown>[] = [];
@@ -70,6 +71,7 @@ export function predictionLogRecord(
     rowCount: rows.length,
     truncated: kept < rows.length,
     latencyMs: info.latencyMs,
+    requestId: info.requestId,
     createdAt: new Date(),
     bytes,
   };
@@ -77,6 +79,8 @@ export function predictionLogRecord(
 
 class PredictionLog {
   private queue: PredictionLogRecord[] = [];
+  /** The batch being written. */
+  private inFlight: PredictionLogRecord[] = [];
   private queuedBytes = 0;
   private flushing = false;
   private attempts = 0;
@@ -100,9 +104,22 @@ class PredictionLog {
     if (this.queue.length >= FLUSH_ROWS || this.queuedBytes >= FLUSH_BYTES) void this.flush();
   }
 
-  /** Counters for tests and diagnostics. */
+  /** Counters for tests and diagnostics (`/api/health` shows them). */
   stats() {
     return { queued: this.queue.length, queuedBytes: this.queuedBytes, dropped: this.dropped };
+  }
+
+  /**
+   * Writes the queued records of these requests now, and waits (at most `timeoutMs`) until they are in
+   * Postgres: feedback sent right after a prediction finds its log.
+   */
+  async written(endpointId: string, requestIds: ReadonlySet<string>, timeoutMs = 3000): Promise<void> {
+    const pending = () => this.inFlight.concat(this.queue).some((r) => r.endpointId === endpointId && requestIds.has(r.requestId));
+    const deadline = Date.now() + timeoutMs;
+    while (pending() && Date.now() < deadline) {
+      await this.flush();
+      if (pending()) await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Writes what is queued, one batch at a time; one flush runs at a time. */
@@ -112,6 +129,7 @@ class PredictionLog {
     try {
       while (this.queue.length) {
         const batch = this.takeBatch();
+        this.inFlight = batch;
         try {
           await getDb()
             .insert(predictionLogs)
@@ -124,6 +142,7 @@ class PredictionLog {
                 rowCount: r.rowCount,
                 truncated: r.truncated,
                 latencyMs: r.latencyMs,
+                requestId: r.requestId,
                 createdAt: r.createdAt,
               })),
             );
@@ -142,6 +161,7 @@ class PredictionLog {
         }
       }
     } finally {
+      this.inFlight = [];
       this.flushing = false;
       this.reportDrops();
     }

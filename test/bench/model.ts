@@ -114,7 +114,7 @@ export async function runModelBenchmarks(repoRoot: string): Promise<{ results: B
         async () => {
           const rows = [featureRows[next++ % featureRows.length]];
           const scored = await predictLike(meta, model, rows);
-          predictionLogRecord(meta, rows, scored, { endpointId: 'bench', modelVersionId: 'bench', latencyMs: 0, maxBytes: 64 * 1024 });
+          predictionLogRecord(meta, rows, scored, { endpointId: 'bench', modelVersionId: 'bench', latencyMs: 0, maxBytes: 64 * 1024, requestId: 'bench' });
         },
         20,
       );

@@ -9,6 +9,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDriftBenchmarks } from './drift';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
+import { runPredictBenchmarks } from './predict';
 import type { BenchResult } from './result';
 import { runStartBenchmarks } from './run-start';
 import { runRunsBenchmarks } from './runs';
@@ -25,7 +26,7 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
@@ -34,9 +35,10 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs
   runs: async () => runRunsBenchmarks(repoRoot),
   start: async () => runStartBenchmarks(repoRoot),
   drift: async () => runDriftBenchmarks(repoRoot),
+  predict: async () => runPredictBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict'];
 
 function gitCommit(): string | null {
   try {

@@ -1,5 +1,6 @@
 import { handle, json } from '../../../server/rest/http';
 import { RETRY_AFTER_SECONDS, probe } from '../../../server/infra/dependencies';
+import { predictionLog } from '../../../server/services/prediction-log';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +16,14 @@ export async function GET() {
     const down = [...(pg.ok ? [] : ['postgres']), ...(temporal.ok ? [] : ['temporal'])];
     const ok = down.length === 0;
     return json(
-      { status: ok ? 'ok' : 'unhealthy', postgres, temporal: temporalStatus, ...(ok ? {} : { unavailable: down }) },
+      {
+        status: ok ? 'ok' : 'unhealthy',
+        postgres,
+        temporal: temporalStatus,
+        ...(ok ? {} : { unavailable: down }),
+        // Prediction logs waiting to be written, and those dropped since start because the queue was full.
+        predictionLog: predictionLog().stats(),
+      },
       ok ? 200 : 503,
       ok ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) },
     );

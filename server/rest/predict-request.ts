@@ -1,0 +1,30 @@
+import { config } from '../infra/config';
+import { predict } from '../services/endpoints';
+import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
+import { REQUEST_ID, predictBody } from './schemas';
+
+/** The one path the web server answers itself, without Next.js (server/launcher/web-server.ts). */
+export const PREDICT_PATH = /^\/api\/v1\/endpoints\/([^/]+)\/predict$/;
+
+/**
+ * POST /api/v1/endpoints/{name}/predict: the request guard, the body within MILLRACE_MAX_PREDICT_BYTES,
+ * `X-Request-Id` (the caller's, or one made up here and answered), the rows scored and logged in the
+ * background. Shared by the Next.js route and the web server's own fast path, so both answer alike.
+ */
+export async function answerPredict(req: Request, name: string): Promise<Response> {
+  const refused = refuseUnsafeRequest(req);
+  if (refused) return refused;
+  const given = req.headers.get('x-request-id');
+  if (given !== null && !REQUEST_ID.test(given)) {
+    const error = 'X-Request-Id must be 1 to 200 visible ASCII characters (no spaces); a UUID is a good choice';
+    return handle(async () => problem(400, error, { errors: [error], issues: [] }));
+  }
+  const requestId = given ?? crypto.randomUUID();
+  return handle(
+    async () => {
+      const body = await readJsonBody(req, predictBody, { maxBytes: config().maxPredictBytes });
+      return json(await predict(name, body.rows, requestId));
+    },
+    { requestId },
+  );
+}
