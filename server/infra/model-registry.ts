@@ -1,9 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { endpointEvents, endpoints, models, modelVersions, runs } from '../../db/schema';
+import { artifacts, endpointEvents, endpoints, models, modelVersions, runs } from '../../db/schema';
 import type { TransformChain } from '../../workflows/core/transforms';
 import { randomUUID } from 'node:crypto';
 import { announceEndpointChanged, listeningEndpointChanges, notifyEndpointChanged } from './endpoint-changes';
+import { mergeArtifactMeta, type ArtifactRow } from './artifact-store';
 import type { ModelMeta } from './fitter';
 import { notFound, ServiceError } from './errors';
 import { defaultWorkspaceId } from './workspace';
@@ -40,7 +41,8 @@ export async function registerModelVersion(input: {
   pipeline: string;
   runId: string;
   nodeId: string;
-  artifactHash: string;
+  /** The model file's artifact row, recorded with the version. */
+  artifact: ArtifactRow;
   trainingArtifactHash: string;
   meta: ModelMeta;
   /** The learned transforms of the training table, kept in the version's metadata for the endpoint. */
@@ -48,10 +50,12 @@ export async function registerModelVersion(input: {
 }): Promise<ModelVersionRef> {
   const name = `${input.pipeline}.${input.nodeId}`;
   const workspaceId = await defaultWorkspaceId();
-  // Four statements: the run's row locked and checked, the model's row created or locked (the upsert locks
-  // it, serialising concurrent registrations of the model so the next number is free), the version.
+  // Four statements: the run's row locked and checked, the model file's artifact row, the model's row
+  // created or locked (the upsert locks it, serialising concurrent registrations of the model so the next
+  // number is free), the version.
   return getDb().transaction(async (tx) => {
     await requireRunActive(tx, input.runId, 'model version registration');
+    await tx.insert(artifacts).values(input.artifact).onConflictDoUpdate({ target: artifacts.hash, set: mergeArtifactMeta });
     const [m] = await tx
       .insert(models)
       .values({ workspaceId, name })
@@ -62,7 +66,7 @@ export async function registerModelVersion(input: {
       .values({
         modelId: m!.id,
         version: sql`(select coalesce(max(${modelVersions.version}), 0) + 1 from ${modelVersions} where ${modelVersions.modelId} = ${m!.id})`,
-        artifactHash: input.artifactHash,
+        artifactHash: input.artifact.hash,
         task: input.meta.task,
         algorithm: input.meta.algorithm,
         target: input.meta.target,

@@ -39,7 +39,14 @@ it('a cancelled run registers and promotes nothing, even from a step that was st
   await expect(registry.promoteToEndpoint('guarded', versionId!, { runId: data.runId, nodeId: 'ship' })).rejects.toThrow(/cancelled: promotion to endpoint "guarded" not done/);
   const meta = (await registry.getModelVersion(versionId!)).meta;
   await expect(
-    registry.registerModelVersion({ pipeline: 'guarded', runId: data.runId, nodeId: 'train', artifactHash: 'x'.repeat(64), trainingArtifactHash: 'x'.repeat(64), meta }),
+    registry.registerModelVersion({
+      pipeline: 'guarded',
+      runId: data.runId,
+      nodeId: 'train',
+      artifact: { hash: 'x'.repeat(64), kind: 'model', mediaType: 'application/onnx', sizeBytes: 1 },
+      trainingArtifactHash: 'x'.repeat(64),
+      meta,
+    }),
   ).rejects.toThrow(/cancelled: model version registration not done/);
   // … and neither happened.
   expect((await http('GET', '/api/v1/endpoints/guarded')).status).toBe(404);

@@ -50,8 +50,14 @@ it('a train step that finds its model version already registered (by an earlier 
     expect(hash).toBe(artifact_hash);
     const [endpoint] = await sql<{ model_version_id: string }[]>`select model_version_id from endpoints where name = 'retried-train'`;
     expect(endpoint?.model_version_id).toBe(registered);
-    // The model file the new fit made was not kept.
+    // The model file the new fit made was not kept, not even in the artifact store, where every file is
+    // a recorded artifact.
     await expect(fs.stat(path.join(inject('dataDir'), 'tmp', 'fit', data.runId))).rejects.toThrow();
+    const recorded = new Set((await sql<{ hash: string }[]>`select hash from artifacts`).map((r) => r.hash));
+    const store = path.join(inject('dataDir'), 'artifacts');
+    const unrecorded: string[] = [];
+    for (const dir of await fs.readdir(store)) for (const f of await fs.readdir(path.join(store, dir))) if (!recorded.has(f)) unrecorded.push(f);
+    expect(unrecorded).toEqual([]);
   } finally {
     await connection.close();
     await sql.end();

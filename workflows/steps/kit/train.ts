@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { saveArtifact } from '../../../server/infra/artifact-store';
+import { artifactStore, MEDIA_TYPES } from '../../../server/infra/artifact-store';
 import { config } from '../../../server/infra/config';
 import { datasetVersionsUpstreamOf } from '../../../server/infra/dataset-registry';
 import { fitSpec, readFitOutcome, type ModelMeta } from '../../../server/infra/fitter';
@@ -51,18 +51,31 @@ export async function prepareFit(input: StepInput): Promise<FitRequest> {
   });
 }
 
-/** Stores the fit's model file and registers it as a model version of the step's run. */
-async function storeAndRegister(fitted: Awaited<ReturnType<typeof readFitOutcome>>, trainingData: ModelMeta['trainingData'], table: ArtifactRef, ctx: { runId: string; nodeId: string; pipeline: string }) {
-  // The fit's file stays where it is until success, so a retry of this half finds the model again; a second
-  // name for it (a hard link) is moved into the store instead of copying the bytes (a forest is tens of MB).
-  // The fit worker replaces model.onnx by rename, never rewrites it in place, so the stored bytes cannot change.
-  const staged = `${fitted.onnxPath}.store`;
+/**
+ * Puts the fit's model file into the store (its bytes; the artifact row is written with the model
+ * version). The fit's file stays where it is until success, so a retry of this half finds the model again;
+ * a second name for it (a hard link) is moved into the store instead of copying the bytes (a forest is tens
+ * of MB). The fit worker replaces model.onnx by rename, never rewrites it in place, so the stored bytes
+ * cannot change.
+ */
+async function storeModelFile(onnxPath: string) {
+  const staged = `${onnxPath}.store`;
   await fs.rm(staged, { force: true });
-  const linked = await fs.link(fitted.onnxPath, staged).then(
+  const linked = await fs.link(onnxPath, staged).then(
     () => true,
     () => false, // e.g. a file system without hard links: copy instead
   );
-  const stored = await saveArtifact(linked ? staged : fitted.onnxPath, 'model', { task: fitted.meta.task, algorithm: fitted.meta.algorithm, target: fitted.meta.target }, { move: linked });
+  return artifactStore().putFile(linked ? staged : onnxPath, { move: linked });
+}
+
+/** Registers the stored model file as a model version of the step's run. */
+async function register(
+  fitted: Awaited<ReturnType<typeof readFitOutcome>>,
+  stored: { hash: string; sizeBytes: number },
+  trainingData: ModelMeta['trainingData'],
+  table: ArtifactRef,
+  ctx: { runId: string; nodeId: string; pipeline: string },
+) {
   const meta: ModelMeta = { ...fitted.meta, trainingData };
   // Registered after the fit, export and store succeeded, so those failing leave no model version behind; a version
   // whose step still fails afterwards is not listed (server/services/models.ts) and, being no step output, cannot be deployed.
@@ -70,7 +83,13 @@ async function storeAndRegister(fitted: Awaited<ReturnType<typeof readFitOutcome
     pipeline: ctx.pipeline,
     runId: ctx.runId,
     nodeId: ctx.nodeId,
-    artifactHash: stored.hash,
+    artifact: {
+      hash: stored.hash,
+      kind: 'model',
+      mediaType: MEDIA_TYPES.model,
+      sizeBytes: stored.sizeBytes,
+      meta: { task: fitted.meta.task, algorithm: fitted.meta.algorithm, target: fitted.meta.target },
+    },
     trainingArtifactHash: table.hash!,
     meta,
     // What the endpoint applies to raw rows before scoring (see workflows/core/transforms.ts).
@@ -86,29 +105,35 @@ export function fitActivity(def: FitStepDefinition) {
       throw new StepInputError('This run started before train steps fitted in the fit worker; run the pipeline again.');
     }
     const table = inputs.table;
-    // Independent reads, at once: a version this step already registered (a retry of this half after the
-    // version was registered, e.g. its worker died just after, reuses that version and its stored file: one
-    // model version per run and train step, whatever the fit made again), the fit's answer, and the dataset
-    // versions upstream of the training table (lineage).
+    // Independent, at once: a version this step already registered (a retry of this half after the version
+    // was registered, e.g. its worker died just after, reuses that version and its stored file: one model
+    // version per run and train step, whatever the fit made again), the fit's answer, the dataset versions
+    // upstream of the training table (lineage), and the model file into the store.
     // (The fit's files may be gone when the version was registered: only then is a failed read no error.)
-    const [previous, fit, trainingData] = await Promise.all([
+    const settle = <T>(p: Promise<T>) =>
+      p.then(
+        (value) => ({ value, error: undefined }),
+        (error: unknown) => ({ value: undefined, error }),
+      );
+    const [previous, fit, trainingData, file] = await Promise.all([
       modelVersionOfStep(ctx.runId, ctx.nodeId),
-      readFitOutcome(ctx.fitted).then(
-        (outcome) => ({ outcome, error: undefined }),
-        (error: unknown) => ({ outcome: undefined, error }),
-      ),
+      settle(readFitOutcome(ctx.fitted)),
       datasetVersionsUpstreamOf(ctx.runId, table.hash!),
+      settle(storeModelFile(String(ctx.fitted.onnxPath))),
     ]);
     let model: { hash: string; meta: ModelMeta; registered: ModelVersionRef };
     if (previous) {
+      // Bytes this attempt just added to the store for nothing (a refit's file) go again.
+      if (file.value?.created && file.value.hash !== previous.artifactHash) await artifactStore().remove(file.value.hash);
       model = {
         hash: previous.artifactHash,
         meta: previous.meta,
         registered: { modelVersionId: previous.id, model: previous.model, version: previous.version },
       };
     } else {
-      if (!fit.outcome) throw fit.error;
-      model = await storeAndRegister(fit.outcome, trainingData, table, ctx);
+      if (!fit.value) throw fit.error;
+      if (!file.value) throw file.error;
+      model = await register(fit.value, file.value, trainingData, table, ctx);
     }
     const { hash, meta, registered } = model;
     // The fit's folder is no longer needed; the run's end removes its run's fit folders anyway
