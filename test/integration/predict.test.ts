@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { http, waitForRun } from '../support/http';
+import { penguin } from '../support/penguin-row';
 
 // The prediction endpoint against the real stack: what it refuses, what it warns about, what it
 // logs (and when), and that a blocked Postgres or a broken model never makes it hang or leak.
@@ -13,15 +14,6 @@ const MAX_BYTES = 10 * 1024 ** 2; // MILLRACE_MAX_PREDICT_BYTES default
 const MAX_ROWS = 10_000; // MILLRACE_MAX_PREDICT_ROWS default
 const LOG_MAX_BYTES = 64 * 1024; // MILLRACE_PREDICTION_LOG_MAX_BYTES default
 
-const penguin = (over: Record<string, unknown> = {}) => ({
-  Island: 'Biscoe',
-  'Beak Length (mm)': 48.6,
-  'Beak Depth (mm)': 16,
-  'Flipper Length (mm)': 230,
-  'Body Mass (g)': 5800,
-  Sex: 'MALE',
-  ...over,
-});
 
 const example = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8'));
 let sql: postgres.Sql;

@@ -3,20 +3,12 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, waitForRun } from '../support/http';
+import { penguin } from '../support/penguin-row';
 
 // Serving against the real stack: a promotion made elsewhere (here: this test process, through Postgres)
 // is what the very next request gets; every request is logged in batches with its request id and
 // latency; feedback attaches true labels to logged predictions by request id.
 
-const penguin = (over: Record<string, unknown> = {}) => ({
-  Island: 'Biscoe',
-  'Beak Length (mm)': 48.6,
-  'Beak Depth (mm)': 16,
-  'Flipper Length (mm)': 230,
-  'Body Mass (g)': 5800,
-  Sex: 'MALE',
-  ...over,
-});
 
 let sql: postgres.Sql;
 let registry: typeof import('../../server/infra/model-registry');
