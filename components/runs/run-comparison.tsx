@@ -62,22 +62,29 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
+/** A comparison table's head: what the rows are, then one column per run. */
+function RunColumns({ first, runs }: { first: string; runs: string[] }) {
+  return (
+    <thead>
+      <tr className="border-b border-line">
+        <th scope="col" className={th}>
+          {first}
+        </th>
+        {runs.map((r) => (
+          <th key={r} scope="col" className={th}>
+            {r}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function NumberTable({ caption, rows, runs, format }: { caption: string; rows: { label: string; values: (number | null)[] }[]; runs: string[]; format: (v: number) => string }) {
   return (
     <table className="w-full text-sm">
       <caption className="sr-only">{caption}</caption>
-      <thead>
-        <tr className="border-b border-line">
-          <th scope="col" className={th}>
-            Step · measure
-          </th>
-          {runs.map((r) => (
-            <th key={r} scope="col" className={th}>
-              {r}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <RunColumns first="Step · measure" runs={runs} />
       <tbody>
         {rows.map((row) => (
           <tr key={row.label} className="border-b border-line last:border-0">
@@ -190,18 +197,7 @@ export function RunComparison({ ids }: { ids: string[] }) {
       <Section id="compare-params" title={`Parameters${differing ? ` (${differing} differ)` : ' (all equal)'}`}>
         <table className="w-full text-sm">
           <caption className="sr-only">Step parameters per run; differing ones are marked</caption>
-          <thead>
-            <tr className="border-b border-line">
-              <th scope="col" className={th}>
-                Step · parameter
-              </th>
-              {runs.map((r) => (
-                <th key={r} scope="col" className={th}>
-                  {r}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <RunColumns first="Step · parameter" runs={runs} />
           <tbody>
             {c.params.map((p) => (
               <tr key={`${p.nodeId}.${p.param}`} className={cn('border-b border-line last:border-0', p.differs && 'bg-warn-soft')}>
