@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../server/infra/config';
-import { freePorts } from '../../server/launcher/ports';
+import { pointAtOwnStack } from '../support/own-stack-env';
 import { startStack, type StackHandle } from '../../server/launcher/stack';
 import { ensureTemporalCli } from '../../server/setup/temporal-cli';
 
@@ -21,15 +21,7 @@ export async function measureOnOwnStack<T>(
   const dataDir = fs.mkdtempSync(`/tmp/millrace-bench-${name}-`);
   const repoDefaults = loadConfig({ ...process.env, MILLRACE_DATA_DIR: path.join(repoRoot, '.millrace') });
   const temporalCli = process.env.TEMPORAL_CLI ?? (await ensureTemporalCli(repoDefaults));
-  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
-  delete process.env.DATABASE_URL;
-  delete process.env.TEMPORAL_ADDRESS;
-  Object.assign(process.env, {
-    PORT: String(port),
-    MILLRACE_DATA_DIR: dataDir,
-    MILLRACE_PG_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(temporalUiPort),
+  await pointAtOwnStack(dataDir, {
     TEMPORAL_CLI: temporalCli,
     MILLRACE_PYTHON_VENV: path.resolve(process.env.MILLRACE_PYTHON_VENV ?? path.join(repoRoot, '.millrace', 'python')),
     MILLRACE_TASK_QUEUE: `millrace-bench-${name}`,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/infra/config';
-import { freePorts } from '../../server/launcher/ports';
+import { pointAtOwnStack } from '../support/own-stack-env';
 import { REPO_ROOT, startStack, type StackChild, type StackHandle } from '../../server/launcher/stack';
 
 /** The example pipeline with a slower fit (more trees), so the runs are still in flight when something dies. */
@@ -174,15 +174,7 @@ function groupOf(child: StackChild): number {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync('/tmp/millrace-fault-');
-  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
-  delete process.env.DATABASE_URL;
-  delete process.env.TEMPORAL_ADDRESS;
-  Object.assign(process.env, {
-    PORT: String(port),
-    MILLRACE_DATA_DIR: dataDir,
-    MILLRACE_PG_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(temporalUiPort),
+  await pointAtOwnStack(dataDir, {
     MILLRACE_TASK_QUEUE: 'millrace-fault',
     // The worker reconciles runs every 3 s here (15 s by default), so a run whose bookkeeping was lost finishes soon.
     MILLRACE_RECONCILE_SECONDS: '3',

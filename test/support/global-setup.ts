@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../server/infra/config';
 import { isUserError } from '../../server/launcher/errors';
-import { freePorts } from '../../server/launcher/ports';
+import { pointAtOwnStack } from './own-stack-env';
 import { REPO_ROOT, startStack, type StackHandle } from '../../server/launcher/stack';
 import { ensurePython } from '../../server/launcher/tools';
 import { ensureTemporalCli } from '../../server/setup/temporal-cli';
@@ -39,18 +39,10 @@ export default async function setup(project: TestProject) {
 
   // A fresh data folder (mkdtemp makes it 0700); the launcher lets the postgres user through, as for any data folder.
   const dataDir = fs.mkdtempSync('/tmp/millrace-test-');
-  const [port, pgPort, temporalPort, temporalUiPort] = await freePorts(4);
-  delete process.env.DATABASE_URL;
-  delete process.env.TEMPORAL_ADDRESS;
   // The defaults: only this machine, only its own names.
   delete process.env.MILLRACE_HOST;
   delete process.env.MILLRACE_ALLOWED_HOSTS;
-  Object.assign(process.env, {
-    PORT: String(port),
-    MILLRACE_DATA_DIR: dataDir,
-    MILLRACE_PG_PORT: String(pgPort),
-    TEMPORAL_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(temporalUiPort),
+  await pointAtOwnStack(dataDir, {
     TEMPORAL_CLI: temporalCli,
     MILLRACE_PYTHON_VENV: pythonVenv,
     MILLRACE_TASK_QUEUE: process.env.MILLRACE_TASK_QUEUE ?? 'millrace-test',
