@@ -18,6 +18,8 @@ export const datasetPreviewQuery = datasetVersionRef.extend({
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(PREVIEW_MAX_LIMIT, `At most ${PREVIEW_MAX_LIMIT} rows per page`).default(100),
 });
+/** POST /api/v1/datasets/{name}/latest. */
+export const setLatestBody = z.strictObject({ version: z.number().int().min(1, 'Dataset versions start at 1') });
 export const HISTOGRAM_BINS = 10;
 
 export interface DatasetVersionSummary {
