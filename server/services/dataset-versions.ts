@@ -87,7 +87,7 @@ async function parquetOf(name: string, version: number) {
   return { v, src: `read_parquet(${quoteLiteral(await artifactStore().localPath(v.artifactHash))})` };
 }
 
-/** A page of a version's rows in file order, as JSON-safe values (big integers and dates as strings). */
+/** A page of a version's rows in file order, as JSON values (dates, decimals and integers past 2^53 as strings). */
 export async function previewDatasetVersion(q: z.input<typeof datasetPreviewQuery>) {
   const { name, version, offset, limit } = datasetPreviewQuery.parse(q);
   const { v, src } = await parquetOf(name, version);
@@ -95,6 +95,14 @@ export async function previewDatasetVersion(q: z.input<typeof datasetPreviewQuer
     const r = await conn.runAndReadAll(`SELECT * FROM ${src} LIMIT ${limit} OFFSET ${offset}`);
     return r.getRowObjectsJson();
   });
+  // Big integers come as strings (exact); those a JavaScript number holds exactly become numbers.
+  const integers = v.columns.filter((c) => /INT/i.test(c.type)).map((c) => c.name);
+  for (const row of rows) {
+    for (const c of integers) {
+      const x = row[c];
+      if (typeof x === 'string' && Number.isSafeInteger(Number(x))) row[c] = Number(x);
+    }
+  }
   return { name, version, totalRows: v.rows, offset, limit, columns: v.columns, rows };
 }
 
