@@ -15,6 +15,8 @@ import {
   index,
 } from 'drizzle-orm/pg-core';
 
+import { MODEL_ALIASES } from '../workflows/core/model-aliases';
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** Every row that belongs to a user belongs to a workspace; one default workspace for now. */
@@ -209,8 +211,6 @@ export const modelVersions = pgTable(
     uniqueIndex('model_versions_run_node').on(t.runId, t.nodeId),
   ],
 );
-
-export const MODEL_ALIASES = ['staging', 'production', 'archived'] as const;
 
 /** Which version of a model each alias names. */
 export const modelAliases = pgTable(

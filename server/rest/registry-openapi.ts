@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODEL_ALIASES } from '../../db/schema';
+import { MODEL_ALIASES } from '../../workflows/core/model-aliases';
 import { moveAliasBody } from '../services/model-aliases';
 import { setLatestBody } from '../services/dataset-versions';
 
