@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
 import {
@@ -287,4 +287,17 @@ export async function modelCard(name: string, version: number): Promise<string> 
     '',
   ];
   return lines.join('\n');
+}
+
+/** The model versions trained on a dataset version (lineage read the other way). */
+export async function modelsTrainedOn(dataset: string, version: number) {
+  const workspaceId = await defaultWorkspaceId();
+  const rows = await getDb()
+    .select({ name: models.name, version: modelVersions.version, createdAt: modelVersions.createdAt })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(eq(models.workspaceId, workspaceId), sql`${modelVersions.meta} -> 'trainingData' @> ${JSON.stringify([{ dataset, version }])}::jsonb`))
+    .orderBy(desc(modelVersions.createdAt))
+    .limit(100);
+  return rows;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { datasetNameSchema } from '../services/datasets';
 import { datasetPreviewQuery, datasetVersionRef, datasetVersionStats, listDatasetVersions, previewDatasetVersion, setLatestDatasetVersion } from '../services/dataset-versions';
 import { aliasHistoryQuery, modelAliasHistory, moveAliasInput, moveModelAlias } from '../services/model-aliases';
-import { getRegisteredModel, getRegisteredModelVersion, listRegisteredModels, modelNameSchema, modelVersionRef } from '../services/model-versions';
+import { getRegisteredModel, getRegisteredModelVersion, listRegisteredModels, modelNameSchema, modelsTrainedOn, modelVersionRef } from '../services/model-versions';
 import { publicProcedure, router } from './init';
 
 // The UI's procedures for the model registry and dataset versions. Until accounts exist, what the UI
@@ -22,6 +22,8 @@ export const registryRouter = {
     list: publicProcedure.input(z.object({ name: datasetNameSchema })).query(({ input }) => listDatasetVersions(input.name)),
     preview: publicProcedure.input(datasetPreviewQuery).query(({ input }) => previewDatasetVersion(input)),
     stats: publicProcedure.input(datasetVersionRef).query(({ input }) => datasetVersionStats(input.name, input.version)),
+    /** Model versions trained on the dataset version. */
+    models: publicProcedure.input(datasetVersionRef).query(({ input }) => modelsTrainedOn(input.name, input.version)),
     setLatest: publicProcedure.input(datasetVersionRef).mutation(({ input }) => setLatestDatasetVersion(input.name, input.version)),
   }),
 };
