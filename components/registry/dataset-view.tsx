@@ -216,7 +216,7 @@ function Preview({ name, version, rows, columns }: { name: string; version: numb
           {pages.error.message}
         </p>
       ) : (
-        <div ref={scroller} className="max-h-96 overflow-auto" tabIndex={0} aria-label={`Rows of ${name} version ${version}`}>
+        <div ref={scroller} className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label={`Rows of ${name} version ${version}`}>
           <table className="w-full text-xs">
             <thead className="sticky top-0 bg-surface">
               <tr className="border-b border-line">
