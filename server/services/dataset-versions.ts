@@ -64,6 +64,8 @@ export async function listDatasetVersions(name: string): Promise<{ name: string;
 export async function setLatestDatasetVersion(name: string, version: number): Promise<{ name: string; latestVersion: number }> {
   const ds = await datasetRow(name);
   return getDb().transaction(async (tx) => {
+    // The dataset's row locked first, as an upload does, so a version uploaded meanwhile is seen here.
+    await tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, ds.id)).for('update');
     const [newest] = await tx
       .select({ max: sql<number>`max(${datasetVersions.version})` })
       .from(datasetVersions)
