@@ -78,7 +78,7 @@ export function ModelView({ name }: { name: string }) {
                 </tbody>
               </table>
             </Card>
-            {selected.length >= 2 && <VersionComparison versions={m.versions.filter((v) => selected.includes(v.version))} />}
+            {selected.length >= 2 && <VersionComparison versions={m.versions.filter((v) => selected.includes(v.version)).reverse()} />}
           </>
         )}
       </QueryView>
@@ -88,9 +88,12 @@ export function ModelView({ name }: { name: string }) {
 
 function VersionComparison({ versions }: { versions: Version[] }) {
   const metricNames = [...new Set(versions.flatMap((v) => scalarMetrics(v.metrics).map(([k]) => k)))];
-  const data = metricNames.map((metric) => ({
+  const valueOf = (v: Version, metric: string) => (v.metrics as Record<string, unknown> | null)?.[metric] as number | undefined;
+  // Counts (rows, clusters) would dwarf scores on one axis: the chart draws the metrics that are not whole numbers.
+  const charted = metricNames.filter((metric) => versions.some((v) => !Number.isInteger(valueOf(v, metric) ?? 0)));
+  const data = charted.map((metric) => ({
     metric,
-    ...Object.fromEntries(versions.map((v) => [`v${v.version}`, (v.metrics as Record<string, unknown> | null)?.[metric] as number | undefined])),
+    ...Object.fromEntries(versions.map((v) => [`v${v.version}`, valueOf(v, metric)])),
   }));
   return (
     <Card aria-labelledby="compare-title">
@@ -127,7 +130,7 @@ function VersionComparison({ versions }: { versions: Version[] }) {
           ))}
         </tbody>
       </table>
-      {metricNames.length > 0 && (
+      {charted.length > 0 && (
         <figure className="h-72 p-4" aria-label="Metrics chart">
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
