@@ -78,6 +78,7 @@ export function ModelView({ name }: { name: string }) {
                 </tbody>
               </table>
             </Card>
+            <AliasHistory name={name} />
             {selected.length >= 2 && <VersionComparison versions={m.versions.filter((v) => selected.includes(v.version)).reverse()} />}
           </>
         )}
@@ -146,6 +147,36 @@ function VersionComparison({ versions }: { versions: Version[] }) {
           </ResponsiveContainer>
         </figure>
       )}
+    </Card>
+  );
+}
+
+function AliasHistory({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const history = useQuery(trpc.models.aliasHistory.queryOptions({ name, limit: 20 }));
+  return (
+    <Card aria-labelledby="alias-history-title">
+      <CardHeader>
+        <CardTitle id="alias-history-title">Alias history</CardTitle>
+      </CardHeader>
+      <div className="p-4 text-sm">
+        <QueryView query={history} what="the alias history">
+          {(h) =>
+            h.events.length === 0 ? (
+              <p className="text-fg-muted">No alias was set yet; point one at a version from the version’s page.</p>
+            ) : (
+              <ul aria-label="Alias moves" className="space-y-1">
+                {h.events.map((e) => (
+                  <li key={e.id}>
+                    <span className="font-medium">{e.alias}</span> {e.from === null ? 'set to' : `moved from version ${e.from} to`} version {e.to} by {e.actor}{' '}
+                    <span className="text-xs text-fg-muted">{formatRelative(e.at)}</span>
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </QueryView>
+      </div>
     </Card>
   );
 }

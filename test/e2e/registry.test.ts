@@ -69,6 +69,16 @@ describe('models and datasets pages', () => {
     expect(card).toContain(`${DATASET} v2`);
   });
 
+  it('points an alias at a version and shows who moved it', async () => {
+    await page.getByLabel('Alias').selectOption('production');
+    await page.getByRole('button', { name: 'Point alias here' }).click();
+    await expect.poll(async () => (await http('GET', `/api/v1/models/${MODEL}`)).data.aliases.production).toBe(2);
+    await page.getByRole('link', { name: MODEL, exact: true }).first().click();
+    await page.getByRole('list', { name: 'Alias moves' }).getByText('production set to version 2 by ui').waitFor();
+    await page.getByRole('link', { name: 'Version 2', exact: true }).click();
+    await page.getByRole('heading', { name: `${MODEL} version 2`, level: 1 }).waitFor();
+  });
+
   it('follows the lineage to the dataset version and back to the model', async () => {
     const lineage = page.getByRole('region', { name: 'Lineage graph' });
     await lineage.getByRole('link', { name: `${MODEL} v2` }).waitFor();
