@@ -38,6 +38,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <Link href="/runs" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
                   Runs
                 </Link>
+                <Link href="/models" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
+                  Models
+                </Link>
+                <Link href="/datasets" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
+                  Datasets
+                </Link>
                 <Link href="/schedules" className="rounded-md px-2.5 py-1.5 text-fg-muted hover:bg-subtle hover:text-fg">
                   Schedules
                 </Link>

@@ -15,6 +15,8 @@ import {
   index,
 } from 'drizzle-orm/pg-core';
 
+import { MODEL_ALIASES } from '../workflows/core/model-aliases';
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** Every row that belongs to a user belongs to a workspace; one default workspace for now. */
@@ -148,6 +150,8 @@ export const datasets = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
     name: text('name').notNull(),
+    /** The version "latest" means when set back by hand; null means the newest. A new version clears it. */
+    latestVersion: integer('latest_version'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('datasets_workspace_name').on(t.workspaceId, t.name)],
@@ -206,6 +210,35 @@ export const modelVersions = pgTable(
     uniqueIndex('model_versions_model_version').on(t.modelId, t.version),
     uniqueIndex('model_versions_run_node').on(t.runId, t.nodeId),
   ],
+);
+
+/** Which version of a model each alias names. */
+export const modelAliases = pgTable(
+  'model_aliases',
+  {
+    modelId: uuid('model_id').notNull().references(() => models.id),
+    alias: text('alias', { enum: MODEL_ALIASES }).notNull(),
+    modelVersionId: uuid('model_version_id').notNull().references(() => modelVersions.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.alias] })],
+);
+
+/** Every move of a model alias: from which version to which, who or what moved it. */
+export const modelAliasEvents = pgTable(
+  'model_alias_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    modelId: uuid('model_id').notNull().references(() => models.id),
+    alias: text('alias', { enum: MODEL_ALIASES }).notNull(),
+    /** Null when the alias was set for the first time. */
+    fromModelVersionId: uuid('from_model_version_id').references(() => modelVersions.id),
+    toModelVersionId: uuid('to_model_version_id').notNull().references(() => modelVersions.id),
+    /** `run:<id>`, a user name, `ui` or `api`. */
+    actor: text('actor').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('model_alias_events_model').on(t.modelId, t.id)],
 );
 
 export const endpoints = pgTable(

@@ -198,7 +198,9 @@ export function Dashboard() {
                   {rows.map((d) => (
                     <li key={d.name} className="px-5 py-3">
                       <div className="flex items-baseline gap-2">
-                        <span className="font-medium text-fg">{d.name}</span>
+                        <Link href={`/datasets/${d.name}`} className="font-medium text-accent-strong hover:underline">
+                          {d.name}
+                        </Link>
                         <span className="text-xs text-fg-muted">v{d.latestVersion}</span>
                         <span className="ml-auto text-xs text-fg-muted tabular-nums">
                           {formatNumber(d.rows)} rows · {d.columns.length} columns
@@ -241,7 +243,9 @@ export function Dashboard() {
                     <li key={e.name} className="px-5 py-3">
                       <div className="flex items-center gap-2">
                         <span className="font-medium text-fg">{e.name}</span>
-                        <Badge tone="accent">model v{e.modelVersion}</Badge>
+                        <Link href={`/models/${e.model}/${e.modelVersion}`} aria-label={`Model ${e.model} version ${e.modelVersion}, served by ${e.name}`}>
+                          <Badge tone="accent">model v{e.modelVersion}</Badge>
+                        </Link>
                         <span className="ml-auto text-xs text-fg-muted">{formatRelative(e.updatedAt)}</span>
                       </div>
                       <p className="mt-1 text-xs text-fg-muted">

@@ -195,6 +195,8 @@ async function recordVersion(v: {
       const again = await findVersionBySource(workspaceId, name, v.sourceHash);
       return { ...again!, created: false, triggerEvents: [] };
     }
+    // A new version is the new "latest", whatever an earlier version was set back to.
+    await tx.update(datasets).set({ latestVersion: null }).where(eq(datasets.id, ds!.id));
     const triggerEvents = await recordDatasetTriggerEvents(tx, workspaceId, name, row.version);
     return { name, version: row.version, rows, columns, artifactHash: v.stored.hash, createdAt: row.createdAt, created: true, triggerEvents };
   });

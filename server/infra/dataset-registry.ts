@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { artifactLinks, datasets, datasetVersions, runSteps } from '../../db/schema';
 import { makeDatasetLookup, type DatasetLookup } from '../../workflows/core/compiler';
@@ -38,7 +38,10 @@ function toView(name: string, v: typeof datasetVersions.$inferSelect): DatasetVe
   };
 }
 
-/** One version of a dataset (the newest when version is omitted). */
+/** A dataset version row that may be "latest": the version it was set back to, else any (the newest wins). */
+export const isLatestVersion = or(isNull(datasets.latestVersion), eq(datasetVersions.version, datasets.latestVersion));
+
+/** One version of a dataset ("latest" when version is omitted: the newest, or the version it was set back to). */
 export async function getDatasetVersion(name: string, version?: number): Promise<DatasetVersionView> {
   const workspaceId = await defaultWorkspaceId();
   const [row] = await getDb()
@@ -49,7 +52,7 @@ export async function getDatasetVersion(name: string, version?: number): Promise
       and(
         eq(datasets.workspaceId, workspaceId),
         eq(datasets.name, name),
-        version === undefined ? undefined : eq(datasetVersions.version, version),
+        version === undefined ? isLatestVersion : eq(datasetVersions.version, version),
       ),
     )
     .orderBy(desc(datasetVersions.version))

@@ -21,6 +21,7 @@ import {
   validationErrorResponse,
 } from './schemas';
 import { automationPaths } from './automation-openapi';
+import { registryPaths } from './registry-openapi';
 import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
 
@@ -319,6 +320,7 @@ export function openApiDocument() {
         },
       },
       ...automationPaths({ body, answer, errors, nameParam }),
+      ...registryPaths({ body, answer, errors, nameParam }),
       '/api/health': {
         get: {
           summary: 'Ok only when Postgres and Temporal answer',

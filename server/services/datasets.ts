@@ -1,7 +1,8 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { datasets, datasetVersions } from '../../db/schema';
 import type { ColumnInfo } from '../infra/duckdb';
+import { isLatestVersion } from '../infra/dataset-registry';
 import { defaultWorkspaceId } from '../infra/workspace';
 
 // The ingest core lives in server/infra (the ingest steps use it too); the web side reads it from here.
@@ -24,7 +25,7 @@ export async function listDatasets(): Promise<
     .selectDistinctOn([datasets.name], { name: datasets.name, v: datasetVersions })
     .from(datasets)
     .innerJoin(datasetVersions, eq(datasets.id, datasetVersions.datasetId))
-    .where(eq(datasets.workspaceId, workspaceId))
+    .where(and(eq(datasets.workspaceId, workspaceId), isLatestVersion))
     .orderBy(datasets.name, desc(datasetVersions.version));
   return rows.map((r) => ({
     name: r.name,

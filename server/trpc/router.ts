@@ -12,6 +12,7 @@ import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { IDEMPOTENCY_KEY } from '../rest/schemas';
 import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
+import { registryRouter } from './registry';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -109,6 +110,7 @@ export const appRouter = router({
     history: publicProcedure.input(endpointHistoryQuery).query(({ input }) => endpointHistory(input)),
   }),
   ...automationRouter,
+  ...registryRouter,
 });
 
 export type AppRouter = typeof appRouter;
