@@ -214,7 +214,12 @@ export const endpoints = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
     name: text('name').notNull(),
+    /** The production slot: what predict serves. */
     modelVersionId: uuid('model_version_id').notNull().references(() => modelVersions.id),
+    /** The staging slot, called with `?slot=staging`; null until something is deployed there. */
+    stagingModelVersionId: uuid('staging_model_version_id').references(() => modelVersions.id),
+    /** The pipeline whose deploy step created (or last took over) the endpoint; others need `takeOver`. */
+    ownerPipelineId: uuid('owner_pipeline_id').references(() => pipelines.id),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -233,6 +238,8 @@ export const endpointEvents = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     endpointId: uuid('endpoint_id').notNull().references(() => endpoints.id),
     kind: text('kind', { enum: ['promotion', 'rollback', 'takeover'] }).notNull(),
+    /** The slot the event changed. */
+    slot: text('slot', { enum: ['production', 'staging'] }).notNull().default('production'),
     /** Null when the event created the endpoint. */
     fromModelVersionId: uuid('from_model_version_id').references(() => modelVersions.id),
     toModelVersionId: uuid('to_model_version_id').notNull().references(() => modelVersions.id),
@@ -246,7 +253,8 @@ export const endpointEvents = pgTable(
   (t) => [
     index('endpoint_events_endpoint').on(t.endpointId, t.id),
     // One deploy step of one run promotes at most once, however often its activity is retried.
-    uniqueIndex('endpoint_events_run_node_promotion').on(t.runId, t.nodeId).where(sql`kind = 'promotion'`),
+    // A takeover is a promotion into another pipeline's endpoint.
+    uniqueIndex('endpoint_events_run_node_promotion').on(t.runId, t.nodeId).where(sql`kind in ('promotion', 'takeover')`),
   ],
 );
 
