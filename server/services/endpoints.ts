@@ -7,6 +7,7 @@ import { config } from '../infra/config';
 import type { ModelMeta } from '../infra/fitter';
 import { loadModel, score, validateRows, type LoadedModel, type RowWarning, type ScoreResult } from '../infra/scorer';
 import { ServiceError, notFound } from '../infra/errors';
+import type { Slot } from '../infra/model-registry';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { resolveEndpoint } from './endpoint-resolution';
 import { predictionLog, predictionLogRecord } from './prediction-log';
@@ -84,6 +85,8 @@ export interface PredictAnswer extends ScoreResult {
   requestId: string;
   model: string;
   modelVersion: number;
+  /** Only when the staging slot answered. */
+  slot?: Slot;
   /** Per row and feature: values scored but worth a look (a category the model never saw). */
   warnings: RowWarning[];
   /** Warnings beyond the first 100 are counted here, not listed. */
@@ -94,13 +97,13 @@ export interface PredictAnswer extends ScoreResult {
  * Scores rows with the endpoint's production model. Answers from memory (endpoint resolution and
  * ONNX session are cached); the request is logged off the request path (server/services/prediction-log.ts).
  */
-export async function predict(name: string, rows: unknown[], requestId: string): Promise<PredictAnswer> {
+export async function predict(name: string, rows: unknown[], requestId: string, slot: Slot = 'production'): Promise<PredictAnswer> {
   const started = performance.now();
   const { maxPredictRows, predictionLogMaxBytes } = config();
   if (rows.length > maxPredictRows) {
     throw new ServiceError('too_large', `At most ${maxPredictRows} rows per request (got ${rows.length}): send the rows in several requests`);
   }
-  const endpoint = await resolveEndpoint(name);
+  const endpoint = await resolveEndpoint(name, slot);
   const { meta } = endpoint;
   // Raw rows first go through the transforms the model's training table went through (impute, encode, scale).
   const chain = chainOf(meta);
@@ -114,6 +117,7 @@ export async function predict(name: string, rows: unknown[], requestId: string):
   const loaded = await cachedModel(endpoint.modelVersionId, endpoint.artifactHash, meta);
   const result = await score(loaded, checked.rows);
   const answer: PredictAnswer = { requestId, model: endpoint.model, modelVersion: endpoint.modelVersion, ...result, warnings: checked.warnings };
+  if (slot === 'staging') answer.slot = slot;
   if (checked.warningsOmitted) answer.warningsOmitted = checked.warningsOmitted;
   predictionLog().add(
     predictionLogRecord(meta, checked.rows, result, {

@@ -5,6 +5,7 @@ import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listDatasets } from '../services/datasets';
 import { listEndpoints } from '../services/endpoints';
 import { endpointHistory, endpointHistoryQuery } from '../services/endpoint-history';
+import { rollback, rollbackBody, rollbackInput } from '../services/endpoint-rollback';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { runParamsSchema } from '../rest/schemas';
@@ -107,6 +108,7 @@ export const appRouter = router({
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),
     history: publicProcedure.input(endpointHistoryQuery).query(({ input }) => endpointHistory(input)),
+    rollback: publicProcedure.input(rollbackInput).mutation(({ input: { name, ...body } }) => rollback(name, rollbackBody.parse(body), 'ui')),
   }),
   ...automationRouter,
 });
