@@ -180,6 +180,7 @@ export const predictResponse = z.object({
   requestId: z.string().describe('The request’s `X-Request-Id` (yours, or one made up by the server): send it back with feedback'),
   model: z.string(),
   modelVersion: z.number().int(),
+  slot: z.literal('staging').optional().describe('Present when the staging slot answered'),
   predictions: z.array(z.union([z.string(), z.number()])),
   probabilities: z.array(z.record(z.string(), z.number())).optional(),
   warnings: z

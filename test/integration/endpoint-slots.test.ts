@@ -1,0 +1,148 @@
+// Endpoint slots and the promotion rules, through real runs: an older run never replaces a newer run's
+// model (the deploy step skips), another pipeline needs takeOver (refused, addressed to its deploy step),
+// a model with other features is refused, the staging slot answers ?slot=staging, and rollback points a
+// slot back at a version the endpoint served.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { http, step, waitForRun } from '../support/http';
+import { penguin } from '../support/penguin-row';
+
+const ENDPOINT = 'slots';
+const OWNER = 'slots-owner';
+const OTHER = 'slots-other';
+
+type Node = { id: string; type: string; params: Record<string, unknown> };
+let base: { nodes: Node[]; edges: { from: string; to: string }[] };
+
+/** penguin-species deploying to ENDPOINT, with the deploy step's and train step's params overridden. */
+async function savePipeline(name: string, ship: Record<string, unknown>, opts: { approval?: boolean; train?: Record<string, unknown> } = {}) {
+  const doc = structuredClone(base) as any;
+  doc.name = name;
+  const train = doc.nodes.find((n: Node) => n.id === 'train');
+  Object.assign(train.params, opts.train ?? {});
+  doc.nodes.find((n: Node) => n.id === 'ship').params = { endpoint: ENDPOINT, ...ship };
+  if (opts.approval) {
+    // Deploy after a person approves, so the test decides which run promotes first.
+    doc.nodes = doc.nodes.filter((n: Node) => n.id !== 'gate');
+    doc.nodes.push({ id: 'approve', type: 'control.approval', params: {} });
+    doc.edges = doc.edges.filter((e: { from: string }) => !e.from.startsWith('gate.') && !e.from.startsWith('eval.'));
+    doc.edges.push({ from: 'approve.pass', to: 'ship.after' });
+  }
+  const saved = await http('PUT', `/api/v1/pipelines/${name}`, doc);
+  expect(saved.status, JSON.stringify(saved.data)).toBe(200);
+}
+
+async function run(pipeline: string) {
+  const { status, data } = await http('POST', `/api/v1/pipelines/${pipeline}/runs`, { ignoreCache: true });
+  expect(status, JSON.stringify(data)).toBe(202);
+  return waitForRun(data.runId);
+}
+
+async function awaitingApproval(pipeline: string): Promise<string> {
+  const { data } = await http('POST', `/api/v1/pipelines/${pipeline}/runs`, { ignoreCache: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const r = (await http('GET', `/api/v1/runs/${data.runId}`)).data;
+    if (step(r, 'approve').summary?.awaiting === 'approval' && step(r, 'train').status === 'succeeded') return data.runId;
+    if (['succeeded', 'failed', 'cancelled'].includes(r.status) || Date.now() > deadline) throw new Error(`run never waited for approval: ${JSON.stringify(r)}`);
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}
+
+async function approve(runId: string) {
+  expect((await http('POST', `/api/v1/runs/${runId}/approvals/approve`, { decision: 'approve' })).status).toBe(200);
+  const done = await waitForRun(runId);
+  expect(done.status, JSON.stringify(done)).toBe('succeeded');
+  return done;
+}
+
+const predict = (query = '', headers: Record<string, string> = {}) => http('POST', `/api/v1/endpoints/${ENDPOINT}/predict${query}`, { rows: [penguin()] }, headers);
+const history = async () => (await http('GET', `/api/v1/endpoints/${ENDPOINT}/history`)).data.events;
+
+beforeAll(async () => {
+  base = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8'));
+});
+
+describe.sequential('endpoint slots and promotion rules', () => {
+  let newer: { model: string; version: number; modelVersionId: string };
+  let olderSummary: Record<string, unknown>;
+
+  it('a run that started before the served model’s run never replaces it: its deploy step skips, saying why', async () => {
+    await savePipeline(OWNER, {}, { approval: true });
+    const older = await awaitingApproval(OWNER);
+    const later = await awaitingApproval(OWNER);
+    await approve(later);
+    const served = (await predict()).data;
+    newer = { model: served.model, version: served.modelVersion, modelVersionId: (await history())[0].to.modelVersionId };
+    expect(newer.model).toBe(`${OWNER}.train`);
+
+    const done = await approve(older);
+    olderSummary = step(done, 'ship').summary;
+    expect(olderSummary.skipped).toMatch(/comes from a run that started before the run of the production model/);
+    expect(olderSummary.modelVersion).not.toBe(newer.version);
+    expect((await predict()).data.modelVersion).toBe(newer.version);
+    expect((await history()).length, 'a skipped promotion records nothing').toBe(1);
+  });
+
+  it('another pipeline’s deploy step is refused unless it takes over, which is recorded', async () => {
+    await savePipeline(OTHER, {});
+    const refused = await run(OTHER);
+    expect(refused.status).toBe('failed');
+    expect(step(refused, 'ship').status).toBe('failed');
+    expect(step(refused, 'ship').error).toMatch(new RegExp(`Endpoint "${ENDPOINT}" belongs to pipeline "${OWNER}": set "Take over" on deploy step "ship"`));
+    expect((await predict()).data.modelVersion).toBe(newer.version);
+
+    await savePipeline(OTHER, { takeOver: true });
+    const took = await run(OTHER);
+    expect(took.status, JSON.stringify(took)).toBe('succeeded');
+    expect(step(took, 'ship').summary.tookOver).toBe(true);
+    expect((await predict()).data.model).toBe(`${OTHER}.train`);
+    expect((await history())[0]).toMatchObject({ kind: 'takeover', slot: 'production', actor: expect.stringMatching(/^run:/) });
+
+  });
+
+  it('a model whose features differ from the served model is refused; staging answers ?slot=staging', async () => {
+    await savePipeline(OTHER, { slot: 'staging' }, { train: { features: ['Beak Length (mm)', 'Beak Depth (mm)'] } });
+    const refused = await run(OTHER);
+    expect(refused.status).toBe('failed');
+    expect(step(refused, 'ship').error).toMatch(/has other features than the production model .*no longer takes .*Body Mass \(g\):number.*set "Allow schema change"/);
+
+    expect((await predict('?slot=staging')).status, 'nothing in staging yet').toBe(404);
+    await savePipeline(OTHER, { slot: 'staging' });
+    const staged = await run(OTHER);
+    expect(staged.status, JSON.stringify(staged)).toBe('succeeded');
+    const production = (await predict()).data;
+    const staging = (await predict('?slot=staging')).data;
+    expect(staging.slot).toBe('staging');
+    expect(staging.modelVersion).toBe(step(staged, 'ship').summary.modelVersion);
+    expect(production.modelVersion).not.toBe(staging.modelVersion);
+    expect(production.slot).toBeUndefined();
+    expect((await predict('', { 'X-Millrace-Slot': 'staging' })).data.modelVersion).toBe(staging.modelVersion);
+    const bad = await predict('?slot=canary');
+    expect(bad.status).toBe(400);
+    expect(bad.data.error).toMatch(/slot must be "production" or "staging"/);
+    expect((await history())[0]).toMatchObject({ kind: 'promotion', slot: 'staging' });
+  });
+
+  it('rollback points production back at a version it served, for the next request, and is recorded', async () => {
+    const url = `/api/v1/endpoints/${ENDPOINT}/rollback`;
+    const back = await http('POST', url, { modelVersionId: newer.modelVersionId }, { 'X-Millrace-User': 'dana' });
+    expect(back.status, JSON.stringify(back.data)).toBe(200);
+    expect(back.data).toMatchObject({ endpoint: ENDPOINT, slot: 'production', model: newer.model, modelVersion: newer.version, changed: true });
+    const answered = (await predict()).data;
+    expect([answered.model, answered.modelVersion]).toEqual([newer.model, newer.version]);
+    expect((await history())[0]).toMatchObject({ kind: 'rollback', slot: 'production', actor: 'dana', to: { modelVersionId: newer.modelVersionId } });
+
+    // The same again changes nothing; by version number of the served model likewise.
+    expect((await http('POST', url, { version: newer.version })).data.changed).toBe(false);
+    // A version the endpoint never served (the skipped one) is refused.
+    const never = await http('POST', url, { version: olderSummary.modelVersion });
+    expect(never.status).toBe(409);
+    expect(never.data.error).toMatch(/never served .* roll back only to a version it served before/);
+    for (const body of [{}, { version: 0 }, { version: 1, modelVersionId: newer.modelVersionId }, { modelVersionId: 'x' }, { version: 1, slot: 'canary' }]) {
+      expect((await http('POST', url, body)).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await http('POST', '/api/v1/endpoints/no-such-endpoint/rollback', { version: 1 })).status).toBe(404);
+  });
+});
