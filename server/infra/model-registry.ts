@@ -161,7 +161,8 @@ function schemaDifference(current: string[], next: string[]): string {
 async function checkPromotion(
   tx: Tx,
   endpoint: string,
-  current: { ownerPipelineId: string | null; servedId: string | null },
+  /** `servedSlot`: whose model the candidate is compared with (production for an empty staging slot). */
+  current: { ownerPipelineId: string | null; servedId: string | null; servedSlot?: Slot },
   candidateId: string,
   step: { runId: string; nodeId: string } | undefined,
   options: PromotionOptions,
@@ -196,7 +197,7 @@ async function checkPromotion(
       .where(eq(modelVersions.id, id));
   const [[served], [candidate]] = await Promise.all([versionsOf(current.servedId), versionsOf(candidateId)]);
   if (!served || !candidate) throw notFound(`Model version ${served ? candidateId : current.servedId}`);
-  const slot = options.slot ?? 'production';
+  const slot = current.servedSlot ?? options.slot ?? 'production';
   const where = step ? ` (deploy step "${step.nodeId}")` : '';
   if (!options.allowSchemaChange) {
     const difference = schemaDifference(featureSchema(served.meta), featureSchema(candidate.meta));
@@ -297,7 +298,7 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
     } else {
       before = slot === 'staging' ? existing.staging : existing.production;
       // An empty staging slot compares with production: what callers get today.
-      const served = { ownerPipelineId: existing.ownerPipelineId, servedId: before ?? existing.production };
+      const served = { ownerPipelineId: existing.ownerPipelineId, servedId: before ?? existing.production, servedSlot: before ? slot : ('production' as const) };
       const checked = await checkPromotion(tx, endpoint, served, modelVersionId, step, { ...options, slot });
       if (checked.skip) return { promoted: false, reason: checked.skip };
       if (checked.takeover) kind = 'takeover';

@@ -34,7 +34,7 @@ it('rolls the endpoint back with one click, effective for the next request, and 
   await versions.getByText('in production').waitFor();
   await versions.getByRole('button', { name: `Roll back to ${NAME}.train v1` }).click();
   await versions.getByRole('button', { name: `Roll back to ${NAME}.train v2` }).waitFor();
-  await page.getByRole('table', { name: 'Endpoint history, newest first' }).getByRole('cell', { name: 'Rollback' }).waitFor();
+  await page.getByRole('table', { name: 'Endpoint history, newest first' }).getByRole('cell', { name: 'Rollback', exact: true }).waitFor();
   await page.screenshot({ path: 'test-results/endpoint-rollback.png' });
 
   expect((await predict()).modelVersion).toBe(1);

@@ -28,5 +28,8 @@ export default defineStep({
     allowOlder: z.boolean().default(false).meta({ title: 'Allow older', description: 'Promote even if the served model comes from a run that started later (otherwise the step skips the promotion).' }),
     betterMetric: z.string().max(64).optional().meta({ title: 'Only if better on metric', description: 'Promote only if the evaluated model beats the served model on this metric (e.g. accuracy, rmse).' }),
     betterBy: z.number().min(0).default(0).meta({ title: 'By at least', description: 'The margin the metric must beat the served model by.' }),
+    requireApproval: z.boolean().default(false).meta({ title: 'Require approval', description: 'Wait for a person to approve before promoting (as an approval step does); rejected: not promoted.' }),
   }),
+  // With requireApproval the workflow waits for a decision before the step runs (workflows/engine/approval.ts).
+  approval: (params) => (params.requireApproval ? { onTimeout: 'reject', instructions: `Promote this run's model to endpoint "${params.endpoint}" (${params.slot})?` } : undefined),
 });
