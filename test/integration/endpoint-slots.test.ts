@@ -125,6 +125,42 @@ describe.sequential('endpoint slots and promotion rules', () => {
     expect((await history())[0]).toMatchObject({ kind: 'promotion', slot: 'staging' });
   });
 
+  it('"only if better" skips a model not better by the margin; "require approval" waits for a person', async () => {
+    const served = (await predict()).data;
+    await savePipeline(OTHER, { betterMetric: 'accuracy', betterBy: 1 });
+    const notBetter = await run(OTHER);
+    expect(notBetter.status, JSON.stringify(notBetter)).toBe('succeeded');
+    expect(step(notBetter, 'ship').summary.skipped).toMatch(/not promoted: accuracy [\d.]+ is not better than the production model's [\d.]+ by 1/);
+    expect((await predict()).data.modelVersion).toBe(served.modelVersion);
+
+    await savePipeline(OTHER, { betterMetric: 'accuracy', betterBy: 0, requireApproval: true });
+    const decideAt = async (decision: 'approve' | 'reject', comment?: string) => {
+      const { data } = await http('POST', `/api/v1/pipelines/${OTHER}/runs`, { ignoreCache: true });
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const r = (await http('GET', `/api/v1/runs/${data.runId}`)).data;
+        if (step(r, 'ship').summary?.awaiting === 'approval') break;
+        if (['succeeded', 'failed', 'cancelled'].includes(r.status) || Date.now() > deadline) throw new Error(`deploy never waited for approval: ${JSON.stringify(r)}`);
+        await new Promise((res) => setTimeout(res, 300));
+      }
+      // Nothing promoted while the person thinks it over.
+      expect((await predict()).data.modelVersion).toBe(served.modelVersion);
+      const decided = await http('POST', `/api/v1/runs/${data.runId}/approvals/ship`, { decision, ...(comment ? { comment } : {}) }, { 'X-Millrace-User': 'dana' });
+      expect(decided.status, JSON.stringify(decided.data)).toBe(200);
+      return waitForRun(data.runId);
+    };
+    const rejected = await decideAt('reject', 'not this week');
+    expect(rejected.status).toBe('succeeded');
+    expect(step(rejected, 'ship').summary.skipped).toMatch(/not promoted: rejected by .*: not this week/);
+    expect(rejected.approvals).toMatchObject([{ nodeId: 'ship', decision: 'reject', comment: 'not this week' }]);
+    expect((await predict()).data.modelVersion).toBe(served.modelVersion);
+
+    const approved = await decideAt('approve');
+    expect(approved.status).toBe('succeeded');
+    expect(step(approved, 'ship').summary.skipped).toBeUndefined();
+    expect((await predict()).data.modelVersion).toBe(step(approved, 'ship').summary.modelVersion);
+  });
+
   it('rollback points production back at a version it served, for the next request, and is recorded', async () => {
     const url = `/api/v1/endpoints/${ENDPOINT}/rollback`;
     const back = await http('POST', url, { modelVersionId: newer.modelVersionId }, { 'X-Millrace-User': 'dana' });
