@@ -228,8 +228,8 @@ export const endpoints = pgTable(
 
 /**
  * What happened to an endpoint, one row per event: which model version it served before and after, who
- * or what did it. Appended in the transaction that changes the endpoint, so the newest event's
- * `to_model_version_id` is what the endpoint serves.
+ * or what did it. Appended in the transaction that changes the endpoint, so the newest event of a slot
+ * names the model version that slot serves.
  */
 export const endpointEvents = pgTable(
   'endpoint_events',

@@ -152,7 +152,7 @@ function schemaDifference(current: string[], next: string[]): string {
 }
 
 /**
- * The checks a run's deploy step makes before it promotes, in the promoting transaction with the
+ * The checks a run's deploy step makes before it promotes (a promotion outside any run makes none), in the promoting transaction with the
  * endpoint's row locked: ownership (refused: the pipeline needs `takeOver`), feature schema (refused: needs
  * `allowSchemaChange`), never older over newer and "only if better" (skipped, the step succeeds: a slow
  * run finishing after a newer one, or a model no better than production, is an expected outcome, not a
@@ -167,9 +167,11 @@ async function checkPromotion(
   step: { runId: string; nodeId: string } | undefined,
   options: PromotionOptions,
 ): Promise<{ skip?: string; takeover: boolean; pipelineId?: string }> {
+  // A person's or client's direct promotion is a deliberate act, like a rollback: unchecked.
+  if (!step) return { takeover: false };
   let pipelineId: string | undefined;
   let takeover = false;
-  if (step) {
+  {
     const [run] = await tx
       .select({ pipelineId: pipelineVersions.pipelineId })
       .from(runs)
