@@ -220,6 +220,12 @@ export const endpoints = pgTable(
     stagingModelVersionId: uuid('staging_model_version_id').references(() => modelVersions.id),
     /** The pipeline whose deploy step created (or last took over) the endpoint; others need `takeOver`. */
     ownerPipelineId: uuid('owner_pipeline_id').references(() => pipelines.id),
+    /**
+     * The staging model as a challenger of production's requests: `canary` answers `canary_percent`% of
+     * them, `shadow` scores every one beside production (only production answers), `none` neither.
+     */
+    challenger: text('challenger', { enum: ['none', 'canary', 'shadow'] }).notNull().default('none'),
+    canaryPercent: integer('canary_percent').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -278,6 +284,10 @@ export const predictionLogs = pgTable(
     latencyMs: doublePrecision('latency_ms').notNull(),
     /** The client's `X-Request-Id`, or one the server made up and answered with; feedback finds the request by it. */
     requestId: text('request_id'),
+    /** The slot whose model made these predictions. */
+    slot: text('slot', { enum: ['production', 'staging'] }).notNull().default('production'),
+    /** A shadow challenger's predictions: scored beside production's, never answered. */
+    shadow: boolean('shadow').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

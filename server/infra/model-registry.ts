@@ -130,6 +130,8 @@ export interface PromotionOptions {
   allowOlder?: boolean;
   /** Promote only if the model's metric beats the slot's current model's by at least `by`. */
   betterThan?: { metric: string; by: number };
+  /** Staging only: how the staging model challenges production's requests (canary share or shadow). */
+  challenger?: { mode: 'none' | 'canary' | 'shadow'; canaryPercent: number };
 }
 
 /** A promotion either happened, or was skipped for a reason a run's summary shows. */
@@ -263,6 +265,7 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
   const token = randomUUID();
   const acks = listeningEndpointChanges()?.collectAcks(token, 2000);
   let changed = false;
+  let challengerChanged = false;
   const outcome = await getDb().transaction(async (tx): Promise<PromotionOutcome> => {
     const earlier = async (): Promise<PromotionOutcome | undefined> => {
       const [done] = step ? await promotedByStep(tx, step) : [];
@@ -278,7 +281,14 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
       if (again) return again;
     }
     const [existing] = await tx
-      .select({ id: endpoints.id, production: endpoints.modelVersionId, staging: endpoints.stagingModelVersionId, ownerPipelineId: endpoints.ownerPipelineId })
+      .select({
+        id: endpoints.id,
+        production: endpoints.modelVersionId,
+        staging: endpoints.stagingModelVersionId,
+        ownerPipelineId: endpoints.ownerPipelineId,
+        challenger: endpoints.challenger,
+        canaryPercent: endpoints.canaryPercent,
+      })
       .from(endpoints)
       .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.name, endpoint)))
       .for('update');
@@ -306,7 +316,12 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
       if (checked.takeover) kind = 'takeover';
       const owner = step && checked.pipelineId && (checked.takeover || !existing.ownerPipelineId) ? { ownerPipelineId: checked.pipelineId } : {};
       const target = slot === 'staging' ? { stagingModelVersionId: modelVersionId } : { modelVersionId };
-      if (before !== modelVersionId || Object.keys(owner).length) await tx.update(endpoints).set({ ...target, ...owner, updatedAt: new Date() }).where(eq(endpoints.id, existing.id));
+      const wanted = slot === 'staging' ? options.challenger : undefined;
+      challengerChanged = !!wanted && (wanted.mode !== existing.challenger || wanted.canaryPercent !== existing.canaryPercent);
+      const challenger = challengerChanged ? { challenger: wanted!.mode, canaryPercent: wanted!.canaryPercent } : {};
+      if (before !== modelVersionId || challengerChanged || Object.keys(owner).length) {
+        await tx.update(endpoints).set({ ...target, ...owner, ...challenger, updatedAt: new Date() }).where(eq(endpoints.id, existing.id));
+      }
     }
     // Recorded even when the endpoint already served this version: the history then says which runs
     // confirmed it, and "one promotion per deploy step that succeeded" stays a rule without exceptions.
@@ -321,7 +336,7 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
       actor: step ? `run:${step.runId}` : (by as { actor: string }).actor,
     });
     // Serving processes drop their cached mapping on commit, so the next request gets this version.
-    changed = before !== modelVersionId;
+    changed = before !== modelVersionId || challengerChanged;
     if (changed) await notifyEndpointChanged(tx, endpoint, token);
     return { promoted: true, kind, fromModelVersionId: before };
   }).catch((err: unknown) => {

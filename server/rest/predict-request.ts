@@ -6,12 +6,13 @@ import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http
 import { REQUEST_ID, predictBody } from './schemas';
 
 /**
- * Which slot a predict request calls: `?slot=staging` or `X-Millrace-Slot: staging`; production when
- * neither is given.
+ * Which slot a predict request calls: `?slot=staging` or `X-Millrace-Slot: staging` (or production);
+ * undefined when neither is given: production, with the endpoint's canary or shadow challenger.
  */
-export function requestedSlot(query: string | null, header: string | null): Slot {
+export function requestedSlot(query: string | null, header: string | null): Slot | undefined {
   const given = query ?? header;
-  if (given === null || given === 'production') return 'production';
+  if (given === null) return undefined;
+  if (given === 'production') return 'production';
   if (given === 'staging') return 'staging';
   throw new ServiceError('invalid', `slot must be "production" or "staging" (got "${given.slice(0, 40)}")`);
 }

@@ -33,6 +33,8 @@ export interface EndpointResolution {
   endpointId: string;
   name: string;
   slot: Slot;
+  /** Production only: how the staging model challenges production's requests. */
+  challenger?: { mode: 'canary' | 'shadow'; canaryPercent: number };
   model: string;
   modelVersionId: string;
   modelVersion: number;
@@ -109,7 +111,7 @@ async function lookup(key: string): Promise<EndpointResolution | undefined> {
   const [row] = await getDb().transaction(async (tx) => {
     await tx.execute(sql.raw(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`));
     return tx
-      .select({ e: endpoints.id, v: modelVersions, model: models.name })
+      .select({ e: endpoints.id, v: modelVersions, model: models.name, challenger: endpoints.challenger, canaryPercent: endpoints.canaryPercent, staging: endpoints.stagingModelVersionId })
       .from(endpoints)
       .innerJoin(modelVersions, eq(modelVersions.id, slot === 'staging' ? endpoints.stagingModelVersionId : endpoints.modelVersionId))
       .innerJoin(models, eq(models.id, modelVersions.modelId))
@@ -120,6 +122,7 @@ async function lookup(key: string): Promise<EndpointResolution | undefined> {
     endpointId: row.e,
     name,
     slot,
+    ...(slot === 'production' && row.staging && row.challenger !== 'none' ? { challenger: { mode: row.challenger, canaryPercent: row.canaryPercent } } : {}),
     model: row.model,
     modelVersionId: row.v.id,
     modelVersion: row.v.version,
@@ -127,6 +130,9 @@ async function lookup(key: string): Promise<EndpointResolution | undefined> {
     meta: row.v.meta as ModelMeta,
   };
 }
+
+const sameChallenger = (a: EndpointResolution, b: EndpointResolution) =>
+  a.challenger?.mode === b.challenger?.mode && a.challenger?.canaryPercent === b.challenger?.canaryPercent;
 
 /**
  * One lookup per endpoint at a time (a new one when a change was announced after the running one
@@ -148,7 +154,7 @@ function refresh(name: string): Lookup {
       }
       const previous = current?.value;
       // Keep the same object while nothing changed, so per-model caches keyed on it stay warm.
-      const kept = previous && previous.modelVersionId === value.modelVersionId && previous.endpointId === value.endpointId ? previous : value;
+      const kept = previous && previous.modelVersionId === value.modelVersionId && previous.endpointId === value.endpointId && sameChallenger(previous, value) ? previous : value;
       entries.delete(name);
       entries.set(name, { value: kept, fetchedAt: since });
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);

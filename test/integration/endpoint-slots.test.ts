@@ -4,7 +4,8 @@
 // slot back at a version the endpoint served.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, step, waitForRun } from '../support/http';
 import { penguin } from '../support/penguin-row';
 
@@ -123,6 +124,44 @@ describe.sequential('endpoint slots and promotion rules', () => {
     expect(bad.status).toBe(400);
     expect(bad.data.error).toMatch(/slot must be "production" or "staging"/);
     expect((await history())[0]).toMatchObject({ kind: 'promotion', slot: 'staging' });
+  });
+
+  it('a canary staging slot answers its share of production requests; a shadow scores every one, logged with its slot', async () => {
+    const production = (await predict('?slot=production')).data;
+    await savePipeline(OTHER, { slot: 'staging', challenger: 'canary', canaryPercent: 100 });
+    const canary = await run(OTHER);
+    expect(canary.status, JSON.stringify(canary)).toBe('succeeded');
+    const staged = step(canary, 'ship').summary.modelVersion;
+    for (let i = 0; i < 3; i++) expect((await predict()).data).toMatchObject({ slot: 'staging', modelVersion: staged });
+    // Naming a slot bypasses the challenger.
+    expect((await predict('?slot=production')).data.modelVersion).toBe(production.modelVersion);
+
+    await savePipeline(OTHER, { slot: 'staging', challenger: 'canary', canaryPercent: 0 });
+    expect((await run(OTHER)).status).toBe('succeeded');
+    for (let i = 0; i < 3; i++) expect((await predict()).data.modelVersion).toBe(production.modelVersion);
+
+    await savePipeline(OTHER, { slot: 'staging', challenger: 'shadow' });
+    const shadowRun = await run(OTHER);
+    expect(shadowRun.status).toBe('succeeded');
+    const requestId = `shadow-${Date.now()}`;
+    const answered = await predict('', { 'X-Request-Id': requestId });
+    expect(answered.data.modelVersion).toBe(production.modelVersion);
+    expect(answered.data.slot).toBeUndefined();
+    // Both models' predictions are logged (off the request path), each with its slot.
+    const sql = postgres(inject('databaseUrl'), { max: 1 });
+    try {
+      let logged: { slot: string; shadow: boolean; version: number }[] = [];
+      for (const deadline = Date.now() + 30_000; logged.length < 2 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        logged = await sql`select l.slot, l.shadow, v.version from prediction_logs l join model_versions v on v.id = l.model_version_id
+          where l.request_id = ${requestId} order by l.slot`;
+      }
+      expect(logged).toEqual([
+        { slot: 'production', shadow: false, version: production.modelVersion },
+        { slot: 'staging', shadow: true, version: step(shadowRun, 'ship').summary.modelVersion },
+      ]);
+    } finally {
+      await sql.end();
+    }
   });
 
   it('"only if better" skips a model not better by the margin; "require approval" waits for a person', async () => {

@@ -5,7 +5,7 @@ import { rollbackBody } from '../../server/services/endpoint-rollback';
 
 describe('endpoint slots', () => {
   it('a predict request calls production unless it names staging by query or header', () => {
-    expect(requestedSlot(null, null)).toBe('production');
+    expect(requestedSlot(null, null)).toBeUndefined();
     expect(requestedSlot('staging', null)).toBe('staging');
     expect(requestedSlot(null, 'staging')).toBe('staging');
     expect(requestedSlot('production', 'staging')).toBe('production');

@@ -27,6 +27,7 @@ export default implement(definition, async ({ params, inputs, ctx }) => {
       takeOver: params.takeOver,
       allowSchemaChange: params.allowSchemaChange,
       allowOlder: params.allowOlder,
+      ...(params.slot === 'staging' ? { challenger: { mode: params.challenger, canaryPercent: params.canaryPercent } } : {}),
       ...(params.betterMetric ? { betterThan: { metric: params.betterMetric, by: params.betterBy } } : {}),
     },
   );

@@ -28,6 +28,11 @@ export default defineStep({
     allowOlder: z.boolean().default(false).meta({ title: 'Allow older', description: 'Promote even if the served model comes from a run that started later (otherwise the step skips the promotion).' }),
     betterMetric: z.string().max(64).optional().meta({ title: 'Only if better on metric', description: 'Promote only if the evaluated model beats the served model on this metric (e.g. accuracy, rmse).' }),
     betterBy: z.number().min(0).default(0).meta({ title: 'By at least', description: 'The margin the metric must beat the served model by.' }),
+    challenger: z
+      .enum(['none', 'canary', 'shadow'])
+      .default('none')
+      .meta({ title: 'Staging as challenger', description: 'Staging slot only: canary answers a share of production requests; shadow scores every one, only production answers.' }),
+    canaryPercent: z.number().int().min(0).max(100).default(10).meta({ title: 'Canary share (%)', description: 'The share of production requests the canary answers.' }),
     requireApproval: z.boolean().default(false).meta({ title: 'Require approval', description: 'Wait for a person to approve before promoting (as an approval step does); rejected: not promoted.' }),
   }),
   // With requireApproval the workflow waits for a decision before the step runs (workflows/engine/approval.ts).
