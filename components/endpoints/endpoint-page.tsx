@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { History, Undo2 } from 'lucide-react';
 import Link from 'next/link';
 import { useTRPC } from '../trpc';
+import { TryIt } from './try-it';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, CardHeader, CardTitle } from '../ui/card';
@@ -88,6 +89,8 @@ export function EndpointPage({ name }: { name: string }) {
           })}
         </ul>
       </Card>
+
+      <TryIt name={name} />
 
       <Card aria-labelledby="history-title" className="mt-6">
         <CardHeader>

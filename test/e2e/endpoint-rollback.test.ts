@@ -41,3 +41,20 @@ it('rolls the endpoint back with one click, effective for the next request, and 
   const history = (await http('GET', `/api/v1/endpoints/${NAME}/history?limit=1`)).data.events;
   expect(history[0]).toMatchObject({ kind: 'rollback', slot: 'production', actor: 'ui', to: { version: 1 }, from: { version: 2 } });
 });
+
+it('scores one row typed into the "try it" form generated from the feature schema', async () => {
+  await page.goto(`${inject('baseUrl')}/endpoints/${NAME}`);
+  const tryIt = page.getByRole('region', { name: 'Try it' });
+  const features = (await http('GET', `/api/v1/endpoints/${NAME}`)).data.features as { name: string; type: string }[];
+  for (const [name, value] of Object.entries(penguin())) {
+    const type = features.find((f) => f.name === name)?.type;
+    await tryIt.getByLabel(`${name} (${type})`, { exact: true }).fill(String(value));
+  }
+  await tryIt.getByRole('button', { name: 'Predict' }).click();
+  const output = tryIt.getByRole('status', { name: 'Prediction' });
+  await output.getByText('Gentoo').waitFor();
+  await page.screenshot({ path: 'test-results/endpoint-try-it.png' });
+  const expected = (await http('POST', `/api/v1/endpoints/${NAME}/predict`, { rows: [penguin()] })).data;
+  expect(expected.predictions).toEqual(['Gentoo']);
+  expect(await output.textContent()).toContain(`${NAME}.train v${expected.modelVersion}`);
+});
