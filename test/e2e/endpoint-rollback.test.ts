@@ -52,7 +52,7 @@ it('scores one row typed into the "try it" form generated from the feature schem
   }
   await tryIt.getByRole('button', { name: 'Predict' }).click();
   const output = tryIt.getByRole('status', { name: 'Prediction' });
-  await output.getByText('Gentoo').waitFor();
+  await output.getByText('Gentoo', { exact: true }).waitFor();
   await page.screenshot({ path: 'test-results/endpoint-try-it.png' });
   const expected = (await http('POST', `/api/v1/endpoints/${NAME}/predict`, { rows: [penguin()] })).data;
   expect(expected.predictions).toEqual(['Gentoo']);
