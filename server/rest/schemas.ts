@@ -127,6 +127,9 @@ export const endpointResponse = z.object({
     .array(z.string())
     .optional()
     .describe('Present when the model was trained on tables a prepare step learned from (impute, encode, scale): the raw columns a request sends; the endpoint applies what was learned before scoring'),
+  staging: z.object({ model: z.string(), modelVersion: z.number().int() }).nullable().describe('What the staging slot serves (`?slot=staging`); null when empty'),
+  challenger: z.object({ mode: z.enum(['none', 'canary', 'shadow']), canaryPercent: z.number().int() }).describe('How staging challenges production requests'),
+  owner: z.string().nullable().describe('The pipeline whose deploy steps promote here; others need takeOver'),
 });
 
 export const predictBody = z.object({

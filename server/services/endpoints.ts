@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { applyChainToRows, missingRequestColumns, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
-import { endpoints, models, modelVersions } from '../../db/schema';
+import { endpoints, models, modelVersions, pipelines } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
 import { config } from '../infra/config';
 import type { ModelMeta } from '../infra/fitter';
@@ -39,7 +39,21 @@ export async function getEndpoint(name: string) {
     classes: meta.classes ?? undefined,
     metrics: v.metrics ?? undefined,
     updatedAt: e.updatedAt,
+    ...(await slotsOf(e)),
   };
+}
+
+/** What the staging slot serves, its challenger mode, and the owning pipeline. */
+async function slotsOf(e: typeof endpoints.$inferSelect) {
+  const [staging] = e.stagingModelVersionId
+    ? await getDb()
+        .select({ model: models.name, modelVersion: modelVersions.version })
+        .from(modelVersions)
+        .innerJoin(models, eq(models.id, modelVersions.modelId))
+        .where(eq(modelVersions.id, e.stagingModelVersionId))
+    : [];
+  const [owner] = e.ownerPipelineId ? await getDb().select({ name: pipelines.name }).from(pipelines).where(eq(pipelines.id, e.ownerPipelineId)) : [];
+  return { staging: staging ?? null, challenger: { mode: e.challenger, canaryPercent: e.canaryPercent }, owner: owner?.name ?? null };
 }
 
 export async function listEndpoints() {

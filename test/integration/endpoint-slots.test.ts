@@ -124,6 +124,12 @@ describe.sequential('endpoint slots and promotion rules', () => {
     expect(bad.status).toBe(400);
     expect(bad.data.error).toMatch(/slot must be "production" or "staging"/);
     expect((await history())[0]).toMatchObject({ kind: 'promotion', slot: 'staging' });
+    expect((await http('GET', `/api/v1/endpoints/${ENDPOINT}`)).data).toMatchObject({
+      modelVersion: production.modelVersion,
+      staging: { model: `${OTHER}.train`, modelVersion: staging.modelVersion },
+      challenger: { mode: 'none', canaryPercent: 0 },
+      owner: OTHER,
+    });
   });
 
   it('a canary staging slot answers its share of production requests; a shadow scores every one, logged with its slot', async () => {
