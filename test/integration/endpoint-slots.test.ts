@@ -127,7 +127,7 @@ describe.sequential('endpoint slots and promotion rules', () => {
     expect((await http('GET', `/api/v1/endpoints/${ENDPOINT}`)).data).toMatchObject({
       modelVersion: production.modelVersion,
       staging: { model: `${OTHER}.train`, modelVersion: staging.modelVersion },
-      challenger: { mode: 'none', canaryPercent: 0 },
+      challenger: { mode: 'none', canaryPercent: 10 },
       owner: OTHER,
     });
   });
