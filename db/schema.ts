@@ -247,7 +247,18 @@ export const endpoints = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
     name: text('name').notNull(),
+    /** The production slot: what predict serves. */
     modelVersionId: uuid('model_version_id').notNull().references(() => modelVersions.id),
+    /** The staging slot, called with `?slot=staging`; null until something is deployed there. */
+    stagingModelVersionId: uuid('staging_model_version_id').references(() => modelVersions.id),
+    /** The pipeline whose deploy step created (or last took over) the endpoint; others need `takeOver`. */
+    ownerPipelineId: uuid('owner_pipeline_id').references(() => pipelines.id),
+    /**
+     * The staging model as a challenger of production's requests: `canary` answers `canary_percent`% of
+     * them, `shadow` scores every one beside production (only production answers), `none` neither.
+     */
+    challenger: text('challenger', { enum: ['none', 'canary', 'shadow'] }).notNull().default('none'),
+    canaryPercent: integer('canary_percent').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -256,8 +267,8 @@ export const endpoints = pgTable(
 
 /**
  * What happened to an endpoint, one row per event: which model version it served before and after, who
- * or what did it. Appended in the transaction that changes the endpoint, so the newest event's
- * `to_model_version_id` is what the endpoint serves.
+ * or what did it. Appended in the transaction that changes the endpoint, so the newest event of a slot
+ * names the model version that slot serves.
  */
 export const endpointEvents = pgTable(
   'endpoint_events',
@@ -266,6 +277,8 @@ export const endpointEvents = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     endpointId: uuid('endpoint_id').notNull().references(() => endpoints.id),
     kind: text('kind', { enum: ['promotion', 'rollback', 'takeover'] }).notNull(),
+    /** The slot the event changed. */
+    slot: text('slot', { enum: ['production', 'staging'] }).notNull().default('production'),
     /** Null when the event created the endpoint. */
     fromModelVersionId: uuid('from_model_version_id').references(() => modelVersions.id),
     toModelVersionId: uuid('to_model_version_id').notNull().references(() => modelVersions.id),
@@ -279,7 +292,8 @@ export const endpointEvents = pgTable(
   (t) => [
     index('endpoint_events_endpoint').on(t.endpointId, t.id),
     // One deploy step of one run promotes at most once, however often its activity is retried.
-    uniqueIndex('endpoint_events_run_node_promotion').on(t.runId, t.nodeId).where(sql`kind = 'promotion'`),
+    // A takeover is a promotion into another pipeline's endpoint.
+    uniqueIndex('endpoint_events_run_node_promotion').on(t.runId, t.nodeId).where(sql`kind in ('promotion', 'takeover')`),
   ],
 );
 
@@ -303,6 +317,10 @@ export const predictionLogs = pgTable(
     latencyMs: doublePrecision('latency_ms').notNull(),
     /** The client's `X-Request-Id`, or one the server made up and answered with; feedback finds the request by it. */
     requestId: text('request_id'),
+    /** The slot whose model made these predictions. */
+    slot: text('slot', { enum: ['production', 'staging'] }).notNull().default('production'),
+    /** A shadow challenger's predictions: scored beside production's, never answered. */
+    shadow: boolean('shadow').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

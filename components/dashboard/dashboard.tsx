@@ -242,7 +242,9 @@ export function Dashboard() {
                   {rows.map((e) => (
                     <li key={e.name} className="px-5 py-3">
                       <div className="flex items-center gap-2">
-                        <span className="font-medium text-fg">{e.name}</span>
+                        <Link href={`/endpoints/${encodeURIComponent(e.name)}`} className="font-medium text-fg hover:underline">
+                          {e.name}
+                        </Link>
                         <Link href={`/models/${e.model}/${e.modelVersion}`} aria-label={`Model ${e.model} version ${e.modelVersion}, served by ${e.name}`}>
                           <Badge tone="accent">model v{e.modelVersion}</Badge>
                         </Link>

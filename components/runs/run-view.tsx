@@ -192,7 +192,8 @@ export function RunView({ runId }: { runId: string }) {
                           {s.error}
                         </p>
                       )}
-                      {s.type === 'control.approval' ? (
+                      {/* A deploy step with "Require approval" waits like an approval step. */}
+                      {s.type === 'control.approval' || (s.status === 'running' && s.summary?.awaiting === 'approval') ? (
                         <ApprovalCell run={r} step={s} />
                       ) : s.summary && Object.keys(s.summary).length > 0 ? (
                         <StepSummary

@@ -24,6 +24,7 @@ import { automationPaths } from './automation-openapi';
 import { registryPaths } from './registry-openapi';
 import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
+import { rollbackBody, rollbackResponse } from '../services/endpoint-rollback';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -275,13 +276,20 @@ export function openApiDocument() {
       },
       '/api/v1/endpoints/{name}/predict': {
         post: {
-          summary: 'Score rows with the endpoint’s production model',
+          summary: 'Score rows with the endpoint’s production model (or its staging model: `?slot=staging`)',
           description:
             'Send `Content-Type: application/json`. Numbers must be finite and within float32 range; a text value the ' +
             'model never saw in training is scored and reported in `warnings`. The feature values (never extra keys) and ' +
             'the predictions are logged in the background, up to MILLRACE_PREDICTION_LOG_MAX_BYTES per request.',
           parameters: [
             nameParam('name', 'Endpoint name'),
+            {
+              name: 'slot',
+              in: 'query',
+              required: false,
+              description: '`production` (the default) or `staging`; the `X-Millrace-Slot` header does the same',
+              schema: { type: 'string', enum: ['production', 'staging'] },
+            },
             {
               name: 'X-Request-Id',
               in: 'header',
@@ -298,6 +306,18 @@ export function openApiDocument() {
             ...errors(404, 413, 415, 503),
             '400': answer('Invalid rows: each problem names its row and feature (or an X-Request-Id that is not 1–200 visible characters)', predictErrorResponse),
           },
+        },
+      },
+      '/api/v1/endpoints/{name}/rollback': {
+        post: {
+          summary: 'Point a slot back at a model version the endpoint served before',
+          description:
+            'Send `{"version": n}` (a version of the model the slot serves now) or `{"modelVersionId": id}`, and `slot` ' +
+            '(production by default). Effective for the next request; recorded as a `rollback` event with `X-Millrace-User` ' +
+            '(or "api") as the actor. A version the endpoint never served is refused (409).',
+          parameters: [nameParam('name', 'Endpoint name')],
+          requestBody: body(rollbackBody),
+          responses: { '200': answer('The slot now serves that version', rollbackResponse), ...errors(400, 404, 409, 415) },
         },
       },
       '/api/v1/endpoints/{name}/feedback': {

@@ -9,6 +9,7 @@ import { config } from '../infra/config';
 import { unlessStuck } from '../infra/dependencies';
 import { ServiceError, notFound } from '../infra/errors';
 import { predict } from '../services/endpoints';
+import { requestedSlot } from './predict-request';
 import { checkRequest, refusal } from './request-guard';
 import { REQUEST_ID, predictBody } from './schemas';
 
@@ -97,7 +98,9 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
         } catch {
           throw notFound(`Endpoint "${rawName}"`);
         }
-        return predict(name, body.rows, requestId);
+        const url = req.url ?? '';
+        const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('slot') : null;
+        return predict(name, body.rows, requestId, requestedSlot(query, header(req, 'x-millrace-slot')));
       })(),
       DEFAULT_PATIENCE_MS,
     );

@@ -1,7 +1,21 @@
 import { config } from '../infra/config';
+import { ServiceError } from '../infra/errors';
+import type { Slot } from '../infra/model-registry';
 import { predict } from '../services/endpoints';
 import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
 import { REQUEST_ID, predictBody } from './schemas';
+
+/**
+ * Which slot a predict request calls: `?slot=staging` or `X-Millrace-Slot: staging` (or production);
+ * undefined when neither is given: production, with the endpoint's canary or shadow challenger.
+ */
+export function requestedSlot(query: string | null, header: string | null): Slot | undefined {
+  const given = query ?? header;
+  if (given === null) return undefined;
+  if (given === 'production') return 'production';
+  if (given === 'staging') return 'staging';
+  throw new ServiceError('invalid', `slot must be "production" or "staging" (got "${given.slice(0, 40)}")`);
+}
 
 /** The one path the web server answers itself, without Next.js (server/launcher/web-server.ts). */
 export const PREDICT_PATH = /^\/api\/v1\/endpoints\/([^/]+)\/predict$/;
@@ -23,7 +37,8 @@ export async function answerPredict(req: Request, name: string): Promise<Respons
   return handle(
     async () => {
       const body = await readJsonBody(req, predictBody, { maxBytes: config().maxPredictBytes });
-      return json(await predict(name, body.rows, requestId));
+      const slot = requestedSlot(new URL(req.url).searchParams.get('slot'), req.headers.get('x-millrace-slot'));
+      return json(await predict(name, body.rows, requestId, slot));
     },
     { requestId },
   );

@@ -127,6 +127,9 @@ export const endpointResponse = z.object({
     .array(z.string())
     .optional()
     .describe('Present when the model was trained on tables a prepare step learned from (impute, encode, scale): the raw columns a request sends; the endpoint applies what was learned before scoring'),
+  staging: z.object({ model: z.string(), modelVersion: z.number().int() }).nullable().describe('What the staging slot serves (`?slot=staging`); null when empty'),
+  challenger: z.object({ mode: z.enum(['none', 'canary', 'shadow']), canaryPercent: z.number().int() }).describe('How staging challenges production requests'),
+  owner: z.string().nullable().describe('The pipeline whose deploy steps promote here; others need takeOver'),
 });
 
 export const predictBody = z.object({
@@ -180,6 +183,7 @@ export const predictResponse = z.object({
   requestId: z.string().describe('The request’s `X-Request-Id` (yours, or one made up by the server): send it back with feedback'),
   model: z.string(),
   modelVersion: z.number().int(),
+  slot: z.literal('staging').optional().describe('Present when the staging slot answered'),
   predictions: z.array(z.union([z.string(), z.number()])),
   probabilities: z.array(z.record(z.string(), z.number())).optional(),
   warnings: z

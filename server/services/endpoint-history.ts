@@ -22,6 +22,7 @@ const modelVersionRef = z.object({ modelVersionId: z.uuid(), model: z.string(), 
 export const endpointEventSchema = z.object({
   id: z.string().describe('Increases with every event of the endpoint'),
   kind: z.enum(['promotion', 'rollback', 'takeover']),
+  slot: z.enum(['production', 'staging']).describe('The slot the event changed'),
   from: modelVersionRef.nullable().describe('What the endpoint served before; null when the event created it'),
   to: modelVersionRef,
   runId: z.uuid().nullable(),
@@ -70,6 +71,7 @@ export async function endpointHistory(raw: EndpointHistoryQuery): Promise<z.infe
     events: page.map(({ e, ...r }) => ({
       id: String(e.id),
       kind: e.kind,
+      slot: e.slot,
       from: e.fromModelVersionId && r.fromModel !== null && r.fromVersion !== null ? { modelVersionId: e.fromModelVersionId, model: r.fromModel, version: r.fromVersion } : null,
       to: { modelVersionId: e.toModelVersionId, model: r.toModel, version: r.toVersion },
       runId: e.runId,

@@ -11,9 +11,16 @@ import { endpoints, models, modelVersions } from '../../db/schema';
 import { endpointChanges } from '../infra/endpoint-changes';
 import { ServiceError, notFound } from '../infra/errors';
 import type { ModelMeta } from '../infra/fitter';
+import type { Slot } from '../infra/model-registry';
 import { defaultWorkspaceId } from '../infra/workspace';
 
 const FRESH_MS = 1000;
+
+// Cached per endpoint and slot: the staging slot's key is the name with a suffix no endpoint name has.
+const STAGING = '\u0000staging';
+const keyOf = (name: string, slot: Slot) => (slot === 'staging' ? name + STAGING : name);
+const nameOf = (key: string) => (key.endsWith(STAGING) ? key.slice(0, -STAGING.length) : key);
+const slotOf = (key: string): Slot => (key.endsWith(STAGING) ? 'staging' : 'production');
 /** A safety net for a notification lost while the feed still looked live. */
 const LIVE_FRESH_MS = 30_000;
 const STALE_WAIT_MS = 250;
@@ -25,6 +32,9 @@ const MAX_ENTRIES = 1000;
 export interface EndpointResolution {
   endpointId: string;
   name: string;
+  slot: Slot;
+  /** Production only: how the staging model challenges production's requests. */
+  challenger?: { mode: 'canary' | 'shadow'; canaryPercent: number };
   model: string;
   modelVersionId: string;
   modelVersion: number;
@@ -80,12 +90,12 @@ function onChange(c: Cache, name: string | null): Promise<unknown> {
     c.changedAt.set(name, now);
     if (c.changedAt.size > MAX_ENTRIES) c.changedAt.delete(c.changedAt.keys().next().value!);
   }
-  const names = name === null ? [...c.entries.keys()] : c.entries.has(name) ? [name] : [];
+  const names = [...c.entries.keys()].filter((key) => name === null || nameOf(key) === name);
   return Promise.all(names.map((known) => refresh(known).promise.catch(() => {})));
 }
 
-function changedSince(c: Cache, name: string, t: number): boolean {
-  return c.allChangedAt >= t || (c.changedAt.get(name) ?? 0) >= t;
+function changedSince(c: Cache, key: string, t: number): boolean {
+  return c.allChangedAt >= t || (c.changedAt.get(nameOf(key)) ?? 0) >= t;
 }
 
 function isFresh(c: Cache, name: string, entry: Entry): boolean {
@@ -94,14 +104,16 @@ function isFresh(c: Cache, name: string, entry: Entry): boolean {
   return performance.now() - entry.fetchedAt < ttl && !changedSince(c, name, entry.fetchedAt);
 }
 
-async function lookup(name: string): Promise<EndpointResolution | undefined> {
+async function lookup(key: string): Promise<EndpointResolution | undefined> {
+  const name = nameOf(key);
+  const slot = slotOf(key);
   const workspaceId = await defaultWorkspaceId();
   const [row] = await getDb().transaction(async (tx) => {
     await tx.execute(sql.raw(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`));
     return tx
-      .select({ e: endpoints.id, v: modelVersions, model: models.name })
+      .select({ e: endpoints.id, v: modelVersions, model: models.name, challenger: endpoints.challenger, canaryPercent: endpoints.canaryPercent, staging: endpoints.stagingModelVersionId })
       .from(endpoints)
-      .innerJoin(modelVersions, eq(modelVersions.id, endpoints.modelVersionId))
+      .innerJoin(modelVersions, eq(modelVersions.id, slot === 'staging' ? endpoints.stagingModelVersionId : endpoints.modelVersionId))
       .innerJoin(models, eq(models.id, modelVersions.modelId))
       .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.name, name)));
   });
@@ -109,6 +121,8 @@ async function lookup(name: string): Promise<EndpointResolution | undefined> {
   return {
     endpointId: row.e,
     name,
+    slot,
+    ...(slot === 'production' && row.staging && row.challenger !== 'none' ? { challenger: { mode: row.challenger, canaryPercent: row.canaryPercent } } : {}),
     model: row.model,
     modelVersionId: row.v.id,
     modelVersion: row.v.version,
@@ -116,6 +130,9 @@ async function lookup(name: string): Promise<EndpointResolution | undefined> {
     meta: row.v.meta as ModelMeta,
   };
 }
+
+const sameChallenger = (a: EndpointResolution, b: EndpointResolution) =>
+  a.challenger?.mode === b.challenger?.mode && a.challenger?.canaryPercent === b.challenger?.canaryPercent;
 
 /**
  * One lookup per endpoint at a time (a new one when a change was announced after the running one
@@ -137,14 +154,14 @@ function refresh(name: string): Lookup {
       }
       const previous = current?.value;
       // Keep the same object while nothing changed, so per-model caches keyed on it stay warm.
-      const kept = previous && previous.modelVersionId === value.modelVersionId && previous.endpointId === value.endpointId ? previous : value;
+      const kept = previous && previous.modelVersionId === value.modelVersionId && previous.endpointId === value.endpointId && sameChallenger(previous, value) ? previous : value;
       entries.delete(name);
       entries.set(name, { value: kept, fetchedAt: since });
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
       return kept;
     })
     .catch((err: unknown) => {
-      reportLookupFailure(name, err);
+      reportLookupFailure(nameOf(name), err);
       // Keep serving the last known resolution, and try the database again after FRESH_MS.
       const known = entries.get(name);
       if (known) known.retryAt = performance.now() + FRESH_MS;
@@ -177,13 +194,15 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | typeof timedOut> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The endpoint's production model version, from memory when Postgres is slow or down. */
-export async function resolveEndpoint(name: string): Promise<EndpointResolution> {
+/** The model version a slot of the endpoint serves, from memory when Postgres is slow or down. */
+export async function resolveEndpoint(name: string, slot: Slot = 'production'): Promise<EndpointResolution> {
+  const key = keyOf(name, slot);
+  const missing = () => notFound(slot === 'staging' ? `A model in the staging slot of endpoint "${name}"` : `Endpoint "${name}"`);
   const c = cache();
-  const known = c.entries.get(name);
-  if (known && isFresh(c, name, known)) return known.value;
+  const known = c.entries.get(key);
+  if (known && isFresh(c, key, known)) return known.value;
 
-  const { promise: pending, since } = refresh(name);
+  const { promise: pending, since } = refresh(key);
   if (known) {
     // Stale but usable: wait briefly for the fresh answer, never for a failing or blocked database
     // (once a lookup has taken longer than STALE_WAIT_MS, later requests do not wait for it at all).
@@ -191,7 +210,7 @@ export async function resolveEndpoint(name: string): Promise<EndpointResolution>
     if (wait <= 0) return known.value;
     const fresh = await within(pending, wait).catch((): typeof timedOut => timedOut);
     if (fresh === timedOut) return known.value;
-    if (!fresh) throw notFound(`Endpoint "${name}"`);
+    if (!fresh) throw missing();
     return fresh;
   }
 
@@ -202,7 +221,7 @@ export async function resolveEndpoint(name: string): Promise<EndpointResolution>
     throw unavailable(name);
   }
   if (fresh === timedOut) throw unavailable(name);
-  if (!fresh) throw notFound(`Endpoint "${name}"`);
+  if (!fresh) throw missing();
   return fresh;
 }
 

@@ -1,14 +1,15 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { applyChainToRows, missingRequestColumns, requestColumns, transformChainOf, type TransformChain } from '../../workflows/core/transforms';
-import { endpoints, models, modelVersions } from '../../db/schema';
+import { endpoints, models, modelVersions, pipelines } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
 import { config } from '../infra/config';
 import type { ModelMeta } from '../infra/fitter';
 import { loadModel, score, validateRows, type LoadedModel, type RowWarning, type ScoreResult } from '../infra/scorer';
 import { ServiceError, notFound } from '../infra/errors';
+import type { Slot } from '../infra/model-registry';
 import { defaultWorkspaceId } from '../infra/workspace';
-import { resolveEndpoint } from './endpoint-resolution';
+import { resolveEndpoint, type EndpointResolution } from './endpoint-resolution';
 import { predictionLog, predictionLogRecord } from './prediction-log';
 
 async function endpointRow(name: string) {
@@ -38,7 +39,21 @@ export async function getEndpoint(name: string) {
     classes: meta.classes ?? undefined,
     metrics: v.metrics ?? undefined,
     updatedAt: e.updatedAt,
+    ...(await slotsOf(e)),
   };
+}
+
+/** What the staging slot serves, its challenger mode, and the owning pipeline. */
+async function slotsOf(e: typeof endpoints.$inferSelect) {
+  const [staging] = e.stagingModelVersionId
+    ? await getDb()
+        .select({ model: models.name, modelVersion: modelVersions.version })
+        .from(modelVersions)
+        .innerJoin(models, eq(models.id, modelVersions.modelId))
+        .where(eq(modelVersions.id, e.stagingModelVersionId))
+    : [];
+  const [owner] = e.ownerPipelineId ? await getDb().select({ name: pipelines.name }).from(pipelines).where(eq(pipelines.id, e.ownerPipelineId)) : [];
+  return { staging: staging ?? null, challenger: { mode: e.challenger, canaryPercent: e.canaryPercent }, owner: owner?.name ?? null };
 }
 
 export async function listEndpoints() {
@@ -84,6 +99,8 @@ export interface PredictAnswer extends ScoreResult {
   requestId: string;
   model: string;
   modelVersion: number;
+  /** Only when the staging slot answered. */
+  slot?: Slot;
   /** Per row and feature: values scored but worth a look (a category the model never saw). */
   warnings: RowWarning[];
   /** Warnings beyond the first 100 are counted here, not listed. */
@@ -91,16 +108,42 @@ export interface PredictAnswer extends ScoreResult {
 }
 
 /**
- * Scores rows with the endpoint's production model. Answers from memory (endpoint resolution and
- * ONNX session are cached); the request is logged off the request path (server/services/prediction-log.ts).
+ * Scores rows with a slot's model: production unless `slot` names one. Without a slot, a staging
+ * challenger takes part: a canary answers its percentage of the requests, a shadow scores every request
+ * beside production (off the request path; only production answers). Answers from memory (endpoint
+ * resolution and ONNX session are cached); every model's predictions are logged with their slot, off the
+ * request path (server/services/prediction-log.ts).
  */
-export async function predict(name: string, rows: unknown[], requestId: string): Promise<PredictAnswer> {
+export async function predict(name: string, rows: unknown[], requestId: string, slot?: Slot): Promise<PredictAnswer> {
   const started = performance.now();
-  const { maxPredictRows, predictionLogMaxBytes } = config();
+  const { maxPredictRows } = config();
   if (rows.length > maxPredictRows) {
     throw new ServiceError('too_large', `At most ${maxPredictRows} rows per request (got ${rows.length}): send the rows in several requests`);
   }
-  const endpoint = await resolveEndpoint(name);
+  let endpoint = await resolveEndpoint(name, slot ?? 'production');
+  let shadow: EndpointResolution | undefined;
+  const challenger = slot === undefined ? endpoint.challenger : undefined;
+  if (challenger && (challenger.mode === 'shadow' || Math.random() * 100 < challenger.canaryPercent)) {
+    // Production answers when the staging model cannot be looked up.
+    const staging = await resolveEndpoint(name, 'staging').catch(() => undefined);
+    if (staging && challenger.mode === 'canary') endpoint = staging;
+    else shadow = staging;
+  }
+  const { checked, result } = await scoreAndLog(endpoint, rows, requestId, started, false);
+  const answer: PredictAnswer = { requestId, model: endpoint.model, modelVersion: endpoint.modelVersion, ...result, warnings: checked.warnings };
+  if (endpoint.slot === 'staging') answer.slot = 'staging';
+  if (checked.warningsOmitted) answer.warningsOmitted = checked.warningsOmitted;
+  if (shadow) {
+    const challengerModel = shadow;
+    setImmediate(() => {
+      scoreAndLog(challengerModel, rows, requestId, performance.now(), true).catch((err: unknown) => reportShadowFailure(name, err));
+    });
+  }
+  return answer;
+}
+
+/** Validates and scores the rows with one resolved model, and queues the log record. */
+async function scoreAndLog(endpoint: EndpointResolution, rows: unknown[], requestId: string, started: number, shadow: boolean) {
   const { meta } = endpoint;
   // Raw rows first go through the transforms the model's training table went through (impute, encode, scale).
   const chain = chainOf(meta);
@@ -113,16 +156,24 @@ export async function predict(name: string, rows: unknown[], requestId: string):
   if (!checked.ok) throw new ServiceError('invalid', checked.errors.join('; '), { errors: checked.errors, issues: checked.issues });
   const loaded = await cachedModel(endpoint.modelVersionId, endpoint.artifactHash, meta);
   const result = await score(loaded, checked.rows);
-  const answer: PredictAnswer = { requestId, model: endpoint.model, modelVersion: endpoint.modelVersion, ...result, warnings: checked.warnings };
-  if (checked.warningsOmitted) answer.warningsOmitted = checked.warningsOmitted;
   predictionLog().add(
     predictionLogRecord(meta, checked.rows, result, {
       endpointId: endpoint.endpointId,
       modelVersionId: endpoint.modelVersionId,
       latencyMs: performance.now() - started,
       requestId,
-      maxBytes: predictionLogMaxBytes,
+      maxBytes: config().predictionLogMaxBytes,
+      slot: endpoint.slot,
+      shadow,
     }),
   );
-  return answer;
+  return { checked, result };
+}
+
+let lastShadowReport = 0;
+/** A shadow challenger failing never touches the answer; at most one console line per 10 s says so. */
+function reportShadowFailure(name: string, err: unknown): void {
+  if (Date.now() - lastShadowReport < 10_000) return;
+  lastShadowReport = Date.now();
+  console.error(`[millrace] endpoint "${name}": the shadow (staging) model could not score a request:`, err instanceof Error ? err.message : err);
 }

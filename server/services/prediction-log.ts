@@ -6,6 +6,7 @@ import { lt, inArray } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { predictionLogs } from '../../db/schema';
 import { config } from '../infra/config';
+import type { Slot } from '../infra/model-registry';
 import type { ModelMeta } from '../infra/fitter';
 import type { ScoreResult } from '../infra/scorer';
 
@@ -31,6 +32,9 @@ export interface PredictionLogRecord {
   truncated: boolean;
   latencyMs: number;
   requestId: string;
+  /** Which slot's model predicted, and whether as a shadow challenger (never answered). */
+  slot: Slot;
+  shadow: boolean;
   createdAt: Date;
   /** Approximate JSON size of inputs + outputs. */
   bytes: number;
@@ -44,7 +48,7 @@ export function predictionLogRecord(
   meta: ModelMeta,
   rows: Record<string, unknown>[],
   result: ScoreResult,
-  info: { endpointId: string; modelVersionId: string; latencyMs: number; maxBytes: number; requestId: string },
+  info: { endpointId: string; modelVersionId: string; latencyMs: number; maxBytes: number; requestId: string; slot?: Slot; shadow?: boolean },
 ): PredictionLogRecord {
   const names = meta.features.map((f) => f.name);
   const inputs: Record<string, unknown>[] = [];
@@ -72,6 +76,8 @@ export function predictionLogRecord(
     truncated: kept < rows.length,
     latencyMs: info.latencyMs,
     requestId: info.requestId,
+    slot: info.slot ?? 'production',
+    shadow: info.shadow ?? false,
     createdAt: new Date(),
     bytes,
   };
@@ -143,6 +149,8 @@ class PredictionLog {
                 truncated: r.truncated,
                 latencyMs: r.latencyMs,
                 requestId: r.requestId,
+                slot: r.slot,
+                shadow: r.shadow,
                 createdAt: r.createdAt,
               })),
             );

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { catalogManifest } from '../../workflows/steps/catalog';
 import { listDatasetSchemas } from '../infra/dataset-registry';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listDatasets } from '../services/datasets';
-import { listEndpoints } from '../services/endpoints';
+import { getEndpoint, listEndpoints, predict } from '../services/endpoints';
 import { endpointHistory, endpointHistoryQuery } from '../services/endpoint-history';
+import { rollback, rollbackBody, rollbackInput } from '../services/endpoint-rollback';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
 import { runParamsSchema } from '../rest/schemas';
@@ -108,6 +110,12 @@ export const appRouter = router({
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),
     history: publicProcedure.input(endpointHistoryQuery).query(({ input }) => endpointHistory(input)),
+    get: publicProcedure.input(z.strictObject({ name: z.string().max(200) })).query(({ input }) => getEndpoint(input.name)),
+    /** The endpoint page's "try it": one row, scored by production as a predict request is. */
+    predict: publicProcedure
+      .input(z.strictObject({ name: z.string().max(200), row: z.record(z.string(), z.unknown()) }))
+      .mutation(({ input }) => predict(input.name, [input.row], randomUUID(), 'production')),
+    rollback: publicProcedure.input(rollbackInput).mutation(({ input: { name, ...body } }) => rollback(name, rollbackBody.parse(body), 'ui')),
   }),
   ...automationRouter,
   ...registryRouter,

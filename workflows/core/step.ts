@@ -120,7 +120,7 @@ export interface StepDefinition<
   /** When it depends on the parameters: overrides `cacheable`. */
   cacheableWith?(params: z.output<P>): boolean;
   /** A step that waits for a person's decision (control.approval): how long, and what a timeout decides. */
-  approval?(params: z.output<P>): ApprovalPlan;
+  approval?(params: z.output<P>): ApprovalPlan | undefined;
   /**
    * How the output tables' columns follow from the inputs and parameters, without running.
    * Ports left out have an unknown schema (and are not checked at run time).

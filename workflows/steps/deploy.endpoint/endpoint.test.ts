@@ -11,4 +11,10 @@ describe('deploy.endpoint', () => {
     expect(definition.inputs.after.optional).toBe(true);
     expect(definition.inputs.model.optional).toBe(false);
   });
+
+  it('deploys to production, refusing or skipping what it should, unless told otherwise', () => {
+    expect(definition.params.parse({ endpoint: 'e' })).toEqual({ endpoint: 'e', slot: 'production', takeOver: false, allowSchemaChange: false, allowOlder: false, betterBy: 0, challenger: 'none', canaryPercent: 10, requireApproval: false });
+    expect(definition.params.safeParse({ endpoint: 'e', slot: 'canary' }).success).toBe(false);
+    expect(definition.params.safeParse({ endpoint: 'e', betterMetric: 'accuracy', betterBy: -0.1 }).success).toBe(false);
+  });
 });
