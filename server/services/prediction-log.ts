@@ -2,7 +2,7 @@
 // in-process bounded queue, a timer writes the queue to Postgres in batches, and another timer
 // deletes logs older than the retention. A slow or unreachable Postgres only delays (and, when the
 // queue is full, drops the oldest) log records; it never slows a prediction.
-import { lt, inArray } from 'drizzle-orm';
+import { inArray, lt, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { predictionLogs } from '../../db/schema';
 import { config } from '../infra/config';
@@ -83,6 +83,37 @@ export function predictionLogRecord(
   };
 }
 
+/**
+ * Writes a batch as one JSON parameter that Postgres unpacks (`jsonb_to_recordset`). The request path
+ * shares this process, so what matters is the time the insert holds the event loop: a JSON.stringify of
+ * 500 records takes about 1 ms, where building the same insert as 500 × 11 bound parameters took 15–35 ms
+ * — long enough to show as every predict's p99.
+ */
+async function insertBatch(batch: PredictionLogRecord[]): Promise<void> {
+  const rows = JSON.stringify(
+    batch.map((r) => ({
+      endpoint_id: r.endpointId,
+      model_version_id: r.modelVersionId,
+      inputs: r.inputs,
+      outputs: r.outputs,
+      row_count: r.rowCount,
+      truncated: r.truncated,
+      latency_ms: r.latencyMs,
+      request_id: r.requestId,
+      slot: r.slot,
+      shadow: r.shadow,
+      created_at: r.createdAt,
+    })),
+  );
+  await getDb().execute(sql`
+    insert into ${predictionLogs}
+      (endpoint_id, model_version_id, inputs, outputs, row_count, truncated, latency_ms, request_id, slot, shadow, created_at)
+    select endpoint_id, model_version_id, inputs, outputs, row_count, truncated, latency_ms, request_id, slot, shadow, created_at
+    from jsonb_to_recordset(${rows}::jsonb) as r(
+      endpoint_id uuid, model_version_id uuid, inputs jsonb, outputs jsonb, row_count integer, truncated boolean,
+      latency_ms double precision, request_id text, slot text, shadow boolean, created_at timestamptz)`);
+}
+
 class PredictionLog {
   private queue: PredictionLogRecord[] = [];
   /** The batch being written. */
@@ -137,23 +168,7 @@ class PredictionLog {
         const batch = this.takeBatch();
         this.inFlight = batch;
         try {
-          await getDb()
-            .insert(predictionLogs)
-            .values(
-              batch.map((r) => ({
-                endpointId: r.endpointId,
-                modelVersionId: r.modelVersionId,
-                inputs: r.inputs,
-                outputs: r.outputs,
-                rowCount: r.rowCount,
-                truncated: r.truncated,
-                latencyMs: r.latencyMs,
-                requestId: r.requestId,
-                slot: r.slot,
-                shadow: r.shadow,
-                createdAt: r.createdAt,
-              })),
-            );
+          await insertBatch(batch);
           this.attempts = 0;
         } catch (err) {
           this.attempts++;
