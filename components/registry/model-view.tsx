@@ -168,7 +168,7 @@ function AliasHistory({ name }: { name: string }) {
               <ul aria-label="Alias moves" className="space-y-1">
                 {h.events.map((e) => (
                   <li key={e.id}>
-                    <span className="font-medium">{e.alias}</span> {e.from === null ? 'set to' : `moved from version ${e.from} to`} version {e.to} by {e.actor}{' '}
+                    <span className="font-medium">{e.alias}</span> {e.from === null ? 'set to' : `moved from version ${e.from} to`} version {e.to} by <AliasActor actor={e.actor} />{' '}
                     <span className="text-xs text-fg-muted">{formatRelative(e.at)}</span>
                   </li>
                 ))}
@@ -179,4 +179,35 @@ function AliasHistory({ name }: { name: string }) {
       </div>
     </Card>
   );
+}
+
+/**
+ * Who moved an alias: a person or client by name, a run's deploy step (`run:<id>/<step>`, linked to the
+ * run) or an endpoint's rollback (`rollback:<endpoint> by <who>`, linked to the endpoint).
+ */
+function AliasActor({ actor }: { actor: string }) {
+  const step = /^run:([0-9a-f-]{36})\/(.+)$/.exec(actor);
+  if (step) {
+    return (
+      <>
+        <Link href={`/runs/${step[1]}`} className="text-accent-strong hover:underline">
+          run {step[1]!.slice(0, 8)}
+        </Link>{' '}
+        (deploy step {step[2]})
+      </>
+    );
+  }
+  const rollback = /^rollback:(\S+) by (.+)$/.exec(actor);
+  if (rollback) {
+    return (
+      <>
+        rollback of endpoint{' '}
+        <Link href={`/endpoints/${encodeURIComponent(rollback[1]!)}`} className="text-accent-strong hover:underline">
+          {rollback[1]}
+        </Link>{' '}
+        by {rollback[2]}
+      </>
+    );
+  }
+  return <>{actor}</>;
 }
