@@ -48,11 +48,11 @@ export function EndpointPage({ name }: { name: string }) {
       <dl className="grid grid-cols-2 gap-4 text-sm">
         <div>
           <dt className="text-fg-muted">Production</dt>
-          <dd className="font-medium text-fg">{production ? `${production.model} v${production.version}` : '—'}</dd>
+          <dd className="font-medium text-fg">{production ? <VersionLink v={production} /> : '—'}</dd>
         </div>
         <div>
           <dt className="text-fg-muted">Staging</dt>
-          <dd className="font-medium text-fg">{staging ? `${staging.model} v${staging.version}` : 'empty'}</dd>
+          <dd className="font-medium text-fg">{staging ? <VersionLink v={staging} /> : 'empty'}</dd>
         </div>
       </dl>
       {rollback.isError && <ErrorState className="mt-4" title="Rollback refused" message={rollback.error.message} />}
@@ -70,7 +70,7 @@ export function EndpointPage({ name }: { name: string }) {
             return (
               <li key={v.modelVersionId} className="flex items-center gap-2 px-5 py-3 text-sm">
                 <span className="font-medium text-fg">
-                  {v.model} v{v.version}
+                  <VersionLink v={v} />
                 </span>
                 {current ? (
                   <Badge tone="accent">in production</Badge>
@@ -120,8 +120,12 @@ export function EndpointPage({ name }: { name: string }) {
                   <td className={td}>{KIND_LABEL[e.kind]}</td>
                   <td className={td}>{e.slot}</td>
                   <td className={td}>
-                    {e.from ? `${e.from.model} v${e.from.version} → ` : ''}
-                    {e.to.model} v{e.to.version}
+                    {e.from && (
+                      <>
+                        <VersionLink v={e.from} /> →{' '}
+                      </>
+                    )}
+                    <VersionLink v={e.to} />
                   </td>
                   <td className={td}>
                     {e.runId ? <Link href={`/runs/${e.runId}`} className="text-accent hover:underline">run {e.runId.slice(0, 8)}</Link> : e.actor}
@@ -133,6 +137,15 @@ export function EndpointPage({ name }: { name: string }) {
         )}
       </Card>
     </Shell>
+  );
+}
+
+/** A model version, linked to its page in the registry. */
+function VersionLink({ v }: { v: { model: string; version: number } }) {
+  return (
+    <Link href={`/models/${encodeURIComponent(v.model)}/${v.version}`} className="text-accent-strong hover:underline">
+      {v.model} v{v.version}
+    </Link>
   );
 }
 

@@ -17,6 +17,7 @@ import { artifactStore } from '../infra/artifact-store';
 import type { ModelMeta } from '../infra/fitter';
 import { notFound } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { endpointsServingVersion, type EndpointServing } from './model-endpoints';
 
 // The model registry as the models page and API read it: models, their versions, one version in full
 // (with its lineage), its ONNX file and a model card.
@@ -130,6 +131,8 @@ export interface LineageNode {
   step?: { nodeId: string; type: string; status: string };
   model?: { name: string; version: number };
   endpoint?: string;
+  /** endpoint: the slots serving the model version now, and those that served it before. */
+  slots?: Pick<EndpointServing, 'current' | 'past'>;
 }
 export interface LineageEdge {
   source: string;
@@ -153,6 +156,7 @@ export async function getRegisteredModelVersion(name: string, version: number) {
     .from(endpoints)
     .where(eq(endpoints.modelVersionId, v.id))
     .orderBy(asc(endpoints.name));
+  const servedBy = await endpointsServingVersion(v.id);
   const aliases = Object.entries(aliasMap(await aliasesOf([model.id]), model.id))
     .filter(([, n]) => n === version)
     .map(([a]) => a);
@@ -172,16 +176,18 @@ export async function getRegisteredModelVersion(name: string, version: number) {
     run: run ?? null,
     nodeId: v.nodeId,
     endpoints: serving,
+    /** Every endpoint whose production or staging slot serves the version, or once did. */
+    servedBy,
     aliases,
     onnx: { sizeBytes, sha256: v.artifactHash },
     createdAt: v.createdAt,
-    lineage: await lineageOf({ name, version, runId: v.runId, nodeId: v.nodeId, trainingData: meta.trainingData ?? [], endpoints: serving.map((e) => e.name) }),
+    lineage: await lineageOf({ name, version, runId: v.runId, nodeId: v.nodeId, trainingData: meta.trainingData ?? [], endpoints: servedBy }),
   };
 }
 
 /**
  * dataset versions → the steps of the producing run upstream of the train step → the model version →
- * the endpoints serving it. Steps are linked where one's output artifact is another's input.
+ * the endpoints serving it or that served it before. Steps are linked where one's output artifact is another's input.
  */
 async function lineageOf(x: {
   name: string;
@@ -189,7 +195,7 @@ async function lineageOf(x: {
   runId: string | null;
   nodeId: string | null;
   trainingData: { dataset: string; version: number }[];
-  endpoints: string[];
+  endpoints: EndpointServing[];
 }): Promise<{ nodes: LineageNode[]; edges: LineageEdge[] }> {
   const modelId = `model:${x.name}@${x.version}`;
   const nodes: LineageNode[] = [{ id: modelId, kind: 'model', label: `${x.name} v${x.version}`, model: { name: x.name, version: x.version } }];
@@ -236,8 +242,8 @@ async function lineageOf(x: {
     for (const d of x.trainingData) edges.push({ source: datasetNode(d), target: modelId });
   }
   for (const e of x.endpoints) {
-    nodes.push({ id: `endpoint:${e}`, kind: 'endpoint', label: e, endpoint: e });
-    edges.push({ source: modelId, target: `endpoint:${e}` });
+    nodes.push({ id: `endpoint:${e.endpoint}`, kind: 'endpoint', label: e.endpoint, endpoint: e.endpoint, slots: { current: e.current, past: e.past } });
+    edges.push({ source: modelId, target: `endpoint:${e.endpoint}` });
   }
   const seen = new Set<string>();
   return { nodes, edges: edges.filter((e) => !seen.has(`${e.source}>${e.target}`) && seen.add(`${e.source}>${e.target}`)) };
