@@ -269,7 +269,12 @@ export async function modelCard(name: string, version: number): Promise<string> 
     d.run ? `- Produced by run ${d.run.id} of pipeline ${d.run.pipeline} v${d.run.pipelineVersion}, step \`${d.nodeId}\`` : '- Not produced by a run',
     `- Created: ${d.createdAt.toISOString()}`,
     ...(d.aliases.length ? [`- Aliases: ${d.aliases.join(', ')}`] : []),
-    ...(d.endpoints.length ? [`- Served by: ${d.endpoints.map((e) => e.name).join(', ')}`] : []),
+    ...(d.servedBy.some((e) => e.current.length)
+      ? [`- Served by: ${d.servedBy.filter((e) => e.current.length).map((e) => `${e.endpoint} (${e.current.join(', ')})`).join(', ')}`]
+      : []),
+    ...(d.servedBy.some((e) => e.past.length)
+      ? [`- Served before by: ${d.servedBy.filter((e) => e.past.length).map((e) => `${e.endpoint} (${e.past.join(', ')})`).join(', ')}`]
+      : []),
     `- ONNX file: ${d.onnx.sizeBytes} bytes, sha256 \`${d.onnx.sha256}\``,
     '',
     '## Metrics',

@@ -4,7 +4,7 @@
 // lists the endpoints and slots that serve it now or served it before, in its detail and lineage graph.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, step, waitForRun } from '../support/http';
 
 const PIPELINE = 'links-species';
@@ -96,6 +96,14 @@ describe('lineage reads forward to the endpoints', () => {
     expect(v2.lineage.edges).toContainEqual({ source: `model:${MODEL}@2`, target: `endpoint:${ENDPOINT}` });
     const v4 = await version(4);
     expect(v4.lineage.nodes.some((n: { kind: string }) => n.kind === 'endpoint')).toBe(false);
+  });
+
+  it('names the serving endpoints and slots in the model card', async () => {
+    const card = async (v: number) => (await fetch(`${inject('baseUrl')}/api/v1/models/${MODEL}/versions/${v}/card`)).text();
+    expect(await card(1)).toContain(`- Served by: ${ENDPOINT} (production)\n`);
+    expect(await card(2)).toContain(`- Served before by: ${ENDPOINT} (production)\n`);
+    expect(await card(2)).not.toContain('- Served by:');
+    expect(await card(3)).toContain(`- Served by: ${ENDPOINT} (staging)\n`);
   });
 
   it('lists the versions the endpoint served in its history, which links back to each version', async () => {
