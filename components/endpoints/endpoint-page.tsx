@@ -40,8 +40,12 @@ export function EndpointPage({ name }: { name: string }) {
   const serving = (slot: 'production' | 'staging') => events.find((e) => e.slot === slot)?.to;
   const production = serving('production');
   const staging = serving('staging');
-  // Each version the endpoint served once, newest first: the versions it can roll back to.
-  const served = [...new Map(events.filter((e) => e.slot === 'production').map((e) => [e.to.modelVersionId, e.to])).values()];
+  // Each version a slot served once, newest first: the versions it can roll back to.
+  const servedIn = (slot: 'production' | 'staging') => [...new Map(events.filter((e) => e.slot === slot).map((e) => [e.to.modelVersionId, e.to])).values()];
+  const served = [
+    ...servedIn('production').map((v) => ({ ...v, slot: 'production' as const, current: v.modelVersionId === production?.modelVersionId })),
+    ...servedIn('staging').map((v) => ({ ...v, slot: 'staging' as const, current: v.modelVersionId === staging?.modelVersionId })),
+  ];
 
   return (
     <Shell name={name}>
@@ -65,28 +69,26 @@ export function EndpointPage({ name }: { name: string }) {
           </CardTitle>
         </CardHeader>
         <ul className="divide-y divide-line">
-          {served.map((v) => {
-            const current = v.modelVersionId === production?.modelVersionId;
-            return (
-              <li key={v.modelVersionId} className="flex items-center gap-2 px-5 py-3 text-sm">
-                <span className="font-medium text-fg">
-                  <VersionLink v={v} />
-                </span>
-                {current ? (
-                  <Badge tone="accent">in production</Badge>
-                ) : (
-                  <Button
-                    size="sm"
-                    className="ml-auto"
-                    disabled={rollback.isPending}
-                    onClick={() => rollback.mutate({ name, modelVersionId: v.modelVersionId, slot: 'production' })}
-                  >
-                    Roll back to {v.model} v{v.version}
-                  </Button>
-                )}
-              </li>
-            );
-          })}
+          {served.map((v) => (
+            <li key={`${v.slot}:${v.modelVersionId}`} className="flex items-center gap-2 px-5 py-3 text-sm">
+              <span className="font-medium text-fg">
+                <VersionLink v={v} />
+              </span>
+              {v.slot === 'staging' && !v.current && <span className="text-xs text-fg-muted">staging</span>}
+              {v.current ? (
+                <Badge tone="accent">in {v.slot}</Badge>
+              ) : (
+                <Button
+                  size="sm"
+                  className="ml-auto"
+                  disabled={rollback.isPending}
+                  onClick={() => rollback.mutate({ name, modelVersionId: v.modelVersionId, slot: v.slot })}
+                >
+                  Roll back {v.slot === 'staging' ? 'staging ' : ''}to {v.model} v{v.version}
+                </Button>
+              )}
+            </li>
+          ))}
         </ul>
       </Card>
 

@@ -147,7 +147,55 @@ function VersionComparison({ versions }: { versions: Version[] }) {
           </ResponsiveContainer>
         </figure>
       )}
+      <ParameterComparison versions={versions} />
     </Card>
+  );
+}
+
+const shown = (x: unknown) => (x === undefined ? '—' : typeof x === 'number' ? formatMetric(x) : x === null ? 'default' : String(x));
+
+/** How each version was trained and on what; the rows where versions differ are marked. */
+function ParameterComparison({ versions }: { versions: Version[] }) {
+  const trainedOn = (v: Version) => v.trainingData.map((d) => `${d.dataset} v${d.version}`).join(', ') || '—';
+  const rows: [string, (v: Version) => string][] = [
+    ['trained on', trainedOn],
+    ...[...new Set(versions.flatMap((v) => Object.keys(v.params)))].map((p): [string, (v: Version) => string] => [p, (v) => shown(v.params[p])]),
+  ];
+  return (
+    <table className="w-full border-t border-line text-sm" aria-label="Parameters by version">
+      <thead>
+        <tr className="border-b border-line">
+          <th scope="col" className={th}>Parameter</th>
+          {versions.map((v) => (
+            <th key={v.version} scope="col" className={th}>
+              Version {v.version}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([label, value]) => {
+          const differs = new Set(versions.map(value)).size > 1;
+          return (
+            <tr key={label} className={`border-b border-line last:border-0 ${differs ? 'bg-accent-soft/40' : ''}`}>
+              <th scope="row" className={`${td} text-left font-normal text-fg-muted`}>
+                {label}
+                {differs && (
+                  <Badge tone="accent" className="ml-2">
+                    differs
+                  </Badge>
+                )}
+              </th>
+              {versions.map((v) => (
+                <td key={v.version} className={`${td} tabular-nums`}>
+                  {value(v)}
+                </td>
+              ))}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 

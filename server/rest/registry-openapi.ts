@@ -39,7 +39,18 @@ const lineageNode = z.object({
 export const modelListResponse = z.object({
   models: z.array(z.object({ name: z.string(), versions: z.number().int(), latest: versionSummary, aliases })),
 });
-export const modelResponse = z.object({ name: z.string(), aliases, versions: z.array(versionSummary.extend({ aliases: z.array(z.enum(MODEL_ALIASES)) })) });
+const trainingData = z.array(z.object({ dataset: z.string(), version: z.number().int() }));
+export const modelResponse = z.object({
+  name: z.string(),
+  aliases,
+  versions: z.array(
+    versionSummary.extend({
+      params: z.record(z.string(), z.unknown()).describe('The training parameters'),
+      trainingData: trainingData.describe('The dataset versions it trained on'),
+      aliases: z.array(z.enum(MODEL_ALIASES)),
+    }),
+  ),
+});
 export const modelVersionResponse = versionSummary.omit({ runId: true }).extend({
   name: z.string(),
   params: z.record(z.string(), z.unknown()),

@@ -104,6 +104,9 @@ export async function getRegisteredModel(name: string) {
     aliases,
     versions: rows.map((r) => ({
       ...versionSummary(r.v),
+      // What a side-by-side comparison sets beside the metrics: how each version was trained, on what.
+      params: (r.v.meta as ModelMeta).params ?? {},
+      trainingData: (r.v.meta as ModelMeta).trainingData ?? [],
       aliases: Object.entries(aliases)
         .filter(([, v]) => v === r.v.version)
         .map(([a]) => a),

@@ -54,6 +54,13 @@ describe('models and datasets pages', () => {
     const chart = page.getByRole('figure', { name: 'Metrics chart' });
     await chart.getByText('Version 1').first().waitFor();
     await chart.getByText('Version 2').first().waitFor();
+    // Side by side with the metrics: how each version was trained; the rows that differ are marked.
+    const params = page.getByRole('table', { name: 'Parameters by version' });
+    const trees = params.getByRole('row', { name: /^trees/ });
+    expect(await trees.getByRole('cell').allTextContents()).toEqual(['100', '20']);
+    expect(await trees.getByRole('rowheader').textContent()).toContain('differs');
+    expect(await params.getByRole('row', { name: /^seed/ }).getByRole('rowheader').textContent()).toBe('seed');
+    expect(await params.getByRole('row', { name: /^trained on/ }).getByRole('cell').allTextContents()).toEqual([`${DATASET} v2`, `${DATASET} v2`]);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-compare.png'), fullPage: true });
   });
 

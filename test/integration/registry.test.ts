@@ -147,6 +147,8 @@ describe('models', () => {
     const one = await http('GET', `/api/v1/models/${MODEL}`);
     expect(one.status).toBe(200);
     expect(one.data.versions[0].version).toBe(m.latest.version);
+    // What a comparison of versions sets beside the metrics.
+    expect(one.data.versions[0]).toMatchObject({ params: { trees: 100 }, trainingData: [{ dataset: DATASET, version: 1 }] });
   });
 
   it('shows one version with its training data, run, endpoint and lineage', async () => {
