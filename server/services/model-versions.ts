@@ -303,14 +303,15 @@ export async function modelCard(name: string, version: number): Promise<string> 
   return lines.join('\n');
 }
 
-/** The model versions trained on a dataset version (lineage read the other way). */
+/** The model versions trained on a dataset version (lineage read the other way), as the models page lists them. */
 export async function modelsTrainedOn(dataset: string, version: number) {
   const workspaceId = await defaultWorkspaceId();
   const rows = await getDb()
     .select({ name: models.name, version: modelVersions.version, createdAt: modelVersions.createdAt })
     .from(modelVersions)
     .innerJoin(models, eq(models.id, modelVersions.modelId))
-    .where(and(eq(models.workspaceId, workspaceId), sql`${modelVersions.meta} -> 'trainingData' @> ${JSON.stringify([{ dataset, version }])}::jsonb`))
+    .leftJoin(runSteps, and(eq(runSteps.runId, modelVersions.runId), eq(runSteps.nodeId, modelVersions.nodeId)))
+    .where(and(eq(models.workspaceId, workspaceId), finished, sql`${modelVersions.meta} -> 'trainingData' @> ${JSON.stringify([{ dataset, version }])}::jsonb`))
     .orderBy(desc(modelVersions.createdAt))
     .limit(100);
   return rows;

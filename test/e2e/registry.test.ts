@@ -74,6 +74,12 @@ describe('models and datasets pages', () => {
     const card = fs.readFileSync(saved, 'utf8');
     expect(card).toContain(`# ${MODEL} — version 2`);
     expect(card).toContain(`${DATASET} v2`);
+    const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download ONNX' }).click()]);
+    expect(onnx.suggestedFilename()).toBe(`${MODEL}-v2.onnx`);
+    const onnxFile = path.join(SHOTS, 'registry-model.onnx');
+    await onnx.saveAs(onnxFile);
+    const detail = (await http('GET', `/api/v1/models/${MODEL}/versions/2`)).data;
+    expect(fs.statSync(onnxFile).size).toBe(detail.onnx.sizeBytes);
   });
 
   it('points an alias at a version and shows who moved it', async () => {

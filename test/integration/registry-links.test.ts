@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { modelResponse, modelVersionResponse } from '../../server/rest/registry-openapi';
 import { http, step, waitForRun } from '../support/http';
 
 const PIPELINE = 'links-species';
@@ -96,6 +97,11 @@ describe('lineage reads forward to the endpoints', () => {
     expect(v2.lineage.edges).toContainEqual({ source: `model:${MODEL}@2`, target: `endpoint:${ENDPOINT}` });
     const v4 = await version(4);
     expect(v4.lineage.nodes.some((n: { kind: string }) => n.kind === 'endpoint')).toBe(false);
+  });
+
+  it('answers as its OpenAPI entries say', async () => {
+    for (const v of [1, 2, 3, 4]) modelVersionResponse.parse(await version(v));
+    modelResponse.parse((await http('GET', `/api/v1/models/${MODEL}`)).data);
   });
 
   it('names the serving endpoints and slots in the model card', async () => {
