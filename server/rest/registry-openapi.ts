@@ -22,7 +22,8 @@ const versionSummary = z.object({
   runId: z.string().nullable(),
   createdAt: z.string(),
 });
-const aliases = z.record(z.enum(MODEL_ALIASES), z.number().int()).describe('alias → version');
+// Partial: a model has only the aliases that were set.
+const aliases = z.partialRecord(z.enum(MODEL_ALIASES), z.number().int()).describe('alias → version');
 const column = z.object({ name: z.string(), type: z.string() });
 const slot = z.enum(['production', 'staging']);
 const lineageNode = z.object({
