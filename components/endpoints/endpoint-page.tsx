@@ -40,19 +40,23 @@ export function EndpointPage({ name }: { name: string }) {
   const serving = (slot: 'production' | 'staging') => events.find((e) => e.slot === slot)?.to;
   const production = serving('production');
   const staging = serving('staging');
-  // Each version the endpoint served once, newest first: the versions it can roll back to.
-  const served = [...new Map(events.filter((e) => e.slot === 'production').map((e) => [e.to.modelVersionId, e.to])).values()];
+  // Each version a slot served once, newest first: the versions it can roll back to.
+  const servedIn = (slot: 'production' | 'staging') => [...new Map(events.filter((e) => e.slot === slot).map((e) => [e.to.modelVersionId, e.to])).values()];
+  const served = [
+    ...servedIn('production').map((v) => ({ ...v, slot: 'production' as const, current: v.modelVersionId === production?.modelVersionId })),
+    ...servedIn('staging').map((v) => ({ ...v, slot: 'staging' as const, current: v.modelVersionId === staging?.modelVersionId })),
+  ];
 
   return (
     <Shell name={name}>
       <dl className="grid grid-cols-2 gap-4 text-sm">
         <div>
           <dt className="text-fg-muted">Production</dt>
-          <dd className="font-medium text-fg">{production ? `${production.model} v${production.version}` : '—'}</dd>
+          <dd className="font-medium text-fg">{production ? <VersionLink v={production} /> : '—'}</dd>
         </div>
         <div>
           <dt className="text-fg-muted">Staging</dt>
-          <dd className="font-medium text-fg">{staging ? `${staging.model} v${staging.version}` : 'empty'}</dd>
+          <dd className="font-medium text-fg">{staging ? <VersionLink v={staging} /> : 'empty'}</dd>
         </div>
       </dl>
       {rollback.isError && <ErrorState className="mt-4" title="Rollback refused" message={rollback.error.message} />}
@@ -65,28 +69,26 @@ export function EndpointPage({ name }: { name: string }) {
           </CardTitle>
         </CardHeader>
         <ul className="divide-y divide-line">
-          {served.map((v) => {
-            const current = v.modelVersionId === production?.modelVersionId;
-            return (
-              <li key={v.modelVersionId} className="flex items-center gap-2 px-5 py-3 text-sm">
-                <span className="font-medium text-fg">
-                  {v.model} v{v.version}
-                </span>
-                {current ? (
-                  <Badge tone="accent">in production</Badge>
-                ) : (
-                  <Button
-                    size="sm"
-                    className="ml-auto"
-                    disabled={rollback.isPending}
-                    onClick={() => rollback.mutate({ name, modelVersionId: v.modelVersionId, slot: 'production' })}
-                  >
-                    Roll back to {v.model} v{v.version}
-                  </Button>
-                )}
-              </li>
-            );
-          })}
+          {served.map((v) => (
+            <li key={`${v.slot}:${v.modelVersionId}`} className="flex items-center gap-2 px-5 py-3 text-sm">
+              <span className="font-medium text-fg">
+                <VersionLink v={v} />
+              </span>
+              {v.slot === 'staging' && !v.current && <span className="text-xs text-fg-muted">staging</span>}
+              {v.current ? (
+                <Badge tone="accent">in {v.slot}</Badge>
+              ) : (
+                <Button
+                  size="sm"
+                  className="ml-auto"
+                  disabled={rollback.isPending}
+                  onClick={() => rollback.mutate({ name, modelVersionId: v.modelVersionId, slot: v.slot })}
+                >
+                  Roll back {v.slot === 'staging' ? 'staging ' : ''}to {v.model} v{v.version}
+                </Button>
+              )}
+            </li>
+          ))}
         </ul>
       </Card>
 
@@ -120,8 +122,12 @@ export function EndpointPage({ name }: { name: string }) {
                   <td className={td}>{KIND_LABEL[e.kind]}</td>
                   <td className={td}>{e.slot}</td>
                   <td className={td}>
-                    {e.from ? `${e.from.model} v${e.from.version} → ` : ''}
-                    {e.to.model} v{e.to.version}
+                    {e.from && (
+                      <>
+                        <VersionLink v={e.from} /> →{' '}
+                      </>
+                    )}
+                    <VersionLink v={e.to} />
                   </td>
                   <td className={td}>
                     {e.runId ? <Link href={`/runs/${e.runId}`} className="text-accent hover:underline">run {e.runId.slice(0, 8)}</Link> : e.actor}
@@ -133,6 +139,15 @@ export function EndpointPage({ name }: { name: string }) {
         )}
       </Card>
     </Shell>
+  );
+}
+
+/** A model version, linked to its page in the registry. */
+function VersionLink({ v }: { v: { model: string; version: number } }) {
+  return (
+    <Link href={`/models/${encodeURIComponent(v.model)}/${v.version}`} className="text-accent-strong hover:underline">
+      {v.model} v{v.version}
+    </Link>
   );
 }
 

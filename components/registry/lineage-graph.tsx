@@ -14,11 +14,11 @@ const WIDTH = 200;
 const HEIGHT = 56;
 const KIND_LABEL = { dataset: 'Dataset version', step: 'Step', model: 'Model version', endpoint: 'Endpoint' } as const;
 
-/** Where a lineage node leads (an endpoint has no page of its own yet). */
+/** Where a lineage node leads. */
 function hrefOf(n: LineageNode, runId: string | null, pipeline: string | null): string | undefined {
   if (n.dataset) return `/datasets/${n.dataset.name}?version=${n.dataset.version}`;
   if (n.model) return `/models/${n.model.name}/${n.model.version}`;
-  if (n.endpoint) return undefined;
+  if (n.endpoint) return `/endpoints/${encodeURIComponent(n.endpoint)}`;
   if (n.step && runId) return `/runs/${runId}`;
   return pipeline ? `/pipelines/${pipeline}` : undefined;
 }
@@ -36,12 +36,21 @@ const LineageNodeView = memo(function LineageNodeView({ data }: NodeProps<Lineag
       ) : (
         <span className="font-medium">{data.node.label}</span>
       )}
+      {data.node.slots && <p className="text-[10px] text-fg-muted">{slotsText(data.node.slots)}</p>}
       <Handle type="source" position={Position.Right} className="!opacity-0" />
     </div>
   );
 });
 
 const nodeTypes = { lineage: LineageNodeView };
+
+/** "production, staging" for the slots serving the version now; "production before" for those that did. */
+export function slotsText({ current, past }: { current: string[]; past: string[] }) {
+  return [current.join(', '), past.length ? `${past.join(', ')} before` : ''].filter(Boolean).join(' · ');
+}
+
+/** An endpoint that serves the version only in its history is drawn with a dashed edge. */
+const pastOnly = (n: LineageNode | undefined) => !!n?.slots && n.slots.current.length === 0;
 
 /** dataset versions → steps → model version → endpoints, laid out left to right (dagre). */
 export function LineageGraph({ lineage, runId, pipeline }: { lineage: Lineage; runId: string | null; pipeline: string | null }) {
@@ -56,7 +65,13 @@ export function LineageGraph({ lineage, runId, pipeline }: { lineage: Lineage; r
       const p = g.node(n.id);
       return { id: n.id, type: 'lineage', position: { x: p.x - WIDTH / 2, y: p.y - HEIGHT / 2 }, data: { node: n, runId, pipeline }, draggable: false, connectable: false };
     });
-    const edges: Edge[] = lineage.edges.map((e) => ({ id: `${e.source}>${e.target}`, source: e.source, target: e.target }));
+    const byId = new Map(lineage.nodes.map((n) => [n.id, n]));
+    const edges: Edge[] = lineage.edges.map((e) => ({
+      id: `${e.source}>${e.target}`,
+      source: e.source,
+      target: e.target,
+      ...(pastOnly(byId.get(e.target)) ? { style: { strokeDasharray: '4 4' } } : {}),
+    }));
     return { nodes, edges };
   }, [lineage, runId, pipeline]);
   return (

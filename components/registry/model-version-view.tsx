@@ -10,7 +10,7 @@ import { Badge } from '../ui/badge';
 import { Button, buttonClasses } from '../ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '../ui/card';
 import { formatDateTime } from '../ui/format';
-import { LineageGraph } from './lineage-graph';
+import { LineageGraph, slotsText } from './lineage-graph';
 import { QueryView, formatMetric, td, th } from './query-view';
 
 export function ModelVersionView({ name, version }: { name: string; version: number }) {
@@ -88,7 +88,18 @@ export function ModelVersionView({ name, version }: { name: string; version: num
                     )}
                   </dd>
                   <dt className="text-fg-muted">Served by</dt>
-                  <dd>{v.endpoints.map((e) => e.name).join(', ') || 'no endpoint'}</dd>
+                  <dd className="flex flex-wrap gap-x-3 gap-y-1">
+                    {v.servedBy.length
+                      ? v.servedBy.map((e) => (
+                          <span key={e.endpoint}>
+                            <Link href={`/endpoints/${encodeURIComponent(e.endpoint)}`} className="text-accent-strong hover:underline">
+                              {e.endpoint}
+                            </Link>{' '}
+                            <span className="text-fg-muted">({slotsText(e)})</span>
+                          </span>
+                        ))
+                      : 'no endpoint'}
+                  </dd>
                   <dt className="text-fg-muted">Created</dt>
                   <dd>{formatDateTime(v.createdAt)}</dd>
                   <dt className="text-fg-muted">ONNX file</dt>

@@ -147,7 +147,55 @@ function VersionComparison({ versions }: { versions: Version[] }) {
           </ResponsiveContainer>
         </figure>
       )}
+      <ParameterComparison versions={versions} />
     </Card>
+  );
+}
+
+const shown = (x: unknown) => (x === undefined ? '—' : typeof x === 'number' ? formatMetric(x) : x === null ? 'default' : String(x));
+
+/** How each version was trained and on what; the rows where versions differ are marked. */
+function ParameterComparison({ versions }: { versions: Version[] }) {
+  const trainedOn = (v: Version) => v.trainingData.map((d) => `${d.dataset} v${d.version}`).join(', ') || '—';
+  const rows: [string, (v: Version) => string][] = [
+    ['trained on', trainedOn],
+    ...[...new Set(versions.flatMap((v) => Object.keys(v.params)))].map((p): [string, (v: Version) => string] => [p, (v) => shown(v.params[p])]),
+  ];
+  return (
+    <table className="w-full border-t border-line text-sm" aria-label="Parameters by version">
+      <thead>
+        <tr className="border-b border-line">
+          <th scope="col" className={th}>Parameter</th>
+          {versions.map((v) => (
+            <th key={v.version} scope="col" className={th}>
+              Version {v.version}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([label, value]) => {
+          const differs = new Set(versions.map(value)).size > 1;
+          return (
+            <tr key={label} className={`border-b border-line last:border-0 ${differs ? 'bg-accent-soft/40' : ''}`}>
+              <th scope="row" className={`${td} text-left font-normal text-fg-muted`}>
+                {label}
+                {differs && (
+                  <Badge tone="accent" className="ml-2">
+                    differs
+                  </Badge>
+                )}
+              </th>
+              {versions.map((v) => (
+                <td key={v.version} className={`${td} tabular-nums`}>
+                  {value(v)}
+                </td>
+              ))}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
@@ -168,7 +216,7 @@ function AliasHistory({ name }: { name: string }) {
               <ul aria-label="Alias moves" className="space-y-1">
                 {h.events.map((e) => (
                   <li key={e.id}>
-                    <span className="font-medium">{e.alias}</span> {e.from === null ? 'set to' : `moved from version ${e.from} to`} version {e.to} by {e.actor}{' '}
+                    <span className="font-medium">{e.alias}</span> {e.from === null ? 'set to' : `moved from version ${e.from} to`} version {e.to} by <AliasActor actor={e.actor} />{' '}
                     <span className="text-xs text-fg-muted">{formatRelative(e.at)}</span>
                   </li>
                 ))}
@@ -179,4 +227,35 @@ function AliasHistory({ name }: { name: string }) {
       </div>
     </Card>
   );
+}
+
+/**
+ * Who moved an alias: a person or client by name, a run's deploy step (`run:<id>/<step>`, linked to the
+ * run) or an endpoint's rollback (`rollback:<endpoint> by <who>`, linked to the endpoint).
+ */
+function AliasActor({ actor }: { actor: string }) {
+  const step = /^run:([0-9a-f-]{36})\/(.+)$/.exec(actor);
+  if (step) {
+    return (
+      <>
+        <Link href={`/runs/${step[1]}`} className="text-accent-strong hover:underline">
+          run {step[1]!.slice(0, 8)}
+        </Link>{' '}
+        (deploy step {step[2]})
+      </>
+    );
+  }
+  const rollback = /^rollback:(\S+) by (.+)$/.exec(actor);
+  if (rollback) {
+    return (
+      <>
+        rollback of endpoint{' '}
+        <Link href={`/endpoints/${encodeURIComponent(rollback[1]!)}`} className="text-accent-strong hover:underline">
+          {rollback[1]}
+        </Link>{' '}
+        by {rollback[2]}
+      </>
+    );
+  }
+  return <>{actor}</>;
 }

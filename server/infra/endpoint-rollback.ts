@@ -4,6 +4,7 @@ import { getDb } from '../../db/client';
 import { endpointEvents, endpoints, models, modelVersions } from '../../db/schema';
 import { announceEndpointChanged, listeningEndpointChanges, notifyEndpointChanged } from './endpoint-changes';
 import { notFound, ServiceError } from './errors';
+import { moveAliasWithSlot, rollbackActor } from './model-alias-moves';
 import type { Slot } from './model-registry';
 import { defaultWorkspaceId } from './workspace';
 
@@ -77,6 +78,7 @@ export async function rollbackEndpoint(name: string, target: RollbackTarget, act
         .set({ ...(slot === 'staging' ? { stagingModelVersionId: version.id } : { modelVersionId: version.id }), updatedAt: new Date() })
         .where(eq(endpoints.id, endpoint.id));
       await tx.insert(endpointEvents).values({ endpointId: endpoint.id, kind: 'rollback', slot, fromModelVersionId: current, toModelVersionId: version.id, actor });
+      await moveAliasWithSlot(tx, slot, version.id, rollbackActor(name, actor));
       await notifyEndpointChanged(tx, name, token);
       return { ...result, changed: true };
     });

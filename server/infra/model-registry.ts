@@ -5,6 +5,7 @@ import type { TransformChain } from '../../workflows/core/transforms';
 import { randomUUID } from 'node:crypto';
 import { announceEndpointChanged, listeningEndpointChanges, notifyEndpointChanged } from './endpoint-changes';
 import { mergeArtifactMeta, type ArtifactRow } from './artifact-store';
+import { deployStepActor, moveAliasWithSlot } from './model-alias-moves';
 import type { ModelMeta } from './fitter';
 import { notFound, ServiceError } from './errors';
 import { defaultWorkspaceId } from './workspace';
@@ -335,6 +336,8 @@ export async function promoteToEndpoint(endpoint: string, modelVersionId: string
       nodeId: step?.nodeId ?? null,
       actor: step ? `run:${step.runId}` : (by as { actor: string }).actor,
     });
+    // The model's alias named after the slot follows the slot.
+    await moveAliasWithSlot(tx, slot, modelVersionId, step ? deployStepActor(step.runId, step.nodeId) : (by as { actor: string }).actor);
     // Serving processes drop their cached mapping on commit, so the next request gets this version.
     changed = before !== modelVersionId || challengerChanged;
     if (changed) await notifyEndpointChanged(tx, endpoint, token);

@@ -22,8 +22,10 @@ const versionSummary = z.object({
   runId: z.string().nullable(),
   createdAt: z.string(),
 });
-const aliases = z.record(z.enum(MODEL_ALIASES), z.number().int()).describe('alias → version');
+// Partial: a model has only the aliases that were set.
+const aliases = z.partialRecord(z.enum(MODEL_ALIASES), z.number().int()).describe('alias → version');
 const column = z.object({ name: z.string(), type: z.string() });
+const slot = z.enum(['production', 'staging']);
 const lineageNode = z.object({
   id: z.string(),
   kind: z.enum(['dataset', 'step', 'model', 'endpoint']),
@@ -32,12 +34,24 @@ const lineageNode = z.object({
   step: z.object({ nodeId: z.string(), type: z.string(), status: z.string() }).optional(),
   model: z.object({ name: z.string(), version: z.number().int() }).optional(),
   endpoint: z.string().optional(),
+  slots: z.object({ current: z.array(slot), past: z.array(slot) }).optional().describe('endpoint: the slots serving the version now, and those that served it before'),
 });
 
 export const modelListResponse = z.object({
   models: z.array(z.object({ name: z.string(), versions: z.number().int(), latest: versionSummary, aliases })),
 });
-export const modelResponse = z.object({ name: z.string(), aliases, versions: z.array(versionSummary.extend({ aliases: z.array(z.enum(MODEL_ALIASES)) })) });
+const trainingData = z.array(z.object({ dataset: z.string(), version: z.number().int() }));
+export const modelResponse = z.object({
+  name: z.string(),
+  aliases,
+  versions: z.array(
+    versionSummary.extend({
+      params: z.record(z.string(), z.unknown()).describe('The training parameters'),
+      trainingData: trainingData.describe('The dataset versions it trained on'),
+      aliases: z.array(z.enum(MODEL_ALIASES)),
+    }),
+  ),
+});
 export const modelVersionResponse = versionSummary.omit({ runId: true }).extend({
   name: z.string(),
   params: z.record(z.string(), z.unknown()),
@@ -48,7 +62,10 @@ export const modelVersionResponse = versionSummary.omit({ runId: true }).extend(
   trainingData: z.array(z.object({ dataset: z.string(), version: z.number().int() })),
   run: z.object({ id: z.string(), status: z.string(), pipeline: z.string(), pipelineVersion: z.number().int(), createdAt: z.string() }).nullable(),
   nodeId: z.string().nullable(),
-  endpoints: z.array(z.object({ name: z.string(), updatedAt: z.string() })),
+  endpoints: z.array(z.object({ name: z.string(), updatedAt: z.string() })).describe('The endpoints whose production slot serves the version'),
+  servedBy: z
+    .array(z.object({ endpoint: z.string(), current: z.array(slot), past: z.array(slot) }))
+    .describe('Every endpoint whose production or staging slot serves the version now (`current`) or served it before (`past`)'),
   aliases: z.array(z.enum(MODEL_ALIASES)),
   onnx: z.object({ sizeBytes: z.number().int(), sha256: z.string() }),
   lineage: z.object({ nodes: z.array(lineageNode), edges: z.array(z.object({ source: z.string(), target: z.string() })) }),
@@ -108,7 +125,7 @@ export function registryPaths({ body, answer, errors, nameParam }: Helpers) {
     '/api/v1/models/{name}/versions/{version}': {
       get: {
         summary: 'One model version in full',
-        description: 'Metrics, parameters, feature schema, the dataset versions it trained on, the run and pipeline version that produced it, the endpoints serving it, its aliases and its lineage graph.',
+        description: 'Metrics, parameters, feature schema, the dataset versions it trained on, the run and pipeline version that produced it, the endpoints serving it or that served it before, its aliases and its lineage graph.',
         parameters: [model, modelVersion],
         responses: { '200': answer('The model version', modelVersionResponse), ...errors(400, 404, 503) },
       },

@@ -17,6 +17,7 @@ import { artifactStore } from '../infra/artifact-store';
 import type { ModelMeta } from '../infra/fitter';
 import { notFound } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { endpointsServingVersion, type EndpointServing } from './model-endpoints';
 
 // The model registry as the models page and API read it: models, their versions, one version in full
 // (with its lineage), its ONNX file and a model card.
@@ -103,6 +104,9 @@ export async function getRegisteredModel(name: string) {
     aliases,
     versions: rows.map((r) => ({
       ...versionSummary(r.v),
+      // What a side-by-side comparison sets beside the metrics: how each version was trained, on what.
+      params: (r.v.meta as ModelMeta).params ?? {},
+      trainingData: (r.v.meta as ModelMeta).trainingData ?? [],
       aliases: Object.entries(aliases)
         .filter(([, v]) => v === r.v.version)
         .map(([a]) => a),
@@ -130,6 +134,8 @@ export interface LineageNode {
   step?: { nodeId: string; type: string; status: string };
   model?: { name: string; version: number };
   endpoint?: string;
+  /** endpoint: the slots serving the model version now, and those that served it before. */
+  slots?: Pick<EndpointServing, 'current' | 'past'>;
 }
 export interface LineageEdge {
   source: string;
@@ -153,6 +159,7 @@ export async function getRegisteredModelVersion(name: string, version: number) {
     .from(endpoints)
     .where(eq(endpoints.modelVersionId, v.id))
     .orderBy(asc(endpoints.name));
+  const servedBy = await endpointsServingVersion(v.id);
   const aliases = Object.entries(aliasMap(await aliasesOf([model.id]), model.id))
     .filter(([, n]) => n === version)
     .map(([a]) => a);
@@ -172,16 +179,18 @@ export async function getRegisteredModelVersion(name: string, version: number) {
     run: run ?? null,
     nodeId: v.nodeId,
     endpoints: serving,
+    /** Every endpoint whose production or staging slot serves the version, or once did. */
+    servedBy,
     aliases,
     onnx: { sizeBytes, sha256: v.artifactHash },
     createdAt: v.createdAt,
-    lineage: await lineageOf({ name, version, runId: v.runId, nodeId: v.nodeId, trainingData: meta.trainingData ?? [], endpoints: serving.map((e) => e.name) }),
+    lineage: await lineageOf({ name, version, runId: v.runId, nodeId: v.nodeId, trainingData: meta.trainingData ?? [], endpoints: servedBy }),
   };
 }
 
 /**
  * dataset versions → the steps of the producing run upstream of the train step → the model version →
- * the endpoints serving it. Steps are linked where one's output artifact is another's input.
+ * the endpoints serving it or that served it before. Steps are linked where one's output artifact is another's input.
  */
 async function lineageOf(x: {
   name: string;
@@ -189,7 +198,7 @@ async function lineageOf(x: {
   runId: string | null;
   nodeId: string | null;
   trainingData: { dataset: string; version: number }[];
-  endpoints: string[];
+  endpoints: EndpointServing[];
 }): Promise<{ nodes: LineageNode[]; edges: LineageEdge[] }> {
   const modelId = `model:${x.name}@${x.version}`;
   const nodes: LineageNode[] = [{ id: modelId, kind: 'model', label: `${x.name} v${x.version}`, model: { name: x.name, version: x.version } }];
@@ -236,8 +245,8 @@ async function lineageOf(x: {
     for (const d of x.trainingData) edges.push({ source: datasetNode(d), target: modelId });
   }
   for (const e of x.endpoints) {
-    nodes.push({ id: `endpoint:${e}`, kind: 'endpoint', label: e, endpoint: e });
-    edges.push({ source: modelId, target: `endpoint:${e}` });
+    nodes.push({ id: `endpoint:${e.endpoint}`, kind: 'endpoint', label: e.endpoint, endpoint: e.endpoint, slots: { current: e.current, past: e.past } });
+    edges.push({ source: modelId, target: `endpoint:${e.endpoint}` });
   }
   const seen = new Set<string>();
   return { nodes, edges: edges.filter((e) => !seen.has(`${e.source}>${e.target}`) && seen.add(`${e.source}>${e.target}`)) };
@@ -263,7 +272,12 @@ export async function modelCard(name: string, version: number): Promise<string> 
     d.run ? `- Produced by run ${d.run.id} of pipeline ${d.run.pipeline} v${d.run.pipelineVersion}, step \`${d.nodeId}\`` : '- Not produced by a run',
     `- Created: ${d.createdAt.toISOString()}`,
     ...(d.aliases.length ? [`- Aliases: ${d.aliases.join(', ')}`] : []),
-    ...(d.endpoints.length ? [`- Served by: ${d.endpoints.map((e) => e.name).join(', ')}`] : []),
+    ...(d.servedBy.some((e) => e.current.length)
+      ? [`- Served by: ${d.servedBy.filter((e) => e.current.length).map((e) => `${e.endpoint} (${e.current.join(', ')})`).join(', ')}`]
+      : []),
+    ...(d.servedBy.some((e) => e.past.length)
+      ? [`- Served before by: ${d.servedBy.filter((e) => e.past.length).map((e) => `${e.endpoint} (${e.past.join(', ')})`).join(', ')}`]
+      : []),
     `- ONNX file: ${d.onnx.sizeBytes} bytes, sha256 \`${d.onnx.sha256}\``,
     '',
     '## Metrics',
@@ -289,14 +303,15 @@ export async function modelCard(name: string, version: number): Promise<string> 
   return lines.join('\n');
 }
 
-/** The model versions trained on a dataset version (lineage read the other way). */
+/** The model versions trained on a dataset version (lineage read the other way), as the models page lists them. */
 export async function modelsTrainedOn(dataset: string, version: number) {
   const workspaceId = await defaultWorkspaceId();
   const rows = await getDb()
     .select({ name: models.name, version: modelVersions.version, createdAt: modelVersions.createdAt })
     .from(modelVersions)
     .innerJoin(models, eq(models.id, modelVersions.modelId))
-    .where(and(eq(models.workspaceId, workspaceId), sql`${modelVersions.meta} -> 'trainingData' @> ${JSON.stringify([{ dataset, version }])}::jsonb`))
+    .leftJoin(runSteps, and(eq(runSteps.runId, modelVersions.runId), eq(runSteps.nodeId, modelVersions.nodeId)))
+    .where(and(eq(models.workspaceId, workspaceId), finished, sql`${modelVersions.meta} -> 'trainingData' @> ${JSON.stringify([{ dataset, version }])}::jsonb`))
     .orderBy(desc(modelVersions.createdAt))
     .limit(100);
   return rows;

@@ -54,6 +54,13 @@ describe('models and datasets pages', () => {
     const chart = page.getByRole('figure', { name: 'Metrics chart' });
     await chart.getByText('Version 1').first().waitFor();
     await chart.getByText('Version 2').first().waitFor();
+    // Side by side with the metrics: how each version was trained; the rows that differ are marked.
+    const params = page.getByRole('table', { name: 'Parameters by version' });
+    const trees = params.getByRole('row', { name: /^trees/ });
+    expect(await trees.getByRole('cell').allTextContents()).toEqual(['100', '20']);
+    expect(await trees.getByRole('rowheader').textContent()).toContain('differs');
+    expect(await params.getByRole('row', { name: /^seed/ }).getByRole('rowheader').textContent()).toBe('seed');
+    expect(await params.getByRole('row', { name: /^trained on/ }).getByRole('cell').allTextContents()).toEqual([`${DATASET} v2`, `${DATASET} v2`]);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-compare.png'), fullPage: true });
   });
 
@@ -67,14 +74,23 @@ describe('models and datasets pages', () => {
     const card = fs.readFileSync(saved, 'utf8');
     expect(card).toContain(`# ${MODEL} — version 2`);
     expect(card).toContain(`${DATASET} v2`);
+    const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download ONNX' }).click()]);
+    expect(onnx.suggestedFilename()).toBe(`${MODEL}-v2.onnx`);
+    const onnxFile = path.join(SHOTS, 'registry-model.onnx');
+    await onnx.saveAs(onnxFile);
+    const detail = (await http('GET', `/api/v1/models/${MODEL}/versions/2`)).data;
+    expect(fs.statSync(onnxFile).size).toBe(detail.onnx.sizeBytes);
   });
 
   it('points an alias at a version and shows who moved it', async () => {
-    await page.getByLabel('Alias').selectOption('production');
+    await page.getByLabel('Alias').selectOption('staging');
     await page.getByRole('button', { name: 'Point alias here' }).click();
-    await expect.poll(async () => (await http('GET', `/api/v1/models/${MODEL}`)).data.aliases.production).toBe(2);
+    await expect.poll(async () => (await http('GET', `/api/v1/models/${MODEL}`)).data.aliases.staging).toBe(2);
     await page.getByRole('link', { name: MODEL, exact: true }).first().click();
-    await page.getByRole('list', { name: 'Alias moves' }).getByText('production set to version 2 by ui').waitFor();
+    const moves = page.getByRole('list', { name: 'Alias moves' });
+    await moves.getByText('staging set to version 2 by ui').waitFor();
+    // Each run's deploy step moved the production alias along with the endpoint's production slot.
+    await moves.getByText(/production moved from version 1 to version 2 by run \w{8} \(deploy step ship\)/).waitFor();
     await page.getByRole('link', { name: 'Version 2', exact: true }).click();
     await page.getByRole('heading', { name: `${MODEL} version 2`, level: 1 }).waitFor();
   });
@@ -91,6 +107,18 @@ describe('models and datasets pages', () => {
     await page.getByRole('region', { name: `Rows of ${DATASET} version 2` }).getByRole('cell', { name: 'Torgersen' }).first().waitFor();
     await page.getByRole('link', { name: `${MODEL} v1` }).click();
     await page.getByRole('heading', { name: `${MODEL} version 1`, level: 1 }).waitFor();
+  });
+
+  it('follows the lineage to the endpoint that served a version and from the endpoint to the versions it served', async () => {
+    // On version 1, which the endpoint served before version 2 replaced it.
+    const lineage = page.getByRole('region', { name: 'Lineage graph' });
+    await lineage.getByText('production before').waitFor();
+    await lineage.getByRole('link', { name: PIPELINE, exact: true }).click();
+    await page.getByRole('heading', { name: `Endpoint ${PIPELINE}`, level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Versions served' }).getByRole('link', { name: `${MODEL} v2` }).click();
+    await page.getByRole('heading', { name: `${MODEL} version 2`, level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Lineage graph' }).getByText('production', { exact: true }).waitFor();
+    await page.getByRole('link', { name: PIPELINE, exact: true }).first().waitFor();
   });
 
   it('sets the dataset’s latest back to an earlier version', async () => {

@@ -147,6 +147,8 @@ describe('models', () => {
     const one = await http('GET', `/api/v1/models/${MODEL}`);
     expect(one.status).toBe(200);
     expect(one.data.versions[0].version).toBe(m.latest.version);
+    // What a comparison of versions sets beside the metrics.
+    expect(one.data.versions[0]).toMatchObject({ params: { trees: 100 }, trainingData: [{ dataset: DATASET, version: 1 }] });
   });
 
   it('shows one version with its training data, run, endpoint and lineage', async () => {
@@ -200,19 +202,22 @@ describe('models', () => {
   it('moves aliases and records who moved them', async () => {
     const version = (await http('GET', `/api/v1/models/${MODEL}`)).data.versions[0].version;
     const put = (alias: string, body: unknown, headers: Record<string, string> = {}) => http('PUT', `/api/v1/models/${MODEL}/aliases/${alias}`, body, headers);
-    expect((await put('production', { version }, { 'x-millrace-user': 'ana' })).data).toEqual({ name: MODEL, alias: 'production', version, changed: true });
-    expect((await put('production', { version })).data.changed).toBe(false);
-    expect((await put('staging', { version })).status).toBe(200);
+    // The run's deploy step promoted the version to the endpoint's production slot: the production alias followed.
+    expect((await put('production', { version })).data).toEqual({ name: MODEL, alias: 'production', version, changed: false });
+    expect((await put('staging', { version }, { 'x-millrace-user': 'ana' })).data).toEqual({ name: MODEL, alias: 'staging', version, changed: true });
+    expect((await put('staging', { version })).data.changed).toBe(false);
+    expect((await put('archived', { version })).status).toBe(200);
     const model = (await http('GET', `/api/v1/models/${MODEL}`)).data;
-    expect(model.aliases).toEqual({ production: version, staging: version });
-    expect(model.versions[0].aliases.sort()).toEqual(['production', 'staging']);
+    expect(model.aliases).toEqual({ archived: version, production: version, staging: version });
+    expect(model.versions[0].aliases.sort()).toEqual(['archived', 'production', 'staging']);
     const history = await http('GET', `/api/v1/models/${MODEL}/aliases`);
     expect(history.data.events.map((e: { alias: string; from: number | null; to: number; actor: string }) => [e.alias, e.from, e.to, e.actor])).toEqual([
-      ['staging', null, version, 'api'],
-      ['production', null, version, 'ana'],
+      ['archived', null, version, 'api'],
+      ['staging', null, version, 'ana'],
+      ['production', null, version, `run:${runId}/ship`],
     ]);
     const older = await http('GET', `/api/v1/models/${MODEL}/aliases?limit=1&before=${history.data.events[0].id}`);
-    expect(older.data.events.map((e: { alias: string }) => e.alias)).toEqual(['production']);
+    expect(older.data.events.map((e: { alias: string }) => e.alias)).toEqual(['staging']);
 
     expect((await put('champion', { version })).status).toBe(400);
     expect((await put('champion', { version })).data.error).toMatch(/staging, production, archived/);
