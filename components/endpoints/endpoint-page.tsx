@@ -122,12 +122,13 @@ export function EndpointPage({ name }: { name: string }) {
                   <td className={td}>{KIND_LABEL[e.kind]}</td>
                   <td className={td}>{e.slot}</td>
                   <td className={td}>
-                    {e.from && (
+                    {e.from && e.from.modelVersionId !== e.to.modelVersionId && (
                       <>
                         <VersionLink v={e.from} /> →{' '}
                       </>
                     )}
                     <VersionLink v={e.to} />
+                    {e.from?.modelVersionId === e.to.modelVersionId && <span className="ml-1 text-fg-muted">(unchanged: already served)</span>}
                   </td>
                   <td className={td}>
                     {e.runId ? <Link href={`/runs/${e.runId}`} className="text-accent hover:underline">run {e.runId.slice(0, 8)}</Link> : e.actor}

@@ -47,7 +47,7 @@ export function TryIt({ name }: { name: string }) {
           Try it
         </CardTitle>
       </CardHeader>
-      <form onSubmit={submit} className="grid grid-cols-2 gap-3 px-5 pb-5 text-sm">
+      <form onSubmit={submit} className="grid grid-cols-2 gap-3 px-5 pb-5 pt-4 text-sm">
         {columns.map((c, i) => (
           <label key={c} htmlFor={`${baseId}-${i}`} className="flex flex-col gap-1">
             <span className="text-fg-muted">
