@@ -35,6 +35,9 @@ export interface PredictionLogRecord {
   /** Which slot's model predicted, and whether as a shadow challenger (never answered). */
   slot: Slot;
   shadow: boolean;
+  /** The HTTP status answered (200 unless the request was refused) and, when refused, why. */
+  status?: number;
+  error?: string;
   createdAt: Date;
   /** Approximate JSON size of inputs + outputs. */
   bytes: number;
@@ -151,6 +154,8 @@ class PredictionLog {
                 requestId: r.requestId,
                 slot: r.slot,
                 shadow: r.shadow,
+                status: r.status ?? 200,
+                error: r.error ?? null,
                 createdAt: r.createdAt,
               })),
             );
