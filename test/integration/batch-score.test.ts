@@ -11,7 +11,7 @@ const PIPELINE = 'batch-scoring';
 const ENDPOINT = 'batch-scored';
 const FEATURES = ['Island', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex'];
 
-type Doc = { name: string; nodes: { id: string; type: string; params: Record<string, unknown> }[]; edges: { from: string; to: string }[] };
+type Doc = { apiVersion: string; name: string; nodes: { id: string; type: string; params: Record<string, unknown> }[]; edges: { from: string; to: string }[] };
 let base: Doc;
 let dir: string;
 
@@ -72,6 +72,7 @@ describe.sequential('deploy.batch_score', () => {
 
   it('scores with a registered model chosen by name and version, and names a version that does not exist', async () => {
     const doc: Doc = {
+      apiVersion: 'millrace/v1',
       name: `${PIPELINE}-registry`,
       nodes: [
         { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },

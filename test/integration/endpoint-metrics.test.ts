@@ -54,7 +54,7 @@ describe.sequential('endpoint metrics', () => {
     expect(empty.data).toMatchObject({ endpoint: ENDPOINT, window: 'hour', bucketSeconds: 60, slots: [] });
     const badWindow = await http('GET', `/api/v1/endpoints/${ENDPOINT}/metrics?window=year`);
     expect(badWindow.status).toBe(400);
-    expect(JSON.stringify(badWindow.data)).toMatch(/window: "hour", "day" or "week"/);
+    expect(badWindow.data.issues).toEqual([{ path: 'window', message: 'window: "hour", "day" or "week"' }]);
     expect((await http('GET', `/api/v1/endpoints/${ENDPOINT}/metrics?slot=staging`)).data.error).toMatch(/Unknown query parameter "slot"; known: window/);
     expect((await http('GET', `/api/v1/endpoints/no-such-endpoint/metrics`)).status).toBe(404);
   });
