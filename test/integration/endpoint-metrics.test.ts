@@ -103,4 +103,26 @@ describe.sequential('endpoint metrics', () => {
     expect(day).toMatchObject({ window: 'day', bucketSeconds: 900 });
     expect(day.slots[0]).toMatchObject({ requests: 11, errors: 3, rows: 12 });
   });
+
+  it('the Next.js route’s path (npm run dev) logs a refused request as the fast path does', async () => {
+    // Called in this process: its own prediction log writes the record to the stack's Postgres.
+    process.env.DATABASE_URL = inject('databaseUrl');
+    const { answerPredict } = await import('../../server/rest/predict-request');
+    const req = new Request(`${inject('baseUrl')}/api/v1/endpoints/${ENDPOINT}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'next-path-refused' },
+      body: JSON.stringify({ rows: [{}] }),
+    });
+    const res = await answerPredict(req, ENDPOINT);
+    expect(res.status).toBe(400);
+    const deadline = Date.now() + 30_000;
+    let logged = await sql`select status, error, row_count from prediction_logs where request_id = 'next-path-refused'`;
+    while (!logged.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      logged = await sql`select status, error, row_count from prediction_logs where request_id = 'next-path-refused'`;
+    }
+    expect(logged.map((r) => ({ ...r }))).toEqual([{ status: 400, error: expect.stringMatching(/feature "Island": missing/), row_count: 0 }]);
+    const m = await metricsOnce((d) => d.slots[0]?.errors === 4);
+    expect(m.slots[0]).toMatchObject({ requests: 12, errors: 4, rows: 12 });
+  });
 });
