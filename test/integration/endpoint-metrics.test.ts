@@ -12,10 +12,10 @@ const ENDPOINT = 'metered';
 const PIPELINE = 'metered-species';
 let sql: postgres.Sql;
 
-async function deploy(slot: 'production' | 'staging') {
+async function deploy(slot: 'production' | 'staging', options: Record<string, unknown> = {}) {
   const doc = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8'));
   doc.name = PIPELINE;
-  doc.nodes.find((n: { id: string }) => n.id === 'ship').params = { endpoint: ENDPOINT, slot };
+  doc.nodes.find((n: { id: string }) => n.id === 'ship').params = { endpoint: ENDPOINT, slot, ...options };
   expect((await http('PUT', `/api/v1/pipelines/${PIPELINE}`, doc)).status).toBe(200);
   const started = await http('POST', `/api/v1/pipelines/${PIPELINE}/runs`, { ignoreCache: true });
   const run = await waitForRun(started.data.runId);
@@ -125,5 +125,20 @@ describe.sequential('endpoint metrics', () => {
     expect(logged.map((r) => ({ ...r }))).toEqual([{ status: 400, error: expect.stringMatching(/feature "Island": missing/), row_count: 0 }]);
     const m = await metricsOnce((d) => d.slots[0]?.errors === 4);
     expect(m.slots[0]).toMatchObject({ requests: 12, errors: 4, rows: 12 });
+  });
+
+  it('counts a shadow challenger’s scoring of production’s requests as a series of its own', async () => {
+    await deploy('staging', { challenger: 'shadow' });
+    for (let i = 0; i < 3; i++) {
+      const res = await http('POST', `/api/v1/endpoints/${ENDPOINT}/predict`, { rows: [penguin(), penguin({ Island: 'Dream' })] });
+      expect(res.status).toBe(200);
+      expect(res.data.slot, 'production answers').toBeUndefined();
+    }
+    const m = await metricsOnce((d) => d.slots[2]?.requests === 3 && d.slots[0]?.requests === 15);
+    expect(m.slots.map((s: { slot: string }) => s.slot)).toEqual(['production', 'staging', 'shadow']);
+    expect(m.slots[0]).toMatchObject({ requests: 15, errors: 4, rows: 18 });
+    expect(m.slots[1]).toMatchObject({ requests: 2, errors: 0 });
+    expect(m.slots[2]).toMatchObject({ slot: 'shadow', requests: 3, errors: 0, rows: 6 });
+    expect(m.slots[2].predictions.kind).toBe('classes');
   });
 });
