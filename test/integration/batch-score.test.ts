@@ -95,4 +95,32 @@ describe.sequential('deploy.batch_score', () => {
     expect(failed.status).toBe('failed');
     expect(step(failed, 'score').error).toMatch(new RegExp(`Version ${version + 100} of model "${model.replace('.', '\\.')}" was not found`));
   });
+
+  it('scores with the version an alias names, and names an alias that is not set', async () => {
+    const doc: Doc = {
+      apiVersion: 'millrace/v1',
+      name: `${PIPELINE}-alias`,
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } },
+        { id: 'split', type: 'prepare.split', params: { testFraction: 0.2, seed: 7, stratifyBy: 'Species' } },
+        { id: 'score', type: 'deploy.batch_score', params: { model, alias: 'archived' } },
+        { id: 'export', type: 'export.file', params: { format: 'parquet' } },
+      ],
+      edges: [
+        { from: 'load.table', to: 'split.table' },
+        { from: 'split.test', to: 'score.table' },
+        { from: 'score.scored', to: 'export.table' },
+      ],
+    };
+    const unset = await runPipeline(doc);
+    expect(unset.status).toBe('failed');
+    expect(step(unset, 'score').error).toMatch(/Alias "archived" of model .* was not found/);
+
+    const moved = await http('PUT', `/api/v1/models/${model}/aliases/archived`, { version });
+    expect(moved.status, JSON.stringify(moved.data)).toBe(200);
+    const run = await runPipeline(doc);
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    expect(step(run, 'score').summary).toMatchObject({ model, modelVersion: version });
+    expect((await scoredRows(run.runId)).map((r) => r.prediction_label)).toEqual(fromTrain.map((r) => r.prediction_label));
+  });
 });
