@@ -3,6 +3,7 @@
 // from the registry by name and version; a version that does not exist fails the step, saying which.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import postgres from 'postgres';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, step, waitForRun } from '../support/http';
 import { readParquet, tempDir } from '../support/tables';
@@ -89,6 +90,15 @@ describe.sequential('deploy.batch_score', () => {
     const run = await runPipeline(doc);
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
     expect((await scoredRows(run.runId)).map((r) => r.prediction_label)).toEqual(fromTrain.map((r) => r.prediction_label));
+    // Lineage: the scoring step read the registered model's file.
+    const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
+    try {
+      const links = await sql`select l.port, l.role from artifact_links l join model_versions v on v.artifact_hash = l.artifact_hash
+        join models m on m.id = v.model_id where l.run_id = ${run.runId} and l.node_id = 'score' and m.name = ${model} and v.version = ${version}`;
+      expect(links.map((l) => ({ ...l }))).toEqual([{ port: 'model', role: 'input' }]);
+    } finally {
+      await sql.end();
+    }
 
     doc.nodes.find((n) => n.id === 'score')!.params = { model, version: version + 100 };
     const failed = await runPipeline(doc);

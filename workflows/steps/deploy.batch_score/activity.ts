@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { getDb } from '../../../db/client';
+import { artifactLinks } from '../../../db/schema';
 import { artifactStore } from '../../../server/infra/artifact-store';
 import { ServiceError } from '../../../server/infra/errors';
 import { modelMetaSchema } from '../../../server/infra/fitter';
@@ -32,6 +34,13 @@ async function chosenVersion(params: BatchScoreParams, modelRef: { meta?: Record
 
 export default implement(definition, async ({ params, inputs, ctx }) => {
   const version = await chosenVersion(params, inputs.model);
+  // A registered model read by name is an input like a connected one: lineage records it on the "model" port.
+  if (!inputs.model) {
+    await getDb()
+      .insert(artifactLinks)
+      .values({ runId: ctx.runId, nodeId: ctx.nodeId, port: 'model', role: 'input', artifactHash: version.artifactHash })
+      .onConflictDoNothing();
+  }
   const meta = modelMetaSchema.safeParse(version.meta);
   if (!meta.success) throw new StepInputError(`Model ${version.model} v${version.version} has metadata this step cannot read`);
   const chain = pendingTransforms(transformChainOf(version.meta as unknown as Record<string, unknown>), inputs.table.meta);
