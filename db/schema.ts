@@ -321,6 +321,9 @@ export const predictionLogs = pgTable(
     slot: text('slot', { enum: ['production', 'staging'] }).notNull().default('production'),
     /** A shadow challenger's predictions: scored beside production's, never answered. */
     shadow: boolean('shadow').notNull().default(false),
+    /** The HTTP status answered; a refused request (bad rows, bad body) is logged with its error and no rows. */
+    status: integer('status').notNull().default(200),
+    error: text('error'),
     createdAt: createdAt(),
   },
   (t) => [

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { History, Undo2 } from 'lucide-react';
 import Link from 'next/link';
 import { useTRPC } from '../trpc';
+import { EndpointMetrics } from './endpoint-metrics';
 import { TryIt } from './try-it';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
@@ -11,7 +12,7 @@ import { Card, CardHeader, CardTitle } from '../ui/card';
 import { formatDateTime } from '../ui/format';
 import { EmptyState, ErrorActions, ErrorState, LoadingRows } from '../ui/states';
 
-// An endpoint: what each slot serves, its history, and a one-click rollback to any version it served.
+// An endpoint: what each slot serves, its metrics, its history, and a one-click rollback to any version it served.
 
 const th = 'px-4 py-2 text-left text-xs font-medium text-fg-muted';
 const td = 'px-4 py-2 align-top';
@@ -91,6 +92,8 @@ export function EndpointPage({ name }: { name: string }) {
           ))}
         </ul>
       </Card>
+
+      <EndpointMetrics name={name} />
 
       <TryIt name={name} />
 

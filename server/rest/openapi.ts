@@ -24,6 +24,7 @@ import { automationPaths } from './automation-openapi';
 import { registryPaths } from './registry-openapi';
 import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
+import { endpointMetricsResponse } from '../services/endpoint-metrics';
 import { rollbackBody, rollbackResponse } from '../services/endpoint-rollback';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
@@ -272,6 +273,21 @@ export function openApiDocument() {
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
           ],
           responses: { '200': answer('The endpoint’s events, newest first', endpointHistoryResponse), ...errors(400, 404) },
+        },
+      },
+      '/api/v1/endpoints/{name}/metrics': {
+        get: {
+          summary: 'Requests, error rate, latency percentiles and predictions per slot, over the last hour, day or week',
+          description:
+            'Computed from the prediction log: every answered request, and every request refused with 400 or more (bad rows, a body ' +
+            'that is not JSON, too many rows) once the endpoint exists. Per slot: production, staging (`?slot=staging` or a canary ' +
+            'answering its share) and shadow (the challenger scoring production’s requests). Buckets of 1 minute (hour), 15 minutes ' +
+            '(day) or 2 hours (week); the prediction distribution counts the logged predictions (up to MILLRACE_PREDICTION_LOG_MAX_BYTES per request).',
+          parameters: [
+            nameParam('name', 'Endpoint name'),
+            { name: 'window', in: 'query', schema: { type: 'string', enum: ['hour', 'day', 'week'], default: 'hour' } },
+          ],
+          responses: { '200': answer('The endpoint’s metrics per slot', endpointMetricsResponse), ...errors(400, 404) },
         },
       },
       '/api/v1/endpoints/{name}/predict': {

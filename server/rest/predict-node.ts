@@ -9,7 +9,9 @@ import { config } from '../infra/config';
 import { unlessStuck } from '../infra/dependencies';
 import { ServiceError, notFound } from '../infra/errors';
 import { predict } from '../services/endpoints';
+import { logRefusedPredict } from './predict-failure';
 import { requestedSlot } from './predict-request';
+import type { Slot } from '../infra/model-registry';
 import { checkRequest, refusal } from './request-guard';
 import { REQUEST_ID, predictBody } from './schemas';
 
@@ -87,6 +89,8 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
     return send(res, problem(400, error, { errors: [error], issues: [] }), randomUUID());
   }
   const requestId = given ?? randomUUID();
+  const started = performance.now();
+  let slot: Slot | undefined;
   try {
     const answer = await unlessStuck(
       (async () => {
@@ -100,7 +104,8 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
         }
         const url = req.url ?? '';
         const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('slot') : null;
-        return predict(name, body.rows, requestId, requestedSlot(query, header(req, 'x-millrace-slot')));
+        slot = requestedSlot(query, header(req, 'x-millrace-slot'));
+        return predict(name, body.rows, requestId, slot);
       })(),
       DEFAULT_PATIENCE_MS,
     );
@@ -109,7 +114,9 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
     res.end(payload);
   } catch (thrown) {
     if (thrown instanceof HttpError && thrown.status === 413) lingerOnClose(req.socket);
-    await send(res, errorAnswer(thrown, requestId), requestId);
+    const answer = errorAnswer(thrown, requestId);
+    logRefusedPredict(rawName, thrown, { status: answer.status, requestId, started, slot });
+    await send(res, answer, requestId);
   }
 }
 

@@ -3,6 +3,7 @@ import { ServiceError } from '../infra/errors';
 import type { Slot } from '../infra/model-registry';
 import { predict } from '../services/endpoints';
 import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
+import { logRefusedPredict } from './predict-failure';
 import { REQUEST_ID, predictBody } from './schemas';
 
 /**
@@ -34,12 +35,22 @@ export async function answerPredict(req: Request, name: string): Promise<Respons
     return handle(async () => problem(400, error, { errors: [error], issues: [] }));
   }
   const requestId = given ?? crypto.randomUUID();
-  return handle(
+  const started = performance.now();
+  let failure: { thrown: unknown; slot?: Slot } | undefined;
+  const answer = await handle(
     async () => {
-      const body = await readJsonBody(req, predictBody, { maxBytes: config().maxPredictBytes });
-      const slot = requestedSlot(new URL(req.url).searchParams.get('slot'), req.headers.get('x-millrace-slot'));
-      return json(await predict(name, body.rows, requestId, slot));
+      let slot: Slot | undefined;
+      try {
+        const body = await readJsonBody(req, predictBody, { maxBytes: config().maxPredictBytes });
+        slot = requestedSlot(new URL(req.url).searchParams.get('slot'), req.headers.get('x-millrace-slot'));
+        return json(await predict(name, body.rows, requestId, slot));
+      } catch (thrown) {
+        failure = { thrown, slot };
+        throw thrown;
+      }
     },
     { requestId },
   );
+  if (failure) logRefusedPredict(name, failure.thrown, { status: answer.status, requestId, started, slot: failure.slot });
+  return answer;
 }

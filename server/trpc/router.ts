@@ -6,6 +6,7 @@ import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listDatasets } from '../services/datasets';
 import { getEndpoint, listEndpoints, predict } from '../services/endpoints';
 import { endpointHistory, endpointHistoryQuery } from '../services/endpoint-history';
+import { endpointMetrics, endpointMetricsQuery } from '../services/endpoint-metrics';
 import { rollback, rollbackBody, rollbackInput } from '../services/endpoint-rollback';
 import { compileForServer, getPipeline, listPipelines, savePipeline } from '../services/pipelines';
 import { describeSqlBatch, sqlRequestSchema } from '../infra/sql-descriptions';
@@ -110,6 +111,7 @@ export const appRouter = router({
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),
     history: publicProcedure.input(endpointHistoryQuery).query(({ input }) => endpointHistory(input)),
+    metrics: publicProcedure.input(endpointMetricsQuery).query(({ input }) => endpointMetrics(input)),
     get: publicProcedure.input(z.strictObject({ name: z.string().max(200) })).query(({ input }) => getEndpoint(input.name)),
     /** The endpoint page's "try it": one row, scored by production as a predict request is. */
     predict: publicProcedure

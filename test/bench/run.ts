@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runBatchBenchmarks } from './batch';
 import { runCompileBenchmarks } from './compile';
 import { runDriftBenchmarks } from './drift';
 import { runDuckDbBenchmarks } from './duckdb';
@@ -26,7 +27,7 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
@@ -36,9 +37,10 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs
   start: async () => runStartBenchmarks(repoRoot),
   drift: async () => runDriftBenchmarks(repoRoot),
   predict: async () => runPredictBenchmarks(repoRoot),
+  batch: async () => runBatchBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch'];
 
 function gitCommit(): string | null {
   try {

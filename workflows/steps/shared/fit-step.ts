@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FIT_ALGORITHMS, type FitAlgorithm, type FitTask } from '../../core/fit';
 import { column, columns, defineStep, port, type DesignArgs, type DesignIssue, type StepDefinition } from '../../core/step';
-import { columnKind, findColumn } from '../../core/table-schema';
+import { columnKind, findColumn, type TableSchema } from '../../core/table-schema';
 
 // What the train steps share: ports, queue, the target/features parameters and the fitter's name for the
 // algorithm. Every other parameter is a hyperparameter sent to workflows/ml/fit.py as it is (a unit test
@@ -70,6 +70,17 @@ function checkFit(task: (p: FitParams) => FitTask, title: string) {
   };
 }
 
+/**
+ * A model port's design-time schema: the feature columns the model will take (the chosen ones, else every
+ * column but the target that the fitter can use), so a step scoring tables with it can check them.
+ */
+function modelFeatures({ params, inputs }: DesignArgs<FitParams>): TableSchema | undefined {
+  const table = inputs.table;
+  if (!table) return undefined;
+  if (params.features?.length) return params.features.map((name) => findColumn(table, name)).filter((c) => c !== undefined);
+  return table.filter((c) => c.name !== params.target && ['number', 'text', 'boolean'].includes(columnKind(c.type)));
+}
+
 export function defineFitStep<P extends z.ZodObject>(def: {
   type: string;
   title: string;
@@ -98,6 +109,10 @@ export function defineFitStep<P extends z.ZodObject>(def: {
       ...shared(args as unknown as DesignArgs<FitParams>),
       ...(def.check?.(args) ?? []),
     ]) as StepDefinition<P>['check'],
+    outputSchema: ((args: DesignArgs<z.output<P>>) => {
+      const features = modelFeatures(args as unknown as DesignArgs<FitParams>);
+      return features ? { model: features } : {};
+    }) as StepDefinition<P>['outputSchema'],
   });
   return { ...step, fit: { algorithm: def.algorithm, task: def.task } };
 }
