@@ -478,7 +478,8 @@ export const triggerFirings = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     key: text('key').notNull().unique(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
-    kind: text('kind', { enum: ['schedule', 'dataset', 'webhook', 'pipeline'] }).notNull(),
+    // 'step': a control.trigger_pipeline step of another run.
+    kind: text('kind', { enum: ['schedule', 'dataset', 'webhook', 'pipeline', 'step'] }).notNull(),
     scheduleId: text('schedule_id'),
     triggerId: uuid('trigger_id').references(() => triggers.id, { onDelete: 'set null' }),
     runId: uuid('run_id').references(() => runs.id, { onDelete: 'cascade' }),

@@ -16,6 +16,7 @@ import {
   Library,
   ListChecks,
   Merge,
+  Play,
   PaintBucket,
   Rocket,
   Ruler,
@@ -69,6 +70,7 @@ const STEP_ICONS: Readonly<Record<string, LucideIcon>> = {
   'export.file': FileDown,
   'control.approval': UserCheck,
   'monitor.drift': Waves,
+  'control.trigger_pipeline': Play,
 };
 
 /** The icon of a step type, else of its category (the category part of the type when it is not known). */

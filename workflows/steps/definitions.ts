@@ -30,3 +30,4 @@ export { default as deployEndpoint } from './deploy.endpoint/definition';
 export { default as exportFile } from './export.file/definition';
 export { default as controlApproval } from './control.approval/definition';
 export { default as monitorDrift } from './monitor.drift/definition';
+export { default as controlTriggerPipeline } from './control.trigger_pipeline/definition';
