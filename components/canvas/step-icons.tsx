@@ -1,4 +1,5 @@
 import {
+  Activity,
   ArrowLeftRight,
   Binary,
   ChartScatter,
@@ -71,6 +72,7 @@ const STEP_ICONS: Readonly<Record<string, LucideIcon>> = {
   'control.approval': UserCheck,
   'monitor.drift': Waves,
   'control.trigger_pipeline': Play,
+  'monitor.endpoint_traffic': Activity,
 };
 
 /** The icon of a step type, else of its category (the category part of the type when it is not known). */
