@@ -500,7 +500,7 @@ export const triggerFirings = pgTable(
   ],
 );
 
-export const NOTIFICATION_EVENTS = ['run.failed', 'run.succeeded', 'approval.needed'] as const;
+export const NOTIFICATION_EVENTS = ['run.failed', 'run.succeeded', 'approval.needed', 'monitor.alert'] as const;
 
 /** In-app notifications; `dedupeKey` makes recording the same event twice (a retried activity) a no-op. */
 export const notifications = pgTable(

@@ -1,6 +1,7 @@
 import {
   Activity,
   ArrowLeftRight,
+  BellRing,
   Binary,
   ChartScatter,
   ChartSpline,
@@ -73,6 +74,7 @@ const STEP_ICONS: Readonly<Record<string, LucideIcon>> = {
   'monitor.drift': Waves,
   'control.trigger_pipeline': Play,
   'monitor.endpoint_traffic': Activity,
+  'monitor.alert': BellRing,
 };
 
 /** The icon of a step type, else of its category (the category part of the type when it is not known). */

@@ -32,3 +32,4 @@ export { default as controlApproval } from './control.approval/definition';
 export { default as monitorDrift } from './monitor.drift/definition';
 export { default as controlTriggerPipeline } from './control.trigger_pipeline/definition';
 export { default as monitorEndpointTraffic } from './monitor.endpoint_traffic/definition';
+export { default as monitorAlert } from './monitor.alert/definition';
