@@ -21,7 +21,8 @@ export default implement(definition, async ({ params, ctx }) => {
     : model.training && { ...model.training, from: `training table of ${model.model} v${model.version}` };
   if (!reference) throw new StepInputError(`Model ${model.model} v${model.version} has no recorded training table: choose a reference dataset`);
 
-  const since = new Date(Date.now() - params.windowHours * 3600_000);
+  const windowStart = Date.now() - params.windowHours * 3600_000;
+  const since = new Date(params.since ? Math.max(windowStart, Date.parse(params.since)) : windowStart);
   const file = path.join(ctx.scratchDir, 'current.parquet');
   // The prediction goes under the target's name, so it lines up with the training table's labels.
   const predictionColumn = model.target || 'cluster';

@@ -9,7 +9,7 @@ export default defineStep({
   title: 'Endpoint traffic',
   summary: 'The rows an endpoint was asked to predict over a time window, and the data its model was trained on.',
   help:
-    'Reads the prediction log of an endpoint’s slot over the last hours: "current" has one row per predicted row, with ' +
+    'Reads the prediction log of an endpoint’s slot over the last hours (and not before a given time, if set): "current" has one row per predicted row, with ' +
     'the model’s features (typed as in its training table) and the prediction under the target’s name; "reference" is the ' +
     'table the model that slot serves was trained on, or a chosen dataset version. Connect both to a Data drift step to ' +
     'see whether production traffic still looks like the training data (name the target as its prediction column to ' +
@@ -29,6 +29,10 @@ export default defineStep({
       .max(24 * 90, 'The window is at most 90 days (2160 hours)')
       .default(24)
       .meta({ title: 'Window (hours)', description: 'Requests logged over this many hours before the step runs' }),
+    since: z.iso
+      .datetime({ offset: true, message: 'An ISO 8601 time with offset, e.g. 2026-01-01T00:00:00Z' })
+      .optional()
+      .meta({ title: 'Not before', description: 'Also leave out requests logged before this time (e.g. since a promotion)', advanced: true }),
     minRows: z.number().int().min(1).max(1_000_000).default(30).meta({ title: 'Minimum rows', description: 'Fewer logged rows: nothing to compare, the steps after it are skipped' }),
     referenceDataset: z
       .string()

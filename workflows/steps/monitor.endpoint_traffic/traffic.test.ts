@@ -36,3 +36,15 @@ describe('monitor.endpoint_traffic', () => {
     expect(!bad.ok && bad.errors).toEqual(expect.arrayContaining([expect.objectContaining({ nodeId: 'traffic', path: 'params.referenceVersion' })]));
   });
 });
+
+describe('monitor.endpoint_traffic: not before', () => {
+  it('takes a time with offset, from a timestamp parameter too', () => {
+    expect(definition.params.safeParse({ endpoint: 'e', since: '2026-01-01' }).error?.issues[0]?.message).toMatch(/ISO 8601/);
+    const compiled = compilePipeline(
+      { ...doc({ endpoint: 'e', since: { $param: 'from' } }), parameters: [{ name: 'from', type: 'timestamp', default: '2026-01-01T00:00:00Z' }] },
+      catalog,
+    );
+    expect(compiled.ok, JSON.stringify(compiled)).toBe(true);
+    expect(compiled.ok && compiled.plan.steps[0]!.params.since).toBe('2026-01-01T00:00:00Z');
+  });
+});
