@@ -28,6 +28,7 @@ import {
   Split,
   SquareFunction,
   SquareTerminal,
+  Target,
   Trees,
   TrendingUp,
   UserCheck,
@@ -75,6 +76,7 @@ const STEP_ICONS: Readonly<Record<string, LucideIcon>> = {
   'control.trigger_pipeline': Play,
   'monitor.endpoint_traffic': Activity,
   'monitor.alert': BellRing,
+  'monitor.performance': Target,
 };
 
 /** The icon of a step type, else of its category (the category part of the type when it is not known). */

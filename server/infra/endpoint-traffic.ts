@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { and, asc, eq, gt, gte } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { artifacts, endpoints, models, modelVersions, predictionLogs } from '../../db/schema';
+import { artifacts, endpoints, models, modelVersions, predictionFeedback, predictionLogs } from '../../db/schema';
 import { withDuckDb, quoteIdent, quoteLiteral, type ColumnInfo } from './duckdb';
 import { notFound } from './errors';
 import type { ModelMeta } from './fitter';
@@ -154,4 +154,19 @@ export async function writeTrafficTable(opts: {
     );
   }
   return { requests, rows, columns };
+}
+
+/**
+ * Logged predictions of a model version in a slot since `since` that got a true label (prediction_feedback),
+ * one per request id and row (a request id logged twice counts its newest log).
+ */
+export async function labelledPredictions(model: SlotModel, slot: Slot, since: Date): Promise<{ label: unknown; prediction: unknown }[]> {
+  const rows = await getDb().execute<{ label: unknown; prediction: unknown }>(sql`
+    SELECT DISTINCT ON (f.request_id, f.row) f.label, l.outputs->'predictions'->f.row AS prediction
+    FROM ${predictionFeedback} f
+    JOIN ${predictionLogs} l ON l.endpoint_id = f.endpoint_id AND l.request_id = f.request_id
+    WHERE f.endpoint_id = ${model.endpointId} AND l.model_version_id = ${model.modelVersionId}
+      AND l.slot = ${slot} AND NOT l.shadow AND l.created_at >= ${since.toISOString()}
+    ORDER BY f.request_id, f.row, l.id DESC`);
+  return [...rows].filter((r) => r.prediction !== null && r.prediction !== undefined);
 }

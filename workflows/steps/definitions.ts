@@ -33,3 +33,4 @@ export { default as monitorDrift } from './monitor.drift/definition';
 export { default as controlTriggerPipeline } from './control.trigger_pipeline/definition';
 export { default as monitorEndpointTraffic } from './monitor.endpoint_traffic/definition';
 export { default as monitorAlert } from './monitor.alert/definition';
+export { default as monitorPerformance } from './monitor.performance/definition';
