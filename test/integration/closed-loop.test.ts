@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { http as api, step, waitForRun } from '../support/http';
+
+// The closed loop on the real stack: a model trained on Seattle's weather is deployed; traffic drawn from
+// the held-out Seattle days goes through the REST endpoint and the monitoring pipeline finds no drift and
+// starts nothing; traffic drawn from New York's weather makes it find drift, alert (in the app and on a
+// webhook) and start the retraining pipeline, whose gate passes and whose deploy step promotes the new
+// model, which the endpoint then answers with.
+
+const FEATURES = ['precipitation', 'temp_max', 'temp_min', 'wind'] as const;
+const ENDPOINT = 'loop-weather';
+const ROWS_PER_REQUEST = 5;
+
+type Row = Record<string, string | number>;
+
+function weatherRows(): Row[] {
+  const [header, ...lines] = fs.readFileSync(path.resolve('node_modules/vega-datasets/data/weather.csv'), 'utf8').trim().split('\n');
+  const names = header!.split(',');
+  return lines.map((line) => {
+    const cells = line.split(',');
+    return Object.fromEntries(names.map((n, i) => [n, FEATURES.includes(n as never) ? Number(cells[i]) : cells[i]!]));
+  });
+}
+
+const csv = (rows: Row[]) => [Object.keys(rows[0]!).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\n') + '\n';
+const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, params });
+
+const TRAIN = {
+  apiVersion: 'millrace/v1',
+  name: 'loop-train',
+  parameters: [{ name: 'source', type: 'dataset', default: 'loop-weather' }],
+  nodes: [
+    node('load', 'ingest.dataset', { dataset: { $param: 'source' } }),
+    node('split', 'prepare.split', { testFraction: 0.25, seed: 7 }),
+    node('train', 'train.random_forest', { target: 'weather', features: [...FEATURES], trees: 30, seed: 1 }),
+    node('eval', 'validate.evaluate'),
+    node('gate', 'validate.gate', { rules: [{ metric: 'accuracy', op: '>=', value: 0.5 }] }),
+    node('ship', 'deploy.endpoint', { endpoint: ENDPOINT }),
+  ],
+  edges: [
+    { from: 'load.table', to: 'split.table' },
+    { from: 'split.train', to: 'train.table' },
+    { from: 'train.model', to: 'eval.model' },
+    { from: 'split.test', to: 'eval.table' },
+    { from: 'eval.metrics', to: 'gate.metrics' },
+    { from: 'train.model', to: 'ship.model' },
+    { from: 'gate.pass', to: 'ship.after' },
+  ],
+};
+
+const MONITOR = {
+  apiVersion: 'millrace/v1',
+  name: 'loop-monitor',
+  parameters: [{ name: 'since', type: 'timestamp', default: '2000-01-01T00:00:00Z' }],
+  nodes: [
+    node('traffic', 'monitor.endpoint_traffic', { endpoint: ENDPOINT, windowHours: 1, since: { $param: 'since' }, minRows: 100 }),
+    node('drift', 'monitor.drift', { prediction: 'weather' }),
+    node('alert', 'monitor.alert', { title: 'Weather traffic drifted' }),
+    node('retrain', 'control.trigger_pipeline', { pipeline: 'loop-train', params: { source: 'loop-weather-recent' } }),
+  ],
+  edges: [
+    { from: 'traffic.reference', to: 'drift.reference' },
+    { from: 'traffic.current', to: 'drift.current' },
+    { from: 'drift.metrics', to: 'alert.metrics' },
+    { from: 'alert.raised', to: 'retrain.after' },
+  ],
+};
+
+let sql: postgres.Sql;
+let hook: http.Server;
+const received: any[] = [];
+
+beforeAll(async () => {
+  sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
+  hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+  await sql.end();
+  await new Promise((resolve) => hook.close(resolve));
+});
+
+async function run(name: string, params?: Record<string, unknown>) {
+  const started = await api('POST', `/api/v1/pipelines/${name}/runs`, params ? { params } : undefined);
+  expect(started.status, JSON.stringify(started.data)).toBe(202);
+  const done = await waitForRun(started.data.runId, { timeoutMs: 240_000 });
+  expect(done.status, JSON.stringify(done.steps.map((s: any) => [s.nodeId, s.status, s.error]))).toBe('succeeded');
+  return { ...done, runId: started.data.runId as string };
+}
+
+/** Sends the rows through the REST endpoint, a few per request, ten requests at a time; waits until all are logged. */
+async function sendTraffic(rows: Row[]) {
+  const requests: Row[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_REQUEST) requests.push(rows.slice(i, i + ROWS_PER_REQUEST));
+  const ids: string[] = [];
+  for (let i = 0; i < requests.length; i += 10) {
+    const answers = await Promise.all(
+      requests.slice(i, i + 10).map((batch) => api('POST', `/api/v1/endpoints/${ENDPOINT}/predict`, { rows: batch.map((r) => Object.fromEntries(FEATURES.map((f) => [f, r[f]]))) })),
+    );
+    for (const a of answers) {
+      expect(a.status, JSON.stringify(a.data)).toBe(200);
+      ids.push(a.data.requestId);
+    }
+  }
+  // The log is written in the background: wait until every request is in Postgres.
+  for (;;) {
+    const [{ n }] = await sql`select count(*)::int as n from prediction_logs where request_id = any(${ids})`;
+    if (n === ids.length) return ids.length;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function runsOf(pipeline: string): Promise<string[]> {
+  const { data } = await api('GET', `/api/v1/runs?pipeline=${pipeline}&limit=100`);
+  return data.runs.map((r: { runId: string }) => r.runId);
+}
+
+describe('the closed loop: drift → alert → retrain → gate → promote', () => {
+  it('finds no drift on unshifted traffic and starts nothing; on shifted traffic alerts, retrains, gates and promotes', async () => {
+    const weather = weatherRows();
+    const seattle = weather.filter((r) => r.location === 'Seattle');
+    const newYork = weather.filter((r) => r.location === 'New York');
+    // Every other Seattle day trains; the days between are traffic like the training data.
+    const trainDays = seattle.filter((_, i) => i % 2 === 0);
+    const heldOutDays = seattle.filter((_, i) => i % 2 === 1);
+    const newYorkDays = newYork.filter((_, i) => i % 2 === 1);
+
+    for (const [name, rows] of [['loop-weather', trainDays], ['loop-weather-recent', [...trainDays, ...newYork]]] as [string, Row[]][]) {
+      const up = await api('POST', `/api/v1/datasets?name=${name}`, csv(rows), { 'content-type': 'text/csv' });
+      expect(up.status, JSON.stringify(up.data)).toBeLessThan(300);
+    }
+    for (const doc of [TRAIN, MONITOR]) {
+      const saved = await api('PUT', `/api/v1/pipelines/${doc.name}`, doc);
+      expect(saved.status, JSON.stringify(saved.data)).toBe(200);
+    }
+    const hooked = await api('POST', '/api/v1/webhooks', { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`, events: ['monitor.alert'], pipeline: 'loop-monitor' });
+    expect(hooked.status, JSON.stringify(hooked.data)).toBeLessThan(300);
+
+    // Train on Seattle and deploy: version 1 answers.
+    const first = await run('loop-train');
+    expect(step(first, 'gate').summary.passed).toBe(true);
+    const served = await api('GET', `/api/v1/endpoints/${ENDPOINT}`);
+    expect(served.data).toMatchObject({ model: 'loop-train.train', modelVersion: 1 });
+
+    // Unshifted: the held-out Seattle days.
+    const calmFrom = new Date().toISOString();
+    expect(await sendTraffic(heldOutDays)).toBe(Math.ceil(heldOutDays.length / ROWS_PER_REQUEST));
+    const calm = await run('loop-monitor', { since: calmFrom });
+    expect(step(calm, 'traffic').summary).toMatchObject({ rows: heldOutDays.length, enough: true, model: 'loop-train.train v1', predictionColumn: 'weather' });
+    expect(step(calm, 'drift').summary).toMatchObject({ datasetDrift: false, features: FEATURES.length, currentRows: heldOutDays.length });
+    expect(step(calm, 'alert').summary.raised).toBe(false);
+    expect(step(calm, 'retrain').status).toBe('skipped');
+    expect(await runsOf('loop-train')).toEqual([first.runId]);
+
+    // Shifted: New York's days, through the same endpoint.
+    const shiftFrom = new Date().toISOString();
+    await sendTraffic(newYorkDays);
+    const alarmed = await run('loop-monitor', { since: shiftFrom });
+    expect(step(alarmed, 'traffic').summary).toMatchObject({ rows: newYorkDays.length, model: 'loop-train.train v1' });
+    const drift = step(alarmed, 'drift').summary;
+    expect(drift).toMatchObject({ datasetDrift: true, currentRows: newYorkDays.length });
+    expect(drift.driftedFeatures).toBeGreaterThanOrEqual(FEATURES.length / 2);
+    const alert = step(alarmed, 'alert').summary;
+    expect(alert).toMatchObject({ raised: true, notified: true });
+    expect(alert.reasons).toBe('dataset_drift = 1 (>= 1)');
+
+    // The alert: in the app, and POSTed to the webhook (by the workers' outbox).
+    const inbox = await api('GET', '/api/v1/notifications');
+    const alerts = inbox.data.notifications.filter((n: any) => n.event === 'monitor.alert');
+    expect(alerts).toEqual([expect.objectContaining({ runId: alarmed.runId, nodeId: 'alert', title: 'Weather traffic drifted', message: 'dataset_drift = 1 (>= 1)' })]);
+    for (let i = 0; received.length === 0 && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(received).toEqual([expect.objectContaining({ millrace: expect.objectContaining({ event: 'monitor.alert', pipeline: 'loop-monitor', runId: alarmed.runId, nodeId: 'alert' }) })]);
+
+    // The retraining run: started by the monitor's step with its parameters, gated and promoted.
+    const retrainId = step(alarmed, 'retrain').summary.runId;
+    expect(await runsOf('loop-train')).toEqual([retrainId, first.runId]);
+    const retrained = await waitForRun(retrainId, { timeoutMs: 240_000 });
+    expect(retrained.status, JSON.stringify(retrained.steps.map((s: any) => [s.nodeId, s.status, s.error]))).toBe('succeeded');
+    expect(retrained).toMatchObject({ trigger: 'step', params: { source: 'loop-weather-recent' } });
+    expect(retrained.origin).toMatchObject({ kind: 'step', payload: { fromRun: alarmed.runId, fromPipeline: 'loop-monitor', fromStep: 'retrain' }, chain: ['loop-monitor'] });
+    expect(step(retrained, 'load').summary).toMatchObject({ dataset: 'loop-weather-recent', rows: trainDays.length + newYork.length });
+    expect(step(retrained, 'gate').summary.passed).toBe(true);
+    expect(step(retrained, 'ship').status).toBe('succeeded');
+
+    // The endpoint answers with the new version (the promotion reaches the web process through Postgres).
+    const row = Object.fromEntries(FEATURES.map((f) => [f, newYorkDays[0]![f]]));
+    let answer = await api('POST', `/api/v1/endpoints/${ENDPOINT}/predict`, { rows: [row] });
+    for (let i = 0; answer.data.modelVersion !== 2 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      answer = await api('POST', `/api/v1/endpoints/${ENDPOINT}/predict`, { rows: [row] });
+    }
+    expect(answer.status).toBe(200);
+    expect(answer.data).toMatchObject({ model: 'loop-train.train', modelVersion: 2 });
+    const history = await api('GET', `/api/v1/endpoints/${ENDPOINT}/history`);
+    expect(history.data.events[0]).toMatchObject({ kind: 'promotion', runId: retrainId });
+
+    // Retrying the monitor's start would find the same run: one firing per run and step.
+    const [{ n }] = await sql`select count(*)::int as n from trigger_firings where key = ${`step:${alarmed.runId}:retrain`}`;
+    expect(n).toBe(1);
+  });
+});
