@@ -15,6 +15,7 @@ import { IDEMPOTENCY_KEY } from '../rest/schemas';
 import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
 import { registryRouter } from './registry';
+import { monitoringRouter } from './monitoring';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -119,6 +120,7 @@ export const appRouter = router({
   }),
   ...automationRouter,
   ...registryRouter,
+  ...monitoringRouter,
 });
 
 export type AppRouter = typeof appRouter;
