@@ -71,6 +71,17 @@ const MONITOR = {
   ],
 };
 
+const QUALITY = {
+  apiVersion: 'millrace/v1',
+  name: 'loop-quality',
+  parameters: [{ name: 'since', type: 'timestamp', default: '2000-01-01T00:00:00Z' }],
+  nodes: [
+    node('quality', 'monitor.performance', { endpoint: ENDPOINT, windowHours: 1, since: { $param: 'since' }, minLabels: 50 }),
+    node('alert', 'monitor.alert', { rules: [{ metric: 'accuracy_change', op: '<=', value: -0.5 }], notify: false }),
+  ],
+  edges: [{ from: 'quality.metrics', to: 'alert.metrics' }],
+};
+
 let sql: postgres.Sql;
 let hook: http.Server;
 const received: any[] = [];
@@ -176,6 +187,18 @@ describe('the closed loop: drift → alert → retrain → gate → promote', ()
     expect(alert).toMatchObject({ raised: true, notified: true });
     expect(alert.reasons).toBe('dataset_drift = 1 (>= 1)');
 
+    // Drift over time: one report per monitoring run, oldest first, with each feature's score.
+    const driftOverTime = await api('GET', '/api/v1/pipelines/loop-monitor/drift');
+    expect(driftOverTime.status).toBe(200);
+    expect(driftOverTime.data.reports.map((r: any) => [r.runId, r.nodeId, r.datasetDrift])).toEqual([
+      [calm.runId, 'drift', false],
+      [alarmed.runId, 'drift', true],
+    ]);
+    const scores = Object.fromEntries(drift.drift.rows.map((r: unknown[]) => [r[0], r[3]]));
+    for (const f of driftOverTime.data.reports[1].features) expect(f.score).toBeCloseTo(scores[f.column], 3);
+    expect((await api('GET', '/api/v1/pipelines/loop-monitor/drift?limit=0')).data.error).toContain('limit: at least 1');
+    expect((await api('GET', '/api/v1/pipelines/no-such-pipeline/drift')).status).toBe(404);
+
     // The alert: in the app, and POSTed to the webhook (by the workers' outbox).
     const inbox = await api('GET', '/api/v1/notifications');
     const alerts = inbox.data.notifications.filter((n: any) => n.event === 'monitor.alert');
@@ -209,5 +232,71 @@ describe('the closed loop: drift → alert → retrain → gate → promote', ()
     // Retrying the monitor's start would find the same run: one firing per run and step.
     const [{ n }] = await sql`select count(*)::int as n from trigger_firings where key = ${`step:${alarmed.runId}:retrain`}`;
     expect(n).toBe(1);
+  });
+
+  // Follows the loop above: version 2 serves the endpoint.
+  it('measures the served model on predictions that got true labels, against its validation metrics', async () => {
+    const saved = await api('PUT', `/api/v1/pipelines/${QUALITY.name}`, QUALITY);
+    expect(saved.status, JSON.stringify(saved.data)).toBe(200);
+    const newYorkDays = weatherRows().filter((r) => r.location === 'New York').filter((_, i) => i % 2 === 0).slice(0, 200);
+    const from = new Date().toISOString();
+    let correct = 0;
+    let labelled = 0;
+    const feedback: { requestId: string; row: number; label: string }[] = [];
+    for (let i = 0; i < newYorkDays.length; i += ROWS_PER_REQUEST) {
+      const batch = newYorkDays.slice(i, i + ROWS_PER_REQUEST);
+      const answer = await api('POST', `/api/v1/endpoints/${ENDPOINT}/predict`, { rows: batch.map((r) => Object.fromEntries(FEATURES.map((f) => [f, r[f]]))) });
+      expect(answer.data).toMatchObject({ modelVersion: 2 });
+      // Three rows in four get their true label back.
+      batch.forEach((r, row) => {
+        if ((i + row) % 4 === 3) return;
+        feedback.push({ requestId: answer.data.requestId, row, label: String(r.weather) });
+        labelled++;
+        if (String(answer.data.predictions[row]) === r.weather) correct++;
+      });
+    }
+    const sent = await api('POST', `/api/v1/endpoints/${ENDPOINT}/feedback`, feedback);
+    expect(sent.status, JSON.stringify(sent.data)).toBe(200);
+
+    const measured = await run('loop-quality', { since: from });
+    const quality = step(measured, 'quality').summary;
+    expect(quality).toMatchObject({ model: 'loop-train.train v2', labelledRows: labelled, enough: true });
+    const validation = (await api('GET', '/api/v1/models/loop-train.train/versions/2')).data.metrics.accuracy;
+    const accuracy = quality.quality.rows.find((r: unknown[]) => r[0] === 'accuracy');
+    expect(accuracy[1]).toBeCloseTo(validation, 5);
+    expect(accuracy[2]).toBeCloseTo(correct / labelled, 5);
+    expect(accuracy[3]).toBeCloseTo(correct / labelled - validation, 5);
+    // The alert reads the change; it holds only when the live accuracy fell by half or more.
+    expect(step(measured, 'alert').summary.raised).toBe(correct / labelled - validation <= -0.5);
+  });
+});
+
+describe('control.trigger_pipeline', () => {
+  const starter = (name: string, params: Record<string, unknown>) => ({ apiVersion: 'millrace/v1', name, nodes: [node('start', 'control.trigger_pipeline', params)] });
+  const put = async (doc: { name: string }) => expect((await api('PUT', `/api/v1/pipelines/${doc.name}`, doc)).status).toBe(200);
+  const runToEnd = async (name: string) => {
+    const started = await api('POST', `/api/v1/pipelines/${name}/runs`);
+    expect(started.status).toBe(202);
+    return waitForRun(started.data.runId, { timeoutMs: 240_000 });
+  };
+
+  it('waits for the run it started when asked, and names what it refuses: a loop, a pipeline that cannot run', async () => {
+    await put({ apiVersion: 'millrace/v1', name: 'trigger-leaf', nodes: [node('load', 'ingest.sample', { sample: 'weather' })] } as never);
+    await put(starter('trigger-waits', { pipeline: 'trigger-leaf', wait: true }) as never);
+    const waited = await runToEnd('trigger-waits');
+    expect(waited.status).toBe('succeeded');
+    const leafRun = step(waited, 'start').summary;
+    expect(leafRun).toMatchObject({ pipeline: 'trigger-leaf', runStatus: 'succeeded' });
+    expect((await api('GET', `/api/v1/runs/${leafRun.runId}`)).data).toMatchObject({ status: 'succeeded', trigger: 'step' });
+
+    await put(starter('trigger-self', { pipeline: 'trigger-self' }) as never);
+    const self = await runToEnd('trigger-self');
+    expect(self.status).toBe('failed');
+    expect(step(self, 'start')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(step(self, 'start').error).toBe('Pipeline "trigger-self" was not started: Refused a loop: "trigger-self" already ran in this chain (trigger-self → trigger-self)');
+
+    await put(starter('trigger-nothing', { pipeline: 'no-such-pipeline' }) as never);
+    const nothing = await runToEnd('trigger-nothing');
+    expect(step(nothing, 'start').error).toMatch(/^Pipeline "no-such-pipeline" was not started: .*no-such-pipeline/);
   });
 });
