@@ -300,3 +300,40 @@ describe('control.trigger_pipeline', () => {
     expect(step(nothing, 'start').error).toMatch(/^Pipeline "no-such-pipeline" was not started: .*no-such-pipeline/);
   });
 });
+
+describe('the seeded penguin-monitor template', () => {
+  it('watches the penguins endpoint: Gentoo-only traffic drifts, alerts and starts penguin-species, which gates and deploys', async () => {
+    expect((await api('GET', '/api/v1/pipelines/penguin-monitor')).status).toBe(200);
+    await run('penguin-species');
+    const before = (await api('GET', '/api/v1/endpoints/penguins')).data.modelVersion as number;
+
+    const penguins = JSON.parse(fs.readFileSync(path.resolve('node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<string, unknown>[];
+    const gentoo = penguins.filter((p) => p.Species === 'Gentoo' && Object.values(p).every((v) => v !== null && v !== '.'));
+    const from = Date.now();
+    for (let i = 0; i < gentoo.length; i += ROWS_PER_REQUEST) {
+      const rows = gentoo.slice(i, i + ROWS_PER_REQUEST).map(({ Species: _species, ...features }) => features);
+      const answer = await api('POST', '/api/v1/endpoints/penguins/predict', { rows });
+      expect(answer.status, JSON.stringify(answer.data)).toBe(200);
+    }
+    // Logged in the background: wait until the last request is in.
+    for (;;) {
+      const [{ rows }] = await sql`select coalesce(sum(l.row_count), 0)::int as rows from prediction_logs l join endpoints e on e.id = l.endpoint_id where e.name = 'penguins' and l.created_at >= ${new Date(from - 1000)}`;
+      if (rows >= gentoo.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    // Only this traffic (and whatever else the last minute held): the window is the time since it began, plus a minute.
+    const monitored = await run('penguin-monitor', { windowHours: (Date.now() - from + 60_000) / 3_600_000 });
+    expect(step(monitored, 'traffic').summary.rows).toBeGreaterThanOrEqual(gentoo.length);
+    expect(step(monitored, 'drift').summary.datasetDrift).toBe(true);
+    expect(step(monitored, 'alert').summary).toMatchObject({ raised: true, notified: true });
+    const retrain = await waitForRun(step(monitored, 'retrain').summary.runId, { timeoutMs: 240_000 });
+    expect(retrain).toMatchObject({ status: 'succeeded', pipeline: 'penguin-species', trigger: 'step' });
+    expect(step(retrain, 'gate').summary.passed).toBe(true);
+    expect(step(retrain, 'ship').status).toBe('succeeded');
+    // The penguins data has not changed since the model was trained, so the retraining reuses that model (step
+    // cache) and its promotion changes nothing; on new data it trains and promotes a new version (the loop above).
+    expect(step(retrain, 'train').cachedFrom).toBeTruthy();
+    expect((await api('GET', '/api/v1/endpoints/penguins')).data.modelVersion).toBe(before);
+  });
+});
