@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, min, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { artifacts, endpoints, models, modelVersions, predictionFeedback, predictionLogs } from '../../db/schema';
 import { withDuckDb, quoteIdent, quoteLiteral, type ColumnInfo } from './duckdb';
@@ -72,7 +72,14 @@ export interface LoggedRequest {
 /** The requests a slot answered since `since`, oldest first, a page at a time (shadow predictions left out). */
 export async function* loggedRequests(endpointId: string, slot: Slot, since: Date): AsyncGenerator<LoggedRequest> {
   const db = getDb();
-  let after = 0;
+  // Paged by id from the first log in the window (found on the endpoint-and-time index), so each page is
+  // a short walk of the primary key rather than a sort of the whole window.
+  const [first] = await db
+    .select({ id: min(predictionLogs.id) })
+    .from(predictionLogs)
+    .where(and(eq(predictionLogs.endpointId, endpointId), gte(predictionLogs.createdAt, since)));
+  if (first?.id === null || first?.id === undefined) return;
+  let after = Number(first.id) - 1;
   for (;;) {
     const page = await db
       .select({ id: predictionLogs.id, requestId: predictionLogs.requestId, inputs: predictionLogs.inputs, outputs: predictionLogs.outputs, createdAt: predictionLogs.createdAt })
