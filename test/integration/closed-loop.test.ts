@@ -61,7 +61,7 @@ const MONITOR = {
     node('traffic', 'monitor.endpoint_traffic', { endpoint: ENDPOINT, windowHours: 1, since: { $param: 'since' }, minRows: 100 }),
     node('drift', 'monitor.drift', { prediction: 'weather' }),
     node('alert', 'monitor.alert', { title: 'Weather traffic drifted' }),
-    node('retrain', 'control.trigger_pipeline', { pipeline: 'loop-train', params: { source: 'loop-weather-recent' } }),
+    node('retrain', 'control.trigger_pipeline', { pipeline: 'loop-train', params: [{ name: 'source', value: 'loop-weather-recent' }] }),
   ],
   edges: [
     { from: 'traffic.reference', to: 'drift.reference' },
@@ -281,13 +281,20 @@ describe('control.trigger_pipeline', () => {
   };
 
   it('waits for the run it started when asked, and names what it refuses: a loop, a pipeline that cannot run', async () => {
-    await put({ apiVersion: 'millrace/v1', name: 'trigger-leaf', nodes: [node('load', 'ingest.sample', { sample: 'weather' })] } as never);
-    await put(starter('trigger-waits', { pipeline: 'trigger-leaf', wait: true }) as never);
+    await put({
+      apiVersion: 'millrace/v1',
+      name: 'trigger-leaf',
+      parameters: [{ name: 'rows', type: 'integer', default: 10 }],
+      nodes: [node('load', 'ingest.sample', { sample: 'weather' }), node('few', 'prepare.sample', { size: 'rows', rows: { $param: 'rows' }, seed: 1 })],
+      edges: [{ from: 'load.table', to: 'few.table' }],
+    } as never);
+    // A form gives text: "25" goes to the integer parameter as 25.
+    await put(starter('trigger-waits', { pipeline: 'trigger-leaf', wait: true, params: [{ name: 'rows', value: '25' }] }) as never);
     const waited = await runToEnd('trigger-waits');
     expect(waited.status).toBe('succeeded');
     const leafRun = step(waited, 'start').summary;
     expect(leafRun).toMatchObject({ pipeline: 'trigger-leaf', runStatus: 'succeeded' });
-    expect((await api('GET', `/api/v1/runs/${leafRun.runId}`)).data).toMatchObject({ status: 'succeeded', trigger: 'step' });
+    expect((await api('GET', `/api/v1/runs/${leafRun.runId}`)).data).toMatchObject({ status: 'succeeded', trigger: 'step', params: { rows: 25 } });
 
     await put(starter('trigger-self', { pipeline: 'trigger-self' }) as never);
     const self = await runToEnd('trigger-self');

@@ -26,11 +26,18 @@ export default defineStep({
       .string()
       .regex(PIPELINE_NAME, 'Pipeline names use lowercase letters, digits, "-" and "_", starting with a letter or digit')
       .meta({ title: 'Pipeline', description: 'The pipeline to start (its newest version)' }),
+    // A list rather than a map, so the inspector's list form edits it; text is read as the parameter's type.
     params: z
-      .record(z.string().min(1).max(100), parameterValue)
-      .default({})
-      .refine((p) => Object.keys(p).length <= 100, 'At most 100 parameter values')
-      .meta({ title: 'Parameter values', description: 'Values for the started pipeline’s parameters, by name' }),
+      .array(
+        z.strictObject({
+          name: z.string().min(1, 'Name the parameter').max(100).meta({ title: 'Parameter' }),
+          value: parameterValue.meta({ title: 'Value', description: 'Text is read as the parameter’s declared type' }),
+        }),
+      )
+      .max(100, 'At most 100 parameter values')
+      .default([])
+      .refine((list) => new Set(list.map((p) => p.name)).size === list.length, 'Each parameter is given once')
+      .meta({ title: 'Parameter values', description: 'Values for the started pipeline’s parameters; its defaults fill the rest' }),
     wait: z.boolean().default(false).meta({ title: 'Wait for it', description: 'Follow the started run to its end; the step fails unless it succeeds' }),
   }),
   // Waiting follows a whole run (a retraining may take long); the heartbeat shows it is still followed.

@@ -5,12 +5,13 @@ import definition from './definition';
 
 describe('control.trigger_pipeline', () => {
   it('starts the named pipeline without values and without waiting by default', () => {
-    expect(definition.params.parse({ pipeline: 'penguin-species' })).toEqual({ pipeline: 'penguin-species', params: {}, wait: false });
+    expect(definition.params.parse({ pipeline: 'penguin-species' })).toEqual({ pipeline: 'penguin-species', params: [], wait: false });
   });
 
   it('refuses a name that is not a pipeline name and values that are not plain', () => {
     expect(definition.params.safeParse({ pipeline: 'Penguin Species' }).error?.issues[0]?.message).toMatch(/lowercase letters/);
-    expect(definition.params.safeParse({ pipeline: 'p', params: { source: { nested: 1 } } }).success).toBe(false);
+    expect(definition.params.safeParse({ pipeline: 'p', params: [{ name: 'source', value: { nested: 1 } }] }).success).toBe(false);
+    expect(definition.params.safeParse({ pipeline: 'p', params: [{ name: 'a', value: 1 }, { name: 'a', value: 2 }] }).error?.issues[0]?.message).toBe('Each parameter is given once');
     expect(definition.params.safeParse({ pipeline: 'p', other: 1 }).success).toBe(false);
   });
 
@@ -20,13 +21,13 @@ describe('control.trigger_pipeline', () => {
         apiVersion: 'millrace/v1',
         name: 'starter',
         parameters: [{ name: 'source', type: 'dataset', default: 'penguins' }],
-        nodes: [{ id: 'start', type: 'control.trigger_pipeline', params: { pipeline: 'retrain', params: { source: { $param: 'source' } } } }],
+        nodes: [{ id: 'start', type: 'control.trigger_pipeline', params: { pipeline: 'retrain', params: [{ name: 'source', value: { $param: 'source' } }] } }],
       },
       catalog,
     );
     expect(compiled.ok, JSON.stringify(compiled)).toBe(true);
     const step = compiled.ok ? compiled.plan.steps[0]! : undefined;
-    expect(step?.params).toEqual({ pipeline: 'retrain', params: { source: 'penguins' }, wait: false });
+    expect(step?.params).toEqual({ pipeline: 'retrain', params: [{ name: 'source', value: 'penguins' }], wait: false });
     expect(step?.cache).toBeFalsy();
   });
 });
