@@ -309,7 +309,7 @@ describe('control.trigger_pipeline', () => {
 });
 
 describe('the seeded penguin-monitor template', () => {
-  it('watches the penguins endpoint: Gentoo-only traffic drifts, alerts and starts penguin-species, which gates and deploys', async () => {
+  it('watches the penguins endpoint: Gentoo-only traffic drifts, alerts and starts penguin-species, which gates and deploys; a schedule runs it', async () => {
     expect((await api('GET', '/api/v1/pipelines/penguin-monitor')).status).toBe(200);
     await run('penguin-species');
 
@@ -341,5 +341,26 @@ describe('the seeded penguin-monitor template', () => {
     // cache); on new data it trains and promotes a new version (the loop above).
     expect(step(retrain, 'train').cachedFrom).toBeTruthy();
     expect((await api('GET', '/api/v1/endpoints/penguins')).data).toMatchObject({ model: 'penguin-species.train' });
+
+    // Schedulable as it is: an hourly schedule with its window, run now, runs it.
+    const schedules = '/api/v1/pipelines/penguin-monitor/schedules';
+    const made = await api('POST', schedules, { name: 'hourly', spec: { kind: 'interval', everySeconds: 3600 }, params: { windowHours: 1 } });
+    expect(made.status, JSON.stringify(made.data)).toBeLessThan(300);
+    try {
+      expect((await api('POST', `${schedules}/hourly/trigger`)).status).toBe(202);
+      let scheduled: { runId: string } | undefined;
+      for (let i = 0; !scheduled && i < 600; i++) {
+        const { data } = await api('GET', '/api/v1/runs?pipeline=penguin-monitor&trigger=schedule&limit=1');
+        scheduled = data.runs[0];
+        if (!scheduled) await new Promise((r) => setTimeout(r, 100));
+      }
+      const ran = await waitForRun(scheduled!.runId, { timeoutMs: 240_000 });
+      expect(ran).toMatchObject({ status: 'succeeded', trigger: 'schedule', params: { windowHours: 1 } });
+      // The same traffic is in its window: it alerts and retrains again; nothing is left running.
+      const again = step(ran, 'retrain').summary.runId;
+      expect((await waitForRun(again, { timeoutMs: 240_000 })).status).toBe('succeeded');
+    } finally {
+      await api('DELETE', `${schedules}/hourly`);
+    }
   });
 });
