@@ -1,6 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { and, asc, eq, gt, gte, min, sql } from 'drizzle-orm';
+import fs, { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { and, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { getDb } from '../../db/client';
 import { artifacts, endpoints, models, modelVersions, predictionFeedback, predictionLogs } from '../../db/schema';
 import { withDuckDb, quoteIdent, quoteLiteral, type ColumnInfo } from './duckdb';
@@ -13,7 +15,6 @@ import { defaultWorkspaceId } from './workspace';
 // the requests logged over a time window, as rows of a table (prediction_logs hold one row per request
 // with its rows' feature values and predictions as JSON arrays).
 
-const PAGE = 2000;
 const SCALAR_TYPE = /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|VARCHAR|DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE)$/;
 
 export interface SlotModel {
@@ -61,60 +62,25 @@ export async function slotModel(endpoint: string, slot: Slot): Promise<SlotModel
   };
 }
 
-export interface LoggedRequest {
-  id: number;
-  requestId: string | null;
-  inputs: Record<string, unknown>[];
-  predictions: unknown[];
-  createdAt: Date;
-}
-
-/** The requests a slot answered since `since`, oldest first, a page at a time (shadow predictions left out). */
-export async function* loggedRequests(endpointId: string, slot: Slot, since: Date): AsyncGenerator<LoggedRequest> {
-  const db = getDb();
-  // Paged by id from the first log in the window (found on the endpoint-and-time index), so each page is
-  // a short walk of the primary key rather than a sort of the whole window.
-  const [first] = await db
-    .select({ id: min(predictionLogs.id) })
-    .from(predictionLogs)
-    .where(and(eq(predictionLogs.endpointId, endpointId), gte(predictionLogs.createdAt, since)));
-  if (first?.id === null || first?.id === undefined) return;
-  let after = Number(first.id) - 1;
-  for (;;) {
-    const page = await db
-      .select({ id: predictionLogs.id, requestId: predictionLogs.requestId, inputs: predictionLogs.inputs, outputs: predictionLogs.outputs, createdAt: predictionLogs.createdAt })
-      .from(predictionLogs)
-      .where(
-        and(
-          eq(predictionLogs.endpointId, endpointId),
-          eq(predictionLogs.slot, slot),
-          eq(predictionLogs.shadow, false),
-          gte(predictionLogs.createdAt, since),
-          gt(predictionLogs.id, after),
-        ),
-      )
-      .orderBy(asc(predictionLogs.id))
-      .limit(PAGE);
-    for (const r of page) {
-      const outputs = (r.outputs ?? {}) as { predictions?: unknown[] };
-      yield { id: r.id, requestId: r.requestId, inputs: (r.inputs ?? []) as Record<string, unknown>[], predictions: outputs.predictions ?? [], createdAt: r.createdAt };
-    }
-    if (page.length < PAGE) return;
-    after = page.at(-1)!.id;
-  }
-}
-
 export interface TrafficColumn {
   name: string;
   /** The DuckDB type the column gets in the table. */
   type: string;
 }
 
+/** A Postgres string literal (COPY takes no bind parameters; every value here is ours or checked). */
+const pgLiteral = (v: string) => `'${v.replaceAll("'", "''")}'`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The longest the COPY of one window may take (the app's usual statement limit is for requests, not this). */
+const COPY_TIMEOUT_MS = 10 * 60_000;
+
 /**
  * Writes the logged rows of a slot since `since` to a Parquet file: one column per model feature and, when
- * `predictionColumn` is given, the predictions under that name. Column types follow `types` (the training
- * table's, so a drift comparison sees the same kinds), else the model's feature types. Values that do not
- * fit the type become null (TRY_CAST): a monitor counts them as missing rather than failing.
+ * `predictionColumn` is given, the predictions under that name (shadow predictions left out). Postgres expands
+ * each request's JSON arrays into rows and streams them out as CSV (COPY), DuckDB types them: column types
+ * follow `types` (the training table's, so a drift comparison sees the same kinds), else the model's feature
+ * types. Values that do not fit the type become null (TRY_CAST): a monitor counts them as missing rather
+ * than failing.
  */
 export async function writeTrafficTable(opts: {
   model: SlotModel;
@@ -126,39 +92,49 @@ export async function writeTrafficTable(opts: {
   file: string;
 }): Promise<{ requests: number; rows: number; columns: TrafficColumn[] }> {
   const { model } = opts;
+  if (!UUID.test(model.endpointId)) throw new Error(`Not an endpoint id: ${model.endpointId}`);
   // Only plain scalar types are taken over (they are written into the SQL below).
   const typeOf = new Map(opts.types.filter((c) => SCALAR_TYPE.test(c.type)).map((c) => [c.name, c.type]));
   const columns: TrafficColumn[] = model.meta.features.map((f) => ({ name: f.name, type: typeOf.get(f.name) ?? (f.type === 'number' ? 'DOUBLE' : 'VARCHAR') }));
-  if (opts.predictionColumn && !columns.some((c) => c.name === opts.predictionColumn)) {
+  const predicted = Boolean(opts.predictionColumn && !columns.some((c) => c.name === opts.predictionColumn));
+  if (predicted) {
     const fallback = model.task === 'regression' ? 'DOUBLE' : model.task === 'clustering' ? 'INTEGER' : 'VARCHAR';
-    columns.push({ name: opts.predictionColumn, type: typeOf.get(opts.predictionColumn) ?? fallback });
+    columns.push({ name: opts.predictionColumn!, type: typeOf.get(opts.predictionColumn!) ?? fallback });
   }
-  // Every value as text (or null) in NDJSON, typed by DuckDB below: JSON has no types to trust here.
-  const ndjson = `${opts.scratchDir}/traffic.ndjson`;
-  const out = createWriteStream(ndjson);
-  let requests = 0;
+  const window = `l.endpoint_id = ${pgLiteral(model.endpointId)} AND l.slot = ${pgLiteral(opts.slot === 'staging' ? 'staging' : 'production')}
+      AND NOT l.shadow AND l.created_at >= ${pgLiteral(opts.since.toISOString())}`;
+  const [counted] = await getDb().execute<{ requests: number }>(sql.raw(`SELECT count(*)::int AS requests FROM prediction_logs l WHERE ${window}`));
+  const requests = Number(counted?.requests ?? 0);
+  const values = model.meta.features.map((f) => `e.value->>${pgLiteral(f.name)}`);
+  if (predicted) values.push(`l.outputs->'predictions'->>(e.idx - 1)::int`);
+  const copy = `COPY (SELECT ${values.join(', ')} FROM prediction_logs l CROSS JOIN LATERAL jsonb_array_elements(l.inputs) WITH ORDINALITY AS e(value, idx)
+      WHERE ${window}) TO STDOUT WITH (FORMAT csv)`;
+  const csv = path.join(opts.scratchDir, 'traffic.csv');
+  // A connection of its own for the COPY: a long stream out, under its own statement limit, off the app's pool.
+  const conn = postgres(process.env.DATABASE_URL!, {
+    max: 1,
+    connect_timeout: Number(process.env.MILLRACE_PG_CONNECT_TIMEOUT_SECONDS ?? 5),
+    connection: { statement_timeout: COPY_TIMEOUT_MS, application_name: 'millrace-endpoint-traffic' },
+    onnotice: () => {},
+  });
+  try {
+    await pipeline(await conn.unsafe(copy).readable(), createWriteStream(csv));
+  } finally {
+    await conn.end({ timeout: 5 });
+  }
   let rows = 0;
-  const text = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  for await (const req of loggedRequests(model.endpointId, opts.slot, opts.since)) {
-    requests++;
-    for (let i = 0; i < req.inputs.length; i++) {
-      const input = req.inputs[i] ?? {};
-      const line: Record<string, string | null> = {};
-      for (const c of columns) line[c.name] = text(c.name === opts.predictionColumn ? req.predictions[i] : input[c.name]);
-      rows++;
-      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
-    }
-  }
-  out.end();
-  await once(out, 'finish');
-  if (rows > 0) {
+  if (fs.statSync(csv).size > 0) {
+    // Postgres writes null unquoted and empty, an empty text as "": read as such, every value as text first.
     const spec = `{${columns.map((c) => `${quoteLiteral(c.name)}: 'VARCHAR'`).join(', ')}}`;
     const select = columns.map((c) => `TRY_CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ');
-    await withDuckDb((conn) =>
-      conn.run(
-        `COPY (SELECT ${select} FROM read_json(${quoteLiteral(ndjson)}, format = 'newline_delimited', columns = ${spec})) TO ${quoteLiteral(opts.file)} (FORMAT parquet)`,
-      ),
-    );
+    rows = await withDuckDb(async (conn) => {
+      await conn.run(
+        `COPY (SELECT ${select} FROM read_csv(${quoteLiteral(csv)}, header = false, columns = ${spec}, quote = '"', escape = '"', allow_quoted_nulls = false, auto_detect = false))
+         TO ${quoteLiteral(opts.file)} (FORMAT parquet)`,
+      );
+      const counted = await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM read_parquet(${quoteLiteral(opts.file)})`);
+      return Number(counted.getRowObjectsJS()[0]?.n ?? 0);
+    });
   }
   return { requests, rows, columns };
 }

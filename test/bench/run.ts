@@ -9,6 +9,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDriftBenchmarks } from './drift';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
+import { runMonitorBenchmarks } from './monitor';
 import { runPredictBenchmarks } from './predict';
 import type { BenchResult } from './result';
 import { runStartBenchmarks } from './run-start';
@@ -26,7 +27,7 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'monitor', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
@@ -36,9 +37,10 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs
   start: async () => runStartBenchmarks(repoRoot),
   drift: async () => runDriftBenchmarks(repoRoot),
   predict: async () => runPredictBenchmarks(repoRoot),
+  monitor: async () => runMonitorBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'monitor'];
 
 function gitCommit(): string | null {
   try {
