@@ -271,6 +271,29 @@ describe('the closed loop: drift → alert → retrain → gate → promote', ()
   });
 });
 
+describe('endpoint traffic against a chosen dataset version', () => {
+  // Follows the loop above: the endpoint has logged traffic.
+  it('takes the dataset version as the reference instead of the training table', async () => {
+    const doc = {
+      apiVersion: 'millrace/v1',
+      name: 'loop-against-dataset',
+      nodes: [
+        node('traffic', 'monitor.endpoint_traffic', { endpoint: ENDPOINT, referenceDataset: 'loop-weather', referenceVersion: 1 }),
+        node('drift', 'monitor.drift', { prediction: 'weather' }),
+      ],
+      edges: [
+        { from: 'traffic.reference', to: 'drift.reference' },
+        { from: 'traffic.current', to: 'drift.current' },
+      ],
+    };
+    expect((await api('PUT', `/api/v1/pipelines/${doc.name}`, doc)).status).toBe(200);
+    const done = await run(doc.name);
+    const seattleTrainDays = weatherRows().filter((r) => r.location === 'Seattle').filter((_, i) => i % 2 === 0).length;
+    expect(step(done, 'traffic').summary).toMatchObject({ reference: 'dataset loop-weather v1', referenceRows: seattleTrainDays });
+    expect(step(done, 'drift').summary).toMatchObject({ referenceRows: seattleTrainDays, features: FEATURES.length });
+  });
+});
+
 describe('control.trigger_pipeline', () => {
   const starter = (name: string, params: Record<string, unknown>) => ({ apiVersion: 'millrace/v1', name, nodes: [node('start', 'control.trigger_pipeline', params)] });
   const put = async (doc: { name: string }) => expect((await api('PUT', `/api/v1/pipelines/${doc.name}`, doc)).status).toBe(200);
