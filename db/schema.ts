@@ -481,7 +481,8 @@ export const triggerFirings = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     key: text('key').notNull().unique(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
-    kind: text('kind', { enum: ['schedule', 'dataset', 'webhook', 'pipeline'] }).notNull(),
+    // 'step': a control.trigger_pipeline step of another run.
+    kind: text('kind', { enum: ['schedule', 'dataset', 'webhook', 'pipeline', 'step'] }).notNull(),
     scheduleId: text('schedule_id'),
     triggerId: uuid('trigger_id').references(() => triggers.id, { onDelete: 'set null' }),
     runId: uuid('run_id').references(() => runs.id, { onDelete: 'cascade' }),
@@ -502,7 +503,7 @@ export const triggerFirings = pgTable(
   ],
 );
 
-export const NOTIFICATION_EVENTS = ['run.failed', 'run.succeeded', 'approval.needed'] as const;
+export const NOTIFICATION_EVENTS = ['run.failed', 'run.succeeded', 'approval.needed', 'monitor.alert'] as const;
 
 /** In-app notifications; `dedupeKey` makes recording the same event twice (a retried activity) a no-op. */
 export const notifications = pgTable(

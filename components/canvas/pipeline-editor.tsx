@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { ArrowLeft, CalendarClock, Eye, LayoutGrid, LoaderCircle, Play, Save } from 'lucide-react';
+import { ArrowLeft, CalendarClock, Eye, LayoutGrid, LoaderCircle, Play, Save, Waves } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
@@ -446,6 +446,12 @@ function Workspace({
             <Link href={`/pipelines/${state.name}/schedules`} className={buttonClasses('secondary')} title="Schedules and triggers of this pipeline">
               <CalendarClock aria-hidden />
               Schedules
+            </Link>
+          )}
+          {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
+            <Link href={`/pipelines/${state.name}/drift`} className={buttonClasses('secondary')} title="Drift scores of this pipeline's runs over time">
+              <Waves aria-hidden />
+              Drift over time
             </Link>
           )}
           <Button onClick={autoLayout} disabled={state.nodes.length === 0} title="Arrange the steps left to right">

@@ -1,5 +1,7 @@
 import {
+  Activity,
   ArrowLeftRight,
+  BellRing,
   Binary,
   ChartScatter,
   ChartSpline,
@@ -16,6 +18,7 @@ import {
   Library,
   ListChecks,
   Merge,
+  Play,
   PaintBucket,
   Rocket,
   Ruler,
@@ -26,6 +29,7 @@ import {
   Split,
   SquareFunction,
   SquareTerminal,
+  Target,
   Trees,
   TrendingUp,
   UserCheck,
@@ -71,6 +75,10 @@ const STEP_ICONS: Readonly<Record<string, LucideIcon>> = {
   'export.file': FileDown,
   'control.approval': UserCheck,
   'monitor.drift': Waves,
+  'control.trigger_pipeline': Play,
+  'monitor.endpoint_traffic': Activity,
+  'monitor.alert': BellRing,
+  'monitor.performance': Target,
 };
 
 /** The icon of a step type, else of its category (the category part of the type when it is not known). */

@@ -12,13 +12,14 @@ import { cn } from '../ui/cn';
 import { formatDateTime, formatRelative } from '../ui/format';
 import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
 
-// Notifications (run failed or succeeded, approval needed), the webhooks that relay them and the log
+// Notifications (run failed or succeeded, approval needed, monitoring alerts), the webhooks that relay them and the log
 // of every delivery attempt.
 
 const EVENTS = [
   { value: 'run.failed', label: 'Run failed' },
   { value: 'run.succeeded', label: 'Run succeeded' },
   { value: 'approval.needed', label: 'Approval needed' },
+  { value: 'monitor.alert', label: 'Monitoring alert' },
 ] as const;
 type EventName = (typeof EVENTS)[number]['value'];
 const eventLabel = (e: string) => EVENTS.find((x) => x.value === e)?.label ?? e;

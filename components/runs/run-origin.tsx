@@ -40,6 +40,7 @@ export function RunOrigin({ origin }: { origin: Origin }) {
           )}
         </>
       )}
+      {origin.kind === 'step' && <StartedByStep payload={origin.payload} />}
       {params && (
         <>
           {' '}
@@ -48,5 +49,19 @@ export function RunOrigin({ origin }: { origin: Origin }) {
         </>
       )}
     </p>
+  );
+}
+
+/** A control.trigger_pipeline step of another run started this one. */
+function StartedByStep({ payload }: { payload: unknown }) {
+  const from = payload as { fromRun?: string; fromPipeline?: string; fromStep?: string } | undefined;
+  if (!from?.fromRun) return <>Started by another pipeline’s step</>;
+  return (
+    <>
+      Started by step <span className="font-medium text-fg">{from.fromStep}</span> of{' '}
+      <Link href={`/runs/${from.fromRun}`} className="text-accent-strong hover:underline">
+        {from.fromPipeline} run {from.fromRun.slice(0, 8)}
+      </Link>
+    </>
   );
 }

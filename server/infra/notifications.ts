@@ -16,18 +16,22 @@ export interface NotifyInput {
   nodeId?: string;
   /** A sentence to add, e.g. the run's error or what the approval is about. */
   detail?: string;
+  /** The headline instead of the event's own (a monitor alert's title). */
+  title?: string;
 }
 
 const TITLES: Record<NotificationEvent, (pipeline: string, nodeId?: string) => string> = {
   'run.failed': (p) => `Run of ${p} failed`,
   'run.succeeded': (p) => `Run of ${p} succeeded`,
   'approval.needed': (p, n) => `Approval needed: ${p}${n ? ` (step ${n})` : ''}`,
+  'monitor.alert': (p, n) => `Alert from ${p}${n ? ` (step ${n})` : ''}`,
 };
 
 const EMOJI: Record<NotificationEvent, string> = {
   'run.failed': ':x:',
   'run.succeeded': ':white_check_mark:',
   'approval.needed': ':raised_hand:',
+  'monitor.alert': ':rotating_light:',
 };
 
 /** Where links in messages point: MILLRACE_PUBLIC_URL when set (people outside this machine read them). */
@@ -83,7 +87,7 @@ export async function notify(input: NotifyInput): Promise<string | undefined> {
     .where(eq(runs.id, input.runId));
   // A run deleted meanwhile has nobody to tell.
   if (!run) return undefined;
-  const title = TITLES[input.event](run.pipeline, input.nodeId);
+  const title = input.title ?? TITLES[input.event](run.pipeline, input.nodeId);
   const message = input.detail ?? (input.event === 'run.failed' ? (run.error ?? '') : '');
   const dedupeKey = [input.event, input.runId, input.nodeId].filter(Boolean).join(':');
   return db.transaction(async (tx) => {

@@ -9,7 +9,7 @@ import { triggerFirings } from '../../db/schema';
 export interface RunFiring {
   /** Idempotency: one run per key (a retried activity or webhook call finds the first one). */
   key: string;
-  kind: 'schedule' | 'dataset' | 'webhook' | 'pipeline';
+  kind: 'schedule' | 'dataset' | 'webhook' | 'pipeline' | 'step';
   scheduleId?: string;
   triggerId?: string;
   /** The time the schedule meant the run for (a backfill's past times included). */

@@ -26,6 +26,7 @@ import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
 import { endpointMetricsResponse } from '../services/endpoint-metrics';
 import { rollbackBody, rollbackResponse } from '../services/endpoint-rollback';
+import { driftHistoryResponse } from '../services/drift-history';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -106,6 +107,17 @@ export function openApiDocument() {
             { name: 'version', in: 'query', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A version (default: the newest)' },
           ],
           responses: { '200': { description: 'Pipeline with its document' }, ...errors(400, 404) },
+        },
+      },
+      '/api/v1/pipelines/{name}/drift': {
+        get: {
+          summary: 'Drift scores over time: the verdicts of every successful Data drift step of the pipeline, oldest first',
+          parameters: [
+            nameParam('name', 'Pipeline name'),
+            { name: 'node', in: 'query', required: false, schema: { type: 'string' }, description: 'One drift step (default: every one)' },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, description: 'The newest this many reports' },
+          ],
+          responses: { '200': answer('Per report: the run, the share of drifted features and each feature’s score and verdict', driftHistoryResponse), ...errors(400, 404) },
         },
       },
       '/api/v1/pipelines/{name}/runs': {

@@ -14,7 +14,7 @@ export function vegaDataFile(file: string): string {
 }
 
 /** The example pipelines that ship with Millrace, by file in server/examples (each file's name is the pipeline's). */
-export const EXAMPLE_PIPELINES = ['penguin-species', 'penguin-features', 'car-mileage'] as const;
+export const EXAMPLE_PIPELINES = ['penguin-species', 'penguin-features', 'car-mileage', 'penguin-monitor'] as const;
 
 /** On first start: the penguins dataset and the example pipelines. Idempotent; never overwrites user edits. */
 export async function seedExamples(): Promise<{ dataset: boolean; pipelines: string[] }> {

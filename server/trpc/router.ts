@@ -16,6 +16,7 @@ import { IDEMPOTENCY_KEY } from '../rest/schemas';
 import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
 import { registryRouter } from './registry';
+import { monitoringRouter } from './monitoring';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -121,6 +122,7 @@ export const appRouter = router({
   }),
   ...automationRouter,
   ...registryRouter,
+  ...monitoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDriftBenchmarks } from './drift';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
+import { runMonitorBenchmarks } from './monitor';
 import { runPredictBenchmarks } from './predict';
 import type { BenchResult } from './result';
 import { runStartBenchmarks } from './run-start';
@@ -27,7 +28,7 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch' | 'monitor', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
@@ -38,9 +39,10 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs
   drift: async () => runDriftBenchmarks(repoRoot),
   predict: async () => runPredictBenchmarks(repoRoot),
   batch: async () => runBatchBenchmarks(repoRoot),
+  monitor: async () => runMonitorBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch', 'monitor'];
 
 function gitCommit(): string | null {
   try {

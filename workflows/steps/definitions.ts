@@ -31,3 +31,7 @@ export { default as exportFile } from './export.file/definition';
 export { default as controlApproval } from './control.approval/definition';
 export { default as monitorDrift } from './monitor.drift/definition';
 export { default as deployBatchScore } from './deploy.batch_score/definition';
+export { default as controlTriggerPipeline } from './control.trigger_pipeline/definition';
+export { default as monitorEndpointTraffic } from './monitor.endpoint_traffic/definition';
+export { default as monitorAlert } from './monitor.alert/definition';
+export { default as monitorPerformance } from './monitor.performance/definition';
