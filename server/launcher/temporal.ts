@@ -68,6 +68,10 @@ export async function startTemporal(
   const args = [
     'server', 'start-dev',
     '--db-filename', cfg.temporalDbFile,
+    // SQLite's default rollback journal syncs the disk several times per commit, and every workflow step
+    // is a few commits; a write-ahead log syncs once per commit, as durably (synchronous=full).
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=full',
     '--ip', '127.0.0.1',
     '--port', String(cfg.temporalPort),
     '--ui-port', String(cfg.temporalUiPort),

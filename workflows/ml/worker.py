@@ -142,6 +142,22 @@ def _restore_openmp_threads() -> None:
     threadpool_limits(limits=max(1, threads), user_api="openmp")
 
 
+def _keep_freed_memory() -> None:
+    """glibc hands every array over 128 KiB back to the kernel when it is freed, so each fit of a process
+    that stays for the next fit pays again for fresh zeroed pages (about 5 ms of a 50 ms fit on 80,000 rows).
+    Arrays up to 32 MiB come from the heap instead, and up to 128 MiB of freed heap is kept for the next fit;
+    bigger ones are mapped and unmapped as before."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+        libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        libc.mallopt(M_TRIM_THRESHOLD, 128 << 20)
+    except OSError:  # not glibc: the allocator's own defaults
+        pass
+
+
 def _close_inherited_pipes(keep: tuple) -> None:
     """In a fit process: the worker's ends of every fit process's pipes came along with the fork. Closed,
     so each pipe ends when the worker closes it (its own spec pipe included)."""
@@ -172,6 +188,7 @@ def _fit_child(specs: Any, conn: Any, parent: int, parent_ends: tuple = ()) -> N
             end.close()
         _close_inherited_pipes(keep=(specs, conn))
         _restore_openmp_threads()
+        _keep_freed_memory()
         fitter.emit = lambda event, **fields: conn.send(("event", event, fields))
         while True:
             try:
