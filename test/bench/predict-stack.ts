@@ -50,7 +50,7 @@ export interface PredictMeasurement {
   /** The service's own time per request as logged in prediction_logs.latency_ms (validation + scoring), by rows. */
   loggedLatencyMs: Record<string, { p50: number; p99: number; n: number }>;
   /** Log records written during the web app's runs vs requests it answered 2xx, by rows. */
-  logged: Record<string, { answered: number; written: number }>;
+  logged: Record<string, { answered: number; written: number; droppedSinceStart: number }>;
 }
 
 const penguin = (i: number) => ({
@@ -154,14 +154,22 @@ async function measure(stack: StackHandle, dataDir: string): Promise<PredictMeas
         }
       }
       out.runs[size] = Object.fromEntries(PREDICT_TARGETS.map((t) => [t, summarise(runs[t])])) as Record<PredictTarget, LoadSummary>;
-      // Let the log's last batch land, then read what the service itself spent per request.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Let the web app's log queue drain (its health answer counts what is queued and what was dropped),
+      // then read what the service itself spent per request.
+      let dropped = 0;
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 500));
+        const health = (await (await fetch(`${stack.webUrl}/api/health`)).json()) as { predictionLog?: { queued: number; dropped: number } };
+        dropped = health.predictionLog?.dropped ?? 0;
+        if (health.predictionLog?.queued === 0) break;
+      }
+      await new Promise((r) => setTimeout(r, 500)); // the batch in flight
       const [stats] = await sql<{ p50: number; p99: number; n: number }[]>`
         select percentile_cont(0.5) within group (order by latency_ms) as p50,
                percentile_cont(0.99) within group (order by latency_ms) as p99, count(*)::int as n
         from prediction_logs where request_id = ${tag}`;
       out.loggedLatencyMs[size] = stats!;
-      out.logged[size] = { answered, written: stats!.n };
+      out.logged[size] = { answered, written: stats!.n, droppedSinceStart: dropped };
     }
     return out;
   } finally {

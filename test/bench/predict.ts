@@ -36,7 +36,7 @@ export async function runPredictBenchmarks(repoRoot: string): Promise<{ results:
           `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ${rps(s).toFixed(0)} requests/s (per round: ${s.requestsPerSecond.map((r) => r.toFixed(0)).join(', ')})` +
           (t === 'web'
             ? `; the service's own time (prediction_logs.latency_ms) p50 ${logged.p50.toFixed(3)} ms, p99 ${logged.p99.toFixed(3)} ms; ` +
-              `${m.logged[size]!.written} log records for ${m.logged[size]!.answered} answers`
+              `${m.logged[size]!.written} log records for ${m.logged[size]!.answered} answers (${m.logged[size]!.droppedSinceStart} dropped by the web app's full queue since it started)`
             : ''),
         ...(t === 'floor' ? {} : { ratio: { value: s.p50 / floor.p50, to: 'floor p50' } }),
       });
