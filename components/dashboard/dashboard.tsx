@@ -13,6 +13,8 @@ import { Card, CardHeader, CardTitle } from '../ui/card';
 import { formatNumber, formatRelative } from '../ui/format';
 import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
 import { StatusBadge } from '../ui/status-badge';
+import { GateBlockedBadge } from '../runs/not-deployed';
+import { GATE_BLOCKED_TEXT } from '../../workflows/core/deployment';
 
 /** Renders a query's three states the same way everywhere on the overview. */
 function QueryBody<T>({
@@ -121,8 +123,9 @@ export function Dashboard() {
                         <td className={`${td} text-fg-muted tabular-nums`}>v{p.latestVersion}</td>
                         <td className={`${td} whitespace-nowrap`}>
                           {p.lastRun ? (
-                            <Link href={`/runs/${p.lastRun.runId}`} className="inline-flex items-center gap-2 hover:underline" aria-label={`Last run of ${p.name}: ${p.lastRun.status}, ${formatRelative(p.lastRun.createdAt)}`}>
+                            <Link href={`/runs/${p.lastRun.runId}`} className="inline-flex items-center gap-2 hover:underline" aria-label={`Last run of ${p.name}: ${p.lastRun.status}${p.lastRun.gateBlocked ? `, ${GATE_BLOCKED_TEXT}` : ''}, ${formatRelative(p.lastRun.createdAt)}`}>
                               <StatusBadge status={p.lastRun.status} />
+                              {p.lastRun.gateBlocked && <GateBlockedBadge />}
                               <span className="text-xs text-fg-muted">{formatRelative(p.lastRun.createdAt)}</span>
                             </Link>
                           ) : (
@@ -163,6 +166,7 @@ export function Dashboard() {
                     <li key={r.runId}>
                       <Link href={`/runs/${r.runId}`} className="flex items-center gap-3 px-5 py-2.5 text-sm hover:bg-app">
                         <StatusBadge status={r.status} />
+                        {r.gateBlocked && <GateBlockedBadge />}
                         <span className="font-medium text-fg">{r.pipeline}</span>
                         <span className="text-xs text-fg-muted">v{r.version}</span>
                         <span className="font-mono text-xs text-fg-subtle">{r.runId.slice(0, 8)}</span>

@@ -1,9 +1,12 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { openChromiumPage } from '../support/browser';
+import { openChromiumPage, SHOTS } from '../support/browser';
+import { http, waitForRun } from '../support/http';
 
-// The canvas of a new pipeline as a person meets it: steps dragged one after another land where they are
-// dropped, and a refused connection's message can be closed.
+// The canvas of a new pipeline as a person meets it (steps dragged one after another land where they are
+// dropped), and what a run whose gate refused its model says about it.
 
 const chromium = openChromiumPage('editor-canvas');
 let page: Page;
@@ -37,4 +40,38 @@ describe('the canvas of a new pipeline', () => {
     expect(Math.abs(a.x + a.width / 2 - (box.x + box.width * 0.25))).toBeLessThan(40);
     expect(Math.abs(b.x + b.width / 2 - (box.x + box.width * 0.6))).toBeLessThan(40);
   }, 120_000);
+});
+
+describe('a run whose gate blocked deployment', () => {
+  it('says "not deployed: gate failed" on the run page, in the runs list and on the dashboard, with the rule as written', async () => {
+    const example = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8')) as {
+      nodes: { id: string; params: Record<string, unknown> }[];
+    };
+    const name = 'gate-blocks-ui';
+    const doc = {
+      ...example,
+      name,
+      nodes: example.nodes.map((n) =>
+        n.id === 'gate' ? { ...n, params: { rules: [{ metric: 'accuracy', op: '>=', value: 0.9999 }] } } : n.id === 'ship' ? { ...n, params: { endpoint: name } } : n,
+      ),
+    };
+    expect((await http('PUT', `/api/v1/pipelines/${name}`, doc)).status).toBeLessThan(300);
+    const started = await http<{ runId: string }>('POST', `/api/v1/pipelines/${name}/runs`);
+    const run = await waitForRun(started.data.runId);
+    expect(run.status).toBe('succeeded');
+
+    await page.goto(`${inject('baseUrl')}/runs/${started.data.runId}`);
+    await page.getByRole('status', { name: 'Run status: succeeded' }).waitFor();
+    await page.getByText('not deployed: gate failed').first().waitFor();
+    await page.getByRole('list', { name: 'Not deployed' }).getByText('step ship: gate failed ("gate")').waitFor();
+    // The rule reads as it was written, not rounded to "accuracy >= 1".
+    await page.getByText('accuracy >= 0.9999', { exact: true }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-gate-blocked-run.png'), fullPage: true });
+
+    await page.goto(`${inject('baseUrl')}/runs`);
+    await page.getByRole('row').filter({ hasText: name }).first().getByText('not deployed: gate failed').waitFor();
+
+    await page.goto(`${inject('baseUrl')}/`);
+    await page.getByRole('link', { name: new RegExp(`^Last run of ${name}: succeeded, not deployed: gate failed`) }).waitFor();
+  }, 180_000);
 });
