@@ -75,3 +75,24 @@ describe('a run whose gate blocked deployment', () => {
     await page.getByRole('link', { name: new RegExp(`^Last run of ${name}: succeeded, not deployed: gate failed`) }).waitFor();
   }, 180_000);
 });
+
+describe('the new pipeline name box', () => {
+  it('explains a name it cannot take and offers one it can; warns before a name that exists', async () => {
+    await page.goto(`${inject('baseUrl')}/`);
+    const box = page.getByLabel('New pipeline name', { exact: true });
+    const create = page.getByRole('button', { name: 'New pipeline', exact: true });
+    await box.fill('My Pipe');
+    expect(await box.inputValue()).toBe('My Pipe'); // kept as typed
+    await page.getByText('Use lowercase letters.').waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Use “my-pipe”' }).click();
+    expect(await box.inputValue()).toBe('my-pipe');
+    expect(await create.isEnabled()).toBe(true);
+
+    await box.fill('penguin-species');
+    await page.getByText('A pipeline named “penguin-species” exists.').waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    await page.getByRole('link', { name: 'Open it', exact: true }).click();
+    await page.waitForURL(/\/pipelines\/penguin-species$/);
+  }, 60_000);
+});
