@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
 import { makeDatasetLookup, type CompileError } from '../../workflows/core/compiler';
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
@@ -24,6 +24,7 @@ import { EditorNotice, type Notice } from './editor-notice';
 import { EditorToolbar } from './editor-toolbar';
 import { PipelineCanvas } from './pipeline-canvas';
 import { useCompiledDocument } from './use-compiled-document';
+import { useLeaveGuard } from './use-leave-guard';
 import { ProblemsPanel } from './problems-panel';
 import { RunDialog } from './run-dialog';
 
@@ -169,13 +170,6 @@ function Workspace({
   const serverErrors = rejected?.json === semanticJson ? rejected.errors : undefined;
   const shownErrors = serverErrors ?? liveErrors;
 
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
-
   const statusByNode = useMemo(() => {
     const map = new Map<string, StepStatus>();
     if (showRun) for (const s of lastRun.data?.steps ?? []) map.set(s.nodeId, s.status);
@@ -265,6 +259,8 @@ function Workspace({
       return undefined;
     }
   };
+
+  const { dialog: leaveDialog } = useLeaveGuard({ dirty, save: async () => (await save()) !== undefined });
 
   const run = async (params?: Record<string, unknown>) => {
     // A resumed run takes the values the failed run had.
@@ -388,6 +384,7 @@ function Workspace({
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
         />
+        {leaveDialog}
         {asking && (
           <RunDialog
             parameters={state.parameters ?? []}

@@ -96,3 +96,37 @@ describe('the new pipeline name box', () => {
     await page.waitForURL(/\/pipelines\/penguin-species$/);
   }, 60_000);
 });
+
+describe('leaving the editor with unsaved edits', () => {
+  it('asks first, for the back arrow and the header links: stay, leave without saving, or save and leave', async () => {
+    const example = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8')) as Record<string, unknown>;
+    const name = 'leave-guard';
+    expect((await http('PUT', `/api/v1/pipelines/${name}`, { ...example, name })).status).toBeLessThan(300);
+    const dialog = page.getByRole('dialog', { name: 'Leave with unsaved changes?' });
+    const edit = async () => {
+      await page.goto(`${inject('baseUrl')}/pipelines/${name}`);
+      await step('gate').waitFor();
+      await page.getByRole('button', { name: 'Auto layout', exact: true }).click();
+      await page.getByText('● Unsaved changes').waitFor();
+    };
+
+    await edit();
+    await page.getByRole('link', { name: 'Back to overview' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Stay' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).pathname).toBe(`/pipelines/${name}`);
+    await page.getByText('● Unsaved changes').waitFor();
+
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.waitForURL(/\/runs$/);
+    expect((await http('GET', `/api/v1/pipelines/${name}`)).data.version).toBe(1);
+
+    await edit();
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Save and leave' }).click();
+    await page.waitForURL(new RegExp(`${inject('baseUrl')}/?$`));
+    expect((await http('GET', `/api/v1/pipelines/${name}`)).data.version).toBe(2);
+  }, 120_000);
+});
