@@ -45,7 +45,12 @@ export type EditorAction =
   | { type: 'select'; nodeId: string | null }
   | { type: 'setDescription'; description: string }
   | { type: 'setParameters'; parameters: ParameterDeclaration[] }
-  | { type: 'moveNodes'; positions: Record<string, XYPosition> };
+  | { type: 'moveNodes'; positions: Record<string, XYPosition> }
+  /**
+   * Puts a whole graph (and document fields) in place at once — an undo step, a document edited as JSON —
+   * keeping the saved baseline and version unless given.
+   */
+  | { type: 'replace'; state: Partial<Omit<EditorState, 'savedJson' | 'version'>> };
 
 export function documentOf(state: EditorState): PipelineDocument {
   return withParameters(toDocument({ name: state.name, description: state.description }, state.nodes, state.edges), state.parameters);
@@ -139,6 +144,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return { ...state, description: action.description || undefined };
     case 'setParameters':
       return { ...state, parameters: action.parameters.length ? action.parameters : undefined };
+    case 'replace':
+      return { ...state, ...action.state };
     case 'moveNodes':
       return {
         ...state,

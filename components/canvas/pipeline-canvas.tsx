@@ -13,7 +13,7 @@ import {
   type IsValidConnection,
   type NodeChange,
 } from '@xyflow/react';
-import { forwardRef, useCallback, useMemo, useRef, type DragEvent } from 'react';
+import { forwardRef, useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
 import { DecorationsContext, type GraphDecorations } from './decorations';
 import { NODE_WIDTH, connectionProblem, type StepFlowEdge, type StepFlowNode } from './graph-model';
 import { STEP_DRAG_TYPE } from './palette';
@@ -21,6 +21,7 @@ import { nodeTypes } from './step-node';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.1 };
+const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
 
 export interface PipelineCanvasProps {
   nodes: StepFlowNode[];
@@ -42,6 +43,9 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
   ref,
 ) {
   const { screenToFlowPosition } = useReactFlow();
+  // A document that opens with steps is fitted into view once; an empty one starts at 100 % and stays put, so
+  // the first step dropped does not move the canvas under the next drop.
+  const [fitOnOpen] = useState(nodes.length > 0);
   // React Flow calls these during a drag; read the latest graph without re-creating them.
   const graph = useRef({ nodes, edges });
   graph.current = { nodes, edges };
@@ -108,8 +112,9 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
           onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
           deleteKeyCode={DELETE_KEYS}
-          fitView
+          fitView={fitOnOpen}
           fitViewOptions={FIT_VIEW_OPTIONS}
+          defaultViewport={DEFAULT_VIEWPORT}
           minZoom={0.2}
           maxZoom={2}
         >

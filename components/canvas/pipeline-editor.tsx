@@ -2,34 +2,32 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { ArrowLeft, CalendarClock, Eye, LayoutGrid, LoaderCircle, Play, Save, Waves } from 'lucide-react';
+import { Waves } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
-import { compilePipeline, makeDatasetLookup, type CompileError } from '../../workflows/core/compiler';
-import { sqlRequestKey, type SqlDescription, type SqlRequest } from '../../workflows/core/sql';
-import { catalog } from '../../workflows/steps/catalog';
+import { makeDatasetLookup, type CompileError } from '../../workflows/core/compiler';
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
 import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
-import { Button, buttonClasses } from '../ui/button';
-import { cn } from '../ui/cn';
-import { formatRelative } from '../ui/format';
+import { buttonClasses } from '../ui/button';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
-import { StatusBadge, isFinished } from '../ui/status-badge';
+import { isFinished } from '../ui/status-badge';
 import { layoutGraph } from './auto-layout';
 import type { GraphDecorations, NodeDecoration } from './decorations';
 import { documentOf, editorReducer, initialEditorState } from './editor-store';
 import { NODE_WIDTH, edgeId, freeSpot, stepsByType, type StepFlowEdge, type StepFlowNode } from './graph-model';
 import { Palette } from './palette';
+import { EditorNotice, type Notice } from './editor-notice';
+import { EditorToolbar } from './editor-toolbar';
 import { PipelineCanvas } from './pipeline-canvas';
+import { useCompiledDocument } from './use-compiled-document';
+import { useLeaveGuard } from './use-leave-guard';
 import { ProblemsPanel } from './problems-panel';
 import { RunDialog } from './run-dialog';
-
-type Notice = { tone: 'ok' | 'bad' | 'info'; text: string };
 
 /** Loads a pipeline (or starts a new one) and opens it in the editor. */
 export function PipelineEditor({ name, version, resume }: { name: string; version?: number; resume?: string }) {
@@ -167,90 +165,11 @@ function Workspace({
     () => canonicalJson({ ...document, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
     [document],
   );
-  // Given the datasets' schemas, the compiler also checks every column a parameter names. The steps'
-  // SQL is described by the server (DuckDB); the compiler reports what it still needs, and the answers
-  // that come back make it compile again.
-  const [sqlAnswers, setSqlAnswers] = useState<ReadonlyMap<string, SqlDescription>>(() => new Map());
-  const compiled = useMemo(
-    () => compilePipeline(JSON.parse(semanticJson), catalog, { datasets: datasetLookup, sql: (key) => sqlAnswers.get(key) }),
-    [semanticJson, datasetLookup, sqlAnswers],
-  );
-  const pendingSql = useDebounced(compiled.pendingSql, 300);
-  // A request that failed (server unreachable) or an answer about the machine rather than the SQL (out
-  // of time) is asked again a few seconds later, a few times; the SQL stays undescribed meanwhile.
-  const [askAgain, setAskAgain] = useState(0);
-  const attempts = useRef(new Map<string, number>());
-  const mounted = useRef(true);
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
-  useEffect(() => {
-    if (pendingSql.length === 0) return;
-    let current = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const later = (keys: string[], forget: boolean) => {
-      const tries = keys.map((k) => (attempts.current.get(k) ?? 0) + 1);
-      keys.forEach((k, i) => attempts.current.set(k, tries[i]!));
-      if (Math.min(...tries) > 3) return;
-      if (forget) {
-        // Outlives this effect: storing the answer below changes what is pending.
-        setTimeout(() => {
-          if (!mounted.current) return;
-          setSqlAnswers((known) => {
-            const next = new Map(known);
-            for (const k of keys) next.delete(k);
-            return next;
-          });
-        }, 3000);
-      } else timer = setTimeout(() => setAskAgain((n) => n + 1), 3000);
-    };
-    const requests = pendingSql.slice(0, 50);
-    queryClient
-      .fetchQuery(trpc.pipelines.describeSql.queryOptions({ requests }, { staleTime: Infinity, gcTime: 60_000, retry: 3 }))
-      .then((answers) => {
-        if (!current || answers.length === 0) return;
-        setSqlAnswers((known) => {
-          const next = new Map(known);
-          for (const [key, answer] of answers) next.set(key, answer);
-          // Keep the answers bounded: the oldest go first.
-          while (next.size > 500) next.delete(next.keys().next().value!);
-          return next;
-        });
-        const transient = answers.filter(([, a]) => !a.ok && a.transient).map(([key]) => key);
-        if (transient.length > 0) {
-          // The batch is remembered by the query cache: drop it so that asking again reaches the server.
-          queryClient.removeQueries({ queryKey: trpc.pipelines.describeSql.queryKey({ requests }) });
-          later(transient, true);
-        }
-      })
-      .catch(() => {
-        if (current) later(requests.map(sqlRequestKey), false);
-      });
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [pendingSql, queryClient, trpc, askAgain]);
+  const compiled = useCompiledDocument(semanticJson, datasetLookup);
   const liveErrors = compiled.ok ? [] : compiled.errors;
 
   const serverErrors = rejected?.json === semanticJson ? rejected.errors : undefined;
   const shownErrors = serverErrors ?? liveErrors;
-
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(undefined), 7000);
-    return () => clearTimeout(timer);
-  }, [notice]);
-
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
 
   const statusByNode = useMemo(() => {
     const map = new Map<string, StepStatus>();
@@ -296,6 +215,7 @@ function Workspace({
     [],
   );
   const onRefused = useCallback((text: string) => setNotice({ tone: 'bad', text }), []);
+  const closeNotice = useCallback(() => setNotice(undefined), []);
 
   const addAtCenter = (stepType: string) => {
     const rect = canvasRef.current?.getBoundingClientRect();
@@ -341,6 +261,8 @@ function Workspace({
     }
   };
 
+  const { dialog: leaveDialog } = useLeaveGuard({ dirty, save: async () => (await save()) !== undefined });
+
   const run = async (params?: Record<string, unknown>) => {
     // A resumed run takes the values the failed run had.
     if (params === undefined && state.parameters?.length && !resume) {
@@ -385,122 +307,42 @@ function Workspace({
 
   return (
     <div className="flex h-[calc(100dvh-3rem)] min-h-[520px] flex-col">
-      <div className="flex h-14 shrink-0 items-center gap-3 border-b border-line bg-surface px-4">
-        <Link href="/" aria-label="Back to overview" className={buttonClasses('ghost', 'icon')}>
-          <ArrowLeft aria-hidden />
-        </Link>
-        <div className="min-w-0">
-          <h1 className="truncate text-[15px] leading-tight font-semibold text-fg">{state.name}</h1>
-          <p className="text-xs text-fg-muted">
-            {state.version ? `Version ${state.version}` : 'Not saved yet'}
-            {dirty && <span className="ml-2 font-medium text-warn-strong">● Unsaved changes</span>}
-          </p>
-        </div>
-        {versions.length > 1 && (
-          <div className="flex items-center gap-1.5">
-            <label htmlFor="version-select" className="text-xs text-fg-muted">
-              Open version
-            </label>
-            <select
-              id="version-select"
-              value={state.version ?? ''}
-              onChange={(e) => {
-                if (dirty && !window.confirm('Discard unsaved changes?')) return;
-                router.push(`/pipelines/${state.name}?version=${e.target.value}`);
-              }}
-              className="h-7 rounded-md border border-line-strong bg-surface px-1.5 text-xs"
-            >
-              {versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  v{v.version} · {formatRelative(v.createdAt)}
-                </option>
-              ))}
-            </select>
-          </div>
+      <EditorToolbar
+        name={state.name}
+        version={state.version}
+        dirty={dirty}
+        versions={versions}
+        onOpenVersion={(v) => {
+          if (dirty && !window.confirm('Discard unsaved changes?')) return;
+          router.push(`/pipelines/${state.name}?version=${v}`);
+        }}
+        lastRun={latest && { runId: latest.runId, createdAt: latest.createdAt, status: lastRun.data?.status ?? latest.status }}
+        showRun={showRun}
+        onToggleShowRun={() => setShowRun((s) => !s)}
+        canLayout={state.nodes.length > 0}
+        onAutoLayout={autoLayout}
+        saving={saveMutation.isPending}
+        starting={startMutation.isPending || resumeMutation.isPending}
+        busy={busy}
+        onSave={() => void save()}
+        runBlocked={state.nodes.length === 0 ? 'Add steps first' : liveErrors.length > 0 ? 'Fix the problems first' : undefined}
+        runTitle={dirty ? 'Save a new version and run it' : 'Run this version'}
+        runLabel={resume ? 'Save and resume' : 'Run'}
+        onRun={() => void run()}
+      >
+        {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
+          <Link href={`/pipelines/${state.name}/drift`} className={buttonClasses('secondary')} title="Drift scores of this pipeline's runs over time">
+            <Waves aria-hidden />
+            Drift over time
+          </Link>
         )}
-
-        <div className="ml-auto flex items-center gap-2">
-          {latest && (
-            <div className="mr-1 flex items-center gap-2 rounded-lg border border-line px-2 py-1 text-xs text-fg-muted">
-              <span>Last run</span>
-              <StatusBadge status={lastRun.data?.status ?? latest.status} />
-              <Link href={`/runs/${latest.runId}`} className="font-medium text-accent-strong hover:underline">
-                {formatRelative(latest.createdAt)}
-              </Link>
-              <button
-                type="button"
-                aria-pressed={showRun}
-                onClick={() => setShowRun((s) => !s)}
-                title="Show the last run's step statuses on the canvas"
-                className={cn(
-                  'ml-1 inline-flex items-center gap-1 rounded px-1.5 py-0.5',
-                  showRun ? 'bg-accent-soft text-accent-strong' : 'hover:bg-subtle',
-                )}
-              >
-                <Eye aria-hidden className="size-3.5" />
-                On canvas
-              </button>
-            </div>
-          )}
-          {state.version && (
-            <Link href={`/pipelines/${state.name}/schedules`} className={buttonClasses('secondary')} title="Schedules and triggers of this pipeline">
-              <CalendarClock aria-hidden />
-              Schedules
-            </Link>
-          )}
-          {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
-            <Link href={`/pipelines/${state.name}/drift`} className={buttonClasses('secondary')} title="Drift scores of this pipeline's runs over time">
-              <Waves aria-hidden />
-              Drift over time
-            </Link>
-          )}
-          <Button onClick={autoLayout} disabled={state.nodes.length === 0} title="Arrange the steps left to right">
-            <LayoutGrid aria-hidden />
-            Auto layout
-          </Button>
-          <Button onClick={() => void save()} disabled={busy || !dirty}>
-            {saveMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Save aria-hidden />}
-            Save
-          </Button>
-          <Button
-            variant="primary"
-            onClick={() => void run()}
-            disabled={busy || liveErrors.length > 0 || state.nodes.length === 0}
-            title={
-              state.nodes.length === 0
-                ? 'Add steps first'
-                : liveErrors.length > 0
-                  ? 'Fix the problems first'
-                  : dirty
-                    ? 'Save a new version and run it'
-                    : 'Run this version'
-            }
-          >
-            {startMutation.isPending || resumeMutation.isPending ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
-            {resume ? 'Save and resume' : 'Run'}
-          </Button>
-        </div>
-      </div>
+      </EditorToolbar>
 
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addAtCenter} />
         <main className="relative flex min-w-0 flex-1 flex-col bg-app">
           {resume && <ResumeBanner runId={resume} />}
-          <div aria-live="polite" className="pointer-events-none absolute inset-x-0 top-3 z-10 flex justify-center px-4">
-            {notice && (
-              <p
-                role={notice.tone === 'bad' ? 'alert' : 'status'}
-                className={cn(
-                  'pointer-events-auto max-w-xl rounded-lg border px-3.5 py-2 text-sm shadow-(--shadow-pop)',
-                  notice.tone === 'ok' && 'border-ok/30 bg-ok-soft text-ok-strong',
-                  notice.tone === 'bad' && 'border-bad/30 bg-bad-soft text-bad-strong',
-                  notice.tone === 'info' && 'border-line bg-surface text-fg',
-                )}
-              >
-                {notice.text}
-              </p>
-            )}
-          </div>
+          <EditorNotice notice={notice} onClose={closeNotice} />
           {state.nodes.length === 0 && (
             <div className="pointer-events-none absolute inset-0 z-[5] flex items-center justify-center">
               <div className="rounded-xl border border-dashed border-line-strong bg-surface/80 px-8 py-6 text-center">
@@ -550,6 +392,7 @@ function Workspace({
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
         />
+        {leaveDialog}
         {asking && (
           <RunDialog
             parameters={state.parameters ?? []}
@@ -563,21 +406,4 @@ function Workspace({
       </div>
     </div>
   );
-}
-
-/** The value once it has stopped changing for `ms` (compared by request keys, so equal lists do not restart the wait). */
-function useDebounced(requests: SqlRequest[], ms: number): SqlRequest[] {
-  const key = requests.map(sqlRequestKey).join('\n');
-  // The compiler hands over a new array on every compile; only a change of what is asked restarts the wait.
-  const latest = useRef(requests);
-  useEffect(() => {
-    latest.current = requests;
-  });
-  const [settled, setSettled] = useState<{ key: string; requests: SqlRequest[] }>({ key: '', requests: [] });
-  useEffect(() => {
-    if (key === settled.key) return;
-    const timer = setTimeout(() => setSettled({ key, requests: latest.current }), key === '' ? 0 : ms);
-    return () => clearTimeout(timer);
-  }, [key, settled.key, ms]);
-  return settled.requests;
 }

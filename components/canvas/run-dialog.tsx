@@ -1,11 +1,12 @@
 'use client';
 
 import { LoaderCircle, Play } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { CompileError } from '../../workflows/core/compiler';
 import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import { initialParameterValues, ParameterValueFields, parameterValueProblems } from '../inspector/parameter-value-fields';
 import { Button } from '../ui/button';
+import { closeDialogOf, Dialog } from '../ui/dialog';
 
 // Asks for the values of a pipeline's parameters before a run starts, pre-filled with the defaults.
 
@@ -25,13 +26,8 @@ export function RunDialog({
   onStart: (values: Record<string, unknown>) => void;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [values, setValues] = useState<Record<string, unknown>>(() => initialParameterValues(parameters));
   const [tried, setTried] = useState(false);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
   const issues = parameterValueProblems(parameters, values);
   const problemOf = (name: string) =>
     (tried ? issues.find((i) => i.name === name)?.message : undefined) ??
@@ -39,27 +35,14 @@ export function RunDialog({
   const otherServerErrors = serverErrors.filter((e) => !parameters.some((p) => e.path === `parameters.${p.name}`));
 
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby="run-dialog-title"
-      onClose={onClose}
-      onCancel={onClose}
-      className="m-auto w-[440px] max-w-[calc(100vw-2rem)] rounded-xl border border-line bg-surface p-0 text-fg shadow-(--shadow-pop) backdrop:bg-black/30"
-    >
+    <Dialog title="Run with parameters" description="Each value starts as the parameter’s default." onClose={onClose}>
       <form
-        method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
           setTried(true);
           if (issues.length === 0) onStart(values);
         }}
       >
-        <div className="border-b border-line px-5 py-3">
-          <h2 id="run-dialog-title" className="text-base font-semibold">
-            Run with parameters
-          </h2>
-          <p className="text-xs text-fg-muted">Each value starts as the parameter’s default.</p>
-        </div>
         <div className="max-h-[60vh] space-y-4 overflow-y-auto px-5 py-4">
           <ParameterValueFields
             parameters={parameters}
@@ -78,13 +61,13 @@ export function RunDialog({
           )}
         </div>
         <div className="flex justify-end gap-2 border-t border-line px-5 py-3">
-          <Button onClick={() => ref.current?.close()}>Cancel</Button>
+          <Button onClick={(e) => closeDialogOf(e.currentTarget)}>Cancel</Button>
           <Button type="submit" variant="primary" disabled={busy}>
             {busy ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
             Start run
           </Button>
         </div>
       </form>
-    </dialog>
+    </Dialog>
   );
 }

@@ -13,6 +13,9 @@ import { Card, CardHeader, CardTitle } from '../ui/card';
 import { formatNumber, formatRelative } from '../ui/format';
 import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
 import { StatusBadge } from '../ui/status-badge';
+import { pipelineNameProblem, suggestPipelineName } from './pipeline-name';
+import { GateBlockedBadge } from '../runs/not-deployed';
+import { GATE_BLOCKED_TEXT } from '../../workflows/core/deployment';
 
 /** Renders a query's three states the same way everywhere on the overview. */
 function QueryBody<T>({
@@ -69,7 +72,7 @@ export function Dashboard() {
           <h1 className="text-xl font-semibold tracking-tight text-fg">Overview</h1>
           <p className="mt-0.5 text-sm text-fg-muted">Pipelines you can open and run, the data they read and the models they serve.</p>
         </div>
-        <NewPipeline />
+        <NewPipeline existing={(pipelines.data ?? []).map((p) => p.name)} />
       </div>
 
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1.65fr)_minmax(0,1fr)]">
@@ -121,8 +124,9 @@ export function Dashboard() {
                         <td className={`${td} text-fg-muted tabular-nums`}>v{p.latestVersion}</td>
                         <td className={`${td} whitespace-nowrap`}>
                           {p.lastRun ? (
-                            <Link href={`/runs/${p.lastRun.runId}`} className="inline-flex items-center gap-2 hover:underline" aria-label={`Last run of ${p.name}: ${p.lastRun.status}, ${formatRelative(p.lastRun.createdAt)}`}>
+                            <Link href={`/runs/${p.lastRun.runId}`} className="inline-flex items-center gap-2 hover:underline" aria-label={`Last run of ${p.name}: ${p.lastRun.status}${p.lastRun.gateBlocked ? `, ${GATE_BLOCKED_TEXT}` : ''}, ${formatRelative(p.lastRun.createdAt)}`}>
                               <StatusBadge status={p.lastRun.status} />
+                              {p.lastRun.gateBlocked && <GateBlockedBadge />}
                               <span className="text-xs text-fg-muted">{formatRelative(p.lastRun.createdAt)}</span>
                             </Link>
                           ) : (
@@ -163,6 +167,7 @@ export function Dashboard() {
                     <li key={r.runId}>
                       <Link href={`/runs/${r.runId}`} className="flex items-center gap-3 px-5 py-2.5 text-sm hover:bg-app">
                         <StatusBadge status={r.status} />
+                        {r.gateBlocked && <GateBlockedBadge />}
                         <span className="font-medium text-fg">{r.pipeline}</span>
                         <span className="text-xs text-fg-muted">v{r.version}</span>
                         <span className="font-mono text-xs text-fg-subtle">{r.runId.slice(0, 8)}</span>
@@ -275,16 +280,19 @@ function headlineMetric(metrics: unknown): string {
   return '';
 }
 
-function NewPipeline() {
+function NewPipeline({ existing }: { existing: readonly string[] }) {
   const router = useRouter();
   const [name, setName] = useState('');
   const valid = PIPELINE_NAME.test(name);
+  const problem = pipelineNameProblem(name);
+  const suggestion = problem ? suggestPipelineName(name) : undefined;
+  const taken = valid && existing.includes(name);
   return (
     <form
-      className="flex items-center gap-2"
+      className="relative flex items-center gap-2"
       onSubmit={(e) => {
         e.preventDefault();
-        if (valid) router.push(`/pipelines/${name}`);
+        if (valid && !taken) router.push(`/pipelines/${name}`);
       }}
     >
       <label htmlFor="new-pipeline" className="sr-only">
@@ -293,15 +301,37 @@ function NewPipeline() {
       <input
         id="new-pipeline"
         value={name}
-        onChange={(e) => setName(e.target.value.toLowerCase())}
+        onChange={(e) => setName(e.target.value)}
         placeholder="new-pipeline-name"
-        aria-invalid={name !== '' && !valid}
+        aria-invalid={Boolean(problem) || taken}
+        aria-describedby="new-pipeline-hint"
         className="h-9 w-56 rounded-lg border border-line-strong bg-surface px-3 text-sm placeholder:text-fg-subtle focus:border-accent focus:ring-2 focus:ring-accent/20 focus:outline-none aria-invalid:border-bad"
       />
-      <Button type="submit" variant="primary" disabled={!valid}>
+      <Button type="submit" variant="primary" disabled={!valid || taken}>
         <Plus aria-hidden />
         New pipeline
       </Button>
+      <div id="new-pipeline-hint" role="status" className="absolute top-full right-0 z-10 mt-1 text-right text-xs">
+        {problem && (
+          <p className="rounded-md border border-line bg-surface px-2 py-1 text-bad-strong shadow-sm">
+            {problem}{' '}
+            {suggestion && PIPELINE_NAME.test(suggestion) && (
+              <button type="button" className="font-medium text-accent-strong underline" onClick={() => setName(suggestion)}>
+                Use “{suggestion}”
+              </button>
+            )}
+          </p>
+        )}
+        {taken && (
+          <p className="rounded-md border border-line bg-surface px-2 py-1 text-warn-strong shadow-sm">
+            A pipeline named “{name}” exists.{' '}
+            <Link href={`/pipelines/${name}`} className="font-medium text-accent-strong underline">
+              Open it
+            </Link>{' '}
+            or choose another name.
+          </p>
+        )}
+      </div>
     </form>
   );
 }

@@ -14,6 +14,7 @@ import { cn } from '../ui/cn';
 import { formatDateTime, formatDuration, formatRelative } from '../ui/format';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { StatusBadge, isFinished } from '../ui/status-badge';
+import { GateBlockedBadge, NotDeployedNote } from './not-deployed';
 import { RunGraph } from './run-graph';
 import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } from './run-ops';
 import { RunOrigin } from './run-origin';
@@ -83,6 +84,7 @@ export function RunView({ runId }: { runId: string }) {
             <span aria-label={`Run status: ${r.status}`} role="status">
               <StatusBadge status={r.status} className="px-2.5 py-1 text-sm" />
             </span>
+            {r.notDeployed.some((n) => n.cause === 'gate') && <GateBlockedBadge />}
           </div>
           <p className="mt-1 text-sm text-fg-muted">
             Version {r.version} · created {formatRelative(r.createdAt)}
@@ -94,6 +96,7 @@ export function RunView({ runId }: { runId: string }) {
               </>
             )}
           </p>
+          <NotDeployedNote items={r.notDeployed} />
           {r.origin && <RunOrigin origin={r.origin} />}
           <RunLinks run={r} />
         </div>

@@ -12,6 +12,7 @@ import { Card } from '../ui/card';
 import { formatDateTime, formatRelative } from '../ui/format';
 import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
 import { StatusBadge } from '../ui/status-badge';
+import { GateBlockedBadge } from './not-deployed';
 
 // Every run, newest first: filters live in the URL (so a filtered list can be shared or reloaded),
 // pages come by keyset cursor, and two or more runs of one pipeline can be picked to compare.
@@ -213,7 +214,10 @@ export function RunsList() {
                     />
                   </td>
                   <td className={td}>
-                    <StatusBadge status={r.status} />
+                    <span className="inline-flex flex-wrap items-center gap-1.5">
+                      <StatusBadge status={r.status} />
+                      {r.gateBlocked && <GateBlockedBadge />}
+                    </span>
                   </td>
                   <td className={`${td} font-medium`}>{r.pipeline}</td>
                   <td className={`${td} text-fg-muted tabular-nums`}>v{r.version}</td>

@@ -2,7 +2,7 @@ import { CircleCheck, CircleX, Download } from 'lucide-react';
 import { asVisual, type Visual } from '../../workflows/core/visual';
 import { Badge } from '../ui/badge';
 import { cn } from '../ui/cn';
-import { formatNumber } from '../ui/format';
+import { formatBeside, formatNumber } from '../ui/format';
 import { ConfusionMatrix } from './confusion-matrix';
 import { METRIC_LABELS, summaryLabel } from './summary-format';
 import { VisualView } from './visuals';
@@ -179,9 +179,9 @@ export function StepSummary({ summary, downloadHref }: { summary: Record<string,
             {rules.map((r, i) => (
               <tr key={i} className="border-t border-line">
                 <td className="py-1 pr-3 font-mono">
-                  {r.metric} {r.op} {formatNumber(r.value)}
+                  {r.metric} {r.op} {String(r.value)}
                 </td>
-                <td className="py-1 pr-3 tabular-nums">{typeof r.actual === 'number' ? formatNumber(r.actual) : '—'}</td>
+                <td className="py-1 pr-3 tabular-nums">{typeof r.actual === 'number' ? formatBeside(r.actual, r.value) : '—'}</td>
                 <td className={cn('py-1 font-medium', r.passed ? 'text-ok-strong' : 'text-bad-strong')}>
                   {r.passed ? '✓ passed' : '✗ failed'}
                 </td>

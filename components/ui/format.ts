@@ -39,6 +39,17 @@ export function formatDuration(start?: Date | string, end?: Date | string, now: 
 
 const integer = new Intl.NumberFormat('en');
 
+/**
+ * A measured value shown beside the threshold it is compared with (a gate rule's "accuracy >= 0.9999"):
+ * at least one decimal more than the threshold has, so 0.99987 never reads as the threshold or as 1.
+ */
+export function formatBeside(value: number, threshold: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return formatNumber(value);
+  const decimals = (String(threshold).split('.')[1] ?? '').length;
+  if (decimals < 3) return formatNumber(value);
+  return value.toFixed(Math.min(decimals + 1, 12)).replace(/\.?0+$/, '');
+}
+
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return integer.format(value);

@@ -10,6 +10,7 @@ import { parameterValueFromText, type ParameterDeclaration } from '../../workflo
 import { catalog } from '../../workflows/steps/catalog';
 import { datasetFormatOf } from '../services/datasets';
 import { ApiError, api } from './api-client';
+import type { NotDeployed } from '../../workflows/core/deployment';
 
 const contentTypes = { csv: 'text/csv', json: 'application/json', ndjson: 'application/x-ndjson', parquet: 'application/vnd.apache.parquet' };
 
@@ -78,6 +79,13 @@ interface RunView {
   runId: string;
   status: string;
   steps: { nodeId: string; status: string; attempts: number; error?: string; summary?: Record<string, unknown>; cachedFrom?: string }[];
+  notDeployed?: NotDeployed[];
+}
+
+/** Exit code of `run --wait`: 0 on success, 1 when the run failed or was cancelled, 2 (with --fail-on-gate) when a gate kept the model from being deployed. */
+function runExitCode(run: Pick<RunView, 'status' | 'notDeployed'>, failOnGate: boolean): number {
+  if (run.status !== 'succeeded') return 1;
+  return failOnGate && run.notDeployed?.some((n) => n.cause === 'gate') ? 2 : 0;
 }
 
 function summaryLine(summary: Record<string, unknown> | undefined): string {
@@ -113,9 +121,10 @@ program
   .option('--version <n>', 'pipeline version (default: newest)', (v) => Number.parseInt(v, 10))
   .option('--param <name=value>', 'a value for a pipeline parameter (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--wait', 'wait for the run to finish, printing each step; exit code 0 only on success')
+  .option('--fail-on-gate', 'with --wait: exit with code 2 when a gate kept the model from being deployed (the run itself succeeds)')
   .option('--no-cache', 'run every step, even where an identical earlier success could be reused')
   .description('Start a run of a pipeline')
-  .action(async (name: string, opts: { version?: number; wait?: boolean; param: string[]; cache: boolean }) => {
+  .action(async (name: string, opts: { version?: number; wait?: boolean; failOnGate?: boolean; param: string[]; cache: boolean }) => {
     const params = await runParams(name, opts.version, opts.param);
     const { status, data } = await api<{ runId: string; version: number; error?: string; errors?: CompileError[] }>(
       'POST',
@@ -133,7 +142,10 @@ program
       return;
     }
     console.log(`run ${data.runId} of ${name} v${data.version} started`);
-    if (!opts.wait) return;
+    if (!opts.wait) {
+      if (opts.failOnGate) console.error('--fail-on-gate has effect only with --wait');
+      return;
+    }
     const seen = new Map<string, string>();
     for (;;) {
       const { data: run } = await api<RunView>('GET', `/api/v1/runs/${data.runId}`);
@@ -148,7 +160,8 @@ program
       }
       if (['succeeded', 'failed', 'cancelled'].includes(run.status)) {
         console.log(`run ${run.runId}: ${run.status}`);
-        process.exitCode = run.status === 'succeeded' ? 0 : 1;
+        for (const n of run.notDeployed ?? []) console.log(`  not deployed by ${n.nodeId}: ${n.reason}`);
+        process.exitCode = runExitCode(run, Boolean(opts.failOnGate));
         return;
       }
       await new Promise((r) => setTimeout(r, 1000));

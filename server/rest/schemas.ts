@@ -80,6 +80,9 @@ export const runResponse = z.object({
       }),
     )
     .describe('Decisions on approval steps'),
+  notDeployed: z
+    .array(z.object({ nodeId: z.string(), cause: z.enum(['gate', 'declined', 'skipped']), reason: z.string() }))
+    .describe('Deploy steps of a succeeded run that did not promote: stopped by a failed gate, declined by the step (an older run, a model no better), or skipped'),
 });
 
 /** Values of a pipeline's parameters: checked against its declarations when the run starts. */

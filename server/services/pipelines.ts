@@ -8,6 +8,7 @@ import type { RunStatus } from '../../workflows/core/plan';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { compileForServer as compileWith, getPipelineVersionRow } from '../infra/pipeline-store';
 import { catalog } from '../../workflows/steps/catalog';
+import { gateBlockedSql } from './run-outcome';
 
 export { getPipelineVersionRow };
 
@@ -71,7 +72,7 @@ export async function getPipeline(name: string, version?: number) {
 }
 
 export async function listPipelines(): Promise<
-  { name: string; description?: string; latestVersion: number; updatedAt: Date; lastRun?: { runId: string; status: RunStatus; createdAt: Date } }[]
+  { name: string; description?: string; latestVersion: number; updatedAt: Date; lastRun?: { runId: string; status: RunStatus; createdAt: Date; gateBlocked: boolean } }[]
 > {
   const db = getDb();
   const workspaceId = await defaultWorkspaceId();
@@ -94,6 +95,7 @@ export async function listPipelines(): Promise<
       runId: runs.id,
       status: runs.status,
       createdAt: runs.createdAt,
+      gateBlocked: gateBlockedSql(runs.id),
     })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
@@ -107,7 +109,7 @@ export async function listPipelines(): Promise<
       description: l.description ?? undefined,
       latestVersion: l.version,
       updatedAt: l.updatedAt,
-      lastRun: r ? { runId: r.runId, status: r.status, createdAt: r.createdAt } : undefined,
+      lastRun: r ? { runId: r.runId, status: r.status, createdAt: r.createdAt, gateBlocked: r.gateBlocked } : undefined,
     };
   });
 }

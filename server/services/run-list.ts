@@ -6,6 +6,7 @@ import type { Plan } from '../../workflows/core/plan';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { ServiceError, notFound } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { gateBlockedSql } from './run-outcome';
 import {
   compareDurations,
   compareMetrics,
@@ -47,6 +48,8 @@ export interface RunListItem {
   /** Finished runs: finish minus start; running ones: so far; never started: null. */
   durationMs: number | null;
   error: string | null;
+  /** A succeeded run whose failed gate kept its deploy steps from promoting. */
+  gateBlocked: boolean;
 }
 
 function timeBound(value: string, end: boolean): Date {
@@ -75,6 +78,7 @@ export async function listRunPage(raw: RunListQuery = {}): Promise<{ runs: RunLi
       startedAt: runs.startedAt,
       finishedAt: runs.finishedAt,
       error: runs.error,
+      gateBlocked: gateBlockedSql(runs.id),
       durationMs: sql<number | null>`(extract(epoch from coalesce(${runs.finishedAt}, now()) - ${runs.startedAt}) * 1000)::float8`,
     })
     .from(runs)

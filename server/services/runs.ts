@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
+import { notDeployedOf, type NotDeployed } from '../../workflows/core/deployment';
 import type { Plan, RunStatus, StepStatus } from '../../workflows/core/plan';
 import { within } from '../infra/dependencies';
 import { ServiceError, notFound } from '../infra/errors';
@@ -12,6 +13,7 @@ import { defaultWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
 import { runOriginOf } from './triggers';
 import { runOperations } from './run-ops';
+import { gateBlockedSql } from './run-outcome';
 import { fitsInFitWorker, stepsWaitingForFitter } from './fit-queue';
 
 export { workflowIdOf };
@@ -35,6 +37,8 @@ export interface RunView {
   /** Runs that resumed this one. */
   resumedBy: { runId: string; status: RunStatus; createdAt: Date }[];
   approvals: { nodeId: string; decision: 'approve' | 'reject'; comment?: string; by: string; at: Date }[];
+  /** Deploy steps that did not promote, and why (a failed gate, the step's own choice). */
+  notDeployed: NotDeployed[];
   steps: {
     nodeId: string;
     type: string;
@@ -91,6 +95,7 @@ export async function getRun(runId: string): Promise<RunView> {
     rerunOf: row.r.rerunOf ?? undefined,
     trigger: row.r.trigger,
     ...ops,
+    notDeployed: row.r.status === 'succeeded' ? notDeployedOf(steps.map((s) => ({ ...s, summary: s.summary as Record<string, unknown> | null }))) : [],
     steps: steps.map((s) => ({
       nodeId: s.nodeId,
       type: s.type,
@@ -109,7 +114,15 @@ export async function getRun(runId: string): Promise<RunView> {
 export async function listRuns(opts: { pipeline?: string; limit?: number } = {}) {
   const workspaceId = await defaultWorkspaceId();
   const rows = await getDb()
-    .select({ runId: runs.id, pipeline: pipelines.name, version: pipelineVersions.version, status: runs.status, createdAt: runs.createdAt, finishedAt: runs.finishedAt })
+    .select({
+      runId: runs.id,
+      pipeline: pipelines.name,
+      version: pipelineVersions.version,
+      status: runs.status,
+      createdAt: runs.createdAt,
+      finishedAt: runs.finishedAt,
+      gateBlocked: gateBlockedSql(runs.id),
+    })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))

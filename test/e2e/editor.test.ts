@@ -42,6 +42,9 @@ describe('pipeline editor', () => {
     await page.getByRole('alert').filter({ hasText: 'Connection refused' }).waitFor();
     expect(await page.getByRole('alert').filter({ hasText: 'Connection refused' }).textContent()).toContain('model output');
     expect(await edge('train.model', 'random_forest.table').count()).toBe(0);
+    // The message can be closed at once rather than waited out.
+    await page.getByRole('alert').filter({ hasText: 'Connection refused' }).getByRole('button', { name: 'Close message' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Connection refused' }).count()).toBe(0);
 
     // A table output can.
     await drawEdge(page, port('split output train (table)'), port('random_forest input table (table)'));

@@ -62,9 +62,13 @@ describe('pipeline parameters in the editor', () => {
     await page.getByText('Valid pipeline: ready to save and run').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'e2e-parameters-bound.png') });
 
-    // Run asks for the value, pre-filled with the default.
+    // Run asks for the value, pre-filled with the default; Cancel closes the dialog without starting.
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Run with parameters' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
     await dialog.waitFor();
     const value = dialog.getByLabel('minMass', { exact: true });
     expect(await value.inputValue()).toBe('4000');

@@ -108,4 +108,46 @@ describe('millrace CLI', () => {
     expect(ran.code).toBe(1);
     expect(ran.stderr).toMatch(/load.*Dataset "no-such-dataset" does not exist/);
   });
+
+  it('says when a gate kept the model from being deployed, and --fail-on-gate turns that into exit code 2', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'millrace-cli-'));
+    const example = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8')) as {
+      nodes: { id: string; params: Record<string, unknown> }[];
+    };
+    const doc = {
+      ...example,
+      name: 'gate-blocks-cli',
+      nodes: example.nodes.map((n) =>
+        n.id === 'gate'
+          ? { ...n, params: { rules: [{ metric: 'accuracy', op: '>=', value: 0.9999 }] } }
+          : n.id === 'ship'
+            ? { ...n, params: { endpoint: 'gate-blocks-cli' } }
+            : n,
+      ),
+    };
+    const file = path.join(dir, 'gate.json');
+    await fs.writeFile(file, JSON.stringify(doc));
+    expect((await millrace('apply', file)).code).toBe(0);
+
+    const plain = await millrace('run', 'gate-blocks-cli', '--wait');
+    expect(plain.code, plain.stdout + plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/: succeeded$/m);
+    expect(plain.stdout).toContain('not deployed by ship: gate failed ("gate")');
+
+    const strict = await millrace('run', 'gate-blocks-cli', '--wait', '--fail-on-gate');
+    expect(strict.code, strict.stdout + strict.stderr).toBe(2);
+    const runId = /run ([0-9a-f-]{36}) of/.exec(strict.stdout)![1]!;
+    const view = (await (await fetch(`${inject('baseUrl')}/api/v1/runs/${runId}`)).json()) as { status: string; notDeployed: unknown[] };
+    expect(view.status).toBe('succeeded');
+    expect(view.notDeployed).toEqual([{ nodeId: 'ship', cause: 'gate', reason: 'gate failed ("gate")' }]);
+    const list = (await (await fetch(`${inject('baseUrl')}/api/v1/runs?pipeline=gate-blocks-cli`)).json()) as { runs: { gateBlocked: boolean }[] };
+    expect(list.runs.map((r) => r.gateBlocked)).toEqual([true, true]);
+
+    // A passing gate: deployed, exit 0 even with --fail-on-gate.
+    await fs.writeFile(file, JSON.stringify({ ...doc, nodes: doc.nodes.map((n) => (n.id === 'gate' ? { ...n, params: { rules: [{ metric: 'accuracy', op: '>=', value: 0.5 }] } } : n)) }));
+    expect((await millrace('apply', file)).code).toBe(0);
+    const passing = await millrace('run', 'gate-blocks-cli', '--wait', '--fail-on-gate');
+    expect(passing.code, passing.stdout + passing.stderr).toBe(0);
+    expect(passing.stdout).not.toContain('not deployed');
+  });
 });

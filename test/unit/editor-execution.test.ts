@@ -25,3 +25,15 @@ describe('editor: a node’s advanced settings', () => {
     expect(documentOf(state).nodes[1]).toEqual({ id: 'split', type: 'prepare.split', params: {}, position: { x: 280, y: 0 } });
   });
 });
+
+describe('editor: replacing the graph at once', () => {
+  it('puts an earlier graph back and keeps the saved baseline, so the document counts as unchanged again', () => {
+    const start = initialEditorState(doc, 1);
+    const edited = editorReducer(start, { type: 'removeNode', nodeId: 'split' });
+    expect(documentOf(edited).nodes).toHaveLength(1);
+    const back = editorReducer(edited, { type: 'replace', state: { nodes: start.nodes, edges: start.edges } });
+    expect(documentOf(back)).toEqual(doc);
+    expect(back.savedJson).toBe(start.savedJson);
+    expect(back.version).toBe(1);
+  });
+});

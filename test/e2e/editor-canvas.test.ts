@@ -1,0 +1,132 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { openChromiumPage, SHOTS } from '../support/browser';
+import { http, waitForRun } from '../support/http';
+
+// The canvas of a new pipeline as a person meets it (steps dragged one after another land where they are
+// dropped), and what a run whose gate refused its model says about it.
+
+const chromium = openChromiumPage('editor-canvas');
+let page: Page;
+beforeAll(() => {
+  page = chromium.page;
+});
+
+const step = (id: string) => page.getByRole('group', { name: `Step ${id}`, exact: true });
+
+describe('the canvas of a new pipeline', () => {
+  it('keeps its view when the first step is dropped, so the next drop lands beside it, not on top', async () => {
+    await page.goto(`${inject('baseUrl')}/pipelines/canvas-drops`);
+    const canvas = page.getByRole('application', { name: 'Pipeline canvas' });
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
+    const before = await viewport();
+
+    await page.getByRole('button', { name: 'Add step Dataset' }).dragTo(canvas, { targetPosition: { x: box.width * 0.25, y: box.height * 0.3 } });
+    await step('dataset').waitFor();
+    await page.waitForTimeout(400); // a fit would animate within this time
+    expect(await viewport()).toBe(before);
+
+    await page.getByRole('button', { name: 'Add step Train/test split' }).dragTo(canvas, { targetPosition: { x: box.width * 0.6, y: box.height * 0.3 } });
+    await step('split').waitFor();
+    const a = (await step('dataset').boundingBox())!;
+    const b = (await step('split').boundingBox())!;
+    const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    expect(overlap, `dataset at ${JSON.stringify(a)}, split at ${JSON.stringify(b)}`).toBe(false);
+    // Each sits about where it was dropped.
+    expect(Math.abs(a.x + a.width / 2 - (box.x + box.width * 0.25))).toBeLessThan(40);
+    expect(Math.abs(b.x + b.width / 2 - (box.x + box.width * 0.6))).toBeLessThan(40);
+  }, 120_000);
+});
+
+describe('a run whose gate blocked deployment', () => {
+  it('says "not deployed: gate failed" on the run page, in the runs list and on the dashboard, with the rule as written', async () => {
+    const example = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8')) as {
+      nodes: { id: string; params: Record<string, unknown> }[];
+    };
+    const name = 'gate-blocks-ui';
+    const doc = {
+      ...example,
+      name,
+      nodes: example.nodes.map((n) =>
+        n.id === 'gate' ? { ...n, params: { rules: [{ metric: 'accuracy', op: '>=', value: 0.9999 }] } } : n.id === 'ship' ? { ...n, params: { endpoint: name } } : n,
+      ),
+    };
+    expect((await http('PUT', `/api/v1/pipelines/${name}`, doc)).status).toBeLessThan(300);
+    const started = await http<{ runId: string }>('POST', `/api/v1/pipelines/${name}/runs`);
+    const run = await waitForRun(started.data.runId);
+    expect(run.status).toBe('succeeded');
+
+    await page.goto(`${inject('baseUrl')}/runs/${started.data.runId}`);
+    await page.getByRole('status', { name: 'Run status: succeeded' }).waitFor();
+    await page.getByText('not deployed: gate failed').first().waitFor();
+    await page.getByRole('list', { name: 'Not deployed' }).getByText('step ship: gate failed ("gate")').waitFor();
+    // The rule reads as it was written, not rounded to "accuracy >= 1".
+    await page.getByText('accuracy >= 0.9999', { exact: true }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-gate-blocked-run.png'), fullPage: true });
+
+    await page.goto(`${inject('baseUrl')}/runs`);
+    await page.getByRole('row').filter({ hasText: name }).first().getByText('not deployed: gate failed').waitFor();
+
+    await page.goto(`${inject('baseUrl')}/`);
+    await page.getByRole('link', { name: new RegExp(`^Last run of ${name}: succeeded, not deployed: gate failed`) }).waitFor();
+  }, 180_000);
+});
+
+describe('the new pipeline name box', () => {
+  it('explains a name it cannot take and offers one it can; warns before a name that exists', async () => {
+    await page.goto(`${inject('baseUrl')}/`);
+    const box = page.getByLabel('New pipeline name', { exact: true });
+    const create = page.getByRole('button', { name: 'New pipeline', exact: true });
+    await box.fill('My Pipe');
+    expect(await box.inputValue()).toBe('My Pipe'); // kept as typed
+    await page.getByText('Use lowercase letters.').waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Use “my-pipe”' }).click();
+    expect(await box.inputValue()).toBe('my-pipe');
+    expect(await create.isEnabled()).toBe(true);
+
+    await box.fill('penguin-species');
+    await page.getByText('A pipeline named “penguin-species” exists.').waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    await page.getByRole('link', { name: 'Open it', exact: true }).click();
+    await page.waitForURL(/\/pipelines\/penguin-species$/);
+  }, 60_000);
+});
+
+describe('leaving the editor with unsaved edits', () => {
+  it('asks first, for the back arrow and the header links: stay, leave without saving, or save and leave', async () => {
+    const example = JSON.parse(await fs.readFile(path.resolve('server/examples/penguin-species.json'), 'utf8')) as Record<string, unknown>;
+    const name = 'leave-guard';
+    expect((await http('PUT', `/api/v1/pipelines/${name}`, { ...example, name })).status).toBeLessThan(300);
+    const dialog = page.getByRole('dialog', { name: 'Leave with unsaved changes?' });
+    const edit = async () => {
+      await page.goto(`${inject('baseUrl')}/pipelines/${name}`);
+      await step('gate').waitFor();
+      await page.getByRole('button', { name: 'Auto layout', exact: true }).click();
+      await page.getByText('● Unsaved changes').waitFor();
+    };
+
+    await edit();
+    await page.getByRole('link', { name: 'Back to overview' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Stay' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).pathname).toBe(`/pipelines/${name}`);
+    await page.getByText('● Unsaved changes').waitFor();
+
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.waitForURL(/\/runs$/);
+    expect((await http('GET', `/api/v1/pipelines/${name}`)).data.version).toBe(1);
+
+    await edit();
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Save and leave' }).click();
+    await page.waitForURL(new RegExp(`${inject('baseUrl')}/?$`));
+    expect((await http('GET', `/api/v1/pipelines/${name}`)).data.version).toBe(2);
+  }, 120_000);
+});
