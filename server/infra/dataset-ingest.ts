@@ -10,7 +10,7 @@ import { getDb } from '../../db/client';
 import { artifacts, datasets, datasetVersions } from '../../db/schema';
 import { artifactStore, MEDIA_TYPES } from './artifact-store';
 import { config } from './config';
-import { findVersionBySource, type DatasetVersionView } from './dataset-registry';
+import { findVersionBySource, pointLatestAt, type DatasetVersionView } from './dataset-registry';
 import { describeParquet, quoteIdent, quoteLiteral, withBoundedDuckDb, type ColumnInfo } from './duckdb';
 import { ServiceError } from './errors';
 import { defaultWorkspaceId } from './workspace';
@@ -126,7 +126,16 @@ async function ingestReceived(name: string, format: DatasetFormat, received: Rec
   checkLooksLike(format, received.head);
   const workspaceId = await defaultWorkspaceId();
   const existing = await findVersionBySource(workspaceId, name, received.sha256);
-  if (existing) return { ...existing, created: false, warnings: [] };
+  if (existing) {
+    // The same bytes as an earlier version: that version again, and — as for any upload — the one
+    // "latest" means from now on (re-uploading a good file undoes a bad one without a second step).
+    const moved = await pointLatestAt(existing.datasetId, existing.version);
+    const warnings =
+      moved && moved.before !== existing.version
+        ? [`Identical to version ${existing.version}, which is "latest" again (it was version ${moved.before})`]
+        : [];
+    return { ...withoutDatasetId(existing), created: false, warnings };
+  }
 
   const out = path.join(config().tmpDir, `table-${randomUUID()}.parquet`);
   try {
@@ -193,13 +202,17 @@ async function recordVersion(v: {
     if (!row) {
       // A concurrent upload of the same bytes won the race.
       const again = await findVersionBySource(workspaceId, name, v.sourceHash);
-      return { ...again!, created: false, triggerEvents: [] };
+      return { ...withoutDatasetId(again!), created: false, triggerEvents: [] };
     }
     // A new version is the new "latest", whatever an earlier version was set back to.
     await tx.update(datasets).set({ latestVersion: null }).where(eq(datasets.id, ds!.id));
     const triggerEvents = await recordDatasetTriggerEvents(tx, workspaceId, name, row.version);
     return { name, version: row.version, rows, columns, artifactHash: v.stored.hash, createdAt: row.createdAt, created: true, triggerEvents };
   });
+}
+
+function withoutDatasetId<T extends { datasetId: string }>({ datasetId: _, ...v }: T) {
+  return v;
 }
 
 const PARQUET_MAGIC = Buffer.from('PAR1');

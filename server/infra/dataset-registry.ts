@@ -24,7 +24,7 @@ export async function findVersionBySource(workspaceId: string, name: string, sou
     .from(datasetVersions)
     .innerJoin(datasets, eq(datasets.id, datasetVersions.datasetId))
     .where(and(eq(datasets.workspaceId, workspaceId), eq(datasets.name, name), eq(datasetVersions.sourceHash, sourceHash)));
-  return row ? toView(name, row.v) : undefined;
+  return row ? { ...toView(name, row.v), datasetId: row.v.datasetId } : undefined;
 }
 
 function toView(name: string, v: typeof datasetVersions.$inferSelect): DatasetVersionView {
@@ -36,6 +36,33 @@ function toView(name: string, v: typeof datasetVersions.$inferSelect): DatasetVe
     artifactHash: v.artifactHash,
     createdAt: v.createdAt,
   };
+}
+
+/**
+ * Makes an existing version what "latest" means (runs that load the dataset without a version get it);
+ * answers which version was latest before, or undefined when the dataset has no such version. Setting
+ * it to the newest clears the pin, so the next upload is "latest" again as usual.
+ */
+export async function pointLatestAt(datasetId: string, version: number): Promise<{ before: number } | undefined> {
+  return getDb().transaction(async (tx) => {
+    // The dataset's row locked first, as an upload does, so a version uploaded meanwhile is seen here.
+    const [ds] = await tx.select({ pinned: datasets.latestVersion }).from(datasets).where(eq(datasets.id, datasetId)).for('update');
+    const [newest] = await tx
+      .select({ max: sql<number>`max(${datasetVersions.version})` })
+      .from(datasetVersions)
+      .where(eq(datasetVersions.datasetId, datasetId));
+    const [exists] = await tx
+      .select({ version: datasetVersions.version })
+      .from(datasetVersions)
+      .where(and(eq(datasetVersions.datasetId, datasetId), eq(datasetVersions.version, version)));
+    if (!ds || !exists) return undefined;
+    const max = Number(newest?.max);
+    await tx
+      .update(datasets)
+      .set({ latestVersion: max === version ? null : version })
+      .where(eq(datasets.id, datasetId));
+    return { before: ds.pinned ?? max };
+  });
 }
 
 /** A dataset version row that may be "latest": the version it was set back to, else any (the newest wins). */

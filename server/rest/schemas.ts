@@ -11,7 +11,7 @@ export const datasetVersionResponse = z.object({
   rows: z.number().int(),
   columns: z.array(columnSchema),
   created: z.boolean().describe('false when the same bytes were uploaded before'),
-  warnings: z.array(z.string()).optional().describe('How the file was read where it differs from the sampled types (a widened column)'),
+  warnings: z.array(z.string()).optional().describe('How the file was read where it differs from the sampled types (a widened column); for the bytes of an earlier version, that it is "latest" again'),
 });
 
 export const compileErrorSchema = z.object({

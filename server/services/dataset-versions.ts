@@ -1,9 +1,9 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
 import { datasets, datasetVersions } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
-import { getDatasetVersion } from '../infra/dataset-registry';
+import { getDatasetVersion, pointLatestAt } from '../infra/dataset-registry';
 import { quoteIdent, quoteLiteral, withDuckDb, type ColumnInfo } from '../infra/duckdb';
 import { notFound } from '../infra/errors';
 import { defaultWorkspaceId } from '../infra/workspace';
@@ -63,25 +63,8 @@ export async function listDatasetVersions(name: string): Promise<{ name: string;
 /** Makes an existing version what "latest" means (runs that load the dataset without a version get it). */
 export async function setLatestDatasetVersion(name: string, version: number): Promise<{ name: string; latestVersion: number }> {
   const ds = await datasetRow(name);
-  return getDb().transaction(async (tx) => {
-    // The dataset's row locked first, as an upload does, so a version uploaded meanwhile is seen here.
-    await tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, ds.id)).for('update');
-    const [newest] = await tx
-      .select({ max: sql<number>`max(${datasetVersions.version})` })
-      .from(datasetVersions)
-      .where(eq(datasetVersions.datasetId, ds.id));
-    const [exists] = await tx
-      .select({ version: datasetVersions.version })
-      .from(datasetVersions)
-      .where(and(eq(datasetVersions.datasetId, ds.id), eq(datasetVersions.version, version)));
-    if (!exists) throw notFound(`Version ${version} of dataset "${name}"`);
-    // Setting it to the newest clears the pin, so the next upload is "latest" again as usual.
-    await tx
-      .update(datasets)
-      .set({ latestVersion: Number(newest?.max) === version ? null : version })
-      .where(eq(datasets.id, ds.id));
-    return { name, latestVersion: version };
-  });
+  if (!(await pointLatestAt(ds.id, version))) throw notFound(`Version ${version} of dataset "${name}"`);
+  return { name, latestVersion: version };
 }
 
 async function parquetOf(name: string, version: number) {

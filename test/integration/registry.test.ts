@@ -38,6 +38,28 @@ beforeAll(async () => {
 });
 
 describe('dataset versions', () => {
+  it('makes an earlier version latest again when its bytes are uploaded again, and says so', async () => {
+    const name = 'registry-reupload';
+    const send = (rows: Row[]) => http('POST', `/api/v1/datasets?name=${name}`, JSON.stringify(rows), { 'content-type': 'application/json' });
+    const good = all.slice(0, 120);
+    const swapped = good.map((r, i) => ({ ...r, Species: good[(i + 1) % good.length]!.Species }));
+    expect((await send(good)).data).toMatchObject({ version: 1, created: true });
+    expect((await send(swapped)).data).toMatchObject({ version: 2, created: true });
+    expect((await http('GET', `/api/v1/datasets/${name}/versions`)).data.latestVersion).toBe(2);
+
+    const again = await send(good);
+    expect(again.data).toMatchObject({ version: 1, created: false, warnings: ['Identical to version 1, which is "latest" again (it was version 2)'] });
+    expect((await http('GET', `/api/v1/datasets/${name}/versions`)).data.latestVersion).toBe(1);
+    expect((await http('GET', `/api/v1/datasets/${name}`)).data.version).toBe(1);
+    // Once more: already latest, nothing to say.
+    const once = await send(good);
+    expect(once.data).toMatchObject({ version: 1, created: false });
+    expect(once.data.warnings).toBeUndefined();
+    // The newest version's bytes again: the pin goes, and the next new upload is latest as usual.
+    expect((await send(swapped)).data).toMatchObject({ version: 2, created: false });
+    expect((await http('GET', `/api/v1/datasets/${name}/versions`)).data.latestVersion).toBe(2);
+  });
+
   it('lists every version with its row count and schema, the newest being latest', async () => {
     const res = await http('GET', `/api/v1/datasets/${DATASET}/versions`);
     expect(res.status).toBe(200);
