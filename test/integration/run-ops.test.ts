@@ -94,6 +94,17 @@ describe('step cache', () => {
     expect(await scheduledActivities(fresh.runId)).toEqual(expect.arrayContaining(['prepare.split', 'fitModel', 'validate.evaluate', 'validate.gate']));
   });
 
+  it('shares a table step across pipelines but not a train step: a model belongs to the pipeline that registers it', async () => {
+    await save(pipeline('ops-cache-other', OPS_SEED));
+    const other = await waitForRun(await start('ops-cache-other'));
+    expect(other.status).toBe('succeeded');
+    // The same split of the same bytes, computed by ops-cache: reused.
+    expect(step(other, 'split').cachedFrom).toBeDefined();
+    // The same fit, but its model is "ops-cache-other.train", not ops-cache's: fitted again.
+    expect(step(other, 'train').cachedFrom).toBeUndefined();
+    expect(step(other, 'train').summary.model).toBe('ops-cache-other.train');
+  });
+
   it('runs a node that opts out of the cache', async () => {
     await save(pipeline('ops-cache', OPS_SEED, (doc) => Object.assign(doc.nodes.find((n: any) => n.id === 'eval'), { cache: false })));
     const run = await waitForRun(await start('ops-cache'));

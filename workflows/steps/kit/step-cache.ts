@@ -17,10 +17,17 @@ export interface CachedStep {
   cachedFrom: string;
 }
 
-/** Input refs carry their metadata (columns, transform chains, model versions): all of it is part of what the step sees. */
-export function stepCacheKey(input: Pick<StepInput, 'type' | 'params' | 'inputs'>): string {
-  const version = catalog[input.type]?.version ?? 1;
-  return contentHash({ type: input.type, version, params: input.params, inputs: input.inputs });
+/**
+ * Input refs carry their metadata (columns, transform chains, model versions): all of it is part of what the
+ * step sees. A train step's output is a model version registered under its pipeline and node
+ * (`<pipeline>.<node>`), so its key includes them: another pipeline's identical fit is not this pipeline's
+ * model (its endpoint would serve a model named after the other pipeline).
+ */
+export function stepCacheKey(input: Pick<StepInput, 'type' | 'params' | 'inputs' | 'pipeline' | 'nodeId'>): string {
+  const def = catalog[input.type];
+  const version = def?.version ?? 1;
+  const owner = def && 'fit' in def ? { model: `${input.pipeline}.${input.nodeId}` } : {};
+  return contentHash({ type: input.type, version, params: input.params, inputs: input.inputs, ...owner });
 }
 
 /** Finds an earlier success with the same key; on a hit, records it as this step's outcome (with lineage) and returns it. */
