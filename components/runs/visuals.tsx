@@ -106,6 +106,8 @@ function LinesFigure({ v }: { v: LinesVisual }) {
             type="number"
             dataKey="x"
             domain={['dataMin', 'dataMax']}
+            // Counts (trial, run) get whole-number ticks only.
+            allowDecimals={!v.series.every((s) => s.points.every(([x]) => Number.isInteger(x)))}
             tick={AXIS}
             tickFormatter={tickFormat}
             label={{ value: v.x, position: 'insideBottom', offset: -10, ...AXIS }}
