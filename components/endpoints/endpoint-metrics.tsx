@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Activity } from 'lucide-react';
 import { useId, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { DataTable } from '../runs/visuals';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Card, CardHeader, CardTitle } from '../ui/card';
 import { formatNumber } from '../ui/format';
@@ -47,27 +48,7 @@ function ChartFigure({ caption, columns, rows, children }: { caption: string; co
       <div aria-hidden className="w-full" style={{ height: HEIGHT }}>
         {children}
       </div>
-      <table className="sr-only">
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={i}>
-              {r.map((v, j) => (
-                <td key={j}>{typeof v === 'number' ? formatNumber(v) : v}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable caption={caption} columns={columns} rows={rows} />
     </figure>
   );
 }

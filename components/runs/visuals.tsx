@@ -45,7 +45,7 @@ function cellText(v: string | number | boolean | null): string {
 }
 
 /** The numbers behind a chart, for screen readers (and for anyone who copies them). */
-function DataTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: (string | number)[][] }) {
+export function DataTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: (string | number)[][] }) {
   return (
     <table className="sr-only">
       <caption>{caption}</caption>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointParam, sinceParam, slotParam, windowHoursParam } from '../shared/endpoint-window';
 import { defineStep, port } from '../../core/step';
 
 export default defineStep({
@@ -18,21 +19,10 @@ export default defineStep({
   inputs: {},
   outputs: { current: port.table('Logged rows'), reference: port.table('Reference') },
   params: z.object({
-    endpoint: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'Lowercase letters, digits, "-" and "_", starting with a letter or digit')
-      .meta({ title: 'Endpoint', widget: 'endpoint' }),
-    slot: z.enum(['production', 'staging']).default('production').meta({ title: 'Slot' }),
-    windowHours: z
-      .number()
-      .positive('The window must be longer than 0 hours')
-      .max(24 * 90, 'The window is at most 90 days (2160 hours)')
-      .default(24)
-      .meta({ title: 'Window (hours)', description: 'Requests logged over this many hours before the step runs' }),
-    since: z.iso
-      .datetime({ offset: true, message: 'An ISO 8601 time with offset, e.g. 2026-01-01T00:00:00Z' })
-      .optional()
-      .meta({ title: 'Not before', description: 'Also leave out requests logged before this time (e.g. since a promotion)', advanced: true }),
+    endpoint: endpointParam(),
+    slot: slotParam(),
+    windowHours: windowHoursParam(24, 'Requests'),
+    since: sinceParam('Also leave out requests logged before this time (e.g. since a promotion)'),
     minRows: z.number().int().min(1).max(1_000_000).default(30).meta({ title: 'Minimum rows', description: 'Fewer logged rows: nothing to compare, the steps after it are skipped' }),
     referenceDataset: z
       .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointParam, sinceParam, slotParam, windowHoursParam } from '../shared/endpoint-window';
 import { defineStep, port } from '../../core/step';
 
 export default defineStep({
@@ -18,21 +19,10 @@ export default defineStep({
   inputs: {},
   outputs: { metrics: port.metrics('Live metrics') },
   params: z.object({
-    endpoint: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'Lowercase letters, digits, "-" and "_", starting with a letter or digit')
-      .meta({ title: 'Endpoint', widget: 'endpoint' }),
-    slot: z.enum(['production', 'staging']).default('production').meta({ title: 'Slot' }),
-    windowHours: z
-      .number()
-      .positive('The window must be longer than 0 hours')
-      .max(24 * 90, 'The window is at most 90 days (2160 hours)')
-      .default(24 * 7)
-      .meta({ title: 'Window (hours)', description: 'Predictions logged over this many hours before the step runs' }),
-    since: z.iso
-      .datetime({ offset: true, message: 'An ISO 8601 time with offset, e.g. 2026-01-01T00:00:00Z' })
-      .optional()
-      .meta({ title: 'Not before', description: 'Also leave out predictions logged before this time', advanced: true }),
+    endpoint: endpointParam(),
+    slot: slotParam(),
+    windowHours: windowHoursParam(24 * 7, 'Predictions'),
+    since: sinceParam('Also leave out predictions logged before this time'),
     minLabels: z.number().int().min(1).max(1_000_000).default(30).meta({ title: 'Minimum labelled rows', description: 'Fewer: nothing to measure, the steps after it are skipped' }),
   }),
 });
