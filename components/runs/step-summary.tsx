@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { CircleCheck, CircleX, Download } from 'lucide-react';
 import { asVisual, type Visual } from '../../workflows/core/visual';
 import { Badge } from '../ui/badge';
@@ -72,6 +73,14 @@ function Value({ name, value }: { name: string; value: unknown }) {
     );
   }
   if (typeof value === 'boolean') return <span>{value ? 'yes' : 'no'}</span>;
+  if (typeof value === 'string' && name === 'runId' && /^[0-9a-f-]{36}$/.test(value)) {
+    // The run a step started (Start pipeline): open it.
+    return (
+      <Link href={`/runs/${value}`} className="font-mono text-accent-strong hover:underline">
+        {value.slice(0, 8)}
+      </Link>
+    );
+  }
   if (typeof value === 'string') return <span className="break-words">{value}</span>;
   if (value === null || value === undefined) return <span className="text-fg-subtle">—</span>;
   const bars = labelledNumbers(value);
