@@ -115,7 +115,7 @@ function LinesFigure({ v }: { v: LinesVisual }) {
           <YAxis type="number" dataKey="y" tick={AXIS} tickFormatter={tickFormat} width={56} label={{ value: v.y, angle: -90, position: 'insideLeft', offset: -6, style: { textAnchor: 'middle' }, ...AXIS }} />
           {diagonal && <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="var(--color-line-strong)" strokeDasharray="4 4" />}
           <Tooltip formatter={(value) => tickFormat(value)} labelFormatter={(label) => `${v.x} ${tickFormat(label)}`} />
-          {v.series.length > 1 && <Legend verticalAlign="top" height={20} wrapperStyle={{ fontSize: 11 }} />}
+          {v.series.length > 1 && <Legend verticalAlign="top" wrapperStyle={{ fontSize: 11 }} />}
           {v.series.map((s, i) => (
             <Line
               key={s.name}
@@ -168,7 +168,7 @@ function BarsFigure({ v }: { v: BarsVisual }) {
           <XAxis type="number" tick={AXIS} tickFormatter={tickFormat} />
           <YAxis type="category" dataKey="label" tick={AXIS} width={180} interval={0} />
           <Tooltip formatter={(value) => tickFormat(value)} />
-          {series && <Legend verticalAlign="top" height={20} wrapperStyle={{ fontSize: 11 }} />}
+          {series && <Legend verticalAlign="top" wrapperStyle={{ fontSize: 11 }} />}
           {(series ?? ['value']).map((name, i) => (
             <Bar
               key={name}
