@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Waves } from 'lucide-react';
 import Link from 'next/link';
+import { P_VALUE_METHODS, type DriftMethod } from '../../workflows/core/drift';
 import type { LinesVisual } from '../../workflows/core/visual';
 import { VisualView } from '../runs/visuals';
 import { useTRPC, type RouterOutputs } from '../trpc';
@@ -22,9 +23,18 @@ const X = 'run (oldest first)';
 
 function scoreLines(node: string, reports: Report[]): LinesVisual {
   const columns = [...new Set(reports.flatMap((r) => r.features.map((f) => f.column)))];
+  // KS and chi-squared give p-values: there, lower means more drift.
+  const methods = new Set(reports.flatMap((r) => r.features.map((f) => f.method)));
+  const pValues = [...methods].filter((m) => P_VALUE_METHODS.includes(m as DriftMethod));
+  const title =
+    pValues.length === 0
+      ? `${node}: drift score per feature (higher = more drift)`
+      : pValues.length === methods.size
+        ? `${node}: p-value per feature (lower = more drift)`
+        : `${node}: drift score per feature (${pValues.join(' and ')}: a p-value, lower = more drift; others: higher = more drift)`;
   return {
     $visual: 'lines',
-    title: `${node}: drift score per feature`,
+    title,
     x: X,
     y: 'score',
     series: columns.map((column) => ({
@@ -38,7 +48,7 @@ function scoreLines(node: string, reports: Report[]): LinesVisual {
 }
 
 function shareLine(node: string, reports: Report[]): LinesVisual {
-  return { $visual: 'lines', title: `${node}: share of drifted features`, x: X, y: 'share', series: [{ name: 'Share drifted', points: reports.map((r, i) => [i + 1, r.driftShare]) }] };
+  return { $visual: 'lines', title: `${node}: share of drifted features`, x: X, y: 'share', yDomain: [0, 1], series: [{ name: 'Share drifted', points: reports.map((r, i) => [i + 1, r.driftShare]) }] };
 }
 
 export function DriftHistoryPage({ pipeline }: { pipeline: string }) {

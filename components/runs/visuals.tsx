@@ -112,7 +112,15 @@ function LinesFigure({ v }: { v: LinesVisual }) {
             tickFormatter={tickFormat}
             label={{ value: v.x, position: 'insideBottom', offset: -10, ...AXIS }}
           />
-          <YAxis type="number" dataKey="y" tick={AXIS} tickFormatter={tickFormat} width={56} label={{ value: v.y, angle: -90, position: 'insideLeft', offset: -6, style: { textAnchor: 'middle' }, ...AXIS }} />
+          <YAxis
+            type="number"
+            dataKey="y"
+            {...(v.yDomain ? { domain: v.yDomain } : {})}
+            tick={AXIS}
+            tickFormatter={tickFormat}
+            width={56}
+            label={{ value: v.y, angle: -90, position: 'insideLeft', offset: -6, style: { textAnchor: 'middle' }, ...AXIS }}
+          />
           {diagonal && <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="var(--color-line-strong)" strokeDasharray="4 4" />}
           <Tooltip formatter={(value) => tickFormat(value)} labelFormatter={(label) => `${v.x} ${tickFormat(label)}`} />
           {v.series.length > 1 && <Legend verticalAlign="top" wrapperStyle={{ fontSize: 11 }} />}

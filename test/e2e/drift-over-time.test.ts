@@ -32,7 +32,7 @@ describe('drift over time', () => {
     await page.getByRole('heading', { name: 'Drift over time' }).waitFor();
 
     // The shifted step: five features, one line each, and its two runs, both drifted.
-    const scores = page.getByRole('figure', { name: 'shifted: drift score per feature', exact: true });
+    const scores = page.getByRole('figure', { name: 'shifted: drift score per feature (higher = more drift)', exact: true });
     await scores.waitFor();
     await expect.poll(() => scores.locator('svg .recharts-line').count()).toBe(5);
     const reports = page.getByRole('table', { name: 'Drift reports of step shifted, oldest first', exact: true });
@@ -44,6 +44,8 @@ describe('drift over time', () => {
 
     // The unshifted step has its own card; nothing drifted there.
     const stable = page.getByRole('table', { name: 'Drift reports of step unshifted, oldest first', exact: true });
+    // Its methods (KS, chi-squared) give p-values, and its chart says so.
+    await page.getByRole('figure', { name: 'unshifted: p-value per feature (lower = more drift)', exact: true }).waitFor();
     expect(await stable.getByRole('cell', { name: 'stable', exact: true }).count()).toBe(2);
 
     await page.screenshot({ path: path.join(SHOTS, 'e2e-drift-over-time.png'), fullPage: true });

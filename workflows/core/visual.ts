@@ -19,6 +19,8 @@ export const linesVisualSchema = z.object({
   x: z.string(),
   y: z.string(),
   series: z.array(z.object({ name: z.string(), points: z.array(point) })),
+  /** A fixed y range (a share is 0 to 1), instead of one fitted to the points. */
+  yDomain: z.tuple([z.number(), z.number()]).optional(),
 });
 
 export const scatterVisualSchema = z.object({
