@@ -4,6 +4,7 @@ import {
   Background,
   BackgroundVariant,
   Controls,
+  MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -120,6 +121,7 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
         >
           <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
           <Controls showInteractive={false} position="bottom-left" />
+          <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" position="bottom-right" className="!bg-surface" />
         </ReactFlow>
       </DecorationsContext.Provider>
     </div>

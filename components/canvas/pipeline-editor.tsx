@@ -23,6 +23,7 @@ import { NODE_WIDTH, edgeId, freeSpot, stepsByType, type StepFlowEdge, type Step
 import { Palette } from './palette';
 import { EditorNotice, type Notice } from './editor-notice';
 import { EditorToolbar } from './editor-toolbar';
+import { FindStep } from './find-step';
 import { PipelineCanvas } from './pipeline-canvas';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
@@ -343,6 +344,7 @@ function Workspace({
         <main className="relative flex min-w-0 flex-1 flex-col bg-app">
           {resume && <ResumeBanner runId={resume} />}
           <EditorNotice notice={notice} onClose={closeNotice} />
+          <FindStep nodes={state.nodes} onFind={selectNode} />
           {state.nodes.length === 0 && (
             <div className="pointer-events-none absolute inset-0 z-[5] flex items-center justify-center">
               <div className="rounded-xl border border-dashed border-line-strong bg-surface/80 px-8 py-6 text-center">

@@ -130,3 +130,24 @@ describe('leaving the editor with unsaved edits', () => {
     expect((await http('GET', `/api/v1/pipelines/${name}`)).data.version).toBe(2);
   }, 120_000);
 });
+
+describe('finding your way in a pipeline', () => {
+  it('has a minimap, and Ctrl+F finds a step by name and selects it', async () => {
+    await page.goto(`${inject('baseUrl')}/pipelines/car-mileage`);
+    await step('gate').waitFor();
+    await page.getByRole('img', { name: 'Minimap of the pipeline' }).waitFor();
+
+    await page.getByRole('application', { name: 'Pipeline canvas' }).click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+f');
+    const find = page.getByRole('search', { name: 'Find a step' }).getByLabel('Find a step');
+    expect(await find.evaluate((el) => el === document.activeElement)).toBe(true);
+    await find.fill('nothing-like-this');
+    await find.press('Enter');
+    await page.getByText('No step matches').waitFor();
+    await find.fill('fill');
+    await find.press('Enter');
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    await inspector.getByRole('heading', { name: 'Fill missing values', exact: true }).waitFor();
+    expect(await step('fill').getAttribute('class')).toContain('selected');
+  }, 60_000);
+});
