@@ -19,9 +19,10 @@ import { isFinished } from '../ui/status-badge';
 import { layoutGraph } from './auto-layout';
 import type { GraphDecorations, NodeDecoration } from './decorations';
 import { documentOf, editorReducer, initialEditorState } from './editor-store';
-import { NODE_WIDTH, edgeId, freeSpot, stepsByType, type StepFlowEdge, type StepFlowNode } from './graph-model';
+import { NODE_WIDTH, edgeId, freeSpot, fromDocument, stepsByType, type StepFlowEdge, type StepFlowNode } from './graph-model';
 import { Palette } from './palette';
 import { EditorNotice, type Notice } from './editor-notice';
+import { DocumentFileButtons } from './document-file';
 import { EditorToolbar } from './editor-toolbar';
 import { FindStep } from './find-step';
 import { PipelineCanvas } from './pipeline-canvas';
@@ -262,6 +263,20 @@ function Workspace({
     }
   };
 
+  /** A pipeline file in place of the graph; the name stays this pipeline's, and saving makes it a version. */
+  const importDocument = (imported: PipelineDocument, fileName: string) => {
+    const { nodes, edges } = fromDocument(imported);
+    dispatch({ type: 'replace', state: { nodes, edges, description: imported.description, parameters: imported.parameters } });
+    setNotice({
+      tone: 'info',
+      text:
+        `Imported ${fileName}: ${imported.nodes.length} steps` +
+        (imported.name !== state.name ? ` (its name "${imported.name}" is not taken; this is still ${state.name})` : '') +
+        '. Save to keep it.',
+    });
+    requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
+  };
+
   const { dialog: leaveDialog } = useLeaveGuard({ dirty, save: async () => (await save()) !== undefined });
 
   const run = async (params?: Record<string, unknown>) => {
@@ -331,6 +346,7 @@ function Workspace({
         runLabel={resume ? 'Save and resume' : 'Run'}
         onRun={() => void run()}
       >
+        <DocumentFileButtons document={document} onImport={importDocument} onError={(text) => setNotice({ tone: 'bad', text })} />
         {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
           <Link href={`/pipelines/${state.name}/drift`} className={buttonClasses('secondary')} title="Drift scores of this pipeline's runs over time">
             <Waves aria-hidden />

@@ -151,3 +151,31 @@ describe('finding your way in a pipeline', () => {
     expect(await step('fill').getAttribute('class')).toContain('selected');
   }, 60_000);
 });
+
+describe('a pipeline as a file', () => {
+  it('imports a millrace/v1 file into the editor, refuses one that is not, and exports what is on the canvas', async () => {
+    await page.goto(`${inject('baseUrl')}/pipelines/from-a-file`);
+    await page.getByRole('application', { name: 'Pipeline canvas' }).waitFor();
+    const file = page.getByLabel('Import a pipeline file', { exact: true });
+
+    await file.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"apiVersion": "millrace/v1", "nodes": ') });
+    await page.getByRole('alert').filter({ hasText: 'Not imported: broken.json is not JSON' }).waitFor();
+    await file.setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"apiVersion": "millrace/v2", "name": "x", "nodes": [], "edges": []}') });
+    await page.getByRole('alert').filter({ hasText: 'Not imported: other.json is not a millrace/v1 pipeline (apiVersion' }).waitFor();
+
+    await file.setInputFiles(path.resolve('server/examples/penguin-species.json'));
+    await page.getByText('Imported penguin-species.json: 6 steps (its name "penguin-species" is not taken; this is still from-a-file). Save to keep it.').waitFor();
+    for (const id of ['load', 'split', 'train', 'eval', 'gate', 'ship']) await step(id).waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved version 1' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-editor-imported.png') });
+    const saved = (await http('GET', '/api/v1/pipelines/from-a-file')).data;
+    expect(saved.document.name).toBe('from-a-file');
+    expect(saved.document.nodes.map((n: { id: string }) => n.id)).toEqual(['load', 'split', 'train', 'eval', 'gate', 'ship']);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
+    expect(download.suggestedFilename()).toBe('from-a-file.json');
+    const exported = JSON.parse(await fs.readFile((await download.path())!, 'utf8'));
+    expect(exported).toEqual(saved.document);
+  }, 60_000);
+});
