@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { Waves } from 'lucide-react';
+import { Redo2, Undo2, Waves } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
@@ -13,12 +13,13 @@ import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
 import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
-import { buttonClasses } from '../ui/button';
+import { Button, buttonClasses } from '../ui/button';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { isFinished } from '../ui/status-badge';
 import { layoutGraph } from './auto-layout';
 import type { GraphDecorations, NodeDecoration } from './decorations';
-import { documentOf, editorReducer, initialEditorState } from './editor-store';
+import { documentOf, initialEditorState } from './editor-store';
+import { historyReducer, initialHistory, useUndoShortcuts } from './history';
 import { NODE_WIDTH, edgeId, freeSpot, fromDocument, stepsByType, type StepFlowEdge, type StepFlowNode } from './graph-model';
 import { Palette } from './palette';
 import { EditorNotice, type Notice } from './editor-notice';
@@ -133,7 +134,9 @@ function Workspace({
   const queryClient = useQueryClient();
   const router = useRouter();
   const { screenToFlowPosition, fitView } = useReactFlow();
-  const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState(loaded, loadedVersion));
+  const [history, dispatch] = useReducer(historyReducer, undefined, () => initialHistory(initialEditorState(loaded, loadedVersion)));
+  const state = history.present;
+  useUndoShortcuts(dispatch);
   const [notice, setNotice] = useState<Notice>();
   // Errors a save returned, for the document they were about; an edit makes them stale.
   const [rejected, setRejected] = useState<{ json: string; errors: CompileError[] }>();
@@ -346,6 +349,12 @@ function Workspace({
         runLabel={resume ? 'Save and resume' : 'Run'}
         onRun={() => void run()}
       >
+        <Button aria-label="Undo" title="Undo (Ctrl+Z)" size="icon" onClick={() => dispatch({ type: 'undo' })} disabled={history.past.length === 0}>
+          <Undo2 aria-hidden />
+        </Button>
+        <Button aria-label="Redo" title="Redo (Ctrl+Shift+Z)" size="icon" onClick={() => dispatch({ type: 'redo' })} disabled={history.future.length === 0}>
+          <Redo2 aria-hidden />
+        </Button>
         <DocumentFileButtons document={document} onImport={importDocument} onError={(text) => setNotice({ tone: 'bad', text })} />
         {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
           <Link href={`/pipelines/${state.name}/drift`} className={buttonClasses('secondary')} title="Drift scores of this pipeline's runs over time">

@@ -179,3 +179,37 @@ describe('a pipeline as a file', () => {
     expect(exported).toEqual(saved.document);
   }, 60_000);
 });
+
+describe('undo and redo', () => {
+  it('takes back and brings back each change, by Ctrl+Z / Ctrl+Shift+Z and by the buttons', async () => {
+    await page.goto(`${inject('baseUrl')}/pipelines/undo-redo`);
+    await page.getByRole('application', { name: 'Pipeline canvas' }).waitFor();
+    const undo = page.getByRole('button', { name: 'Undo', exact: true });
+    const redo = page.getByRole('button', { name: 'Redo', exact: true });
+    expect(await undo.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Add step Dataset', exact: true }).click();
+    await step('dataset').waitFor();
+    await page.getByRole('button', { name: 'Add step Train/test split', exact: true }).click();
+    await step('split').waitFor();
+    const steps = () => page.getByRole('group', { name: /^Step / }).count();
+    expect(await steps()).toBe(2);
+
+    await page.getByRole('application', { name: 'Pipeline canvas' }).click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(steps).toBe(1);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(steps).toBe(2);
+    await undo.click();
+    await undo.click();
+    await expect.poll(steps).toBe(0);
+    expect(await undo.isDisabled()).toBe(true);
+    await redo.click();
+    await expect.poll(steps).toBe(1);
+    await step('dataset').waitFor();
+
+    // Typing in a field keeps the field's own undo: Ctrl+Z there does not remove a step.
+    await page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Label', { exact: true }).fill('Cars');
+    await page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Label', { exact: true }).press('Control+z');
+    expect(await steps()).toBe(1);
+  }, 60_000);
+});
