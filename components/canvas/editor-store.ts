@@ -1,5 +1,6 @@
 import { addEdge, applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
+import { pastedNodes, type Fragment } from './clipboard';
 import type { PipelineDocument } from '../../workflows/core/document';
 import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import {
@@ -50,7 +51,9 @@ export type EditorAction =
    * Puts a whole graph (and document fields) in place at once — an undo step, a document edited as JSON —
    * keeping the saved baseline and version unless given.
    */
-  | { type: 'replace'; state: Partial<Omit<EditorState, 'savedJson' | 'version'>> };
+  | { type: 'replace'; state: Partial<Omit<EditorState, 'savedJson' | 'version'>> }
+  /** Copied steps added (fresh ids, moved by the offset) and selected instead of what was. */
+  | { type: 'paste'; fragment: Fragment; offset: XYPosition };
 
 export function documentOf(state: EditorState): PipelineDocument {
   return withParameters(toDocument({ name: state.name, description: state.description }, state.nodes, state.edges), state.parameters);
@@ -144,6 +147,14 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return { ...state, description: action.description || undefined };
     case 'setParameters':
       return { ...state, parameters: action.parameters.length ? action.parameters : undefined };
+    case 'paste': {
+      const pasted = pastedNodes(action.fragment, new Set(state.nodes.map((n) => n.id)), action.offset);
+      return {
+        ...state,
+        nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes],
+        edges: [...state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges],
+      };
+    }
     case 'replace':
       return { ...state, ...action.state };
     case 'moveNodes':

@@ -21,6 +21,8 @@ import { STEP_DRAG_TYPE } from './palette';
 import { nodeTypes } from './step-node';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
+// Shift+click adds a step to the selection, as Ctrl/⌘+click does; Shift+drag draws a selection box.
+const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.1 };
 const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
 
@@ -113,6 +115,7 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
           onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
           deleteKeyCode={DELETE_KEYS}
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
           fitView={fitOnOpen}
           fitViewOptions={FIT_VIEW_OPTIONS}
           defaultViewport={DEFAULT_VIEWPORT}

@@ -27,6 +27,7 @@ import { DocumentFileButtons } from './document-file';
 import { EditorToolbar } from './editor-toolbar';
 import { FindStep } from './find-step';
 import { PipelineCanvas } from './pipeline-canvas';
+import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
 import { ProblemsPanel } from './problems-panel';
@@ -279,6 +280,9 @@ function Workspace({
     });
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
+
+  const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
+  useClipboardShortcuts(state, dispatch, sayInfo);
 
   const { dialog: leaveDialog } = useLeaveGuard({ dirty, save: async () => (await save()) !== undefined });
 

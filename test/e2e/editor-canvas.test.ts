@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { openChromiumPage, SHOTS } from '../support/browser';
+import { drawEdge, openChromiumPage, SHOTS } from '../support/browser';
 import { http, waitForRun } from '../support/http';
 
 // The canvas of a new pipeline as a person meets it (steps dragged one after another land where they are
@@ -211,5 +211,45 @@ describe('undo and redo', () => {
     await page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Label', { exact: true }).fill('Cars');
     await page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Label', { exact: true }).press('Control+z');
     expect(await steps()).toBe(1);
+  }, 60_000);
+});
+
+describe('copy, paste and duplicate', () => {
+  it('copies steps with the edges between them, pastes them under fresh ids here and in another pipeline, and duplicates', async () => {
+    const port = (label: string) => page.getByLabel(label, { exact: true });
+    const edge = (from: string, to: string) => page.getByLabel(`Edge ${from} to ${to}`, { exact: true });
+    const canvas = page.getByRole('application', { name: 'Pipeline canvas' });
+    await page.goto(`${inject('baseUrl')}/pipelines/copy-paste-a`);
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    await page.getByRole('button', { name: 'Add step Dataset' }).dragTo(canvas, { targetPosition: { x: box.width * 0.2, y: box.height * 0.3 } });
+    await page.getByRole('button', { name: 'Add step Train/test split' }).dragTo(canvas, { targetPosition: { x: box.width * 0.5, y: box.height * 0.3 } });
+    await drawEdge(page, port('dataset output table (table)'), port('split input table (table)'));
+    await expect.poll(() => edge('dataset.table', 'split.table').count()).toBe(1);
+
+    await step('dataset').click();
+    await step('split').click({ modifiers: ['Shift'] });
+    await page.keyboard.press('Control+c');
+    await page.getByText('Copied 2 steps: paste with Ctrl+V, here or in another pipeline').waitFor();
+    await page.keyboard.press('Control+v');
+    await step('dataset_2').waitFor();
+    await step('split_2').waitFor();
+    await expect.poll(() => edge('dataset_2.table', 'split_2.table').count()).toBe(1);
+    // The pasted steps are the selection now: Ctrl+D duplicates them.
+    await page.keyboard.press('Control+d');
+    await step('dataset_3').waitFor();
+    await expect.poll(() => edge('dataset_3.table', 'split_3.table').count()).toBe(1);
+    // One step of undo takes a paste back.
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => step('dataset_3').count()).toBe(0);
+
+    // Another pipeline, same browser: what was copied pastes there, under its own names.
+    await page.goto(`${inject('baseUrl')}/pipelines/copy-paste-b`);
+    await canvas.waitFor();
+    await canvas.click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+v');
+    await step('dataset').waitFor();
+    await step('split').waitFor();
+    await expect.poll(() => edge('dataset.table', 'split.table').count()).toBe(1);
   }, 60_000);
 });
