@@ -26,6 +26,7 @@ import { EditorNotice, type Notice } from './editor-notice';
 import { DocumentFileButtons } from './document-file';
 import { EditorToolbar } from './editor-toolbar';
 import { FindStep } from './find-step';
+import { ShortcutsButton } from './shortcuts-dialog';
 import { PipelineCanvas } from './pipeline-canvas';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
@@ -359,6 +360,7 @@ function Workspace({
         <Button aria-label="Redo" title="Redo (Ctrl+Shift+Z)" size="icon" onClick={() => dispatch({ type: 'redo' })} disabled={history.future.length === 0}>
           <Redo2 aria-hidden />
         </Button>
+        <ShortcutsButton />
         <DocumentFileButtons document={document} onImport={importDocument} onError={(text) => setNotice({ tone: 'bad', text })} />
         {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
           <Link href={`/pipelines/${state.name}/drift`} className={buttonClasses('secondary')} title="Drift scores of this pipeline's runs over time">

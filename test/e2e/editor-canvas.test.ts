@@ -253,3 +253,18 @@ describe('copy, paste and duplicate', () => {
     await expect.poll(() => edge('dataset.table', 'split.table').count()).toBe(1);
   }, 60_000);
 });
+
+describe('keyboard shortcuts', () => {
+  it('are listed in a dialog that ? opens', async () => {
+    await page.goto(`${inject('baseUrl')}/pipelines/shortcuts-list`);
+    await page.getByRole('application', { name: 'Pipeline canvas' }).click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Shift+?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.getByRole('rowheader', { name: 'Ctrl+Z' }).waitFor();
+    expect(await dialog.getByRole('row').count()).toBeGreaterThanOrEqual(10);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    await dialog.waitFor();
+  }, 60_000);
+});
