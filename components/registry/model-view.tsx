@@ -102,16 +102,7 @@ function VersionComparison({ versions }: { versions: Version[] }) {
         <CardTitle id="compare-title">Comparison of versions {versions.map((v) => v.version).join(', ')}</CardTitle>
       </CardHeader>
       <table className="w-full text-sm" aria-label="Metrics by version">
-        <thead>
-          <tr className="border-b border-line">
-            <th scope="col" className={th}>Metric</th>
-            {versions.map((v) => (
-              <th key={v.version} scope="col" className={th}>
-                Version {v.version}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <VersionsHead first="Metric" versions={versions} />
         <tbody>
           <tr className="border-b border-line">
             <th scope="row" className={`${td} text-left font-normal text-fg-muted`}>algorithm</th>
@@ -163,16 +154,7 @@ function ParameterComparison({ versions }: { versions: Version[] }) {
   ];
   return (
     <table className="w-full border-t border-line text-sm" aria-label="Parameters by version">
-      <thead>
-        <tr className="border-b border-line">
-          <th scope="col" className={th}>Parameter</th>
-          {versions.map((v) => (
-            <th key={v.version} scope="col" className={th}>
-              Version {v.version}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <VersionsHead first="Parameter" versions={versions} />
       <tbody>
         {rows.map(([label, value]) => {
           const differs = new Set(versions.map(value)).size > 1;
@@ -258,4 +240,22 @@ function AliasActor({ actor }: { actor: string }) {
     );
   }
   return <>{actor}</>;
+}
+
+/** The head row of a table with a column per compared version. */
+function VersionsHead({ first, versions }: { first: string; versions: readonly { version: number }[] }) {
+  return (
+    <thead>
+      <tr className="border-b border-line">
+        <th scope="col" className={th}>
+          {first}
+        </th>
+        {versions.map((v) => (
+          <th key={v.version} scope="col" className={th}>
+            Version {v.version}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
 }
