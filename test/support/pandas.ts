@@ -8,6 +8,13 @@ import { quoteLiteral, withDuckDb } from '../../server/infra/duckdb';
 const python = pythonExecutable(path.resolve(process.env.MILLRACE_PYTHON_VENV ?? '.millrace/python'));
 
 /**
+ * The end of a reference script that read Parquet: out at once once the answer is written, since pyarrow's
+ * thread pools can abort the interpreter's teardown on a loaded machine ("terminate called without an
+ * active exception").
+ */
+export const EXIT_AT_ONCE = 'import os, sys\nsys.stdout.flush()\nos._exit(0)';
+
+/**
  * Runs `script` with pandas imported as pd and `args` (JSON) bound; the script sets `out`, which comes
  * back as JSON (a DataFrame as its records, NaN as null).
  */
@@ -22,11 +29,7 @@ export function pandas<T = unknown>(script: string, args: Record<string, unknown
     'if isinstance(out, pd.DataFrame):',
     '    out = {"columns": [str(c) for c in out.columns], "rows": json.loads(out.to_json(orient="values", date_format="iso"))}',
     'sys.stdout.write(json.dumps(out))',
-    // Out at once once the answer is written: pyarrow's thread pools can abort the interpreter's
-    // teardown on a loaded machine ("terminate called without an active exception").
-    'sys.stdout.flush()',
-    'import os',
-    'os._exit(0)',
+    EXIT_AT_ONCE,
   ].join('\n');
   return JSON.parse(execFileSync(python, ['-c', program], { input: JSON.stringify(args) }).toString()) as T;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describeParquet, quoteLiteral, withDuckDb } from '../../server/infra/duckdb';
 import { pythonExecutable } from '../../server/setup/python';
 import type { TableSchema } from '../../workflows/core/table-schema';
+import { EXIT_AT_ONCE } from './pandas';
 
 // Small Parquet tables for step tests on real DuckDB, and pandas in Millrace's own venv as the
 // independent reference.
@@ -31,7 +32,7 @@ const python = pythonExecutable(path.resolve(process.env.MILLRACE_PYTHON_VENV ??
 
 /** Runs Python with pandas as pd, numpy as np and the JSON input as `d`; the script prints JSON. */
 export function pandas(code: string, input: unknown = null): any {
-  const script = `import json, sys\nimport numpy as np\nimport pandas as pd\nd = json.load(sys.stdin)\n${code}`;
+  const script = `import json, sys\nimport numpy as np\nimport pandas as pd\nd = json.load(sys.stdin)\n${code}\n${EXIT_AT_ONCE}`;
   return JSON.parse(execFileSync(python, ['-c', script], { input: JSON.stringify(input), maxBuffer: 64 * 1024 * 1024 }).toString());
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quoteLiteral, withDuckDb } from '../../../server/infra/duckdb';
 import { pythonExecutable } from '../../../server/infra/python-paths';
+import { EXIT_AT_ONCE } from '../../../test/support/pandas';
 import { writeExport } from './activity';
 import definition from './definition';
 
@@ -31,7 +32,7 @@ function pandasRoundTrip(exported: string, format: 'csv' | 'parquet') {
   const read = format === 'csv' ? `pd.read_csv(sys.argv[2], parse_dates=['day'])` : 'pd.read_parquet(sys.argv[2])';
   const script =
     `import sys, json\nimport pandas as pd\nsrc = pd.read_parquet(sys.argv[1])\nsrc['day'] = pd.to_datetime(src['day'])\nout = ${read}\nout['day'] = pd.to_datetime(out['day'])\n` +
-    `print(json.dumps({'src': src.to_json(orient='split', date_format='iso'), 'out': out.to_json(orient='split', date_format='iso')}))`;
+    `print(json.dumps({'src': src.to_json(orient='split', date_format='iso'), 'out': out.to_json(orient='split', date_format='iso')}))\n${EXIT_AT_ONCE}`;
   return JSON.parse(execFileSync(python, ['-c', script, source, exported]).toString());
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quoteLiteral, withDuckDb } from '../../../server/infra/duckdb';
 import { pythonExecutable } from '../../../server/infra/python-paths';
+import { EXIT_AT_ONCE } from '../../../test/support/pandas';
 import { runExpectations } from './activity';
 import definition, { expectationSchema } from './definition';
 
@@ -30,7 +31,7 @@ await withDuckDb((conn) =>
 
 /** Failing row numbers (1-based) per expectation, computed independently with pandas. */
 function pandasFailing(code: string): number[] {
-  const script = `import json, re, sys\nimport pandas as pd\ndf = pd.read_parquet(sys.argv[1])\n${code}\nprint(json.dumps([int(i) + 1 for i in df.index[bad]]))`;
+  const script = `import json, re, sys\nimport pandas as pd\ndf = pd.read_parquet(sys.argv[1])\n${code}\nprint(json.dumps([int(i) + 1 for i in df.index[bad]]))\n${EXIT_AT_ONCE}`;
   return JSON.parse(execFileSync(python, ['-c', script, table]).toString());
 }
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { EXIT_AT_ONCE } from '../../../test/support/pandas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quoteLiteral, withDuckDb } from '../../../server/infra/duckdb';
 import { fitModel, type Algorithm } from '../../../server/infra/fitter';
@@ -18,7 +19,7 @@ const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'millrace-evaluate-'));
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
 function sklearn(code: string, input: unknown): any {
-  const script = `import json, sys\nimport numpy as np\nfrom sklearn import metrics as m\nd = json.load(sys.stdin)\n${code}`;
+  const script = `import json, sys\nimport numpy as np\nfrom sklearn import metrics as m\nd = json.load(sys.stdin)\n${code}\n${EXIT_AT_ONCE}`;
   return JSON.parse(execFileSync(python, ['-c', script], { input: JSON.stringify(input) }).toString());
 }
 
