@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
+import { Background, BackgroundVariant, Controls, ReactFlow, ReactFlowProvider, type Edge } from '@xyflow/react';
 import { ArrowLeft, Eye, History, LoaderCircle, RotateCcw } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -45,8 +45,10 @@ export function VersionViewer({ name, document, version, latestVersion }: { name
         setRefused({ message: 'This version no longer passes the checks it would need to be saved again.', errors: result.errors });
         return;
       }
-      await queryClient.invalidateQueries({ queryKey: trpc.pipelines.pathKey() });
-      await queryClient.invalidateQueries({ queryKey: trpc.pipelineVersions.pathKey() });
+      // The editor starts from whatever "latest" it has cached, so that entry goes rather than going stale.
+      queryClient.removeQueries({ queryKey: trpc.pipelines.get.queryKey({ name }), exact: true });
+      void queryClient.invalidateQueries({ queryKey: trpc.pipelines.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.pipelineVersions.pathKey() });
       router.push(`/pipelines/${name}`);
     } catch (err) {
       setRefused({ message: (err as Error).message, errors: [] });
@@ -114,7 +116,6 @@ export function VersionViewer({ name, document, version, latestVersion }: { name
               >
                 <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
                 <Controls showInteractive={false} position="bottom-left" />
-                <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" position="bottom-right" className="!bg-surface" />
               </ReactFlow>
             </DecorationsContext.Provider>
           </ReactFlowProvider>
