@@ -12,10 +12,12 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  varchar,
   index,
 } from 'drizzle-orm/pg-core';
 
 import { MODEL_ALIASES } from '../workflows/core/model-aliases';
+import { VERSION_MESSAGE_MAX } from '../workflows/core/version-message';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -48,6 +50,10 @@ export const pipelineVersions = pgTable(
     document: jsonb('document').notNull(),
     plan: jsonb('plan').notNull(),
     planHash: text('plan_hash').notNull(),
+    /** Who saved it: until accounts exist, the channel ("ui", "api", "cli") or the REST caller's X-Millrace-User. */
+    author: text('author').notNull().default('unknown'),
+    /** What the person saving said about the change. */
+    message: varchar('message', { length: VERSION_MESSAGE_MAX }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('pipeline_versions_pipeline_version').on(t.pipelineId, t.version)],

@@ -8,6 +8,8 @@ export interface NodeDecoration {
   status?: StepStatus;
   /** One short line under the ports, e.g. "accuracy 0.97". */
   caption?: string;
+  /** On a diff of two versions: how this step differs from the older one. */
+  diff?: 'added' | 'removed' | 'changed';
 }
 
 export interface GraphDecorations {

@@ -69,6 +69,12 @@ export function EditorToolbar(p: EditorToolbarProps) {
         </div>
       )}
 
+      {p.version && (
+        <Link href={`/pipelines/${p.name}/versions`} className="text-xs font-medium text-accent-strong hover:underline" title="Every version: author, time, message; compare two">
+          All versions
+        </Link>
+      )}
+
       <div className="ml-auto flex items-center gap-2">
         {p.lastRun && (
           <div className="mr-1 flex items-center gap-2 rounded-lg border border-line px-2 py-1 text-xs text-fg-muted">

@@ -27,6 +27,8 @@ import { DocumentFileButtons } from './document-file';
 import { EditorToolbar } from './editor-toolbar';
 import { FindStep } from './find-step';
 import { ShortcutsButton } from './shortcuts-dialog';
+import { SaveWithMessageButton, useSaveShortcut } from './save-message';
+import { VersionViewer } from '../versions/version-viewer';
 import { PipelineCanvas } from './pipeline-canvas';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
@@ -70,6 +72,11 @@ export function PipelineEditor({ name, version, resume }: { name: string; versio
         />
       </div>
     );
+  }
+  // An earlier version opens read-only (unless it is being fixed to resume a run).
+  const latestVersion = query.data.versions[0]?.version ?? query.data.version;
+  if (version !== undefined && !resume && query.data.version < latestVersion) {
+    return <VersionViewer key={`${name}@${version}`} name={name} document={query.data.document} version={query.data.version} latestVersion={latestVersion} />;
   }
   return (
     <EditorWorkspace
@@ -246,10 +253,10 @@ function Workspace({
   const resumeMutation = useMutation(trpc.runs.resume.mutationOptions());
   const busy = saveMutation.isPending || startMutation.isPending || resumeMutation.isPending;
 
-  const save = async (): Promise<number | undefined> => {
+  const save = async (message?: string): Promise<number | undefined> => {
     const sent = document;
     try {
-      const result = await saveMutation.mutateAsync({ document: sent });
+      const result = await saveMutation.mutateAsync({ document: sent, ...(message?.trim() ? { message } : {}) });
       if (!result.ok) {
         setRejected({ json: semanticJson, errors: result.errors });
         setNotice({ tone: 'bad', text: 'Not saved: the server found problems (listed below the canvas).' });
@@ -281,6 +288,10 @@ function Workspace({
     });
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
+
+  useSaveShortcut(() => {
+    if (dirty && !busy) void save();
+  });
 
   const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
   useClipboardShortcuts(state, dispatch, sayInfo);
@@ -360,6 +371,7 @@ function Workspace({
         <Button aria-label="Redo" title="Redo (Ctrl+Shift+Z)" size="icon" onClick={() => dispatch({ type: 'redo' })} disabled={history.future.length === 0}>
           <Redo2 aria-hidden />
         </Button>
+        <SaveWithMessageButton disabled={busy || !dirty} onSave={async (message) => (await save(message)) !== undefined} />
         <ShortcutsButton />
         <DocumentFileButtons document={document} onImport={importDocument} onError={(text) => setNotice({ tone: 'bad', text })} />
         {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (

@@ -8,6 +8,7 @@ import { Dialog } from '../ui/dialog';
 // The editor's keyboard shortcuts, listed in a dialog that "?" (or the toolbar's keyboard button) opens.
 
 const SHORTCUTS: [keys: string, what: string][] = [
+  ['Ctrl+S', 'Save a new version at once (the speech-bubble button saves with a message)'],
   ['Ctrl+Z', 'Undo'],
   ['Ctrl+Shift+Z  or  Ctrl+Y', 'Redo'],
   ['Ctrl+C', 'Copy the selected steps (with the edges between them)'],

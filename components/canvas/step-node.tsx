@@ -6,6 +6,7 @@ import { memo, useContext } from 'react';
 import type { StepManifest } from '../../workflows/steps/catalog';
 
 type PortSpec = StepManifest['inputs'][string];
+import { Badge } from '../ui/badge';
 import { StatusBadge } from '../ui/status-badge';
 import { cn } from '../ui/cn';
 import { DecorationsContext } from './decorations';
@@ -20,6 +21,13 @@ const statusFrame: Record<string, string> = {
   failed: 'border-bad ring-2 ring-bad/30',
   skipped: 'border-line-strong border-dashed bg-stripes',
 };
+
+// A diff mark is a frame colour and a word, so it does not rest on colour alone.
+const diffLook = {
+  added: { frame: 'border-ok ring-2 ring-ok/40', tone: 'ok', text: 'Added' },
+  removed: { frame: 'border-bad border-dashed opacity-75', tone: 'bad', text: 'Removed' },
+  changed: { frame: 'border-warn ring-2 ring-warn/40', tone: 'warn', text: 'Changed' },
+} as const;
 
 function PortRow({
   nodeId,
@@ -66,17 +74,24 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const inputs = Object.entries(step?.inputs ?? {});
   const outputs = Object.entries(step?.outputs ?? {});
   const badInputs = new Set(errors.flatMap((e) => (e.path?.startsWith('inputs.') ? [e.path.slice(7)] : [])));
+  const diff = deco?.diff && diffLook[deco.diff];
 
   return (
     <div
       className={cn(
-        'w-[232px] rounded-xl border bg-surface text-left shadow-(--shadow-card) transition-shadow',
+        'relative w-[232px] rounded-xl border bg-surface text-left shadow-(--shadow-card) transition-shadow',
         status ? statusFrame[status] : 'border-line-strong',
         errors.length > 0 && 'border-bad ring-2 ring-bad/40',
         selected && errors.length === 0 && !status && 'border-accent ring-2 ring-accent/30',
         selected && (errors.length > 0 || status) && 'outline-2 outline-offset-2 outline-accent',
+        diff?.frame,
       )}
     >
+      {diff && (
+        <Badge tone={diff.tone} className="absolute -top-2.5 right-3">
+          {diff.text}
+        </Badge>
+      )}
       <div className="flex items-start gap-2.5 px-3 pt-2.5 pb-2">
         <span className={cn('mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-lg [&_svg]:size-4', look.tint)}>
           <StepIcon stepType={data.stepType} category={step?.category} />

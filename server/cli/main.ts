@@ -11,6 +11,7 @@ import { catalog } from '../../workflows/steps/catalog';
 import { datasetFormatOf } from '../services/datasets';
 import { ApiError, api } from './api-client';
 import type { NotDeployed } from '../../workflows/core/deployment';
+import { VERSION_MESSAGE_MAX, versionMessageSchema } from '../../workflows/core/version-message';
 
 const contentTypes = { csv: 'text/csv', json: 'application/json', ndjson: 'application/x-ndjson', parquet: 'application/vnd.apache.parquet' };
 
@@ -57,13 +58,20 @@ program
   .command('apply')
   .argument('<file>', 'a millrace/v1 pipeline document (JSON)')
   .description('Save the document as a new pipeline version on the server')
-  .action(async (file: string) => {
+  .option('-m, --message <text>', `what changed, kept with the version (at most ${VERSION_MESSAGE_MAX} characters)`)
+  .action(async (file: string, opts: { message?: string }) => {
+    const message = opts.message === undefined ? undefined : versionMessageSchema.safeParse(opts.message);
+    if (message && !message.success) throw new Error(`--message: ${message.error.issues[0]?.message}`);
     const doc = (await readDocument(file)) as { name?: unknown };
     if (typeof doc?.name !== 'string') throw new Error(`${file}: the document has no "name"`);
+    const query = message?.data ? `?message=${encodeURIComponent(message.data)}` : '';
+    // Until accounts exist, a version saved from here is recorded as by "cli".
     const { status, data } = await api<{ version: number; created: boolean; errors?: CompileError[]; warnings?: CompileError[] }>(
       'PUT',
-      `/api/v1/pipelines/${encodeURIComponent(doc.name)}`,
+      `/api/v1/pipelines/${encodeURIComponent(doc.name)}${query}`,
       JSON.stringify(doc),
+      'application/json',
+      { 'x-millrace-user': 'cli' },
     );
     if (status === 422) {
       console.error(`${file}: rejected, ${data.errors?.length ?? 0} error(s)`);

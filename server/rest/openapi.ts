@@ -27,6 +27,15 @@ import { endpointHistoryResponse } from '../services/endpoint-history';
 import { endpointMetricsResponse } from '../services/endpoint-metrics';
 import { rollbackBody, rollbackResponse } from '../services/endpoint-rollback';
 import { driftHistoryResponse } from '../services/drift-history';
+import { VERSION_MESSAGE_MAX } from '../../workflows/core/version-message';
+
+const pipelineVersionsResponse = z.object({
+  name: z.string(),
+  latestVersion: z.number().int(),
+  versions: z.array(
+    z.object({ version: z.number().int(), createdAt: z.string().describe('ISO time'), author: z.string(), message: z.string().nullable(), nodeCount: z.number().int() }),
+  ),
+});
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -92,7 +101,15 @@ export function openApiDocument() {
       '/api/v1/pipelines/{name}': {
         put: {
           summary: 'Save a pipeline document as a new version',
-          parameters: [nameParam('name', 'Pipeline name; must equal the document name')],
+          description:
+            'The version records its author (the `X-Millrace-User` header, else "api") and an optional message, given as `?message=` ' +
+            'or as the `X-Millrace-Message` header (not both). A document equal to the newest version creates nothing (`created: false`).',
+          parameters: [
+            nameParam('name', 'Pipeline name; must equal the document name'),
+            { name: 'message', in: 'query', required: false, schema: { type: 'string', maxLength: VERSION_MESSAGE_MAX }, description: 'What changed, in a few words' },
+            { name: 'X-Millrace-Message', in: 'header', required: false, schema: { type: 'string', maxLength: VERSION_MESSAGE_MAX }, description: 'The message as a header (printable ASCII)' },
+            { name: 'X-Millrace-User', in: 'header', required: false, schema: { type: 'string', maxLength: 100 }, description: 'Who saves (default "api")' },
+          ],
           requestBody: body(pipelineDocumentSchema),
           responses: {
             '200': answer('Saved (or unchanged)', savePipelineResponse),
@@ -107,6 +124,13 @@ export function openApiDocument() {
             { name: 'version', in: 'query', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A version (default: the newest)' },
           ],
           responses: { '200': { description: 'Pipeline with its document' }, ...errors(400, 404) },
+        },
+      },
+      '/api/v1/pipelines/{name}/versions': {
+        get: {
+          summary: 'Every version of a pipeline, newest first, with author, time, message and number of steps',
+          parameters: [nameParam('name', 'Pipeline name')],
+          responses: { '200': answer('The versions', pipelineVersionsResponse), ...errors(404) },
         },
       },
       '/api/v1/pipelines/{name}/drift': {

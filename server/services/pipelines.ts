@@ -25,7 +25,10 @@ export type SavePipelineResult =
  * Compiles and stores a document as a new immutable version (unless it equals the newest one).
  * What is stored is the parsed document: nothing the schema does not describe.
  */
-export async function savePipeline(raw: unknown, opts: { name?: string } = {}): Promise<SavePipelineResult> {
+export async function savePipeline(
+  raw: unknown,
+  opts: { name?: string; /** Who saves: the channel ("ui", "api", "cli") until accounts exist. */ author?: string; message?: string } = {},
+): Promise<SavePipelineResult> {
   const compiled = await compileForServer(raw, 'save');
   if (!compiled.ok) return { ok: false, errors: compiled.errors, warnings: compiled.warnings };
   const doc: PipelineDocument = compiled.document;
@@ -56,7 +59,15 @@ export async function savePipeline(raw: unknown, opts: { name?: string } = {}): 
       return { ok: true as const, name: doc.name, version: latest.version, created: false, warnings };
     }
     const version = (latest?.version ?? 0) + 1;
-    await tx.insert(pipelineVersions).values({ pipelineId: p!.id, version, document: doc, plan, planHash: plan.hash });
+    await tx.insert(pipelineVersions).values({
+      pipelineId: p!.id,
+      version,
+      document: doc,
+      plan,
+      planHash: plan.hash,
+      author: opts.author ?? 'system',
+      message: opts.message ?? null,
+    });
     return { ok: true as const, name: doc.name, version, created: true, warnings };
   });
 }
@@ -64,7 +75,7 @@ export async function savePipeline(raw: unknown, opts: { name?: string } = {}): 
 export async function getPipeline(name: string, version?: number) {
   const row = await getPipelineVersionRow(name, version);
   const versions = await getDb()
-    .select({ version: pipelineVersions.version, createdAt: pipelineVersions.createdAt })
+    .select({ version: pipelineVersions.version, createdAt: pipelineVersions.createdAt, author: pipelineVersions.author, message: pipelineVersions.message })
     .from(pipelineVersions)
     .where(eq(pipelineVersions.pipelineId, row.pipelineId))
     .orderBy(desc(pipelineVersions.version));

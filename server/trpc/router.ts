@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { catalogManifest } from '../../workflows/steps/catalog';
 import { listDatasetSchemas } from '../infra/dataset-registry';
 import { PIPELINE_NAME } from '../../workflows/core/document';
+import { versionMessageSchema } from '../../workflows/core/version-message';
 import { listDatasets } from '../services/datasets';
 import { getEndpoint, listEndpoints, predict } from '../services/endpoints';
 import { endpointHistory, endpointHistoryQuery } from '../services/endpoint-history';
@@ -17,6 +18,7 @@ import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
 import { registryRouter } from './registry';
 import { monitoringRouter } from './monitoring';
+import { versionsRouter } from './versions';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -47,7 +49,9 @@ export const appRouter = router({
       .input(z.object({ name: pipelineName, version: version.optional() }))
       .query(({ input }) => getPipeline(input.name, input.version)),
     /** The document is checked by the compiler inside the service; errors come back as values. */
-    save: publicProcedure.input(z.object({ document: z.unknown() })).mutation(({ input }) => savePipeline(input.document)),
+    save: publicProcedure
+      .input(z.object({ document: z.unknown(), message: versionMessageSchema.optional() }))
+      .mutation(({ input }) => savePipeline(input.document, { author: 'ui', message: input.message })),
     validate: publicProcedure.input(z.object({ document: z.unknown() })).query(async ({ input }) => {
       const result = await compileForServer(input.document, 'save');
       return result.ok
@@ -123,6 +127,7 @@ export const appRouter = router({
   ...automationRouter,
   ...registryRouter,
   ...monitoringRouter,
+  ...versionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { PIPELINE_NAME } from '../../workflows/core/document';
+import { listPipelineVersions, restorePipelineVersion } from '../services/pipeline-versions';
+import { publicProcedure, router } from './init';
+
+// The UI's procedures for a pipeline's versions. Until accounts exist, a version the UI saves is by "ui".
+
+const WHO = 'ui';
+const versionRef = z.object({ name: z.string().regex(PIPELINE_NAME, 'Not a pipeline name'), version: z.number().int().min(1) });
+
+export const versionsRouter = {
+  pipelineVersions: router({
+    list: publicProcedure.input(z.object({ name: z.string().regex(PIPELINE_NAME, 'Not a pipeline name') })).query(({ input }) => listPipelineVersions(input.name)),
+    /** Saves that version's document as the newest version; compile errors come back as values, as from save. */
+    restore: publicProcedure.input(versionRef).mutation(({ input }) => restorePipelineVersion(input.name, input.version, WHO)),
+  }),
+};
