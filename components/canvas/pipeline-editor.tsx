@@ -11,6 +11,7 @@ import { makeDatasetLookup, type CompileError } from '../../workflows/core/compi
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
+import { SelectionInspector } from '../inspector/selection-inspector';
 import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
@@ -28,6 +29,7 @@ import { EditorToolbar } from './editor-toolbar';
 import { FindStep } from './find-step';
 import { ShortcutsButton } from './shortcuts-dialog';
 import { PipelineCanvas } from './pipeline-canvas';
+import { useCanvasEditing } from './use-canvas-editing';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
@@ -169,7 +171,7 @@ function Workspace({
   const documentJson = useMemo(() => canonicalJson(document), [document]);
   const dirty = documentJson !== state.savedJson || Boolean(isNew && state.version === undefined);
   const semanticJson = useMemo(
-    () => canonicalJson({ ...document, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
+    () => canonicalJson({ ...document, notes: undefined, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
     [document],
   );
   const compiled = useCompiledDocument(semanticJson, datasetLookup);
@@ -236,6 +238,10 @@ function Workspace({
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
 
+  const sayTone = useCallback((tone: Notice['tone'], text: string) => setNotice({ tone, text }), []);
+  const { editing, actions: canvasActions, alignSelection } = useCanvasEditing({ state, dispatch, say: sayTone, onAutoLayout: autoLayout });
+  const severalSelected = useMemo(() => state.nodes.filter((n) => n.selected), [state.nodes]);
+
   const selectNode = (nodeId: string) => {
     dispatch({ type: 'select', nodeId });
     fitView({ nodes: [{ id: nodeId }], maxZoom: 1.1, duration: 300 });
@@ -271,7 +277,7 @@ function Workspace({
   /** A pipeline file in place of the graph; the name stays this pipeline's, and saving makes it a version. */
   const importDocument = (imported: PipelineDocument, fileName: string) => {
     const { nodes, edges } = fromDocument(imported);
-    dispatch({ type: 'replace', state: { nodes, edges, description: imported.description, parameters: imported.parameters } });
+    dispatch({ type: 'replace', state: { nodes, edges, notes: initialEditorState(imported).notes, description: imported.description, parameters: imported.parameters } });
     setNotice({
       tone: 'info',
       text:
@@ -395,6 +401,7 @@ function Workspace({
             onConnect={onConnect}
             onAddStep={onAddStep}
             onRefused={onRefused}
+            editing={editing}
           />
           <ProblemsPanel
             errors={shownErrors}
@@ -404,7 +411,15 @@ function Workspace({
             onSelectNode={selectNode}
           />
         </main>
-        <Inspector
+        {severalSelected.length > 1 ? (
+          <SelectionInspector
+            steps={severalSelected}
+            onSelectOnly={selectNode}
+            onDuplicate={() => canvasActions.duplicate(severalSelected.map((n) => n.id))}
+            onRemove={() => canvasActions.remove(severalSelected.map((n) => n.id))}
+            onAlign={alignSelection}
+          />
+        ) : <Inspector
           node={selected}
           nodeIds={nodeIds}
           errors={selected ? shownErrors.filter((e) => e.nodeId === selected.id) : []}
@@ -424,7 +439,7 @@ function Workspace({
           parameters={state.parameters ?? []}
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
-        />
+        />}
         {leaveDialog}
         {asking && (
           <RunDialog
