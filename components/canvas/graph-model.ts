@@ -176,21 +176,19 @@ export function isNoteFlowId(id: string): boolean {
 }
 
 export function toNoteFlowNode(note: CanvasNote): NoteFlowNode {
-  const size = note.size ?? NOTE_SIZE;
   return {
     id: NOTE_PREFIX + note.id,
     type: 'note',
     position: note.position,
-    width: size.width,
-    height: size.height,
+    // Without a size of its own a note is drawn at NOTE_SIZE; resizing gives it one.
+    ...(note.size ? { width: note.size.width, height: note.size.height } : {}),
     data: { text: note.text, ...(note.color ? { color: note.color } : {}) },
     ariaLabel: `Note ${note.id}`,
   };
 }
 
 export function toCanvasNote(n: NoteFlowNode): CanvasNote {
-  const width = n.width ?? n.measured?.width;
-  const height = n.height ?? n.measured?.height;
+  const { width, height } = n;
   return {
     id: n.id.slice(NOTE_PREFIX.length),
     text: n.data.text,
