@@ -34,7 +34,7 @@ const graph = (name: string) => ({
   nodes: [
     { id: 'data', type: 'ingest.sample', params: { sample: 'penguins' }, position: { x: 0, y: 0 } },
     { id: 'split', type: 'prepare.split', params: {}, position: { x: 600, y: 0 } },
-    { id: 'tree', type: 'train.decision_tree', params: { target: 'species' }, position: { x: 1200, y: 0 } },
+    { id: 'tree', type: 'train.decision_tree', params: { target: 'Species' }, position: { x: 1200, y: 0 } },
     { id: 'rows', type: 'prepare.sample', params: {}, position: { x: 600, y: 350 } },
   ],
   edges: [
@@ -43,10 +43,29 @@ const graph = (name: string) => ({
   ],
 });
 
-async function open(name: string, doc: unknown = graph(name)) {
-  expect((await http('PUT', `/api/v1/pipelines/${name}`, doc)).status).toBeLessThan(300);
+/** A new pipeline with the graph imported from a file (not saved: a step without edges would not compile). */
+async function open(name: string) {
   await page.goto(`${inject('baseUrl')}/pipelines/${name}`);
+  await canvas().waitFor();
+  await page.getByLabel('Import a pipeline file', { exact: true }).setInputFiles({
+    name: `${name}.json`,
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(graph(name))),
+  });
   await step('data').waitFor();
+  await settled();
+}
+
+/** Waits until the canvas stops moving (the fit after an import animates). */
+async function settled() {
+  const transform = () => page.locator('.react-flow__viewport').getAttribute('style');
+  let last = await transform();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await transform();
+    if (now === last) return;
+    last = now;
+  }
 }
 
 const centre = async (l: Locator) => {
@@ -269,7 +288,10 @@ describe('the palette help', () => {
 describe('sticky notes', () => {
   it('are added from the menu, typed, undone, saved, reloaded and shown on the run graph', async () => {
     const name = 'edit-notes';
-    await open(name, { apiVersion: 'millrace/v1', name, nodes: [{ id: 'data', type: 'ingest.sample', params: { sample: 'penguins' }, position: { x: 0, y: 0 } }], edges: [] });
+    const doc = { apiVersion: 'millrace/v1', name, nodes: [{ id: 'data', type: 'ingest.sample', params: { sample: 'penguins' }, position: { x: 0, y: 0 } }], edges: [] };
+    expect((await http('PUT', `/api/v1/pipelines/${name}`, doc)).status).toBeLessThan(300);
+    await page.goto(`${inject('baseUrl')}/pipelines/${name}`);
+    await step('data').waitFor();
     await (await rightClickPane()).getByRole('menuitem', { name: 'Add a note' }).click();
     const text = page.getByRole('textbox', { name: 'Text of note n1' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Text of note n1');
