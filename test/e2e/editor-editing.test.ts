@@ -73,14 +73,14 @@ const centre = async (l: Locator) => {
   return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
 };
 
-/** A point of the canvas with nothing on it: below the steps, mid-width. */
-async function emptySpot() {
+/** A point of the canvas with nothing on it: below the steps, mid-width (or `across` of it). */
+async function emptySpot(across = 0.5) {
   const box = (await canvas().boundingBox())!;
-  return { x: box.x + box.width / 2, y: box.y + box.height * 0.86 };
+  return { x: box.x + box.width * across, y: box.y + box.height * 0.86 };
 }
 
-async function rightClickPane() {
-  const p = await emptySpot();
+async function rightClickPane(across = 0.5) {
+  const p = await emptySpot(across);
   await page.mouse.click(p.x, p.y, { button: 'right' });
   return page.getByRole('menu', { name: 'Canvas' });
 }
@@ -150,11 +150,11 @@ describe('right-click menus', () => {
     expect(Math.abs(pasted.y - spot.y)).toBeLessThan(150);
 
     // "Add a step here" goes to the palette's search.
-    await (await rightClickPane()).getByRole('menuitem', { name: 'Add a step here' }).click();
+    await (await rightClickPane(0.3)).getByRole('menuitem', { name: 'Add a step here' }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('palette-search');
 
     // Select all, then a selected step's menu is the selection's: Duplicate, Copy, Delete.
-    await (await rightClickPane()).getByRole('menuitem', { name: 'Select all' }).click();
+    await (await rightClickPane(0.3)).getByRole('menuitem', { name: 'Select all' }).click();
     await inspector().getByRole('heading', { name: '6 steps selected' }).waitFor();
     await step('data').click({ button: 'right' });
     const several = page.getByRole('menu', { name: '6 selected steps' });
@@ -204,19 +204,19 @@ describe('selecting several steps', () => {
     await undo();
     await step('rows_2').waitFor({ state: 'detached' });
 
-    // Shift+click adds to a selection; one from the list selects only it.
+    // Shift+click adds to a selection; Delete removes all of it.
     await step('data').click();
     await step('tree').click({ modifiers: ['Shift'] });
     await inspector().getByRole('heading', { name: '2 steps selected' }).waitFor();
-    await list.getByRole('button', { name: /^tree/ }).click();
-    expect(await inspector().getByLabel('Step id', { exact: true }).inputValue()).toBe('tree');
-
-    // Delete from the inspector.
-    await step('data').click({ modifiers: ['Shift'] });
     await inspector().getByRole('button', { name: 'Delete' }).click();
     await step('tree').waitFor({ state: 'detached' });
     await step('data').waitFor({ state: 'detached' });
     await step('split').waitFor();
+    await undo();
+    // One from the list selects only it.
+    await inspector().getByRole('heading', { name: '2 steps selected' }).waitFor();
+    await list.getByRole('button', { name: /^tree/ }).click();
+    expect(await inspector().getByLabel('Step id', { exact: true }).inputValue()).toBe('tree');
   }, 120_000);
 });
 
