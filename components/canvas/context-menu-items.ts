@@ -17,6 +17,8 @@ export interface CanvasActions {
   copy(nodeIds: string[]): void;
   remove(ids: string[]): void;
   addNote(at: XYPosition | { besideStep: string }): void;
+  /** The note's next colour (yellow, blue, green, pink, yellow…). */
+  recolorNote(noteFlowId: string): void;
   paste(at: XYPosition): void;
   canPaste(): boolean;
   addStepHere(at: XYPosition): void;
@@ -58,6 +60,7 @@ export const contextMenuItems: ContextMenuItem[] = [
   { id: 'auto-layout', label: 'Auto layout', on: ['pane'], run: (_, a) => a.autoLayout() },
   { id: 'select-all', label: 'Select all', on: ['pane'], run: (_, a) => a.selectAll() },
   { id: 'fit-view', label: 'Fit view', on: ['pane'], run: (_, a) => a.fitView() },
+  { id: 'note-colour', label: 'Change colour', on: ['note'], run: (t, a) => t.kind === 'note' && a.recolorNote(t.noteId) },
   { id: 'delete', label: 'Delete', shortcut: 'Delete', on: ['step', 'selection', 'note'], run: (t, a) => a.remove(idsOf(t)) },
 ];
 

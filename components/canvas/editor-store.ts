@@ -64,6 +64,7 @@ export type EditorAction =
   | { type: 'notesChanged'; changes: NodeChange<NoteFlowNode>[] }
   | { type: 'addNote'; position: XYPosition; text?: string }
   | { type: 'setNoteText'; noteId: string; text: string }
+  | { type: 'setNoteColor'; noteId: string; color: NoteFlowNode['data']['color'] }
   | { type: 'removeNodes'; nodeIds: string[] }
   | { type: 'selectAll' }
   /**
@@ -158,6 +159,15 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       };
     case 'setNoteText':
       return { ...state, notes: state.notes.map((n) => (n.id === action.noteId ? { ...n, data: { ...n.data, text: action.text } } : n)) };
+    case 'setNoteColor':
+      return {
+        ...state,
+        notes: state.notes.map((n) => {
+          if (n.id !== action.noteId) return n;
+          const { color: _, ...data } = n.data;
+          return { ...n, data: action.color && action.color !== 'yellow' ? { ...data, color: action.color } : data };
+        }),
+      };
     case 'removeNodes': {
       const gone = new Set(action.nodeIds);
       return {

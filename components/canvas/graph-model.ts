@@ -180,20 +180,22 @@ export function toNoteFlowNode(note: CanvasNote): NoteFlowNode {
     id: NOTE_PREFIX + note.id,
     type: 'note',
     position: note.position,
-    // Without a size of its own a note is drawn at NOTE_SIZE; resizing gives it one.
-    ...(note.size ? { width: note.size.width, height: note.size.height } : {}),
+    ...(note.size ?? NOTE_SIZE),
     data: { text: note.text, ...(note.color ? { color: note.color } : {}) },
     ariaLabel: `Note ${note.id}`,
   };
 }
 
 export function toCanvasNote(n: NoteFlowNode): CanvasNote {
-  const { width, height } = n;
+  const width = Math.round(n.width ?? NOTE_SIZE.width);
+  const height = Math.round(n.height ?? NOTE_SIZE.height);
+  // The default size is left unsaid, so a note keeps no size until it is resized.
+  const sized = width !== NOTE_SIZE.width || height !== NOTE_SIZE.height;
   return {
     id: n.id.slice(NOTE_PREFIX.length),
     text: n.data.text,
     position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
-    ...(width && height ? { size: { width: Math.round(width), height: Math.round(height) } } : {}),
+    ...(sized ? { size: { width, height } } : {}),
     ...(n.data.color ? { color: n.data.color } : {}),
   };
 }

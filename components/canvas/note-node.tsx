@@ -5,7 +5,7 @@ import { createContext, memo, useContext } from 'react';
 import { NOTE_COLORS } from '../../workflows/core/document';
 import { cn } from '../ui/cn';
 import { DecorationsContext } from './decorations';
-import { NOTE_SIZE, type NoteFlowNode } from './graph-model';
+import type { NoteFlowNode } from './graph-model';
 import { nodeTypes as stepNodeTypes } from './step-node';
 
 /** What a note needs to change its own text; absent on read-only graphs. */
@@ -18,7 +18,7 @@ const look: Record<(typeof NOTE_COLORS)[number], string> = {
   pink: 'bg-[oklch(0.95_0.04_350)] border-[oklch(0.84_0.07_350)]',
 };
 
-function NoteNodeView({ id, data, selected, width }: NodeProps<NoteFlowNode>) {
+function NoteNodeView({ id, data, selected }: NodeProps<NoteFlowNode>) {
   const { readOnly } = useContext(DecorationsContext);
   const edit = useContext(NoteEditContext);
   const name = id.replace(/^note:/, '');
@@ -30,7 +30,6 @@ function NoteNodeView({ id, data, selected, width }: NodeProps<NoteFlowNode>) {
         look[data.color ?? 'yellow'],
         selected && 'ring-2 ring-accent/40',
       )}
-      style={width ? undefined : NOTE_SIZE}
     >
       {editable && <NodeResizer isVisible={selected} minWidth={80} minHeight={40} lineClassName="!border-accent" handleClassName="!bg-accent" />}
       {editable ? (

@@ -2,6 +2,7 @@
 
 import { useReactFlow, type Node, type NodeChange, type OnNodeDrag, type XYPosition } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent, type ReactNode } from 'react';
+import { NOTE_COLORS } from '../../workflows/core/document';
 import { fragmentOf, storedFragment, storeFragment } from './clipboard';
 import { ContextMenu, type OpenMenu } from './context-menu';
 import type { CanvasActions, MenuTarget } from './context-menu-items';
@@ -99,6 +100,12 @@ export function useCanvasEditing({
         } else position = { x: Math.round(at.x), y: Math.round(at.y) };
         dispatch({ type: 'addNote', position });
         focusLater('.react-flow__node-note.selected textarea');
+      },
+      recolorNote(noteId) {
+        const note = latest.current.notes.find((n) => n.id === noteId);
+        if (!note) return;
+        const color = NOTE_COLORS[(NOTE_COLORS.indexOf(note.data.color ?? 'yellow') + 1) % NOTE_COLORS.length];
+        dispatch({ type: 'setNoteColor', noteId, color });
       },
       paste(at) {
         const fragment = storedFragment();

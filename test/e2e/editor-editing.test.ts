@@ -310,10 +310,16 @@ describe('sticky notes', () => {
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => text.inputValue()).toBe('Penguins from three islands');
 
+    // A note's own menu.
+    await page.getByRole('group', { name: 'Note n1', exact: true }).click({ button: 'right' });
+    const noteMenu = page.getByRole('menu', { name: 'Note' });
+    expect(await noteMenu.getByRole('menuitem').allTextContents()).toEqual(['Change colour', 'DeleteDelete']);
+    await noteMenu.getByRole('menuitem', { name: 'Change colour' }).click();
+
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved version 2').waitFor();
     const saved = await http('GET', `/api/v1/pipelines/${name}`);
-    expect(saved.data.document.notes).toEqual([{ id: 'n1', text: 'Penguins from three islands', position: expect.any(Object) }]);
+    expect(saved.data.document.notes).toEqual([{ id: 'n1', text: 'Penguins from three islands', position: expect.any(Object), color: 'blue' }]);
 
     await page.reload();
     await expect.poll(() => text.inputValue()).toBe('Penguins from three islands');

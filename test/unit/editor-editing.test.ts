@@ -65,7 +65,9 @@ describe('sticky notes in the document', () => {
     expect(h.past).toHaveLength(2);
     h = run(h, { type: 'notesChanged', changes: [{ id: 'note:n3', type: 'dimensions', dimensions: { width: 400, height: 200 }, setAttributes: true, resizing: true }] });
     expect(documentOf(h.present).notes?.[2]?.size).toEqual({ width: 400, height: 200 });
-    h = run(h, { type: 'undo' }, { type: 'undo' });
+    h = run(h, { type: 'setNoteColor', noteId: 'note:n3', color: 'green' });
+    expect(documentOf(h.present).notes?.[2]?.color).toBe('green');
+    h = run(h, { type: 'undo' }, { type: 'undo' }, { type: 'undo' });
     expect(documentOf(h.present).notes?.[2]?.text).toBe('');
     h = run(h, { type: 'undo' });
     expect(documentOf(h.present)).toEqual(withNotes);
