@@ -227,6 +227,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         ...state,
         nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes],
         edges: [...state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges],
+        notes: unselected(state.notes),
       };
     }
     case 'replace':

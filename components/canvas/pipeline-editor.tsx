@@ -229,7 +229,7 @@ function Workspace({
   const addAtCenter = (stepType: string) => {
     const rect = canvasRef.current?.getBoundingClientRect();
     if (!rect) return;
-    const p = screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 });
+    const p = takeSpot() ?? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 });
     onAddStep(stepType, freeSpot({ x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y) }, state.nodes));
   };
 
@@ -239,7 +239,7 @@ function Workspace({
   };
 
   const sayTone = useCallback((tone: Notice['tone'], text: string) => setNotice({ tone, text }), []);
-  const { editing, actions: canvasActions, alignSelection } = useCanvasEditing({ state, dispatch, say: sayTone, onAutoLayout: autoLayout });
+  const { editing, actions: canvasActions, alignSelection, takeSpot } = useCanvasEditing({ state, dispatch, say: sayTone, onAutoLayout: autoLayout });
   const severalSelected = useMemo(() => state.nodes.filter((n) => n.selected), [state.nodes]);
 
   const selectNode = (nodeId: string) => {

@@ -47,10 +47,17 @@ export function useCanvasEditing({
   dispatch: (action: EditorAction) => void;
   say: (tone: 'ok' | 'info' | 'bad', text: string) => void;
   onAutoLayout: () => void;
-}): { editing: CanvasEditing; actions: CanvasActions; alignSelection: (how: 'left' | 'top' | 'layout') => void } {
+}): {
+  editing: CanvasEditing;
+  actions: CanvasActions;
+  alignSelection: (how: 'left' | 'top' | 'layout') => void;
+  /** Where "Add a step here" was chosen, once: the next step added from the palette goes there. */
+  takeSpot: () => XYPosition | undefined;
+} {
   const { screenToFlowPosition, fitView } = useReactFlow();
   const [menu, setMenu] = useState<OpenMenu>();
   const [dropEdge, setDropEdge] = useState<string>();
+  const spot = useRef<XYPosition>(undefined);
   const latest = useRef(state);
   useEffect(() => {
     latest.current = state;
@@ -116,9 +123,10 @@ export function useCanvasEditing({
         say('info', `Pasted ${plural(fragment.nodes.length)}`);
       },
       canPaste: () => storedFragment() !== undefined,
-      addStepHere() {
+      addStepHere(at) {
+        spot.current = at;
         focusLater('#palette-search');
-        say('info', 'Pick a step in the palette: type to search, Enter or a click adds it');
+        say('info', 'Pick a step in the palette (type to search; Enter or a click adds it): it goes where you clicked');
       },
       autoLayout: onAutoLayout,
       selectAll: () => dispatch({ type: 'selectAll' }),
@@ -241,5 +249,10 @@ export function useCanvasEditing({
     onNodeDragStop,
     overlay: menu && <ContextMenu menu={menu} actions={actions} onClose={() => setMenu(undefined)} />,
   };
-  return { editing, actions, alignSelection };
+  const takeSpot = () => {
+    const at = spot.current;
+    spot.current = undefined;
+    return at;
+  };
+  return { editing, actions, alignSelection, takeSpot };
 }

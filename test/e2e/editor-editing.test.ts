@@ -149,22 +149,28 @@ describe('right-click menus', () => {
     const spot = await emptySpot();
     expect(Math.abs(pasted.y - spot.y)).toBeLessThan(150);
 
-    // "Add a step here" goes to the palette's search.
+    // "Add a step here" goes to the palette's search, and the step picked there lands where the menu was.
     await (await rightClickPane(0.3)).getByRole('menuitem', { name: 'Add a step here' }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('palette-search');
+    await page.keyboard.type('Remove duplicates');
+    await page.getByRole('button', { name: 'Add step Remove duplicates', exact: true }).click();
+    const added = (await step('dedupe').boundingBox())!;
+    const here = await emptySpot(0.3);
+    expect(Math.abs(added.x + added.width / 2 - here.x)).toBeLessThan(40);
+    expect(Math.abs(added.y - here.y)).toBeLessThan(40);
 
     // Select all, then a selected step's menu is the selection's: Duplicate, Copy, Delete.
-    await (await rightClickPane(0.3)).getByRole('menuitem', { name: 'Select all' }).click();
-    await inspector().getByRole('heading', { name: '6 steps selected' }).waitFor();
+    await (await rightClickPane(0.72)).getByRole('menuitem', { name: 'Select all' }).click();
+    await inspector().getByRole('heading', { name: '7 steps selected' }).waitFor();
     await step('data').click({ button: 'right' });
-    const several = page.getByRole('menu', { name: '6 selected steps' });
+    const several = page.getByRole('menu', { name: '7 selected steps' });
     expect(await several.getByRole('menuitem').allTextContents()).toEqual(['DuplicateCtrl+D', 'CopyCtrl+C', 'DeleteDelete']);
     await several.getByRole('menuitem', { name: /^Delete/ }).click();
     await step('data').waitFor({ state: 'detached' });
     expect(await page.getByRole('group', { name: /^Step / }).count()).toBe(0);
     await undo();
     await step('data').waitFor();
-    expect(await page.getByRole('group', { name: /^Step / }).count()).toBe(6);
+    expect(await page.getByRole('group', { name: /^Step / }).count()).toBe(7);
 
     // The shortcuts dialog lists the menu's keys.
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
