@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -44,13 +45,13 @@ const graph = (name: string) => ({
 });
 
 /** A new pipeline with the graph imported from a file (not saved: a step without edges would not compile). */
-async function open(name: string) {
+async function open(name: string, doc: object = graph(name)) {
   await page.goto(`${inject('baseUrl')}/pipelines/${name}`);
   await canvas().waitFor();
   await page.getByLabel('Import a pipeline file', { exact: true }).setInputFiles({
     name: `${name}.json`,
     mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify(graph(name))),
+    buffer: Buffer.from(JSON.stringify(doc)),
   });
   await step('data').waitFor();
   await settled();
@@ -338,4 +339,30 @@ describe('sticky notes', () => {
     await page.screenshot({ path: path.join(SHOTS, 'e2e-edit-note-run.png') });
     expect((await waitForRun(runId)).status).toBe('succeeded');
   }, 180_000);
+
+  it('travel with the document file: imported, resized, exported', async () => {
+    const note = { id: 'why', text: 'Sampled so that the demo runs fast', position: { x: 600, y: 200 }, size: { width: 300, height: 100 }, color: 'green' };
+    await open('edit-note-file', { ...graph('edit-note-file'), notes: [note] });
+    const text = page.getByRole('textbox', { name: 'Text of note why' });
+    expect(await text.inputValue()).toBe(note.text);
+
+    // Resize it by its corner handle (a selected note shows them; a drag handle has no role, so found by class), one undo step.
+    await page.getByRole('group', { name: 'Note why', exact: true }).click({ position: { x: 4, y: 4 } });
+    const handle = page.locator('.react-flow__node-note .react-flow__resize-control.bottom.right');
+    const h = await centre(handle);
+    await page.mouse.move(h.x, h.y);
+    await page.mouse.down();
+    await page.mouse.move(h.x + 60, h.y + 40, { steps: 6 });
+    await page.mouse.up();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
+    const exported = JSON.parse(await fs.readFile((await download.path())!, 'utf8'));
+    expect(exported.notes).toHaveLength(1);
+    expect(exported.notes[0]).toMatchObject({ id: 'why', text: note.text, position: note.position, color: 'green' });
+    expect(exported.notes[0].size.width).toBeGreaterThan(330);
+    expect(exported.notes[0].size.height).toBeGreaterThan(120);
+    await undo();
+    const [again] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
+    expect(JSON.parse(await fs.readFile((await again.path())!, 'utf8')).notes).toEqual([note]);
+  }, 60_000);
 });
