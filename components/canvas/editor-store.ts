@@ -5,6 +5,11 @@ import type { PipelineDocument } from '../../workflows/core/document';
 import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import {
   connectionProblem,
+  edgeInsertion,
+  newNoteFlowNode,
+  toCanvasNote,
+  toNoteFlowNode,
+  type NoteFlowNode,
   freshNodeId,
   fromDocument,
   initialParams,
@@ -25,6 +30,8 @@ export interface EditorState {
   parameters?: ParameterDeclaration[];
   nodes: StepFlowNode[];
   edges: StepFlowEdge[];
+  /** Sticky notes on the canvas (not steps: nothing that reads steps sees them). */
+  notes: NoteFlowNode[];
   /** Canonical JSON of the document as last loaded or saved: the baseline for "unsaved changes". */
   savedJson: string;
   /** The stored version the baseline is, if any. */
@@ -53,10 +60,25 @@ export type EditorAction =
    */
   | { type: 'replace'; state: Partial<Omit<EditorState, 'savedJson' | 'version'>> }
   /** Copied steps added (fresh ids, moved by the offset) and selected instead of what was. */
-  | { type: 'paste'; fragment: Fragment; offset: XYPosition };
+  | { type: 'paste'; fragment: Fragment; offset: XYPosition }
+  | { type: 'notesChanged'; changes: NodeChange<NoteFlowNode>[] }
+  | { type: 'addNote'; position: XYPosition; text?: string }
+  | { type: 'setNoteText'; noteId: string; text: string }
+  | { type: 'setNoteColor'; noteId: string; color: NoteFlowNode['data']['color'] }
+  | { type: 'removeNodes'; nodeIds: string[] }
+  | { type: 'selectAll' }
+  /**
+   * A step put into the edge a→b (a→step→b): a new one of `stepType`, or the existing unconnected `nodeId`.
+   * When the ports do not fit, a new step is still added (and an existing one stays where it was dropped).
+   */
+  | { type: 'insertOnEdge'; edgeId: string; position: XYPosition; stepType?: string; nodeId?: string };
 
 export function documentOf(state: EditorState): PipelineDocument {
-  return withParameters(toDocument({ name: state.name, description: state.description }, state.nodes, state.edges), state.parameters);
+  return withNotes(withParameters(toDocument({ name: state.name, description: state.description }, state.nodes, state.edges), state.parameters), state.notes);
+}
+
+function withNotes(document: PipelineDocument, notes: readonly NoteFlowNode[]): PipelineDocument {
+  return notes.length ? { ...document, notes: notes.map(toCanvasNote) } : document;
 }
 
 function withParameters(document: PipelineDocument, parameters: ParameterDeclaration[] | undefined): PipelineDocument {
@@ -65,19 +87,32 @@ function withParameters(document: PipelineDocument, parameters: ParameterDeclara
 
 export function initialEditorState(document: PipelineDocument, version?: number): EditorState {
   const { nodes, edges } = fromDocument(document);
+  const notes = (document.notes ?? []).map(toNoteFlowNode);
   return {
     name: document.name,
     description: document.description,
     parameters: document.parameters,
     nodes,
     edges,
-    savedJson: canonicalJson(withParameters(toDocument(document, nodes, edges), document.parameters)),
+    notes,
+    savedJson: canonicalJson(withNotes(withParameters(toDocument(document, nodes, edges), document.parameters), notes)),
     version,
   };
 }
 
 function updateNode(state: EditorState, nodeId: string, update: (n: StepFlowNode) => StepFlowNode): EditorState {
   return { ...state, nodes: state.nodes.map((n) => (n.id === nodeId ? update(n) : n)) };
+}
+
+function unselected<T extends { selected?: boolean }>(items: T[]): T[] {
+  return items.some((n) => n.selected) ? items.map((n) => (n.selected ? { ...n, selected: false } : n)) : items;
+}
+
+function newStepNode(state: EditorState, stepType: string, position: XYPosition): StepFlowNode | undefined {
+  const step = stepsByType.get(stepType);
+  if (!step) return undefined;
+  const id = freshNodeId(step.type, new Set(state.nodes.map((n) => n.id)));
+  return { id, type: 'step', position, data: { stepType: step.type, params: initialParams(step) }, ariaLabel: `Step ${id}`, selected: true };
 }
 
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
@@ -97,19 +132,57 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return edge ? { ...state, edges: addEdge(edge, state.edges) } : state;
     }
     case 'addStep': {
-      const step = stepsByType.get(action.stepType);
-      if (!step) return state;
-      const id = freshNodeId(step.type, new Set(state.nodes.map((n) => n.id)));
-      const node: StepFlowNode = {
-        id,
-        type: 'step',
-        position: action.position,
-        data: { stepType: step.type, params: initialParams(step) },
-        ariaLabel: `Step ${id}`,
-        selected: true,
-      };
-      return { ...state, nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] };
+      const node = newStepNode(state, action.stepType, action.position);
+      if (!node) return state;
+      return { ...state, nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], notes: unselected(state.notes) };
     }
+    case 'insertOnEdge': {
+      const edge = state.edges.find((e) => e.id === action.edgeId);
+      const added = action.stepType ? newStepNode(state, action.stepType, action.position) : undefined;
+      const node = added ?? state.nodes.find((n) => n.id === action.nodeId);
+      if (!node) return state;
+      const nodes = added ? [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), added] : state.nodes;
+      const fit = edge && !state.edges.some((e) => e.source === node.id || e.target === node.id) ? edgeInsertion(edge, node, nodes, state.edges) : undefined;
+      if (!edge || !fit || fit.problem !== undefined) return added ? { ...state, nodes } : state;
+      const into = toFlowEdge(`${edge.source}.${edge.sourceHandle}`, `${node.id}.${fit.input}`);
+      const out = toFlowEdge(`${node.id}.${fit.output}`, `${edge.target}.${edge.targetHandle}`);
+      if (!into || !out) return state;
+      return { ...state, nodes, edges: [...state.edges.filter((e) => e.id !== edge.id), into, out] };
+    }
+    case 'notesChanged':
+      return { ...state, notes: applyNodeChanges(action.changes, state.notes) };
+    case 'addNote':
+      return {
+        ...state,
+        nodes: state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
+        notes: [...unselected(state.notes), newNoteFlowNode(state.notes, action.position, action.text)],
+      };
+    case 'setNoteText':
+      return { ...state, notes: state.notes.map((n) => (n.id === action.noteId ? { ...n, data: { ...n.data, text: action.text } } : n)) };
+    case 'setNoteColor':
+      return {
+        ...state,
+        notes: state.notes.map((n) => {
+          if (n.id !== action.noteId) return n;
+          const { color: _, ...data } = n.data;
+          return { ...n, data: action.color && action.color !== 'yellow' ? { ...data, color: action.color } : data };
+        }),
+      };
+    case 'removeNodes': {
+      const gone = new Set(action.nodeIds);
+      return {
+        ...state,
+        nodes: state.nodes.filter((n) => !gone.has(n.id)),
+        edges: state.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
+        notes: state.notes.filter((n) => !gone.has(n.id)),
+      };
+    }
+    case 'selectAll':
+      return {
+        ...state,
+        nodes: state.nodes.map((n) => (n.selected ? n : { ...n, selected: true })),
+        notes: state.notes.map((n) => (n.selected ? n : { ...n, selected: true })),
+      };
     case 'setParams':
       return updateNode(state, action.nodeId, (n) => ({ ...n, data: { ...n.data, params: action.params } }));
     case 'setExecution':
@@ -142,6 +215,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
           return (n.selected ?? false) === selected ? n : { ...n, selected };
         }),
         edges: state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+        notes: unselected(state.notes),
       };
     case 'setDescription':
       return { ...state, description: action.description || undefined };
@@ -153,6 +227,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         ...state,
         nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes],
         edges: [...state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges],
+        notes: unselected(state.notes),
       };
     }
     case 'replace':

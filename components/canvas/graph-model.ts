@@ -1,6 +1,6 @@
 import type { Connection, Edge, Node } from '@xyflow/react';
 import { catalogManifest, type StepManifest } from '../../workflows/steps/catalog';
-import { parseEndpoint, type PipelineDocument, type PipelineNode } from '../../workflows/core/document';
+import { parseEndpoint, type CanvasNote, type PipelineDocument, type PipelineNode } from '../../workflows/core/document';
 
 // The bridge between a `millrace/v1` document and React Flow's nodes and edges. Pure functions:
 // the editor store keeps React Flow's shapes (they carry measured sizes) and derives the document.
@@ -158,3 +158,82 @@ export function connectionProblem(
   return undefined;
 }
 
+
+// Sticky notes: React Flow nodes of their own type, kept beside the steps (not among them) so that everything
+// that reads steps keeps reading only steps. Their flow ids carry a prefix a step id cannot have.
+
+export interface NoteNodeData extends Record<string, unknown> {
+  text: string;
+  color?: CanvasNote['color'];
+}
+export type NoteFlowNode = Node<NoteNodeData, 'note'>;
+
+const NOTE_PREFIX = 'note:';
+export const NOTE_SIZE = { width: 220, height: 120 };
+
+export function isNoteFlowId(id: string): boolean {
+  return id.startsWith(NOTE_PREFIX);
+}
+
+export function toNoteFlowNode(note: CanvasNote): NoteFlowNode {
+  return {
+    id: NOTE_PREFIX + note.id,
+    type: 'note',
+    position: note.position,
+    ...(note.size ?? NOTE_SIZE),
+    data: { text: note.text, ...(note.color ? { color: note.color } : {}) },
+    ariaLabel: `Note ${note.id}`,
+  };
+}
+
+export function toCanvasNote(n: NoteFlowNode): CanvasNote {
+  const width = Math.round(n.width ?? NOTE_SIZE.width);
+  const height = Math.round(n.height ?? NOTE_SIZE.height);
+  // The default size is left unsaid, so a note keeps no size until it is resized.
+  const sized = width !== NOTE_SIZE.width || height !== NOTE_SIZE.height;
+  return {
+    id: n.id.slice(NOTE_PREFIX.length),
+    text: n.data.text,
+    position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
+    ...(sized ? { size: { width, height } } : {}),
+    ...(n.data.color ? { color: n.data.color } : {}),
+  };
+}
+
+/** "n1", "n2", …: the first note id not taken. */
+export function freshNoteId(notes: readonly NoteFlowNode[]): string {
+  const taken = new Set(notes.map((n) => n.id));
+  for (let i = 1; ; i++) if (!taken.has(`${NOTE_PREFIX}n${i}`)) return `n${i}`;
+}
+
+export function newNoteFlowNode(notes: readonly NoteFlowNode[], position: { x: number; y: number }, text = ''): NoteFlowNode {
+  return { ...toNoteFlowNode({ id: freshNoteId(notes), text, position }), selected: true };
+}
+
+/**
+ * How a step goes into the edge a→b: a's output into one of its inputs of that type, one of its outputs of b's
+ * input type into b — or why it cannot (the same rules as drawing an edge by hand). The edge a→b is removed first.
+ */
+export function edgeInsertion(
+  edge: StepFlowEdge,
+  node: StepFlowNode,
+  nodes: readonly StepFlowNode[],
+  edges: readonly StepFlowEdge[],
+): { input: string; output: string; problem?: undefined } | { problem: string } {
+  const step = stepsByType.get(node.data.stepType);
+  const all = nodes.some((n) => n.id === node.id) ? nodes : [...nodes, node];
+  const rest = edges.filter((e) => e.id !== edge.id);
+  const out = portOf(all, edge.source, 'output', edge.sourceHandle);
+  const inp = portOf(all, edge.target, 'input', edge.targetHandle);
+  if (!step || !out || !inp) return { problem: 'That edge or step is not known.' };
+  const title = step.title;
+  const input = Object.entries(step.inputs).find(([, p]) => p.type === out.type)?.[0];
+  if (!input) return { problem: `${title} has no ${out.type} input to take "${out.title}" of ${edge.source}.` };
+  const output = Object.entries(step.outputs).find(([, p]) => p.type === inp.type)?.[0];
+  if (!output) return { problem: `${title} has no ${inp.type} output to feed "${inp.title}" of ${edge.target}.` };
+  const first = connectionProblem({ source: edge.source, sourceHandle: edge.sourceHandle ?? null, target: node.id, targetHandle: input }, all, rest);
+  if (first) return { problem: first };
+  const second = connectionProblem({ source: node.id, sourceHandle: output, target: edge.target, targetHandle: edge.targetHandle ?? null }, all, rest);
+  if (second) return { problem: second };
+  return { input, output };
+}

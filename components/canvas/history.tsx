@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { EdgeChange, NodeChange } from '@xyflow/react';
 import { editorReducer, type EditorAction, type EditorState } from './editor-store';
-import type { StepFlowEdge, StepFlowNode } from './graph-model';
+import type { NoteFlowNode, StepFlowEdge, StepFlowNode } from './graph-model';
 
 // Undo and redo over the editor's store. Every action that changes the document (a step added, moved,
 // connected, renamed, a parameter typed) is one step of history; selection and React Flow's measuring are
@@ -29,6 +29,11 @@ function nodesChangeDocument(changes: NodeChange<StepFlowNode>[]): boolean {
   return changes.some((c) => c.type === 'add' || c.type === 'remove' || c.type === 'replace' || (c.type === 'position' && c.position !== undefined));
 }
 
+/** A note's resize changes the document; React Flow measuring it does not. */
+function notesChangeDocument(changes: NodeChange<NoteFlowNode>[]): boolean {
+  return nodesChangeDocument(changes as unknown as NodeChange<StepFlowNode>[]) || changes.some((c) => c.type === 'dimensions' && Boolean(c.setAttributes));
+}
+
 function edgesChangeDocument(changes: EdgeChange<StepFlowEdge>[]): boolean {
   return changes.some((c) => c.type === 'add' || c.type === 'remove' || c.type === 'replace');
 }
@@ -44,6 +49,10 @@ function isEdit(action: EditorAction): boolean {
       return nodesChangeDocument(action.changes);
     case 'edgesChanged':
       return edgesChangeDocument(action.changes);
+    case 'notesChanged':
+      return notesChangeDocument(action.changes);
+    case 'selectAll':
+      return false;
     default:
       return true;
   }
@@ -56,6 +65,15 @@ function burstKey(action: EditorAction): string | undefined {
       return action.changes.every((c) => c.type === 'position')
         ? `move:${action.changes.map((c) => (c.type === 'position' ? c.id : '')).join(',')}`
         : undefined;
+    case 'notesChanged':
+      if (action.changes.every((c) => c.type === 'position')) return `move:${action.changes.map((c) => (c.type === 'position' ? c.id : '')).join(',')}`;
+      if (action.changes.every((c) => c.type === 'dimensions')) return `resize:${action.changes.map((c) => (c.type === 'dimensions' ? c.id : '')).join(',')}`;
+      return undefined;
+    case 'insertOnEdge':
+      // Dropping a dragged step onto an edge is one step with the drag that brought it there.
+      return action.nodeId ? `move:${action.nodeId}` : undefined;
+    case 'setNoteText':
+      return `${action.type}:${action.noteId}`;
     case 'setParams':
     case 'setLabel':
     case 'setExecution':

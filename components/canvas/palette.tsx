@@ -5,6 +5,7 @@ import { useMemo, useState, type DragEvent } from 'react';
 import { cn } from '../ui/cn';
 import { manifest } from './graph-model';
 import { categoryLook, fallbackCategory, portDot } from './port-style';
+import { StepHelpButton } from './step-help';
 import { StepIcon } from './step-icons';
 
 /** The drag payload type: a step type name, read by the canvas drop handler. */
@@ -65,7 +66,7 @@ export function Palette({ onAdd }: { onAdd: (stepType: string) => void }) {
               </h3>
               <ul className="space-y-0.5">
                 {group.steps.map((step) => (
-                  <li key={step.type}>
+                  <li key={step.type} className="flex items-start gap-0.5">
                     <button
                       type="button"
                       draggable
@@ -73,7 +74,7 @@ export function Palette({ onAdd }: { onAdd: (stepType: string) => void }) {
                       onClick={() => onAdd(step.type)}
                       aria-label={`Add step ${step.title}`}
                       title={`${step.summary}\nDrag onto the canvas, or click to add.`}
-                      className="group flex w-full cursor-grab items-start gap-2.5 rounded-lg px-2 py-1.5 text-left hover:bg-subtle active:cursor-grabbing"
+                      className="group flex min-w-0 flex-1 cursor-grab items-start gap-2.5 rounded-lg px-2 py-1.5 text-left hover:bg-subtle active:cursor-grabbing"
                     >
                       <span className={cn('mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-md [&_svg]:size-3.5', look.tint)}>
                         <StepIcon stepType={step.type} category={step.category} />
@@ -91,6 +92,7 @@ export function Palette({ onAdd }: { onAdd: (stepType: string) => void }) {
                       </span>
                       <Plus aria-hidden className="mt-1 size-3.5 shrink-0 text-fg-subtle opacity-0 group-hover:opacity-100" />
                     </button>
+                    <StepHelpButton step={step} onAdd={onAdd} />
                   </li>
                 ))}
               </ul>

@@ -12,13 +12,15 @@ import {
   type EdgeChange,
   type FinalConnectionState,
   type IsValidConnection,
+  type Node,
   type NodeChange,
 } from '@xyflow/react';
 import { forwardRef, useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
 import { DecorationsContext, type GraphDecorations } from './decorations';
-import { NODE_WIDTH, connectionProblem, type StepFlowEdge, type StepFlowNode } from './graph-model';
+import { NODE_WIDTH, connectionProblem, isNoteFlowId, type NoteFlowNode, type StepFlowEdge, type StepFlowNode } from './graph-model';
+import { canvasNodeTypes, NoteEditContext } from './note-node';
 import { STEP_DRAG_TYPE } from './palette';
-import { nodeTypes } from './step-node';
+import type { CanvasEditing } from './use-canvas-editing';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
 // Shift+click adds a step to the selection, as Ctrl/⌘+click does; Shift+drag draws a selection box.
@@ -38,11 +40,15 @@ export interface PipelineCanvasProps {
   onAddStep: (stepType: string, position: { x: number; y: number }) => void;
   /** A refused connection, explained. */
   onRefused: (message: string) => void;
+  /** Menus, notes and drops onto edges (use-canvas-editing). */
+  editing?: CanvasEditing;
 }
+
+const NO_NOTES: NoteFlowNode[] = [];
 
 /** The editable React Flow canvas: drop target for the palette, typed connections, keyboard delete. */
 export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(function PipelineCanvas(
-  { nodes, edges, decorations, badEdges, onNodesChange, onEdgesChange, onConnect, onAddStep, onRefused },
+  { nodes, edges, decorations, badEdges, onNodesChange, onEdgesChange, onConnect, onAddStep, onRefused, editing },
   ref,
 ) {
   const { screenToFlowPosition } = useReactFlow();
@@ -79,11 +85,18 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
     [onRefused],
   );
 
-  const onDragOver = useCallback((event: DragEvent) => {
-    if (!event.dataTransfer.types.includes(STEP_DRAG_TYPE)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-  }, []);
+  const onDragOver = useCallback(
+    (event: DragEvent) => {
+      if (!event.dataTransfer.types.includes(STEP_DRAG_TYPE)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+      if (editing) {
+        const under = editing.edgeAt(event.clientX, event.clientY);
+        if (under !== editing.dropEdge) editing.setDropEdge(under);
+      }
+    },
+    [editing],
+  );
 
   const onDrop = useCallback(
     (event: DragEvent) => {
@@ -91,25 +104,65 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
       if (!stepType) return;
       event.preventDefault();
       const p = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      onAddStep(stepType, { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - 30) });
+      const position = { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - 30) };
+      const onEdge = editing?.edgeAt(event.clientX, event.clientY);
+      if (editing && onEdge) editing.onDropStepOnEdge(stepType, position, onEdge);
+      else onAddStep(stepType, position);
     },
-    [screenToFlowPosition, onAddStep],
+    [screenToFlowPosition, onAddStep, editing],
   );
 
+  const dropEdge = editing?.dropEdge;
   const shownEdges: Edge[] = useMemo(
-    () => edges.map((e) => (badEdges.has(e.id) ? { ...e, className: 'has-error', animated: false } : e)),
-    [edges, badEdges],
+    () =>
+      edges.map((e) =>
+        e.id === dropEdge
+          ? { ...e, className: 'drop-target', style: { stroke: 'var(--color-accent)', strokeWidth: 4 } }
+          : badEdges.has(e.id)
+            ? { ...e, className: 'has-error', animated: false }
+            : e,
+      ),
+    [edges, badEdges, dropEdge],
   );
+
+  // Steps and notes share the canvas; their changes go back to their own lists.
+  const notes = editing?.notes ?? NO_NOTES;
+  const shownNodes = useMemo<Node[]>(() => (notes.length ? [...notes, ...nodes] : nodes), [nodes, notes]);
+  const onNotesChange = editing?.onNotesChange;
+  const onAnyNodesChange = useCallback(
+    (changes: NodeChange<Node>[]) => {
+      const isNote = (c: NodeChange<Node>) => isNoteFlowId(c.type === 'add' || c.type === 'replace' ? c.item.id : c.id);
+      const forNotes = changes.filter(isNote);
+      const forSteps = forNotes.length ? changes.filter((c) => !isNote(c)) : changes;
+      if (forSteps.length) onNodesChange(forSteps as NodeChange<StepFlowNode>[]);
+      if (forNotes.length) onNotesChange?.(forNotes as NodeChange<NoteFlowNode>[]);
+    },
+    [onNodesChange, onNotesChange],
+  );
+  const noteEdit = useMemo(() => (editing ? { onText: editing.onNoteText } : undefined), [editing?.onNoteText]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
-    <div ref={ref} className="relative min-h-0 flex-1" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      ref={ref}
+      className="relative min-h-0 flex-1"
+      onDragOver={onDragOver}
+      onDragLeave={() => editing?.dropEdge && editing.setDropEdge(undefined)}
+      onDrop={onDrop}
+      onKeyDown={editing?.onKeyDown}
+    >
+      <NoteEditContext.Provider value={noteEdit}>
       <DecorationsContext.Provider value={decorations}>
-        <ReactFlow<StepFlowNode, Edge>
+        <ReactFlow<Node, Edge>
           aria-label="Pipeline canvas"
-          nodes={nodes}
+          nodes={shownNodes}
           edges={shownEdges}
-          nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
+          nodeTypes={canvasNodeTypes}
+          onNodesChange={onAnyNodesChange}
+          onNodeContextMenu={editing?.onNodeContextMenu}
+          onPaneContextMenu={editing?.onPaneContextMenu}
+          onSelectionContextMenu={editing?.onSelectionContextMenu}
+          onNodeDrag={editing?.onNodeDrag}
+          onNodeDragStop={editing?.onNodeDragStop}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onConnectEnd={onConnectEnd}
@@ -127,6 +180,8 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
           <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" position="bottom-right" className="!bg-surface" />
         </ReactFlow>
       </DecorationsContext.Provider>
+      </NoteEditContext.Provider>
+      {editing?.overlay}
     </div>
   );
 });

@@ -11,6 +11,7 @@ import { makeDatasetLookup, type CompileError } from '../../workflows/core/compi
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
+import { SelectionInspector } from '../inspector/selection-inspector';
 import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
@@ -30,6 +31,7 @@ import { ShortcutsButton } from './shortcuts-dialog';
 import { SaveWithMessageButton, useSaveShortcut } from './save-message';
 import { VersionViewer } from '../versions/version-viewer';
 import { PipelineCanvas } from './pipeline-canvas';
+import { useCanvasEditing } from './use-canvas-editing';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
@@ -176,7 +178,7 @@ function Workspace({
   const documentJson = useMemo(() => canonicalJson(document), [document]);
   const dirty = documentJson !== state.savedJson || Boolean(isNew && state.version === undefined);
   const semanticJson = useMemo(
-    () => canonicalJson({ ...document, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
+    () => canonicalJson({ ...document, notes: undefined, nodes: document.nodes.map(({ position: _, ...n }) => n) }),
     [document],
   );
   const compiled = useCompiledDocument(semanticJson, datasetLookup);
@@ -234,7 +236,7 @@ function Workspace({
   const addAtCenter = (stepType: string) => {
     const rect = canvasRef.current?.getBoundingClientRect();
     if (!rect) return;
-    const p = screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 });
+    const p = takeSpot() ?? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 });
     onAddStep(stepType, freeSpot({ x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y) }, state.nodes));
   };
 
@@ -242,6 +244,10 @@ function Workspace({
     dispatch({ type: 'moveNodes', positions: layoutGraph(state.nodes, state.edges) });
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
+
+  const sayTone = useCallback((tone: Notice['tone'], text: string) => setNotice({ tone, text }), []);
+  const { editing, actions: canvasActions, alignSelection, takeSpot } = useCanvasEditing({ state, dispatch, say: sayTone, onAutoLayout: autoLayout });
+  const severalSelected = useMemo(() => state.nodes.filter((n) => n.selected), [state.nodes]);
 
   const selectNode = (nodeId: string) => {
     dispatch({ type: 'select', nodeId });
@@ -278,7 +284,7 @@ function Workspace({
   /** A pipeline file in place of the graph; the name stays this pipeline's, and saving makes it a version. */
   const importDocument = (imported: PipelineDocument, fileName: string) => {
     const { nodes, edges } = fromDocument(imported);
-    dispatch({ type: 'replace', state: { nodes, edges, description: imported.description, parameters: imported.parameters } });
+    dispatch({ type: 'replace', state: { nodes, edges, notes: initialEditorState(imported).notes, description: imported.description, parameters: imported.parameters } });
     setNotice({
       tone: 'info',
       text:
@@ -407,6 +413,7 @@ function Workspace({
             onConnect={onConnect}
             onAddStep={onAddStep}
             onRefused={onRefused}
+            editing={editing}
           />
           <ProblemsPanel
             errors={shownErrors}
@@ -416,7 +423,15 @@ function Workspace({
             onSelectNode={selectNode}
           />
         </main>
-        <Inspector
+        {severalSelected.length > 1 ? (
+          <SelectionInspector
+            steps={severalSelected}
+            onSelectOnly={selectNode}
+            onDuplicate={() => canvasActions.duplicate(severalSelected.map((n) => n.id))}
+            onRemove={() => canvasActions.remove(severalSelected.map((n) => n.id))}
+            onAlign={alignSelection}
+          />
+        ) : <Inspector
           node={selected}
           nodeIds={nodeIds}
           errors={selected ? shownErrors.filter((e) => e.nodeId === selected.id) : []}
@@ -436,7 +451,7 @@ function Workspace({
           parameters={state.parameters ?? []}
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
-        />
+        />}
         {leaveDialog}
         {asking && (
           <RunDialog

@@ -18,6 +18,10 @@ const SHORTCUTS: [keys: string, what: string][] = [
   ['Shift+click, Ctrl+click', 'Add a step to the selection'],
   ['Shift+drag', 'Select the steps inside a box'],
   ['Ctrl+F', 'Find a step by id, label or type'],
+  ['Right-click', 'The menu of a step, a selection, a note or the canvas'],
+  ['ContextMenu  or  Shift+F10', 'The same menu for the focused step (or the canvas)'],
+  ['↑ ↓, Enter, Escape (in a menu)', 'Move, pick, close'],
+  ['Drag a step onto an edge', 'Put it into the edge (a→step→b), when its ports fit'],
   ['Enter (on a palette step)', 'Add it at a free spot'],
   ['?', 'This list'],
 ];

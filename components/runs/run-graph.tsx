@@ -5,8 +5,8 @@ import { useMemo } from 'react';
 import type { PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { DecorationsContext, type GraphDecorations, type NodeDecoration } from '../canvas/decorations';
-import { fromDocument, type StepFlowNode } from '../canvas/graph-model';
-import { nodeTypes } from '../canvas/step-node';
+import { fromDocument, toNoteFlowNode, type StepFlowNode } from '../canvas/graph-model';
+import { canvasNodeTypes } from '../canvas/note-node';
 import { summaryCaption } from './summary-format';
 
 export interface RunGraphStep {
@@ -31,6 +31,11 @@ export function RunGraph({ document, steps }: { document: PipelineDocument; step
       })),
     [graph.nodes, byId],
   );
+  // Sticky notes, read-only, behind the steps.
+  const shownNodes = useMemo(
+    () => [...(document.notes ?? []).map((n) => ({ ...toNoteFlowNode(n), draggable: false, selectable: false, focusable: false })), ...nodes],
+    [document.notes, nodes],
+  );
   const edges: Edge[] = useMemo(
     () => graph.edges.map((e) => ({ ...e, animated: byId.get(e.target)?.status === 'running', focusable: false })),
     [graph.edges, byId],
@@ -53,9 +58,9 @@ export function RunGraph({ document, steps }: { document: PipelineDocument; step
       <DecorationsContext.Provider value={decorations}>
         <ReactFlow
           aria-label="Run graph"
-          nodes={nodes}
+          nodes={shownNodes}
           edges={edges}
-          nodeTypes={nodeTypes}
+          nodeTypes={canvasNodeTypes}
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable={false}

@@ -30,6 +30,22 @@ export const edgeSchema = z.strictObject({
   to: z.string().min(3).max(200).describe('node.port'),
 });
 
+export const NOTE_COLORS = ['yellow', 'blue', 'green', 'pink'] as const;
+
+/** A free text note on the canvas: read by people only, never by the compiler (nor part of a plan's hash). */
+export const canvasNoteSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Note ids use letters, digits, "-" and "_" (at most 64)'),
+  text: z.string().max(10000, 'A note holds at most 10000 characters'),
+  position: z.strictObject({ x: z.number(), y: z.number() }),
+  size: z
+    .strictObject({
+      width: z.number().min(80, 'A note is at least 80 wide').max(4000, 'A note is at most 4000 wide'),
+      height: z.number().min(40, 'A note is at least 40 high').max(4000, 'A note is at most 4000 high'),
+    })
+    .optional(),
+  color: z.enum(NOTE_COLORS).optional(),
+});
+
 // Strict: unknown fields are errors, so nothing is stored that this schema does not describe.
 export const pipelineDocumentSchema = z.strictObject({
   apiVersion: z.literal('millrace/v1'),
@@ -41,11 +57,18 @@ export const pipelineDocumentSchema = z.strictObject({
   parameters: z.array(parameterDeclarationSchema).max(100).optional(),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema).default([]),
+  /** Sticky notes on the canvas. */
+  notes: z
+    .array(canvasNoteSchema)
+    .max(500, 'A pipeline holds at most 500 notes')
+    .refine((notes) => new Set(notes.map((n) => n.id)).size === notes.length, 'Two notes have the same id')
+    .optional(),
 });
 
 export type PipelineNode = z.output<typeof nodeSchema>;
 export type PipelineEdge = z.output<typeof edgeSchema>;
 export type PipelineDocument = z.output<typeof pipelineDocumentSchema>;
+export type CanvasNote = z.output<typeof canvasNoteSchema>;
 export type PipelineDocumentInput = z.input<typeof pipelineDocumentSchema>;
 
 /** Splits "node.port" at the last dot (node ids contain no dots). */
