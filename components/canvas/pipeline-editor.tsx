@@ -31,6 +31,7 @@ import { PipelineCanvas } from './pipeline-canvas';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
+import { useCodePane } from '../code/use-code-pane';
 import { ProblemsPanel } from './problems-panel';
 import { RunDialog } from './run-dialog';
 
@@ -285,6 +286,8 @@ function Workspace({
   const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
   useClipboardShortcuts(state, dispatch, sayInfo);
 
+  const code = useCodePane({ document, nodes: state.nodes, errors: shownErrors, dispatch, say: setNotice });
+
   const { dialog: leaveDialog } = useLeaveGuard({ dirty, save: async () => (await save()) !== undefined });
 
   const run = async (params?: Record<string, unknown>) => {
@@ -360,6 +363,7 @@ function Workspace({
         <Button aria-label="Redo" title="Redo (Ctrl+Shift+Z)" size="icon" onClick={() => dispatch({ type: 'redo' })} disabled={history.future.length === 0}>
           <Redo2 aria-hidden />
         </Button>
+        {code.toggle}
         <ShortcutsButton />
         <DocumentFileButtons document={document} onImport={importDocument} onError={(text) => setNotice({ tone: 'bad', text })} />
         {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
@@ -404,6 +408,7 @@ function Workspace({
             onSelectNode={selectNode}
           />
         </main>
+        {code.pane}
         <Inspector
           node={selected}
           nodeIds={nodeIds}
