@@ -32,6 +32,7 @@ import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
 import { useCodePane } from '../code/use-code-pane';
+import { useDraft } from './use-draft';
 import { ProblemsPanel } from './problems-panel';
 import { RunDialog } from './run-dialog';
 
@@ -286,6 +287,8 @@ function Workspace({
   const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
   useClipboardShortcuts(state, dispatch, sayInfo);
 
+  const latestVersion = versions.length ? Math.max(...versions.map((v) => v.version)) : undefined;
+  const draft = useDraft({ name: state.name, document, documentJson, savedJson: state.savedJson, dirty, version: state.version, latestVersion, dispatch });
   const code = useCodePane({ document, nodes: state.nodes, errors: shownErrors, dispatch, say: setNotice });
 
   const { dialog: leaveDialog } = useLeaveGuard({ dirty, save: async () => (await save()) !== undefined });
@@ -378,6 +381,7 @@ function Workspace({
         <Palette onAdd={addAtCenter} />
         <main className="relative flex min-w-0 flex-1 flex-col bg-app">
           {resume && <ResumeBanner runId={resume} />}
+          {draft.banner}
           <EditorNotice notice={notice} onClose={closeNotice} />
           <FindStep nodes={state.nodes} onFind={selectNode} />
           {state.nodes.length === 0 && (
