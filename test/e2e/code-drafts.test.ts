@@ -39,13 +39,23 @@ const inspector = () => page.getByRole('complementary', { name: 'Inspector' });
 const testFraction = () => inspector().getByLabel('Test fraction', { exact: true });
 const unsaved = () => page.getByText('● Unsaved changes');
 const codePane = () => page.getByRole('region', { name: 'Pipeline code' });
-const codeText = async () => (await codePane().innerText()).replace(/[\s\u00a0]+/g, ' ');
-
-/** Puts text in the code editor as a paste does: everything replaced at once. */
-async function pasteIntoCode(text: string) {
+/** The code pane's visible text, scrolled to its top or its end first (Monaco draws only the lines in view). */
+const codeText = async (at: 'top' | 'end' = 'top') => {
   await codePane().getByRole('textbox', { name: 'Pipeline JSON' }).focus();
+  await page.keyboard.press(at === 'top' ? 'ControlOrMeta+Home' : 'ControlOrMeta+End');
+  return (await codePane().innerText()).replace(/[\s\u00a0]+/g, ' ');
+};
+
+/** Selects all the code and pastes text over it (the paste event a browser sends, with the text as clipboard data). */
+async function pasteIntoCode(text: string) {
+  const editor = codePane().getByRole('textbox', { name: 'Pipeline JSON' });
+  await editor.focus();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(text);
+  await editor.evaluate((area, pasted) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', pasted);
+    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
 }
 
 async function selectSplit() {
@@ -59,7 +69,7 @@ describe('the pipeline as code', () => {
     await putPipeline(doc);
     await page.goto(`${inject('baseUrl')}/pipelines/code-pane`);
     await step('split').waitFor();
-    await page.getByRole('button', { name: 'Code' }).click();
+    await page.getByRole('button', { name: 'Code', exact: true }).click();
     await codePane().getByRole('textbox', { name: 'Pipeline JSON' }).waitFor();
     await expect.poll(codeText, { timeout: 20_000 }).toContain('"testFraction": 0.2');
     await selectSplit();
@@ -86,10 +96,14 @@ describe('the pipeline as code', () => {
     await pasteIntoCode(JSON.stringify(broken, null, 2));
     const message = '"Evaluate" has no input "modl" (inputs: model, table)';
     await page.getByRole('list', { name: 'Problems' }).getByText(message).waitFor();
-    // Go to the problem in the editor (F8): Monaco shows the compiler's message at its marker.
+    // Go to the problems in the editor (F8, from the top): Monaco shows the compiler's messages at their
+    // markers — the input left unconnected on the step's id, then the broken edge.
     await codePane().getByRole('textbox', { name: 'Pipeline JSON' }).focus();
+    await page.keyboard.press('ControlOrMeta+Home');
     await page.keyboard.press('F8');
-    await codePane().getByText(message).first().waitFor();
+    await codePane().getByText('Input "Model" (model) is not connected').waitFor();
+    await page.keyboard.press('F8');
+    await codePane().getByText(message).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'e2e-code-pane-marker.png') });
     await page.keyboard.press('Escape');
     await pasteIntoCode(JSON.stringify(current, null, 2));
@@ -104,7 +118,7 @@ describe('the pipeline as code', () => {
     expect(await editor.getAttribute('aria-invalid')).toBe('true');
     // An edit on the canvas meanwhile does not throw the typed text away.
     await testFraction().fill('0.25');
-    await expect.poll(codeText).toContain('oops');
+    await expect.poll(() => codeText('end')).toContain('oops');
     expect(await codeText()).toContain('"testFraction": 0.3');
     await editor.focus();
     await page.keyboard.press('ControlOrMeta+End');
