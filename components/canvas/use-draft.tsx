@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from 'react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
-import { pipelineDocumentSchema, type PipelineDocument } from '../../workflows/core/document';
+import type { PipelineDocument } from '../../workflows/core/document';
+import { draftBaseNote, readDraft, removeDraft, writeDraft, type Draft } from './draft-storage';
 import { Button } from '../ui/button';
 import { formatRelative } from '../ui/format';
 import type { EditorAction } from './editor-store';
@@ -12,53 +13,6 @@ import { fromDocument } from './graph-model';
 // localStorage, per pipeline (new unsaved ones too), and offered back when the pipeline is opened again.
 
 const WRITE_AFTER_MS = 500;
-
-export function draftKey(name: string): string {
-  return `millrace:draft:${name}`;
-}
-
-export interface Draft {
-  document: PipelineDocument;
-  /** The saved version the edits started from; none for a pipeline never saved. */
-  baseVersion?: number;
-  savedAt: string;
-}
-
-function readDraft(name: string): Draft | undefined {
-  try {
-    const raw = window.localStorage.getItem(draftKey(name));
-    if (!raw) return undefined;
-    const stored = JSON.parse(raw) as Partial<Draft>;
-    const document = pipelineDocumentSchema.safeParse(stored.document);
-    if (!document.success || document.data.name !== name || typeof stored.savedAt !== 'string') return undefined;
-    return { document: document.data, baseVersion: typeof stored.baseVersion === 'number' ? stored.baseVersion : undefined, savedAt: stored.savedAt };
-  } catch {
-    return undefined; // storage blocked, or not ours
-  }
-}
-
-function writeDraft(draft: Draft) {
-  try {
-    window.localStorage.setItem(draftKey(draft.document.name), JSON.stringify(draft));
-  } catch {
-    // Full or blocked storage: the leave guard still asks before edits are left behind.
-  }
-}
-
-function removeDraft(name: string) {
-  try {
-    window.localStorage.removeItem(draftKey(name));
-  } catch {
-    // as above
-  }
-}
-
-/** What the offer says about the saved pipeline having moved on since the draft was started. */
-export function draftBaseNote(baseVersion: number | undefined, latestVersion: number | undefined): string | undefined {
-  if (latestVersion === undefined || baseVersion === latestVersion) return undefined;
-  if (baseVersion === undefined) return `The pipeline has been saved since (version ${latestVersion}); restoring puts your draft in its place.`;
-  return `The saved pipeline has changed since: your draft started from version ${baseVersion}, the newest is version ${latestVersion}.`;
-}
 
 /**
  * Keeps the editor's unsaved document as a draft and, on opening, offers one left from before:

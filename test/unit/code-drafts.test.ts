@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { documentJsonSchema } from '../../components/code/document-json-schema';
 import { compileErrorRanges, documentText, readPaneText } from '../../components/code/document-text';
+import { draftBaseNote, readDraft, removeDraft, writeDraft } from '../../components/canvas/draft-storage';
 import { rangeOfPath, readJson } from '../../components/code/json-locations';
 import { compilePipeline } from '../../workflows/core/compiler';
 import type { PipelineDocument } from '../../workflows/core/document';
@@ -90,5 +92,42 @@ describe('the code pane text', () => {
     const marked = ranges.map((r) => text.slice(r.start, r.end));
     expect(marked.some((m) => m.includes('"to": "split.nope"'))).toBe(true);
     expect(marked).toContain('7');
+  });
+});
+
+describe('the code pane JSON Schema', () => {
+  it("gives each node type its step's parameters", () => {
+    const schema = documentJsonSchema() as { properties: { nodes: { items: { allOf: { if: any; then: any }[]; properties: { type: { enum: string[] } } } } } };
+    const node = schema.properties.nodes.items;
+    expect(node.properties.type.enum).toContain('prepare.split');
+    const split = node.allOf.find((c) => c.if.properties.type.const === 'prepare.split');
+    expect(Object.keys(split!.then.properties.params.properties)).toContain('testFraction');
+  });
+});
+
+describe('drafts', () => {
+  const memory = () => {
+    const items = new Map<string, string>();
+    return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k), items };
+  };
+
+  it('keeps a draft per pipeline and reads back only what is a document of that pipeline', () => {
+    const store = memory();
+    writeDraft({ document: doc, baseVersion: 3, savedAt: '2026-01-01T00:00:00Z' }, store);
+    expect([...store.items.keys()]).toEqual(['millrace:draft:p']);
+    expect(readDraft('p', store)).toEqual({ document: doc, baseVersion: 3, savedAt: '2026-01-01T00:00:00Z' });
+    store.setItem('millrace:draft:q', JSON.stringify({ document: doc, savedAt: 'x' })); // another pipeline's name inside
+    expect(readDraft('q', store)).toBeUndefined();
+    store.setItem('millrace:draft:r', '{not json');
+    expect(readDraft('r', store)).toBeUndefined();
+    removeDraft('p', store);
+    expect(readDraft('p', store)).toBeUndefined();
+  });
+
+  it('says when the saved pipeline moved on since the draft began', () => {
+    expect(draftBaseNote(2, 2)).toBeUndefined();
+    expect(draftBaseNote(undefined, undefined)).toBeUndefined();
+    expect(draftBaseNote(2, 4)).toBe('The saved pipeline has changed since: your draft started from version 2, the newest is version 4.');
+    expect(draftBaseNote(undefined, 1)).toMatch(/has been saved since \(version 1\)/);
   });
 });
