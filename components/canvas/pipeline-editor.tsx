@@ -376,12 +376,12 @@ function Workspace({
           </Link>
         )}
       </EditorToolbar>
+      {draft.banner}
 
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addAtCenter} />
         <main className="relative flex min-w-0 flex-1 flex-col bg-app">
           {resume && <ResumeBanner runId={resume} />}
-          {draft.banner}
           <EditorNotice notice={notice} onClose={closeNotice} />
           <FindStep nodes={state.nodes} onFind={selectNode} />
           {state.nodes.length === 0 && (
