@@ -16,7 +16,22 @@ export function documentJsonSchema(): Record<string, unknown> {
   node.properties.type = { ...node.properties.type, enum: steps.map((s) => s.type), markdownEnumDescriptions: steps.map((s) => `**${s.title}**: ${s.summary}`) };
   node.allOf = steps.map((s) => ({
     if: { properties: { type: { const: s.type } }, required: ['type'] },
-    then: { properties: { params: { ...s.paramsSchema, description: `Parameters of ${s.title}` } } },
+    then: { properties: { params: { ...withParameterReferences(s.paramsSchema), description: `Parameters of ${s.title}` } } },
   }));
   return schema;
+}
+
+/** A pipeline parameter in place of a value: `{ "$param": "name" }`. */
+const PARAMETER_REFERENCE = {
+  type: 'object',
+  properties: { $param: { type: 'string', description: "The name of one of the pipeline's parameters: each run's value goes here" } },
+  required: ['$param'],
+  additionalProperties: false,
+};
+
+/** Each parameter may also be a reference to a pipeline parameter. */
+function withParameterReferences(params: Record<string, unknown>): Record<string, unknown> {
+  const properties = params.properties as Record<string, Record<string, unknown>> | undefined;
+  if (!properties) return params;
+  return { ...params, properties: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, { anyOf: [v, PARAMETER_REFERENCE] }])) };
 }

@@ -87,6 +87,23 @@ describe('the pipeline as code', () => {
     await expect.poll(() => testFraction().inputValue(), { timeout: 10_000 }).toBe('0.2');
     await expect.poll(codeText, { timeout: 10_000 }).toContain('"testFraction": 0.2');
 
+    // Completion from the document's JSON Schema: inside a split step's empty params, its parameters.
+    const bare = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'split' ? { ...n, params: {} } : n)) };
+    await pasteIntoCode(JSON.stringify(bare, null, 2));
+    await expect.poll(() => testFraction().inputValue(), { timeout: 10_000 }).toBe('');
+    await page.keyboard.press('ControlOrMeta+Home');
+    await page.keyboard.press('ControlOrMeta+F');
+    await page.keyboard.type('"params": {}');
+    await page.keyboard.press('Escape'); // the find widget closes, the match stays selected
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+Space');
+    await page.getByRole('option', { name: /testFraction/ }).first().waitFor();
+    await page.getByRole('option', { name: /stratifyBy/ }).first().waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => testFraction().inputValue(), { timeout: 10_000 }).toBe('0.2');
+
     // A value changed in the inspector is written into the JSON.
     await testFraction().fill('0.3');
     await expect.poll(codeText, { timeout: 10_000 }).toContain('"testFraction": 0.3');

@@ -101,7 +101,10 @@ describe('the code pane JSON Schema', () => {
     const node = schema.properties.nodes.items;
     expect(node.properties.type.enum).toContain('prepare.split');
     const split = node.allOf.find((c) => c.if.properties.type.const === 'prepare.split');
-    expect(Object.keys(split!.then.properties.params.properties)).toContain('testFraction');
+    const params = split!.then.properties.params.properties;
+    expect(Object.keys(params)).toContain('testFraction');
+    // A value, or a pipeline parameter in its place.
+    expect(params.testFraction.anyOf[1].required).toEqual(['$param']);
   });
 });
 
