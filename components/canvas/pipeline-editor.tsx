@@ -35,6 +35,8 @@ import { useCanvasEditing } from './use-canvas-editing';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
+import { useCodePane } from '../code/use-code-pane';
+import { useDraft } from './use-draft';
 import { ProblemsPanel } from './problems-panel';
 import { RunDialog } from './run-dialog';
 
@@ -302,6 +304,10 @@ function Workspace({
   const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
   useClipboardShortcuts(state, dispatch, sayInfo);
 
+  const latestVersion = versions.length ? Math.max(...versions.map((v) => v.version)) : undefined;
+  const draft = useDraft({ name: state.name, document, documentJson, savedJson: state.savedJson, dirty, version: state.version, latestVersion, dispatch });
+  const code = useCodePane({ document, nodes: state.nodes, errors: shownErrors, dispatch, say: setNotice });
+
   const { dialog: leaveDialog } = useLeaveGuard({ dirty, save: async () => (await save()) !== undefined });
 
   const run = async (params?: Record<string, unknown>) => {
@@ -378,6 +384,7 @@ function Workspace({
           <Redo2 aria-hidden />
         </Button>
         <SaveWithMessageButton disabled={busy || !dirty} onSave={async (message) => (await save(message)) !== undefined} />
+        {code.toggle}
         <ShortcutsButton />
         <DocumentFileButtons document={document} onImport={importDocument} onError={(text) => setNotice({ tone: 'bad', text })} />
         {state.version && state.nodes.some((n) => n.data.stepType === 'monitor.drift') && (
@@ -387,6 +394,7 @@ function Workspace({
           </Link>
         )}
       </EditorToolbar>
+      {draft.banner}
 
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={addAtCenter} />
@@ -423,6 +431,7 @@ function Workspace({
             onSelectNode={selectNode}
           />
         </main>
+        {code.pane}
         {severalSelected.length > 1 ? (
           <SelectionInspector
             steps={severalSelected}

@@ -4,17 +4,22 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from '../ui/button';
 import { closeDialogOf, Dialog } from '../ui/dialog';
+import { useBackGuard } from './use-back-guard';
+
+/** Where the person was going: a page of the app, or back in the browser's history. */
+const BACK = 'back';
 
 /**
  * Asks before unsaved edits are left behind: a reload or a closed tab gets the browser's own question; a
  * click on any link of the app (the back arrow, the header's links, a run link) is held and answered
- * with a dialog — save and leave, leave without saving, or stay.
+ * with a dialog — save and leave, leave without saving, or stay. So is the browser's Back button.
  */
 export function useLeaveGuard({ dirty, save }: { dirty: boolean; save: () => Promise<boolean> }) {
   const router = useRouter();
   const [leavingTo, setLeavingTo] = useState<string>();
   // Set once the person chose to leave: the navigation that follows is not held again.
   const released = useRef(false);
+  const back = useBackGuard({ dirty, onHeld: () => setLeavingTo(BACK) });
 
   useEffect(() => {
     if (!dirty) return;
@@ -42,11 +47,16 @@ export function useLeaveGuard({ dirty, save }: { dirty: boolean; save: () => Pro
   const leave = (to: string) => {
     released.current = true;
     setLeavingTo(undefined);
-    router.push(to);
+    if (to === BACK) back.leave();
+    else router.push(to);
+  };
+  const stay = () => {
+    if (leavingTo === BACK && !released.current) back.stay();
+    setLeavingTo(undefined);
   };
 
   const dialog = leavingTo ? (
-    <Dialog title="Leave with unsaved changes?" description="Your edits to this pipeline are not saved yet." onClose={() => setLeavingTo(undefined)}>
+    <Dialog title="Leave with unsaved changes?" description="Your edits to this pipeline are not saved yet." onClose={stay}>
       <div className="flex justify-end gap-2 px-5 py-4">
         <Button onClick={(e) => closeDialogOf(e.currentTarget)}>Stay</Button>
         <Button variant="danger" onClick={() => leave(leavingTo)}>
@@ -56,7 +66,7 @@ export function useLeaveGuard({ dirty, save }: { dirty: boolean; save: () => Pro
           variant="primary"
           onClick={async () => {
             if (await save()) leave(leavingTo);
-            else setLeavingTo(undefined);
+            else stay();
           }}
         >
           Save and leave

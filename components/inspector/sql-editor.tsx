@@ -1,20 +1,15 @@
 'use client';
 
-import Editor, { loader, type OnMount } from '@monaco-editor/react';
-import * as monaco from 'monaco-editor';
+import Editor, { type OnMount } from '@monaco-editor/react';
+import type * as monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
 import { sqlIdent } from '../../workflows/core/sql';
 import type { TableSchema } from '../../workflows/core/table-schema';
+import '../code/monaco-setup';
 import { multiWordStart } from './column-prefix';
 
-// Monaco from the local package (no CDN): SQL highlighting, the input tables and their columns as
-// completions, DuckDB's parse and bind errors as markers. Loaded only in the browser (see sql-field.tsx).
-
-loader.config({ monaco });
-const env = globalThis as unknown as { MonacoEnvironment?: { getWorker(id: string, label: string): Worker } };
-env.MonacoEnvironment ??= {
-  getWorker: () => new Worker(new URL('./monaco-worker.ts', import.meta.url), { type: 'module', name: 'monaco-editor' }),
-};
+// Monaco from the local package (see monaco-setup.ts): SQL highlighting, the input tables and their columns
+// as completions, DuckDB's parse and bind errors as markers. Loaded only in the browser (see sql-field.tsx).
 
 export interface SqlEditorProps {
   /** The accessible name of the editor's text area. */
