@@ -99,6 +99,11 @@ export const startRunBody = z
     version: z.number().int().min(1).optional(),
     params: runParamsSchema.optional(),
     ignoreCache: z.boolean().optional().describe('Run every step, even where an identical earlier success could be reused'),
+    upTo: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'upTo is a step id')
+      .optional()
+      .describe('Preview up to this step: run only it and the steps it depends on (never a deploy, trigger, alert or approval)'),
   })
   .strict();
 export const resumeRunBody = z
