@@ -22,6 +22,7 @@ import {
 } from './schemas';
 import { automationPaths } from './automation-openapi';
 import { registryPaths } from './registry-openapi';
+import { runOutputPaths } from './run-outputs-openapi';
 import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
 import { endpointMetricsResponse } from '../services/endpoint-metrics';
@@ -369,6 +370,7 @@ export function openApiDocument() {
       },
       ...automationPaths({ body, answer, errors, nameParam }),
       ...registryPaths({ body, answer, errors, nameParam }),
+      ...runOutputPaths({ answer, errors, nameParam }),
       '/api/health': {
         get: {
           summary: 'Ok only when Postgres and Temporal answer',

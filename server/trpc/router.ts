@@ -15,6 +15,7 @@ import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { IDEMPOTENCY_KEY } from '../rest/schemas';
 import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
+import { dataRouter } from './data';
 import { registryRouter } from './registry';
 import { monitoringRouter } from './monitoring';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
@@ -123,6 +124,7 @@ export const appRouter = router({
   ...automationRouter,
   ...registryRouter,
   ...monitoringRouter,
+  ...dataRouter,
 });
 
 export type AppRouter = typeof appRouter;
