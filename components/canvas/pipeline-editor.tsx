@@ -11,6 +11,7 @@ import { makeDatasetLookup, type CompileError } from '../../workflows/core/compi
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
+import { usePreviewUpTo } from '../data/use-preview-up-to';
 import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
@@ -282,6 +283,8 @@ function Workspace({
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
 
+  const preview = usePreviewUpTo({ pipeline: state.name, version: state.version, dirty, save });
+
   const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
   useClipboardShortcuts(state, dispatch, sayInfo);
 
@@ -424,6 +427,7 @@ function Workspace({
           parameters={state.parameters ?? []}
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
+          preview={preview}
         />
         {leaveDialog}
         {asking && (

@@ -19,6 +19,7 @@ import { RunGraph } from './run-graph';
 import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } from './run-ops';
 import { RunOrigin } from './run-origin';
 import { StepSummary } from './step-summary';
+import { RunOutputButtons } from '../data/run-output-buttons';
 import { parameterValueText } from '../../workflows/core/parameters';
 
 const POLL_MS = 1000;
@@ -210,6 +211,7 @@ export function RunView({ runId }: { runId: string }) {
                           </span>
                         )
                       )}
+                      <RunOutputButtons key={`${s.nodeId}:${s.status}`} runId={r.runId} nodeId={s.nodeId} succeeded={s.status === 'succeeded'} />
                     </td>
                   </tr>
                 );
