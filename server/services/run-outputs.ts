@@ -9,6 +9,7 @@ import { describeParquet, type ColumnInfo } from '../infra/duckdb';
 import { ServiceError, notFound } from '../infra/errors';
 import { parquetStats, previewParquet, PREVIEW_MAX_LIMIT, type ColumnStats } from '../infra/table-preview';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { catalog } from '../../workflows/steps/catalog';
 
 // The tables a run's steps produced (run_steps.outputs), a page of their rows and their column statistics,
 // for the editor's Data view and the run page.
@@ -31,12 +32,18 @@ export interface TableOutput {
   columns: ColumnInfo[];
 }
 
-/** The table outputs recorded for a step (any other kind of output is not previewed). */
-function tableOutputsOf(outputs: unknown): { port: string; ref: ArtifactRef & { hash: string } }[] {
+/**
+ * The table outputs recorded for a step (any other kind of output is not previewed), in the order its
+ * definition lists them (jsonb keeps its own key order).
+ */
+function tableOutputsOf(outputs: unknown, type: string): { port: string; ref: ArtifactRef & { hash: string } }[] {
   if (!outputs || typeof outputs !== 'object') return [];
+  const order = Object.keys(catalog[type]?.outputs ?? {});
+  const rank = (port: string) => (order.includes(port) ? order.indexOf(port) : order.length);
   return Object.entries(outputs as Record<string, ArtifactRef>)
     .filter((e): e is [string, ArtifactRef & { hash: string }] => e[1]?.kind === 'table' && typeof e[1].hash === 'string')
-    .map(([port, ref]) => ({ port, ref }));
+    .map(([port, ref]) => ({ port, ref }))
+    .sort((a, b) => rank(a.port) - rank(b.port));
 }
 
 /** Rows and columns as the step recorded them; older records without them are read from the file's footer. */
@@ -51,11 +58,11 @@ async function describeOutput(port: string, ref: ArtifactRef & { hash: string })
 
 async function outputFile(runId: string, nodeId: string, port: string) {
   const [step] = await getDb()
-    .select({ outputs: runSteps.outputs, status: runSteps.status })
+    .select({ outputs: runSteps.outputs, status: runSteps.status, type: runSteps.type })
     .from(runSteps)
     .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)));
   if (!step) throw notFound(`Step "${nodeId}" of run ${runId}`);
-  const tables = tableOutputsOf(step.outputs);
+  const tables = tableOutputsOf(step.outputs, step.type);
   const found = tables.find((t) => t.port === port);
   if (!found) {
     throw new ServiceError(
@@ -87,10 +94,10 @@ export async function runOutputStats(q: z.input<typeof runOutputRef>): Promise<{
 /** Every step's table outputs in a run, for the run page. */
 export async function runTableOutputs(runId: string): Promise<{ nodeId: string; outputs: TableOutput[] }[]> {
   if (!RUN_ID.test(runId)) throw notFound(`Run "${runId}"`);
-  const steps = await getDb().select({ nodeId: runSteps.nodeId, outputs: runSteps.outputs }).from(runSteps).where(eq(runSteps.runId, runId));
+  const steps = await getDb().select({ nodeId: runSteps.nodeId, type: runSteps.type, outputs: runSteps.outputs }).from(runSteps).where(eq(runSteps.runId, runId));
   return Promise.all(
     steps
-      .map((s) => ({ nodeId: s.nodeId, tables: tableOutputsOf(s.outputs) }))
+      .map((s) => ({ nodeId: s.nodeId, tables: tableOutputsOf(s.outputs, s.type) }))
       .filter((s) => s.tables.length > 0)
       .map(async (s) => ({ nodeId: s.nodeId, outputs: await Promise.all(s.tables.map((t) => describeOutput(t.port, t.ref))) })),
   );
@@ -123,6 +130,7 @@ export async function stepOutputsFromLastRun(q: z.input<typeof stepOutputsQuery>
       previewUpTo: runs.previewUpTo,
       document: pipelineVersions.document,
       outputs: runSteps.outputs,
+      type: runSteps.type,
     })
     .from(runSteps)
     .innerJoin(runs, eq(runs.id, runSteps.runId))
@@ -132,7 +140,7 @@ export async function stepOutputsFromLastRun(q: z.input<typeof stepOutputsQuery>
     .orderBy(desc(runs.createdAt))
     .limit(1);
   if (!row) return null;
-  const tables = tableOutputsOf(row.outputs);
+  const tables = tableOutputsOf(row.outputs, row.type);
   const node = (row.document as PipelineDocument).nodes.find((n) => n.id === nodeId);
   return {
     runId: row.runId,
