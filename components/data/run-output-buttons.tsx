@@ -11,8 +11,9 @@ import { OutputPreviewDialog, type OutputTable } from './output-preview-dialog';
 /** On the run page: a button per table output of a succeeded step, opening its preview. */
 export function RunOutputButtons({ runId, nodeId, succeeded }: { runId: string; nodeId: string; succeeded: boolean }) {
   const trpc = useTRPC();
-  // One query per run page, shared by every step's cell; asked again as steps finish.
-  const outputs = useQuery(trpc.runData.outputs.queryOptions({ runId }, { enabled: succeeded }));
+  // One query per run page, shared by every step's cell (concurrent asks are one request); the cell is
+  // mounted again when its step's status changes, which asks again.
+  const outputs = useQuery(trpc.runData.outputs.queryOptions({ runId }, { enabled: succeeded, staleTime: 0 }));
   const [open, setOpen] = useState<OutputTable>();
   const mine = outputs.data?.find((s) => s.nodeId === nodeId)?.outputs ?? [];
   if (!succeeded || mine.length === 0) return null;

@@ -117,6 +117,12 @@ function StepInspector({
   preview,
 }: InspectorProps & { node: StepFlowNode }) {
   const [tab, setTab] = useState<'settings' | 'data'>(preview?.active?.nodeId === node.id ? 'data' : 'settings');
+  // A preview of this step started elsewhere (the canvas's menu) shows its progress in the Data tab.
+  const [seenPreview, setSeenPreview] = useState(preview?.active?.runId);
+  if (preview?.active && preview.active.runId !== seenPreview) {
+    setSeenPreview(preview.active.runId);
+    if (preview.active.nodeId === node.id) setTab('data');
+  }
   const step = stepsByType.get(node.data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
   const [idDraft, setIdDraft] = useState(node.id);

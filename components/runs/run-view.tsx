@@ -89,6 +89,7 @@ export function RunView({ runId }: { runId: string }) {
           </div>
           <p className="mt-1 text-sm text-fg-muted">
             Version {r.version} · created {formatRelative(r.createdAt)}
+            {r.previewUpTo && <> · preview up to {r.previewUpTo}: only it and the steps it depends on ran</>}
             {r.startedAt && <> · {finished ? 'took' : 'running for'} {formatDuration(r.startedAt, r.finishedAt)}</>}
             {!finished && (
               <>

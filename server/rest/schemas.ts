@@ -67,6 +67,7 @@ export const runResponse = z.object({
     }),
   ),
   trigger: z.string(),
+  previewUpTo: z.string().optional().describe('A preview run: the step it ran up to (only that step and the steps it depends on ran)'),
   rerunOf: z.string().uuid().optional().describe('The failed run this run resumes'),
   resumedBy: z.array(z.object({ runId: z.string().uuid(), status: runStatusSchema, createdAt: z.string() })).describe('Runs that resumed this one'),
   approvals: z

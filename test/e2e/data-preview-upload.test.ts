@@ -133,9 +133,12 @@ describe('data previews of a run', () => {
     await outputs.getByText('(preview up to split)', { exact: false }).waitFor();
     expect(await outputs.getByText('changed since').count()).toBe(0);
     await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByLabel('Test fraction').fill('0.3');
+    await page.getByRole('textbox', { name: 'Test fraction' }).fill('0.3');
     await page.getByRole('tab', { name: 'Data' }).click();
     await outputs.getByText('changed since').waitFor();
+    // Undone, the step is as the run had it again.
+    for (let i = 0; i < 5 && (await outputs.getByText('changed since').count()) > 0; i++) await page.getByRole('button', { name: 'Undo' }).click();
+    expect(await outputs.getByText('changed since').count()).toBe(0);
 
     await page.goto(`${inject('baseUrl')}/runs`);
     await page.getByRole('row').filter({ hasText: NAME }).first().getByText('preview up to split').waitFor();
@@ -143,6 +146,7 @@ describe('data previews of a run', () => {
 
   it('opens the same preview from the run page', async () => {
     await page.goto(`${inject('baseUrl')}/runs/${previewRunId}`);
+    await page.getByText('preview up to split: only it and the steps it depends on ran', { exact: false }).waitFor();
     await page.getByRole('button', { name: `Preview split.train: ${trainRows} rows, 7 columns` }).click();
     await expectPreview(page.getByRole('dialog', { name: 'split.train' }));
   }, 60_000);
@@ -156,6 +160,21 @@ describe('data previews of a run', () => {
     expect(missing.status).toBe(400);
     expect(missing.data.error).toMatch(/There is no step "nope"/);
     expect((await http('GET', '/api/v1/runs?pipeline=penguin-species')).data.runs.length).toBe(before);
+  }, 60_000);
+});
+
+describe('uploading from the Dataset step', () => {
+  it('"Upload…" beside the dataset picker uploads a file and picks the new dataset', async () => {
+    await page.goto(`${inject('baseUrl')}/pipelines/e2e-data-preview`);
+    await page.getByRole('group', { name: 'Step load', exact: true }).click();
+    await page.getByRole('button', { name: 'Upload…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Upload dataset' });
+    await dialog.getByLabel('Choose a file').setInputFiles({ name: 'Step Upload.csv', mimeType: 'text/csv', buffer: Buffer.from(CITIES) });
+    await expect.poll(() => dialog.getByRole('textbox', { name: 'Dataset name' }).inputValue()).toBe('step-upload');
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+    await dialog.getByRole('status').getByText('step-upload version 1').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Dataset' }).inputValue()).toBe('step-upload');
   }, 60_000);
 });
 
