@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Play, Table2 } from 'lucide-react';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
 import { isFinished } from '../ui/status-badge';
 import { useTRPC } from '../trpc';
@@ -46,15 +46,13 @@ export function StepData({
   const finished = run.data && isFinished(run.data.status) ? run.data : undefined;
 
   // When this step's preview run succeeds: fetch its outputs again and open the first one, once.
-  const opened = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (!finished || finished.status !== 'succeeded' || opened.current === finished.runId) return;
-    opened.current = finished.runId;
+    if (!finished || finished.status !== 'succeeded' || !preview?.claimOpening(finished.runId)) return;
     void queryClient.fetchQuery(trpc.runData.stepOutputs.queryOptions({ pipeline, nodeId }, { staleTime: 0 })).then((fresh) => {
       const first = fresh?.runId === finished.runId ? fresh.outputs[0] : undefined;
       if (first) setOpen({ runId: fresh!.runId, nodeId, ...first });
     });
-  }, [finished, queryClient, trpc, pipeline, nodeId]);
+  }, [finished, preview, queryClient, trpc, pipeline, nodeId]);
 
   if (!hasTables) {
     return <p className="text-sm text-fg-muted">This step writes no tables, so there is no data to preview.</p>;

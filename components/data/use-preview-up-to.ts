@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTRPC } from '../trpc';
 
 export interface PreviewUpTo {
@@ -12,6 +12,8 @@ export interface PreviewUpTo {
   /** Why the last start was refused, for the step it was about. */
   problem?: { nodeId: string; message: string };
   starting: boolean;
+  /** True the first time it is asked for a run: the finished preview's output opens once, not on every return to the tab. */
+  claimOpening: (runId: string) => boolean;
 }
 
 /**
@@ -60,5 +62,11 @@ export function usePreviewUpTo({
     },
     [version, dirty, save, mutation, pipeline, queryClient, trpc],
   );
-  return { start, active, problem, starting: mutation.isPending };
+  const opened = useRef(new Set<string>());
+  const claimOpening = useCallback((runId: string) => {
+    if (opened.current.has(runId)) return false;
+    opened.current.add(runId);
+    return true;
+  }, []);
+  return { start, active, problem, starting: mutation.isPending, claimOpening };
 }
