@@ -165,7 +165,7 @@ export function UploadDatasetDialog({ onClose, onUploaded }: { onClose: () => vo
           )}
         </div>
 
-        {file && (
+        {file && phase.kind !== 'done' && (
           <div>
             <label htmlFor={`${id}-name`} className="mb-1 block text-xs font-medium text-fg">
               Dataset name
