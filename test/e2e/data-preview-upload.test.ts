@@ -79,6 +79,7 @@ describe('uploading a dataset from the browser', () => {
 
 describe('data previews of a run', () => {
   const NAME = 'e2e-data-preview';
+  const FOLLOWER = 'e2e-preview-follower';
   const doc = {
     apiVersion: 'millrace/v1',
     name: NAME,
@@ -100,6 +101,10 @@ describe('data previews of a run', () => {
 
   it('"Preview up to here" on a middle step runs only it and its ancestors, then opens its output with types, statistics and paged rows', async () => {
     expect((await http('PUT', `/api/v1/pipelines/${NAME}`, doc)).status).toBeLessThan(300);
+    // A pipeline that runs whenever this one succeeds: a preview must not start it.
+    const follower = { apiVersion: 'millrace/v1', name: FOLLOWER, nodes: [{ id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' } }], edges: [] };
+    expect((await http('PUT', `/api/v1/pipelines/${FOLLOWER}`, follower)).status).toBeLessThan(300);
+    expect((await http('POST', `/api/v1/pipelines/${FOLLOWER}/triggers`, { kind: 'pipeline', afterPipeline: NAME })).status).toBe(201);
     await page.goto(`${inject('baseUrl')}/pipelines/${NAME}`);
     await page.getByRole('group', { name: 'Step split', exact: true }).click();
     await page.getByRole('tab', { name: 'Data' }).click();
@@ -150,6 +155,21 @@ describe('data previews of a run', () => {
     await page.getByRole('button', { name: `Preview split.train: ${trainRows} rows, 7 columns` }).click();
     await expectPreview(page.getByRole('dialog', { name: 'split.train' }));
   }, 60_000);
+
+  it('starts no pipeline that follows on success, as the full run after it does', async () => {
+    const full = await http<{ runId: string }>('POST', `/api/v1/pipelines/${NAME}/runs`);
+    expect(full.status).toBe(202);
+    expect((await waitForRun(full.data.runId)).status).toBe('succeeded');
+    // The follower's runs, once the full run's has appeared: only that one.
+    let followerRuns: { runId: string }[] = [];
+    for (let i = 0; i < 120 && followerRuns.length === 0; i++) {
+      followerRuns = (await http('GET', `/api/v1/runs?pipeline=${FOLLOWER}`)).data.runs;
+      if (followerRuns.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(followerRuns).toHaveLength(1);
+    const origin = (await http('GET', `/api/v1/runs/${followerRuns[0]!.runId}`)).data.origin;
+    expect(origin.payload.afterRun).toBe(full.data.runId);
+  }, 180_000);
 
   it('refuses to preview up to a deploy step, or a step that is not there, and records no run', async () => {
     const before = (await http('GET', '/api/v1/runs?pipeline=penguin-species')).data.runs.length;
