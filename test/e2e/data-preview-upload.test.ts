@@ -77,6 +77,35 @@ describe('uploading a dataset from the browser', () => {
   }, 60_000);
 });
 
+describe('cancelling an upload', () => {
+  it('shows bytes and percent as the file goes, and Cancel stops it with nothing created', async () => {
+    await page.goto(`${inject('baseUrl')}/datasets`);
+    // A slow uplink, so the upload is still going when Cancel is pressed.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    try {
+      await page.getByRole('button', { name: 'Upload dataset' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Upload dataset' });
+      const big = 'id,value\n' + Array.from({ length: 200_000 }, (_, i) => `${i},${i * 3}`).join('\n') + '\n';
+      await dialog.getByLabel('Choose a file').setInputFiles({ name: 'slow-upload.csv', mimeType: 'text/csv', buffer: Buffer.from(big) });
+      await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+      await dialog.getByText(/^[\d.]+ (KiB|MiB|bytes) of [\d.]+ MiB \((\d|[1-9]\d) %\)$/).waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      // Back to choosing: the file and name stay, ready to try again.
+      await expect.poll(() => dialog.getByRole('progressbar').count()).toBe(0);
+      expect(await dialog.getByRole('button', { name: 'Upload', exact: true }).isEnabled()).toBe(true);
+      expect(await dialog.getByRole('textbox', { name: 'Dataset name' }).inputValue()).toBe('slow-upload');
+      expect(await dialog.getByRole('alert').count()).toBe(0);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.detach();
+    }
+    expect((await http('GET', '/api/v1/datasets/slow-upload')).status).toBe(404);
+  }, 60_000);
+});
+
 describe('data previews of a run', () => {
   const NAME = 'e2e-data-preview';
   const FOLLOWER = 'e2e-preview-follower';
