@@ -20,6 +20,7 @@ import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } fr
 import { RunOrigin } from './run-origin';
 import { StepSummary } from './step-summary';
 import { RunOutputButtons } from '../data/run-output-buttons';
+import { documentOfPreview } from '../data/preview-scope';
 import { parameterValueText } from '../../workflows/core/parameters';
 
 const POLL_MS = 1000;
@@ -122,7 +123,7 @@ export function RunView({ runId }: { runId: string }) {
       <Card className="overflow-hidden">
         <div className="h-[320px] bg-app">
           {pipeline.data ? (
-            <RunGraph document={pipeline.data.document} steps={r.steps} />
+            <RunGraph document={r.previewUpTo ? documentOfPreview(pipeline.data.document, r.steps.map((s) => s.nodeId)) : pipeline.data.document} steps={r.steps} />
           ) : pipeline.isError ? (
             <p className="p-5 text-sm text-fg-muted">The pipeline graph could not be loaded: {pipeline.error.message}</p>
           ) : (

@@ -181,6 +181,9 @@ describe('data previews of a run', () => {
   it('opens the same preview from the run page', async () => {
     await page.goto(`${inject('baseUrl')}/runs/${previewRunId}`);
     await page.getByText('preview up to split: only it and the steps it depends on ran', { exact: false }).waitFor();
+    // The graph shows what ran: the steps after split were never part of the preview.
+    await page.getByRole('group', { name: 'Step split: succeeded' }).waitFor();
+    expect(await page.getByRole('group', { name: /^Step (train|eval):/ }).count()).toBe(0);
     await page.getByRole('button', { name: `Preview split.train: ${trainRows} rows, 7 columns` }).click();
     await expectPreview(page.getByRole('dialog', { name: 'split.train' }));
   }, 60_000);
