@@ -77,6 +77,8 @@ export const runs = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     /** Set when someone asks to cancel the run: from then on its steps register and promote nothing. */
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
+    /** A preview run: only this step and its ancestors were run ("preview up to here"). */
+    previewUpTo: text('preview_up_to'),
   },
   (t) => [
     index('runs_pipeline_version').on(t.pipelineVersionId),

@@ -12,6 +12,7 @@ import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/docum
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
 import { SelectionInspector } from '../inspector/selection-inspector';
+import { usePreviewUpTo } from '../data/use-preview-up-to';
 import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
@@ -300,6 +301,7 @@ function Workspace({
   useSaveShortcut(() => {
     if (dirty && !busy) void save();
   });
+  const preview = usePreviewUpTo({ pipeline: state.name, version: state.version, dirty, save });
 
   const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
   useClipboardShortcuts(state, dispatch, sayInfo);
@@ -460,6 +462,7 @@ function Workspace({
           parameters={state.parameters ?? []}
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
+          preview={preview}
         />}
         {leaveDialog}
         {asking && (

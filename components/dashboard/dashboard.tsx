@@ -16,6 +16,7 @@ import { StatusBadge } from '../ui/status-badge';
 import { pipelineNameProblem, suggestPipelineName } from './pipeline-name';
 import { GateBlockedBadge } from '../runs/not-deployed';
 import { GATE_BLOCKED_TEXT } from '../../workflows/core/deployment';
+import { UploadDatasetButton } from '../datasets/upload-dialog';
 
 /** Renders a query's three states the same way everywhere on the overview. */
 function QueryBody<T>({
@@ -188,6 +189,7 @@ export function Dashboard() {
                 <Database aria-hidden />
                 Datasets
               </CardTitle>
+              <UploadDatasetButton size="sm" />
             </CardHeader>
             <QueryBody
               query={datasets}

@@ -14,6 +14,9 @@ import type { JsonSchema } from './json-schema';
 import { ExecutionSettings } from './execution-settings';
 import { ParametersPanel } from './parameters-panel';
 import { ParamsForm, type ParamsFormContext } from './params-form';
+import { StepData } from '../data/step-data';
+import type { PreviewUpTo } from '../data/use-preview-up-to';
+import { InspectorTabs } from './inspector-tabs';
 
 const METRIC_SUGGESTIONS = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'rmse', 'mae', 'r2'];
 
@@ -38,6 +41,8 @@ export interface InspectorProps {
   onParameters: (parameters: ParameterDeclaration[]) => void;
   /** The compiler's messages about the parameter declarations (paths "parameters.…"). */
   parameterProblems: { errors: CompileError[]; warnings: CompileError[] };
+  /** "Preview up to here" for the Data view; absent, the view only lists outputs of earlier runs. */
+  preview?: PreviewUpTo;
 }
 
 const panelClass = 'flex min-h-0 w-[340px] shrink-0 flex-col border-l border-line bg-surface';
@@ -108,7 +113,16 @@ function StepInspector({
   onRename,
   onRemove,
   parameters,
+  pipeline,
+  preview,
 }: InspectorProps & { node: StepFlowNode }) {
+  const [tab, setTab] = useState<'settings' | 'data'>(preview?.active?.nodeId === node.id ? 'data' : 'settings');
+  // A preview of this step started elsewhere (the canvas's menu) shows its progress in the Data tab.
+  const [seenPreview, setSeenPreview] = useState(preview?.active?.runId);
+  if (preview?.active && preview.active.runId !== seenPreview) {
+    setSeenPreview(preview.active.runId);
+    if (preview.active.nodeId === node.id) setTab('data');
+  }
   const step = stepsByType.get(node.data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
   const [idDraft, setIdDraft] = useState(node.id);
@@ -167,7 +181,19 @@ function StepInspector({
         </Button>
       </div>
 
-      <div className="min-h-0 flex-1 space-y-5 overflow-y-auto px-4 py-4">
+      <InspectorTabs tab={tab} onTab={setTab} />
+      <div id="inspector-data" role="tabpanel" aria-labelledby="inspector-tab-data" hidden={tab !== 'data'} className="min-h-0 flex-1 overflow-y-auto px-4 py-4">
+        {tab === 'data' && (
+          <StepData
+            pipeline={pipeline.name}
+            nodeId={node.id}
+            params={node.data.params}
+            hasTables={Boolean(step && Object.values(step.outputs).some((p) => p.type === 'table'))}
+            preview={preview}
+          />
+        )}
+      </div>
+      <div id="inspector-settings" role="tabpanel" aria-labelledby="inspector-tab-settings" hidden={tab !== 'settings'} className="min-h-0 flex-1 space-y-5 overflow-y-auto px-4 py-4">
         {step && <p className="text-[13px] leading-5 text-fg-muted">{step.help}</p>}
 
         <div className="grid grid-cols-2 gap-3">

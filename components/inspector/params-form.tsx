@@ -8,6 +8,7 @@ import type { TableSchema } from '../../workflows/core/table-schema';
 import { defaultItem, fieldTitle, propertyShown, rangeHint, schemaType, type JsonSchema } from './json-schema';
 import { SqlEditor } from './sql-field';
 import { isParameterReference, parameterValueText, type ParameterDeclaration } from '../../workflows/core/parameters';
+import { UploadDatasetButton } from '../datasets/upload-dialog';
 
 // A form generated from a step's parameter schema. Values go straight into the node's params;
 // the compiler (run on every change) supplies the error messages, keyed by parameter path.
@@ -319,11 +320,12 @@ function ScalarField({ name, path, schema, required, value, onChange, compact, b
     const current = typeof value === 'string' ? value : '';
     const known = ctx.datasets.some((d) => d.name === current);
     control = (
+      <div className="flex gap-1.5">
       <select
         {...aria}
         value={current}
         onChange={(e) => onChange(e.target.value || undefined)}
-        className={cn(inputClass, inputBorder(invalid), 'pr-1 pl-2')}
+        className={cn(inputClass, inputBorder(invalid), 'min-w-0 flex-1 pr-1 pl-2')}
       >
         <option value="">{ctx.datasets.length ? 'Choose a dataset…' : 'No datasets yet'}</option>
         {current && !known && <option value={current}>{current} (not found)</option>}
@@ -333,6 +335,8 @@ function ScalarField({ name, path, schema, required, value, onChange, compact, b
           </option>
         ))}
       </select>
+      <UploadDatasetButton label="Upload…" size="sm" onUploaded={(v) => onChange(v.name)} />
+      </div>
     );
   } else if (type === 'number' || type === 'integer') {
     control = (

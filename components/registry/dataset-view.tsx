@@ -1,19 +1,18 @@
 'use client';
 
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { ColumnStatsTable } from '../data/column-stats';
+import { TablePreview } from '../data/table-preview';
 import { useTRPC, useTRPCClient, type RouterOutputs } from '../trpc';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, CardHeader, CardTitle } from '../ui/card';
 import { formatNumber, formatRelative } from '../ui/format';
-import { QueryView, formatMetric, td, th } from './query-view';
+import { QueryView, td, th } from './query-view';
 
 type Column = RouterOutputs['datasetVersions']['list']['versions'][number]['columns'][number];
-const PAGE = 200;
-const ROW_HEIGHT = 32;
 
 export function DatasetView({ name, version: asked }: { name: string; version?: number }) {
   const trpc = useTRPC();
@@ -140,43 +139,7 @@ function VersionDetail({ name, version, rows, columns }: { name: string; version
         </CardHeader>
         <div className="overflow-x-auto">
           <QueryView query={stats} what="the statistics">
-            {(s) => (
-              <table className="w-full text-sm" aria-label="Column statistics">
-                <thead>
-                  <tr className="border-b border-line">
-                    <th scope="col" className={th}>Column</th>
-                    <th scope="col" className={th}>Type</th>
-                    <th scope="col" className={th}>Nulls</th>
-                    <th scope="col" className={th}>Distinct</th>
-                    <th scope="col" className={th}>Min</th>
-                    <th scope="col" className={th}>Max</th>
-                    <th scope="col" className={th}>Distribution</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.columns.map((c) => {
-                    const top = Math.max(1, ...c.histogram.map((b) => b.count));
-                    return (
-                      <tr key={c.name} className="border-b border-line last:border-0">
-                        <th scope="row" className={`${td} text-left font-medium`}>{c.name}</th>
-                        <td className={`${td} font-mono text-xs text-fg-muted`}>{c.type}</td>
-                        <td className={`${td} tabular-nums`}>{formatNumber(c.nulls)}</td>
-                        <td className={`${td} tabular-nums`}>{formatNumber(c.distinct)}</td>
-                        <td className={`${td} tabular-nums`}>{formatMetric(c.min)}</td>
-                        <td className={`${td} tabular-nums`}>{formatMetric(c.max)}</td>
-                        <td className={td}>
-                          <div className="flex h-8 items-end gap-px" role="img" aria-label={`Distribution of ${c.name}: ${c.histogram.map((b) => `${b.label} ${b.count}`).join(', ')}`}>
-                            {c.histogram.map((b) => (
-                              <div key={b.label} title={`${b.label}: ${b.count}`} className="w-3 bg-accent/70" style={{ height: `${(b.count / top) * 100}%` }} />
-                            ))}
-                          </div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            )}
+            {(s) => <ColumnStatsTable columns={s.columns} />}
           </QueryView>
         </div>
       </Card>
@@ -185,69 +148,22 @@ function VersionDetail({ name, version, rows, columns }: { name: string; version
   );
 }
 
-/** The version's rows, fetched a page at a time as the reader scrolls; only the rows in view are drawn. */
+/** The version's rows, fetched a page at a time as the reader scrolls. */
 function Preview({ name, version, rows, columns }: { name: string; version: number; rows: number; columns: Column[] }) {
   const client = useTRPCClient();
-  const pages = useInfiniteQuery({
-    queryKey: ['dataset-preview', name, version],
-    queryFn: ({ pageParam }) => client.datasetVersions.preview.query({ name, version, offset: pageParam, limit: PAGE }),
-    initialPageParam: 0,
-    getNextPageParam: (last) => (last.offset + last.rows.length < last.totalRows ? last.offset + last.limit : undefined),
-  });
-  const loaded = pages.data?.pages.flatMap((p) => p.rows) ?? [];
-  const scroller = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are read during render by design
-  const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
-  const items = virtualizer.getVirtualItems();
-  const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (last >= loaded.length - 1 && pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
-  }, [last, loaded.length, pages]);
-  const before = items[0]?.start ?? 0;
-  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
   return (
     <Card aria-labelledby="preview-title">
       <CardHeader>
         <CardTitle id="preview-title">Preview of version {version}</CardTitle>
         <span className="text-xs text-fg-muted">{formatNumber(rows)} rows; scroll to load more</span>
       </CardHeader>
-      {pages.isError ? (
-        <p role="alert" className="p-4 text-sm text-bad-strong">
-          {pages.error.message}
-        </p>
-      ) : (
-        <div ref={scroller} className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label={`Rows of ${name} version ${version}`}>
-          <table className="w-full text-xs">
-            <thead className="sticky top-0 bg-surface">
-              <tr className="border-b border-line">
-                <th scope="col" className={th}>#</th>
-                {columns.map((c) => (
-                  <th key={c.name} scope="col" className={`${th} whitespace-nowrap`}>
-                    {c.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {before > 0 && <tr style={{ height: before }} aria-hidden />}
-              {items.map((item) => {
-                const row = loaded[item.index] as Record<string, unknown> | undefined;
-                return (
-                  <tr key={item.key} style={{ height: ROW_HEIGHT }} className="border-b border-line">
-                    <td className="px-4 text-fg-subtle tabular-nums">{item.index + 1}</td>
-                    {columns.map((c) => (
-                      <td key={c.name} className="px-4 whitespace-nowrap tabular-nums">
-                        {row ? formatMetric(row[c.name]) : '…'}
-                      </td>
-                    ))}
-                  </tr>
-                );
-              })}
-              {after > 0 && <tr style={{ height: after }} aria-hidden />}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <TablePreview
+        queryKey={['dataset-preview', name, version]}
+        fetchPage={(offset, limit) => client.datasetVersions.preview.query({ name, version, offset, limit })}
+        rows={rows}
+        columns={columns}
+        label={`Rows of ${name} version ${version}`}
+      />
     </Card>
   );
 }

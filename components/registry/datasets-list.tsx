@@ -8,6 +8,7 @@ import { Card, CardHeader, CardTitle } from '../ui/card';
 import { formatNumber, formatRelative } from '../ui/format';
 import { EmptyState } from '../ui/states';
 import { QueryView, td, th } from './query-view';
+import { UploadDatasetButton } from '../datasets/upload-dialog';
 
 export function DatasetsList() {
   const trpc = useTRPC();
@@ -21,13 +22,14 @@ export function DatasetsList() {
             <Database aria-hidden />
             Datasets
           </CardTitle>
+          <UploadDatasetButton size="sm" />
         </CardHeader>
         <div className="p-4">
           <QueryView query={datasets} what="datasets">
             {(rows) =>
               rows.length === 0 ? (
                 <EmptyState icon={<Database />} title="No datasets yet">
-                  Push a CSV, JSON or Parquet file with <code className="font-mono text-xs">millrace dataset push FILE --name N</code>.
+                  Upload a CSV, JSON or Parquet file, or push one with <code className="font-mono text-xs">millrace dataset push FILE --name N</code>.
                 </EmptyState>
               ) : (
                 <table className="w-full text-sm">

@@ -19,6 +19,8 @@ import { RunGraph } from './run-graph';
 import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } from './run-ops';
 import { RunOrigin } from './run-origin';
 import { StepSummary } from './step-summary';
+import { RunOutputButtons } from '../data/run-output-buttons';
+import { documentOfPreview } from '../data/preview-scope';
 import { parameterValueText } from '../../workflows/core/parameters';
 
 const POLL_MS = 1000;
@@ -88,6 +90,7 @@ export function RunView({ runId }: { runId: string }) {
           </div>
           <p className="mt-1 text-sm text-fg-muted">
             Version {r.version} · created {formatRelative(r.createdAt)}
+            {r.previewUpTo && <> · preview up to {r.previewUpTo}: only it and the steps it depends on ran</>}
             {r.startedAt && <> · {finished ? 'took' : 'running for'} {formatDuration(r.startedAt, r.finishedAt)}</>}
             {!finished && (
               <>
@@ -120,7 +123,7 @@ export function RunView({ runId }: { runId: string }) {
       <Card className="overflow-hidden">
         <div className="h-[320px] bg-app">
           {pipeline.data ? (
-            <RunGraph document={pipeline.data.document} steps={r.steps} />
+            <RunGraph document={r.previewUpTo ? documentOfPreview(pipeline.data.document, r.steps.map((s) => s.nodeId)) : pipeline.data.document} steps={r.steps} />
           ) : pipeline.isError ? (
             <p className="p-5 text-sm text-fg-muted">The pipeline graph could not be loaded: {pipeline.error.message}</p>
           ) : (
@@ -210,6 +213,7 @@ export function RunView({ runId }: { runId: string }) {
                           </span>
                         )
                       )}
+                      <RunOutputButtons key={`${s.nodeId}:${s.status}`} runId={r.runId} nodeId={s.nodeId} succeeded={s.status === 'succeeded'} />
                     </td>
                   </tr>
                 );

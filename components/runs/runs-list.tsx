@@ -221,7 +221,7 @@ export function RunsList() {
                   </td>
                   <td className={`${td} font-medium`}>{r.pipeline}</td>
                   <td className={`${td} text-fg-muted tabular-nums`}>v{r.version}</td>
-                  <td className={`${td} text-fg-muted`}>{r.trigger}</td>
+                  <td className={`${td} text-fg-muted`}>{r.previewUpTo ? `preview up to ${r.previewUpTo}` : r.trigger}</td>
                   <td className={td}>
                     <Link href={`/runs/${r.runId}`} className="font-mono text-xs text-accent-strong hover:underline">
                       {r.runId.slice(0, 8)}

@@ -19,11 +19,12 @@ import { JsonShapeChecker, JsonShapeError } from './json-shape-check';
 import { csvDialect, csvReader, INTEGER_TYPES, NUMBER, notInteger, sniffCsv, strictSelect, WIDEN_MARK, type CsvColumn, type DuckConn } from './csv-sql';
 import { receiveToFile, type ReceivedFile } from './upload-file';
 import { deliverSoon, recordDatasetTriggerEvents } from './dataset-triggers';
+import { DATASET_NAME, DATASET_NAME_RULE } from '../../workflows/core/dataset-name';
 
-export const DATASET_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+export { DATASET_NAME };
 export const datasetNameSchema = z
   .string()
-  .regex(DATASET_NAME, 'Dataset names use lowercase letters, digits, ".", "-" and "_", starting with a letter or digit');
+  .regex(DATASET_NAME, DATASET_NAME_RULE);
 
 export const DATASET_FORMATS = ['csv', 'json', 'ndjson', 'parquet'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];

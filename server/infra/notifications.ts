@@ -80,13 +80,22 @@ export function webhookPayload(n: {
 export async function notify(input: NotifyInput): Promise<string | undefined> {
   const db = getDb();
   const [run] = await db
-    .select({ workspaceId: runs.workspaceId, status: runs.status, error: runs.error, pipelineId: pipelines.id, pipeline: pipelines.name, version: pipelineVersions.version })
+    .select({
+      workspaceId: runs.workspaceId,
+      status: runs.status,
+      error: runs.error,
+      pipelineId: pipelines.id,
+      pipeline: pipelines.name,
+      version: pipelineVersions.version,
+      previewUpTo: runs.previewUpTo,
+    })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
     .where(eq(runs.id, input.runId));
-  // A run deleted meanwhile has nobody to tell.
-  if (!run) return undefined;
+  // A run deleted meanwhile has nobody to tell; a preview run (editor's "preview up to here") tells no one
+  // outside the editor: no notification, no webhook.
+  if (!run || run.previewUpTo) return undefined;
   const title = input.title ?? TITLES[input.event](run.pipeline, input.nodeId);
   const message = input.detail ?? (input.event === 'run.failed' ? (run.error ?? '') : '');
   const dedupeKey = [input.event, input.runId, input.nodeId].filter(Boolean).join(':');

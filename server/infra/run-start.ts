@@ -4,6 +4,7 @@ import { pipelineVersions, runIdempotencyKeys, runs, runStarts, runSteps } from 
 import { contentHash } from '../../workflows/core/canonical-json';
 import type { Catalog, CompileError } from '../../workflows/core/compiler';
 import type { PipelineWorkflowInput, Plan, ReusedStep } from '../../workflows/core/plan';
+import { planUpTo } from '../../workflows/core/plan-scope';
 import { DependencyUnavailableError, requireAvailable, within } from './dependencies';
 import { recordReusedSteps } from './run-reuse';
 import { ServiceError } from './errors';
@@ -39,6 +40,8 @@ export interface CreateRunOptions {
   ignoreCache?: boolean;
   /** The run this one fixes and resumes (runs.rerun_of), and which of the plan's steps take that run's outputs. */
   resume?: { runId: string; reuse(plan: Plan): Promise<Record<string, ReusedStep>> };
+  /** "Preview up to here": run only this step and its ancestors (recorded as runs.preview_up_to). */
+  upTo?: string;
 }
 
 export type CreateRunResult =
@@ -54,6 +57,12 @@ const COMMIT_GRACE_MS = 20_000;
 
 class KeyTaken extends Error {}
 class Abandoned extends Error {}
+
+function scopedPlan(plan: Plan, nodeId: string): Plan {
+  const scoped = planUpTo(plan, nodeId);
+  if (!scoped.ok) throw new ServiceError('invalid', scoped.message, { nodeId });
+  return scoped.plan;
+}
 
 /** The answer for a key used before: its run when the request is the same, else 422. */
 async function answerForKey(workspaceId: string, key: string, requestHash: string, deadlineMs: number): Promise<CreateRunResult | undefined> {
@@ -102,7 +111,7 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
   // and the plan carries the schemas each step's output must have.
   const compiled = await within('postgres', left(), compileForServer(catalog, pv.document, 'run', opts.params));
   if (!compiled.ok) return { ok: false, version: pv.version, errors: compiled.errors };
-  const plan = compiled.plan;
+  const plan = opts.upTo === undefined ? compiled.plan : scopedPlan(compiled.plan, opts.upTo);
   const reuse = opts.resume ? await within('postgres', left(), opts.resume.reuse(plan)) : {};
   const runId = crypto.randomUUID();
   const workflowId = workflowIdOf(runId);
@@ -133,6 +142,7 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
       trigger: opts.trigger ?? 'manual',
       params: compiled.parameters,
       rerunOf: opts.resume?.runId ?? null,
+      previewUpTo: opts.upTo ?? null,
     });
     check();
     await tx.insert(runSteps).values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));

@@ -72,12 +72,13 @@ export async function startTriggeredRun(
 export async function startRunSuccessTriggers(catalog: Catalog, runId: string): Promise<TriggeredRunResult[]> {
   const db = getDb();
   const [source] = await db
-    .select({ pipelineId: pipelines.id, pipeline: pipelines.name, status: runs.status })
+    .select({ pipelineId: pipelines.id, pipeline: pipelines.name, status: runs.status, previewUpTo: runs.previewUpTo })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
     .where(eq(runs.id, runId));
-  if (!source || source.status !== 'succeeded') return [];
+  // A preview ran only part of its pipeline: it starts nothing.
+  if (!source || source.status !== 'succeeded' || source.previewUpTo) return [];
   const followers = await db
     .select({ id: triggers.id, pipeline: pipelines.name, params: triggers.params })
     .from(triggers)

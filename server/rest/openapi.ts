@@ -22,6 +22,7 @@ import {
 } from './schemas';
 import { automationPaths } from './automation-openapi';
 import { registryPaths } from './registry-openapi';
+import { runOutputPaths } from './run-outputs-openapi';
 import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
 import { endpointMetricsResponse } from '../services/endpoint-metrics';
@@ -186,7 +187,7 @@ export function openApiDocument() {
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
           ],
-          responses: { '200': { description: '`{runs: [{runId, pipeline, version, status, trigger, createdAt, startedAt, finishedAt, durationMs, error, gateBlocked}], nextCursor}`; `gateBlocked`: a succeeded run whose failed gate kept its deploy steps from promoting' }, ...errors(400) },
+          responses: { '200': { description: '`{runs: [{runId, pipeline, version, status, trigger, createdAt, startedAt, finishedAt, durationMs, error, gateBlocked, previewUpTo}], nextCursor}`; `gateBlocked`: a succeeded run whose failed gate kept its deploy steps from promoting; `previewUpTo`: the step a preview run ran up to, else null' }, ...errors(400) },
         },
       },
       '/api/v1/runs/compare': {
@@ -393,6 +394,7 @@ export function openApiDocument() {
       },
       ...automationPaths({ body, answer, errors, nameParam }),
       ...registryPaths({ body, answer, errors, nameParam }),
+      ...runOutputPaths({ answer, errors, nameParam }),
       '/api/health': {
         get: {
           summary: 'Ok only when Postgres and Temporal answer',

@@ -67,6 +67,7 @@ export const runResponse = z.object({
     }),
   ),
   trigger: z.string(),
+  previewUpTo: z.string().optional().describe('A preview run: the step it ran up to (only that step and the steps it depends on ran)'),
   rerunOf: z.string().uuid().optional().describe('The failed run this run resumes'),
   resumedBy: z.array(z.object({ runId: z.string().uuid(), status: runStatusSchema, createdAt: z.string() })).describe('Runs that resumed this one'),
   approvals: z
@@ -99,6 +100,11 @@ export const startRunBody = z
     version: z.number().int().min(1).optional(),
     params: runParamsSchema.optional(),
     ignoreCache: z.boolean().optional().describe('Run every step, even where an identical earlier success could be reused'),
+    upTo: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'upTo is a step id')
+      .optional()
+      .describe('Preview up to this step: run only it and the steps it depends on (never a deploy, trigger, alert or approval)'),
   })
   .strict();
 export const resumeRunBody = z

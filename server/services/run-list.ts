@@ -50,6 +50,8 @@ export interface RunListItem {
   error: string | null;
   /** A succeeded run whose failed gate kept its deploy steps from promoting. */
   gateBlocked: boolean;
+  /** A preview run: the step it ran up to. */
+  previewUpTo: string | null;
 }
 
 function timeBound(value: string, end: boolean): Date {
@@ -79,6 +81,7 @@ export async function listRunPage(raw: RunListQuery = {}): Promise<{ runs: RunLi
       finishedAt: runs.finishedAt,
       error: runs.error,
       gateBlocked: gateBlockedSql(runs.id),
+      previewUpTo: runs.previewUpTo,
       durationMs: sql<number | null>`(extract(epoch from coalesce(${runs.finishedAt}, now()) - ${runs.startedAt}) * 1000)::float8`,
     })
     .from(runs)

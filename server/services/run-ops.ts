@@ -15,7 +15,7 @@ import { temporalClient } from '../temporal';
 async function runRow(runId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(runId)) throw notFound(`Run "${runId}"`);
   const [row] = await getDb()
-    .select({ status: runs.status, pipeline: pipelines.name, params: runs.params })
+    .select({ status: runs.status, pipeline: pipelines.name, params: runs.params, previewUpTo: runs.previewUpTo })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
@@ -38,6 +38,8 @@ export async function resumeRun(runId: string, opts: { version?: number } = {}):
     params: await carriedParams(old.pipeline, opts.version, (old.params as Record<string, unknown> | null) ?? {}),
     trigger: 'resume',
     resume: { runId, reuse: (plan) => reusableSteps(runId, plan) },
+    // A resumed preview stays a preview of the same step.
+    ...(old.previewUpTo ? { upTo: old.previewUpTo } : {}),
   });
 }
 

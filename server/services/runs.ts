@@ -34,6 +34,8 @@ export interface RunView {
   /** The failed run this one resumes. */
   rerunOf?: string;
   trigger: string;
+  /** A preview run: the step it ran up to (only that step and its ancestors ran). */
+  previewUpTo?: string;
   /** Runs that resumed this one. */
   resumedBy: { runId: string; status: RunStatus; createdAt: Date }[];
   approvals: { nodeId: string; decision: 'approve' | 'reject'; comment?: string; by: string; at: Date }[];
@@ -94,6 +96,7 @@ export async function getRun(runId: string): Promise<RunView> {
     origin: await runOriginOf(runId),
     rerunOf: row.r.rerunOf ?? undefined,
     trigger: row.r.trigger,
+    ...(row.r.previewUpTo ? { previewUpTo: row.r.previewUpTo } : {}),
     ...ops,
     notDeployed: row.r.status === 'succeeded' ? notDeployedOf(steps.map((s) => ({ ...s, summary: s.summary as Record<string, unknown> | null }))) : [],
     steps: steps.map((s) => ({

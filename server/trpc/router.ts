@@ -16,6 +16,7 @@ import { cancelRun, getRun, listRuns, startRun } from '../services/runs';
 import { IDEMPOTENCY_KEY } from '../rest/schemas';
 import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
+import { dataRouter } from './data';
 import { registryRouter } from './registry';
 import { monitoringRouter } from './monitoring';
 import { versionsRouter } from './versions';
@@ -128,6 +129,7 @@ export const appRouter = router({
   ...registryRouter,
   ...monitoringRouter,
   ...versionsRouter,
+  ...dataRouter,
 });
 
 export type AppRouter = typeof appRouter;

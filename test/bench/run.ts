@@ -9,6 +9,7 @@ import { runBatchBenchmarks } from './batch';
 import { runCompileBenchmarks } from './compile';
 import { runDriftBenchmarks } from './drift';
 import { runDuckDbBenchmarks } from './duckdb';
+import { runPreviewBenchmarks } from './preview';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
 import { runMonitorBenchmarks } from './monitor';
 import { runPredictBenchmarks } from './predict';
@@ -28,10 +29,11 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch' | 'monitor', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'preview' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch' | 'monitor', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
+  preview: async () => runPreviewBenchmarks(repoRoot),
   upload: async () => runUploadBenchmarks(repoRoot),
   train: async () => runTrainBenchmarks(repoRoot),
   runs: async () => runRunsBenchmarks(repoRoot),
@@ -42,7 +44,7 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs
   monitor: async () => runMonitorBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch', 'monitor'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'preview', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch', 'monitor'];
 
 function gitCommit(): string | null {
   try {

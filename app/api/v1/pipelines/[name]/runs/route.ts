@@ -33,7 +33,7 @@ export async function POST(req: Request, { params }: RouteParams<{ name: string 
         }
       }
       const body = startRunBody.parse(raw);
-      const started = await startRun(name, { version: body.version, trigger: 'api', params: body.params, idempotencyKey: key, ignoreCache: body.ignoreCache });
+      const started = await startRun(name, { version: body.version, trigger: 'api', params: body.params, idempotencyKey: key, ignoreCache: body.ignoreCache, upTo: body.upTo });
       if (!started.ok) {
         return problem(422, `Version ${started.version} of "${name}" cannot run: ${started.errors[0]!.message}`, { errors: started.errors });
       }
