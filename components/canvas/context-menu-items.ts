@@ -25,6 +25,8 @@ export interface CanvasActions {
   autoLayout(): void;
   selectAll(): void;
   fitView(): void;
+  /** Runs the step and its ancestors only, then shows its output (the inspector's Data tab). */
+  previewUpTo(nodeId: string): void;
 }
 
 export interface ContextMenuItem {
@@ -46,6 +48,7 @@ export const contextMenuItems: ContextMenuItem[] = [
   { id: 'rename', label: 'Rename', on: ['step'], run: (t, a) => t.kind === 'step' && a.rename(t.nodeId) },
   { id: 'duplicate', label: 'Duplicate', shortcut: 'Ctrl+D', on: ['step', 'selection'], run: (t, a) => a.duplicate(idsOf(t)) },
   { id: 'copy', label: 'Copy', shortcut: 'Ctrl+C', on: ['step', 'selection'], run: (t, a) => a.copy(idsOf(t)) },
+  { id: 'preview-up-to', label: 'Preview up to here', on: ['step'], run: (t, a) => t.kind === 'step' && a.previewUpTo(t.nodeId) },
   { id: 'add-note-step', label: 'Add a note', on: ['step'], run: (t, a) => t.kind === 'step' && a.addNote({ besideStep: t.nodeId }) },
   {
     id: 'paste',

@@ -5,14 +5,14 @@ import { ReactFlowProvider, useReactFlow, type Connection, type EdgeChange, type
 import { Redo2, Undo2, Waves } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { canonicalJson } from '../../workflows/core/canonical-json';
 import { makeDatasetLookup, type CompileError } from '../../workflows/core/compiler';
 import { PIPELINE_NAME, type PipelineDocument } from '../../workflows/core/document';
 import type { StepStatus } from '../../workflows/core/plan';
 import { Inspector } from '../inspector/inspector';
 import { SelectionInspector } from '../inspector/selection-inspector';
-import { usePreviewUpTo } from '../data/use-preview-up-to';
+import { usePreviewUpTo, type PreviewUpTo } from '../data/use-preview-up-to';
 import { ResumeBanner } from '../runs/resume-banner';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
@@ -248,8 +248,16 @@ function Workspace({
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
 
+  // The canvas's menu starts previews; the hook that runs them needs `save`, defined below.
+  const previewRef = useRef<PreviewUpTo>(undefined);
   const sayTone = useCallback((tone: Notice['tone'], text: string) => setNotice({ tone, text }), []);
-  const { editing, actions: canvasActions, alignSelection, takeSpot } = useCanvasEditing({ state, dispatch, say: sayTone, onAutoLayout: autoLayout });
+  const { editing, actions: canvasActions, alignSelection, takeSpot } = useCanvasEditing({
+    state,
+    dispatch,
+    say: sayTone,
+    onAutoLayout: autoLayout,
+    onPreviewUpTo: (nodeId) => void previewRef.current?.start(nodeId),
+  });
   const severalSelected = useMemo(() => state.nodes.filter((n) => n.selected), [state.nodes]);
 
   const selectNode = (nodeId: string) => {
@@ -302,6 +310,9 @@ function Workspace({
     if (dirty && !busy) void save();
   });
   const preview = usePreviewUpTo({ pipeline: state.name, version: state.version, dirty, save });
+  useEffect(() => {
+    previewRef.current = preview;
+  });
 
   const sayInfo = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
   useClipboardShortcuts(state, dispatch, sayInfo);

@@ -42,11 +42,13 @@ export function useCanvasEditing({
   dispatch,
   say,
   onAutoLayout,
+  onPreviewUpTo,
 }: {
   state: EditorState;
   dispatch: (action: EditorAction) => void;
   say: (tone: 'ok' | 'info' | 'bad', text: string) => void;
   onAutoLayout: () => void;
+  onPreviewUpTo: (nodeId: string) => void;
 }): {
   editing: CanvasEditing;
   actions: CanvasActions;
@@ -131,8 +133,12 @@ export function useCanvasEditing({
       autoLayout: onAutoLayout,
       selectAll: () => dispatch({ type: 'selectAll' }),
       fitView: () => void fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }),
+      previewUpTo(nodeId) {
+        dispatch({ type: 'select', nodeId });
+        onPreviewUpTo(nodeId);
+      },
     }),
-    [dispatch, say, onAutoLayout, fitView],
+    [dispatch, say, onAutoLayout, onPreviewUpTo, fitView],
   );
 
   const open = useCallback((target: MenuTarget, x: number, y: number) => setMenu({ target, x, y }), []);

@@ -97,7 +97,7 @@ describe('right-click menus', () => {
     await step('split').click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Step split' });
     await menu.waitFor();
-    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'DuplicateCtrl+D', 'CopyCtrl+C', 'Add a note', 'DeleteDelete']);
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Rename', 'DuplicateCtrl+D', 'CopyCtrl+C', 'Preview up to here', 'Add a note', 'DeleteDelete']);
     expect(await focusedText()).toBe('Rename');
     await page.keyboard.press('ArrowDown');
     expect(await focusedText()).toBe('DuplicateCtrl+D');

@@ -119,7 +119,7 @@ describe('putting a step into an edge', () => {
 describe('the right-click menus', () => {
   it('offer per target what the list says, in its order', () => {
     const labels = (t: Parameters<typeof menuItemsFor>[0]) => menuItemsFor(t).map((i) => i.label);
-    expect(labels({ kind: 'step', nodeId: 'a' })).toEqual(['Rename', 'Duplicate', 'Copy', 'Add a note', 'Delete']);
+    expect(labels({ kind: 'step', nodeId: 'a' })).toEqual(['Rename', 'Duplicate', 'Copy', 'Preview up to here', 'Add a note', 'Delete']);
     expect(labels({ kind: 'selection', nodeIds: ['a', 'b'] })).toEqual(['Duplicate', 'Copy', 'Delete']);
     expect(labels({ kind: 'pane', at: { x: 0, y: 0 } })).toEqual(['Paste', 'Add a step here', 'Add a note', 'Auto layout', 'Select all', 'Fit view']);
   });
