@@ -16,7 +16,8 @@ import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { isFinished } from '../ui/status-badge';
-import { layoutGraph } from './auto-layout';
+import { layoutInWorker, layoutRequestOf } from './layout-client';
+import { LayingOut, useLaidOutDocument } from './use-laid-out-document';
 import type { GraphDecorations, NodeDecoration } from './decorations';
 import { documentOf, initialEditorState } from './editor-store';
 import { historyReducer, initialHistory, useUndoShortcuts } from './history';
@@ -39,6 +40,7 @@ export function PipelineEditor({ name, version, resume }: { name: string; versio
   const trpc = useTRPC();
   const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
   const [openedNew, setOpenedNew] = useState<string>();
+  const laidOut = useLaidOutDocument(query.data?.document);
 
   if (!PIPELINE_NAME.test(name)) {
     return (
@@ -71,10 +73,11 @@ export function PipelineEditor({ name, version, resume }: { name: string; versio
       </div>
     );
   }
+  if (!laidOut) return <LayingOut />;
   return (
     <EditorWorkspace
       key={`${name}@${version ?? 'latest'}`}
-      document={query.data.document}
+      document={laidOut}
       version={query.data.version}
       versions={query.data.versions}
       resume={resume}
@@ -231,8 +234,8 @@ function Workspace({
     onAddStep(stepType, freeSpot({ x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y) }, state.nodes));
   };
 
-  const autoLayout = () => {
-    dispatch({ type: 'moveNodes', positions: layoutGraph(state.nodes, state.edges) });
+  const autoLayout = async () => {
+    dispatch({ type: 'moveNodes', positions: await layoutInWorker(layoutRequestOf(state.nodes, state.edges)) });
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
 
@@ -344,7 +347,7 @@ function Workspace({
         showRun={showRun}
         onToggleShowRun={() => setShowRun((s) => !s)}
         canLayout={state.nodes.length > 0}
-        onAutoLayout={autoLayout}
+        onAutoLayout={() => void autoLayout()}
         saving={saveMutation.isPending}
         starting={startMutation.isPending || resumeMutation.isPending}
         busy={busy}

@@ -1,0 +1,40 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { PipelineDocument } from '../../workflows/core/document';
+import { documentLayoutRequest, layoutInWorker } from './layout-client';
+
+/**
+ * The document with a position for every step: as given when all have one, else once the layout worker has
+ * placed the others (undefined meanwhile). Where the layout fails, steps keep the editor's grid fallback.
+ */
+export function useLaidOutDocument(doc: PipelineDocument | undefined): PipelineDocument | undefined {
+  const complete = !doc || doc.nodes.every((n) => n.position);
+  const [laidOut, setLaidOut] = useState<{ from: PipelineDocument; doc: PipelineDocument }>();
+
+  useEffect(() => {
+    if (!doc || complete) return;
+    let current = true;
+    layoutInWorker(documentLayoutRequest(doc))
+      .then((positions) => ({ ...doc, nodes: doc.nodes.map((n) => (n.position ? n : { ...n, position: positions[n.id] })) }))
+      .catch(() => doc)
+      .then((placed) => {
+        if (current) setLaidOut({ from: doc, doc: placed });
+      });
+    return () => {
+      current = false;
+    };
+  }, [doc, complete]);
+
+  if (complete) return doc;
+  return laidOut?.from === doc ? laidOut.doc : undefined;
+}
+
+/** What the editor shows while the layout worker places the steps. */
+export function LayingOut() {
+  return (
+    <div role="status" aria-label="Laying out…" className="flex min-h-0 flex-1 items-center justify-center text-sm text-fg-muted">
+      Laying out…
+    </div>
+  );
+}
