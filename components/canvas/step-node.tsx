@@ -82,7 +82,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           <StepIcon stepType={data.stepType} category={step?.category} />
         </span>
         <div className="min-w-0 flex-1">
-          <div className="truncate text-[13px] leading-5 font-semibold text-fg">{data.label || step?.title || data.stepType}</div>
+          <div className="truncate text-sm leading-5 font-semibold text-fg">{data.label || step?.title || data.stepType}</div>
           <div className="truncate font-mono text-[11px] leading-4 text-fg-subtle">{id}</div>
         </div>
       </div>
