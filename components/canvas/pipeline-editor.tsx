@@ -29,6 +29,7 @@ import { EditorToolbar } from './editor-toolbar';
 import { FindStep } from './find-step';
 import { ShortcutsButton } from './shortcuts-dialog';
 import { PipelineCanvas } from './pipeline-canvas';
+import { ConnectInputs } from './connect-inputs';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
@@ -427,6 +428,17 @@ function Workspace({
           parameters={state.parameters ?? []}
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
+          connections={
+            selected && (
+              <ConnectInputs
+                node={selected}
+                nodes={state.nodes}
+                edges={state.edges}
+                onConnect={onConnect}
+                onDisconnect={(id) => onEdgesChange([{ type: 'remove', id }])}
+              />
+            )
+          }
         />
         {leaveDialog}
         {asking && (

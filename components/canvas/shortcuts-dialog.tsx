@@ -18,6 +18,10 @@ const SHORTCUTS: [keys: string, what: string][] = [
   ['Shift+drag', 'Select the steps inside a box'],
   ['Ctrl+F', 'Find a step by id, label or type'],
   ['Enter (on a palette step)', 'Add it at a free spot'],
+  ['Tab (in the canvas)', 'Move focus from step to step'],
+  ['Enter  or  Space (on a step)', 'Select the focused step'],
+  ['Arrow keys', 'Move the selected steps (with Shift, further)'],
+  ['Inspector → Connections', 'Connect an input to another step\'s output without the mouse'],
   ['?', 'This list'],
 ];
 

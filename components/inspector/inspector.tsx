@@ -1,7 +1,7 @@
 'use client';
 
 import { MousePointerClick, Trash2 } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { CompileError } from '../../workflows/core/compiler';
 import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import { NODE_ID } from '../../workflows/core/document';
@@ -38,6 +38,8 @@ export interface InspectorProps {
   onParameters: (parameters: ParameterDeclaration[]) => void;
   /** The compiler's messages about the parameter declarations (paths "parameters.…"). */
   parameterProblems: { errors: CompileError[]; warnings: CompileError[] };
+  /** The selected step's wiring controls, shown under its ports. */
+  connections?: ReactNode;
 }
 
 const panelClass = 'flex min-h-0 w-[340px] shrink-0 flex-col border-l border-line bg-surface';
@@ -108,6 +110,7 @@ function StepInspector({
   onRename,
   onRemove,
   parameters,
+  connections,
 }: InspectorProps & { node: StepFlowNode }) {
   const step = stepsByType.get(node.data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
@@ -263,6 +266,8 @@ function StepInspector({
             </ul>
           </section>
         )}
+
+        {connections}
 
         {otherErrors.length > 0 && (
           <section aria-label={`Problems with ${node.id}`} className="rounded-lg border border-bad/30 bg-bad-soft px-3 py-2">
