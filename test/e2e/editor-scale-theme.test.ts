@@ -1,0 +1,306 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { EXAMPLE_PIPELINES } from '../../server/services/seed';
+import { bigPipeline } from '../support/big-pipeline';
+import { openChromiumPage, SHOTS } from '../support/browser';
+import { http, waitForRun } from '../support/http';
+
+// The editor at the sizes people meet: examples legible as they open, big graphs without positions laid
+// out, a dark theme that survives reloads, names for every control, and a keyboard-only way to edit.
+
+const chromium = openChromiumPage('editor-scale-theme');
+let page: Page;
+beforeAll(() => {
+  page = chromium.page;
+});
+
+const base = () => inject('baseUrl');
+const step = (id: string) => page.getByRole('group', { name: `Step ${id}`, exact: true });
+const canvas = () => page.getByRole('application', { name: 'Pipeline canvas' });
+
+/** The canvas's zoom, once the opening fit has settled (two equal reads in a row). */
+async function settledZoom(): Promise<number> {
+  let last = '';
+  await expect
+    .poll(async () => {
+      const now = (await page.locator('.react-flow__viewport').getAttribute('style')) ?? '';
+      const same = now === last;
+      last = now;
+      return same && /scale\(/.test(now);
+    }, { timeout: 15_000, interval: 250 })
+    .toBe(true);
+  return Number(/scale\(([\d.]+)\)/.exec(last)![1]);
+}
+
+describe('legible at the default view', () => {
+  for (const name of EXAMPLE_PIPELINES) {
+    it(`opens the example "${name}" with step titles at 11 px or more, every step in view`, async () => {
+      await page.goto(`${base()}/pipelines/${name}`);
+      await canvas().waitFor();
+      await page.getByRole('group', { name: /^Step / }).first().waitFor();
+      const zoom = await settledZoom();
+      const titles = await page.locator('.react-flow__node').evaluateAll((nodes) =>
+        nodes.map((n) => Number.parseFloat(getComputedStyle(n.querySelector('.font-semibold')!).fontSize)),
+      );
+      expect(titles.length).toBeGreaterThan(0);
+      for (const size of titles) expect(size * zoom, `title ${size}px at zoom ${zoom}`).toBeGreaterThanOrEqual(11);
+
+      const view = (await canvas().boundingBox())!;
+      const boxes = await page.getByRole('group', { name: /^Step / }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+      for (const b of boxes) {
+        expect(b.left >= view.x - 1 && b.right <= view.x + view.width + 1, `${JSON.stringify(b)} in ${JSON.stringify(view)}`).toBe(true);
+        expect(b.top >= view.y - 1 && b.bottom <= view.y + view.height + 1, `${JSON.stringify(b)} in ${JSON.stringify(view)}`).toBe(true);
+      }
+    }, 60_000);
+  }
+});
+
+describe('a document without positions', () => {
+  it('opens 200 steps laid out left to right; after Fit all are in view and none overlap; Auto layout keeps it so', async () => {
+    const doc = bigPipeline('scale-200-unplaced', 200, { positions: false });
+    expect((await http('PUT', `/api/v1/pipelines/${doc.name}`, doc)).status).toBe(200);
+
+    await page.goto(`${base()}/pipelines/${doc.name}`);
+    await canvas().waitFor();
+    await page.getByRole('group', { name: /^Step / }).first().waitFor();
+
+    const check = async () => {
+      await page.getByRole('button', { name: 'Fit View' }).click();
+      await settledZoom();
+      const view = (await canvas().boundingBox())!;
+      const boxes = await page.getByRole('group', { name: /^Step / }).evaluateAll((els) =>
+        els.map((e) => ({ name: e.getAttribute('aria-label')!, ...e.getBoundingClientRect().toJSON() })),
+      );
+      expect(boxes).toHaveLength(200);
+      for (const b of boxes) {
+        expect(b.left >= view.x - 1 && b.right <= view.x + view.width + 1 && b.top >= view.y - 1 && b.bottom <= view.y + view.height + 1, b.name).toBe(true);
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!;
+          const c = boxes[j]!;
+          const overlap = a.left < c.right && c.left < a.right && a.top < c.bottom && c.top < a.bottom;
+          expect(overlap, `${a.name} overlaps ${c.name}`).toBe(false);
+        }
+      }
+      // Left to right: the dataset before everything it feeds, each chain's steps in order.
+      const x = new Map(boxes.map((b) => [b.name, b.left]));
+      for (const e of doc.edges) {
+        expect(x.get(`Step ${e.from.split('.')[0]}`)!, `${e.from} → ${e.to}`).toBeLessThan(x.get(`Step ${e.to.split('.')[0]}`)!);
+      }
+    };
+    await check();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-scale-200-laid-out.png') });
+
+    await page.getByRole('button', { name: 'Auto layout' }).click();
+    await check();
+  }, 120_000);
+});
+
+describe('the dark theme', () => {
+  it('follows the system by default, switches from the header, survives a reload, and every page stays readable', async () => {
+    const context = await chromium.browser.newContext({ viewport: { width: 1680, height: 1000 }, colorScheme: 'dark' });
+    const dark = await context.newPage();
+    try {
+      await dark.goto(`${base()}/`);
+      const toggle = dark.getByRole('button', { name: 'Dark theme' });
+      await toggle.waitFor();
+      expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+      expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+      await toggle.click();
+      expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false);
+      expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+      await dark.reload();
+      await toggle.waitFor();
+      expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false);
+    } finally {
+      await context.close();
+    }
+
+    // A person on a light system picks dark; the class is on <html> before any app script runs.
+    await page.goto(`${base()}/`);
+    const toggle = page.getByRole('button', { name: 'Dark theme' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    const lightBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    const seenBeforeHydration = page.waitForEvent('domcontentloaded').then(() => page.evaluate(() => document.documentElement.classList.contains('dark')));
+    await page.reload();
+    expect(await seenBeforeHydration).toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(lightBackground);
+
+    const runId = await smallRun();
+    for (const [shot, url, ready] of [
+      ['dashboard', '/', () => page.getByRole('heading', { level: 1 }).first()],
+      ['editor', '/pipelines/penguin-species', () => step('train')],
+      ['run', `/runs/${runId}`, () => page.getByRole('status', { name: 'Run status: succeeded' })],
+      ['dataset', '/datasets/penguins', () => page.getByRole('heading', { name: 'penguins' }).first()],
+    ] as const) {
+      await page.goto(`${base()}${url}`);
+      await ready().waitFor();
+      expect(await page.evaluate(() => document.documentElement.classList.contains('dark')), shot).toBe(true);
+      if (shot === 'editor') expect(await canvas().getAttribute('class')).toMatch(/\bdark\b/);
+      await page.screenshot({ path: path.join(SHOTS, `e2e-dark-${shot}.png`), fullPage: true });
+    }
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false);
+    expect(chromium.cspViolations).toEqual([]);
+  }, 240_000);
+});
+
+let run: Promise<string> | undefined;
+/** A short run (dataset and split, no fitting) for the pages that show one. */
+function smallRun(): Promise<string> {
+  run ??= (async () => {
+    const doc = {
+      apiVersion: 'millrace/v1',
+      name: 'scale-small-run',
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' }, position: { x: 0, y: 0 } },
+        { id: 'split', type: 'prepare.split', params: { testFraction: 0.25, seed: 3 }, position: { x: 290, y: 0 } },
+      ],
+      edges: [{ from: 'load.table', to: 'split.table' }],
+    };
+    expect((await http('PUT', `/api/v1/pipelines/${doc.name}`, doc)).status).toBe(200);
+    const started = await http<{ runId: string }>('POST', `/api/v1/pipelines/${doc.name}/runs`);
+    const done = await waitForRun(started.data.runId);
+    expect(done.status).toBe('succeeded');
+    return started.data.runId as string;
+  })();
+  return run;
+}
+
+/** Controls and [role] elements on screen that have no accessible name, described for the failure message. */
+function unnamedControls(): Promise<string[]> {
+  return page.evaluate(() => {
+    // Roles whose name may come from their text; the rest (regions, groups, lists, images…) need a label.
+    const fromContent = new Set([
+      'button', 'link', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'checkbox', 'radio', 'switch',
+      'cell', 'gridcell', 'columnheader', 'rowheader', 'row', 'heading', 'tooltip', 'treeitem', 'listitem', 'status', 'alert', 'log', 'note',
+    ]);
+    const exempt = new Set(['presentation', 'none', 'generic', 'separator', 'rowgroup', 'paragraph']);
+    const shown = (el: Element) => {
+      if (el.closest('[aria-hidden="true"], [inert], dialog:not([open])')) return false;
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      return r.width > 0 && r.height > 0 && s.visibility !== 'hidden';
+    };
+    const text = (el: Element) => {
+      const clone = el.cloneNode(true) as Element;
+      clone.querySelectorAll('[aria-hidden="true"]').forEach((n) => n.remove());
+      const alt = [...clone.querySelectorAll('img[alt], [aria-label]')].map((n) => n.getAttribute('alt') ?? n.getAttribute('aria-label') ?? '');
+      return `${clone.textContent ?? ''} ${alt.join(' ')}`.trim();
+    };
+    const nameOf = (el: Element): string => {
+      const by = el.getAttribute('aria-labelledby');
+      if (by) {
+        const t = by.split(/\s+/).map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join(' ').trim();
+        if (t) return t;
+      }
+      const label = el.getAttribute('aria-label')?.trim();
+      if (label) return label;
+      const labels = (el as HTMLInputElement).labels;
+      if (labels && labels.length > 0) {
+        const t = [...labels].map((l) => l.textContent?.trim() ?? '').join(' ').trim();
+        if (t) return t;
+      }
+      const tag = el.tagName.toLowerCase();
+      const role = el.getAttribute('role') ?? (tag === 'a' ? 'link' : tag === 'button' ? 'button' : tag);
+      if (fromContent.has(role) || (tag === 'input' && ['button', 'submit', 'reset'].includes((el as HTMLInputElement).type))) {
+        const t = tag === 'input' ? (el as HTMLInputElement).value : text(el);
+        if (t) return t;
+      }
+      if (tag === 'svg') {
+        const t = el.querySelector(':scope > title')?.textContent?.trim();
+        if (t) return t;
+      }
+      return el.getAttribute('title')?.trim() || (el.getAttribute('placeholder')?.trim() ?? '');
+    };
+    const missing: string[] = [];
+    for (const el of document.querySelectorAll('button, a[href], input:not([type="hidden"]), select, textarea, [role]')) {
+      const role = el.getAttribute('role');
+      if (role && exempt.has(role)) continue;
+      if (!shown(el)) continue;
+      if (!nameOf(el)) missing.push(el.outerHTML.slice(0, 200));
+    }
+    return missing;
+  });
+}
+
+describe('accessible names', () => {
+  it('names every button, link, field and [role] element on the dashboard, editor, run, models, datasets and endpoint pages', async () => {
+    const runId = await smallRun();
+    const pages: [string, string, () => Promise<void>][] = [
+      ['dashboard', '/', () => page.getByRole('heading', { level: 1 }).first().waitFor()],
+      [
+        'editor with a selected step',
+        '/pipelines/penguin-species',
+        async () => {
+          await step('train').click();
+          await page.getByRole('textbox', { name: 'Step id' }).waitFor();
+        },
+      ],
+      ['run', `/runs/${runId}`, () => page.getByRole('status', { name: 'Run status: succeeded' }).waitFor()],
+      ['models', '/models', () => page.getByRole('heading', { level: 1 }).first().waitFor()],
+      ['datasets', '/datasets', () => page.getByRole('link', { name: 'penguins' }).first().waitFor()],
+      ['dataset', '/datasets/penguins', () => page.getByRole('heading', { name: 'penguins' }).first().waitFor()],
+      ['endpoint', '/endpoints/penguins', () => page.getByRole('heading', { level: 1 }).first().waitFor()],
+    ];
+    const misses: Record<string, string[]> = {};
+    for (const [what, url, ready] of pages) {
+      await page.goto(`${base()}${url}`);
+      await ready();
+      await page.waitForLoadState('networkidle');
+      const missing = await unnamedControls();
+      if (missing.length > 0) misses[what] = missing;
+    }
+    expect(misses).toEqual({});
+  }, 240_000);
+});
+
+describe('the keyboard alone', () => {
+  it('tabs into the canvas, selects and moves a step with the keys, and connects two steps from the inspector', async () => {
+    const doc = {
+      apiVersion: 'millrace/v1',
+      name: 'scale-keyboard',
+      nodes: [
+        { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' }, position: { x: 0, y: 0 } },
+        { id: 'split', type: 'prepare.split', params: { testFraction: 0.25, seed: 3 }, position: { x: 320, y: 0 } },
+      ],
+      edges: [],
+    };
+    expect((await http('PUT', `/api/v1/pipelines/${doc.name}`, doc)).status).toBe(200);
+    await page.goto(`${base()}/pipelines/${doc.name}`);
+    await step('load').waitFor();
+    await settledZoom();
+
+    await page.getByRole('textbox', { name: 'Find a step' }).focus();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    for (let i = 0; i < 40 && !(await focused()).startsWith('Step '); i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Step load');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('textbox', { name: 'Step id' }).inputValue()).toBe('load');
+
+    const left = async () => (await step('load').boundingBox())!.x;
+    const before = await left();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(left).toBeGreaterThan(before + 10);
+
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Step split');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('textbox', { name: 'Step id' }).inputValue()).toBe('split');
+    const input = page.getByRole('combobox', { name: 'Connect input Table' });
+    await input.focus();
+    await input.selectOption('load.table');
+    await page.getByRole('group', { name: 'Edge load.table to split.table' }).waitFor();
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved version 2').waitFor();
+    const saved = await http('GET', `/api/v1/pipelines/${doc.name}`);
+    const document = saved.data.document ?? saved.data;
+    expect(document.edges).toEqual([{ from: 'load.table', to: 'split.table' }]);
+    expect(document.nodes.find((n: { id: string }) => n.id === 'load').position.x).toBeGreaterThan(0);
+  }, 120_000);
+});
