@@ -9,6 +9,7 @@ import { runBatchBenchmarks } from './batch';
 import { runCompileBenchmarks } from './compile';
 import { runDriftBenchmarks } from './drift';
 import { runDuckDbBenchmarks } from './duckdb';
+import { runEditorBenchmarks } from './editor';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
 import { runMonitorBenchmarks } from './monitor';
 import { runPredictBenchmarks } from './predict';
@@ -28,7 +29,7 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch' | 'monitor', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch' | 'monitor' | 'editor', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
@@ -40,9 +41,10 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'upload' | 'train' | 'runs
   predict: async () => runPredictBenchmarks(repoRoot),
   batch: async () => runBatchBenchmarks(repoRoot),
   monitor: async () => runMonitorBenchmarks(repoRoot),
+  editor: async () => runEditorBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch', 'monitor'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch', 'monitor', 'editor'];
 
 function gitCommit(): string | null {
   try {
