@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { EXAMPLE_PIPELINES } from '../../server/services/seed';
 import { bigPipeline } from '../support/big-pipeline';
+import { unnamedControls } from '../support/accessible-names';
 import { openChromiumPage, SHOTS } from '../support/browser';
 import { http, waitForRun } from '../support/http';
 
@@ -171,63 +172,6 @@ function smallRun(): Promise<string> {
   return run;
 }
 
-/** Controls and [role] elements on screen that have no accessible name, described for the failure message. */
-function unnamedControls(): Promise<string[]> {
-  return page.evaluate(() => {
-    // Roles whose name may come from their text; the rest (regions, groups, lists, images…) need a label.
-    const fromContent = new Set([
-      'button', 'link', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'checkbox', 'radio', 'switch',
-      'cell', 'gridcell', 'columnheader', 'rowheader', 'row', 'heading', 'tooltip', 'treeitem', 'listitem', 'status', 'alert', 'log', 'note',
-    ]);
-    const exempt = new Set(['presentation', 'none', 'generic', 'separator', 'rowgroup', 'paragraph']);
-    const shown = (el: Element) => {
-      if (el.closest('[aria-hidden="true"], [inert], dialog:not([open])')) return false;
-      const r = el.getBoundingClientRect();
-      const s = getComputedStyle(el);
-      return r.width > 0 && r.height > 0 && s.visibility !== 'hidden';
-    };
-    const text = (el: Element) => {
-      const clone = el.cloneNode(true) as Element;
-      clone.querySelectorAll('[aria-hidden="true"]').forEach((n) => n.remove());
-      const alt = [...clone.querySelectorAll('img[alt], [aria-label]')].map((n) => n.getAttribute('alt') ?? n.getAttribute('aria-label') ?? '');
-      return `${clone.textContent ?? ''} ${alt.join(' ')}`.trim();
-    };
-    const nameOf = (el: Element): string => {
-      const by = el.getAttribute('aria-labelledby');
-      if (by) {
-        const t = by.split(/\s+/).map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join(' ').trim();
-        if (t) return t;
-      }
-      const label = el.getAttribute('aria-label')?.trim();
-      if (label) return label;
-      const labels = (el as HTMLInputElement).labels;
-      if (labels && labels.length > 0) {
-        const t = [...labels].map((l) => l.textContent?.trim() ?? '').join(' ').trim();
-        if (t) return t;
-      }
-      const tag = el.tagName.toLowerCase();
-      const role = el.getAttribute('role') ?? (tag === 'a' ? 'link' : tag === 'button' ? 'button' : tag);
-      if (fromContent.has(role) || (tag === 'input' && ['button', 'submit', 'reset'].includes((el as HTMLInputElement).type))) {
-        const t = tag === 'input' ? (el as HTMLInputElement).value : text(el);
-        if (t) return t;
-      }
-      if (tag === 'svg') {
-        const t = el.querySelector(':scope > title')?.textContent?.trim();
-        if (t) return t;
-      }
-      return el.getAttribute('title')?.trim() || (el.getAttribute('placeholder')?.trim() ?? '');
-    };
-    const missing: string[] = [];
-    for (const el of document.querySelectorAll('button, a[href], input:not([type="hidden"]), select, textarea, [role]')) {
-      const role = el.getAttribute('role');
-      if (role && exempt.has(role)) continue;
-      if (!shown(el)) continue;
-      if (!nameOf(el)) missing.push(el.outerHTML.slice(0, 200));
-    }
-    return missing;
-  });
-}
-
 describe('accessible names', () => {
   it('names every button, link, field and [role] element on the dashboard, editor, run, models, datasets and endpoint pages', async () => {
     const runId = await smallRun();
@@ -252,7 +196,7 @@ describe('accessible names', () => {
       await page.goto(`${base()}${url}`);
       await ready();
       await page.waitForLoadState('networkidle');
-      const missing = await unnamedControls();
+      const missing = await unnamedControls(page);
       if (missing.length > 0) misses[what] = missing;
     }
     expect(misses).toEqual({});
@@ -260,15 +204,16 @@ describe('accessible names', () => {
 });
 
 describe('the keyboard alone', () => {
-  it('tabs into the canvas, selects and moves a step with the keys, and connects two steps from the inspector', async () => {
+  it('tabs into the canvas, selects and moves a step with the keys, and rewires an input from the inspector', async () => {
     const doc = {
       apiVersion: 'millrace/v1',
       name: 'scale-keyboard',
       nodes: [
         { id: 'load', type: 'ingest.dataset', params: { dataset: 'penguins' }, position: { x: 0, y: 0 } },
         { id: 'split', type: 'prepare.split', params: { testFraction: 0.25, seed: 3 }, position: { x: 320, y: 0 } },
+        { id: 'other', type: 'ingest.dataset', params: { dataset: 'penguins' }, position: { x: 0, y: 220 } },
       ],
-      edges: [],
+      edges: [{ from: 'load.table', to: 'split.table' }],
     };
     expect((await http('PUT', `/api/v1/pipelines/${doc.name}`, doc)).status).toBe(200);
     await page.goto(`${base()}/pipelines/${doc.name}`);
@@ -292,15 +237,19 @@ describe('the keyboard alone', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('textbox', { name: 'Step id' }).inputValue()).toBe('split');
     const input = page.getByRole('combobox', { name: 'Connect input Table' });
+    expect(await input.inputValue()).toBe('load.table');
+    // Only outputs of the same type are offered (the split's own outputs are not).
+    expect(await input.getByRole('option').allTextContents()).toEqual(['Not connected', 'load.table', 'other.table']);
     await input.focus();
-    await input.selectOption('load.table');
-    await page.getByRole('group', { name: 'Edge load.table to split.table' }).waitFor();
+    await input.selectOption('other.table');
+    await page.getByRole('group', { name: 'Edge other.table to split.table' }).waitFor();
+    await page.getByRole('group', { name: 'Edge load.table to split.table' }).waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved version 2').waitFor();
     const saved = await http('GET', `/api/v1/pipelines/${doc.name}`);
     const document = saved.data.document ?? saved.data;
-    expect(document.edges).toEqual([{ from: 'load.table', to: 'split.table' }]);
+    expect(document.edges).toEqual([{ from: 'other.table', to: 'split.table' }]);
     expect(document.nodes.find((n: { id: string }) => n.id === 'load').position.x).toBeGreaterThan(0);
   }, 120_000);
 });
