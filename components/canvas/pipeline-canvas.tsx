@@ -15,7 +15,8 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { forwardRef, useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
-import { DecorationsContext, type GraphDecorations } from './decorations';
+import { DecorationsProvider } from './decoration-store';
+import type { GraphDecorations } from './decorations';
 import { NODE_WIDTH, connectionProblem, type StepFlowEdge, type StepFlowNode } from './graph-model';
 import { STEP_DRAG_TYPE } from './palette';
 import { nodeTypes } from './step-node';
@@ -108,7 +109,7 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
 
   return (
     <div ref={ref} className="relative min-h-0 flex-1" onDragOver={onDragOver} onDrop={onDrop}>
-      <DecorationsContext.Provider value={decorations}>
+      <DecorationsProvider value={decorations}>
         <ReactFlow<StepFlowNode, Edge>
           aria-label="Pipeline canvas"
           nodes={nodes}
@@ -133,7 +134,7 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
           <Controls showInteractive={false} position="bottom-left" fitViewOptions={FIT_VIEW_OPTIONS} />
           <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" position="bottom-right" className="!bg-surface" />
         </ReactFlow>
-      </DecorationsContext.Provider>
+      </DecorationsProvider>
     </div>
   );
 });

@@ -17,7 +17,7 @@ import { Button, buttonClasses } from '../ui/button';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { isFinished } from '../ui/status-badge';
 import { layoutInWorker, layoutRequestOf } from './layout-client';
-import { LayingOut, useLaidOutDocument } from './use-laid-out-document';
+import { LayingOut, useLaidOutDocument, withPositions } from './use-laid-out-document';
 import type { GraphDecorations, NodeDecoration } from './decorations';
 import { documentOf, initialEditorState } from './editor-store';
 import { historyReducer, initialHistory, useUndoShortcuts } from './history';
@@ -273,8 +273,8 @@ function Workspace({
   };
 
   /** A pipeline file in place of the graph; the name stays this pipeline's, and saving makes it a version. */
-  const importDocument = (imported: PipelineDocument, fileName: string) => {
-    const { nodes, edges } = fromDocument(imported);
+  const importDocument = async (imported: PipelineDocument, fileName: string) => {
+    const { nodes, edges } = fromDocument(await withPositions(imported));
     dispatch({ type: 'replace', state: { nodes, edges, description: imported.description, parameters: imported.parameters } });
     setNotice({
       tone: 'info',

@@ -2,13 +2,13 @@
 
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { TriangleAlert } from 'lucide-react';
-import { memo, useContext } from 'react';
+import { memo } from 'react';
 import type { StepManifest } from '../../workflows/steps/catalog';
 
 type PortSpec = StepManifest['inputs'][string];
 import { StatusBadge } from '../ui/status-badge';
 import { cn } from '../ui/cn';
-import { DecorationsContext } from './decorations';
+import { useNodeDecoration } from './decoration-store';
 import { stepsByType, type StepFlowNode } from './graph-model';
 import { categoryLook, fallbackCategory, portDot } from './port-style';
 import { StepIcon } from './step-icons';
@@ -57,8 +57,7 @@ function PortRow({
 }
 
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
-  const { byNode, readOnly } = useContext(DecorationsContext);
-  const deco = byNode.get(id);
+  const { decoration: deco, readOnly } = useNodeDecoration(id);
   const step = stepsByType.get(data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
   const errors = deco?.errors ?? [];

@@ -15,12 +15,9 @@ export function useLaidOutDocument(doc: PipelineDocument | undefined): PipelineD
   useEffect(() => {
     if (!doc || complete) return;
     let current = true;
-    layoutInWorker(documentLayoutRequest(doc))
-      .then((positions) => ({ ...doc, nodes: doc.nodes.map((n) => (n.position ? n : { ...n, position: positions[n.id] })) }))
-      .catch(() => doc)
-      .then((placed) => {
-        if (current) setLaidOut({ from: doc, doc: placed });
-      });
+    void withPositions(doc).then((placed) => {
+      if (current) setLaidOut({ from: doc, doc: placed });
+    });
     return () => {
       current = false;
     };
@@ -28,6 +25,17 @@ export function useLaidOutDocument(doc: PipelineDocument | undefined): PipelineD
 
   if (complete) return doc;
   return laidOut?.from === doc ? laidOut.doc : undefined;
+}
+
+/** The document with every step placed by the layout worker where it had no position (as it was on failure). */
+export async function withPositions(doc: PipelineDocument): Promise<PipelineDocument> {
+  if (doc.nodes.every((n) => n.position)) return doc;
+  try {
+    const positions = await layoutInWorker(documentLayoutRequest(doc));
+    return { ...doc, nodes: doc.nodes.map((n) => (n.position ? n : { ...n, position: positions[n.id] })) };
+  } catch {
+    return doc;
+  }
 }
 
 /** What the editor shows while the layout worker places the steps. */

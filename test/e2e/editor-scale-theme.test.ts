@@ -220,7 +220,7 @@ describe('the keyboard alone', () => {
     await step('load').waitFor();
     await settledZoom();
 
-    await page.getByRole('textbox', { name: 'Find a step' }).focus();
+    await page.getByRole('combobox', { name: 'Find a step' }).focus();
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
     for (let i = 0; i < 40 && !(await focused()).startsWith('Step '); i++) await page.keyboard.press('Tab');
     expect(await focused()).toBe('Step load');
@@ -241,9 +241,14 @@ describe('the keyboard alone', () => {
     // Only outputs of the same type are offered (the split's own outputs are not).
     expect(await input.getByRole('option').allTextContents()).toEqual(['Not connected', 'load.table', 'other.table']);
     await input.focus();
+    // Cut: the step itself says its input is missing (only its own decoration changed).
+    await input.selectOption('');
+    await page.getByRole('group', { name: 'Edge load.table to split.table' }).waitFor({ state: 'detached' });
+    await step('split').getByText('Input "Table" (table) is not connected').waitFor();
+    expect(await step('load').getByText(/is not connected/).count()).toBe(0);
     await input.selectOption('other.table');
     await page.getByRole('group', { name: 'Edge other.table to split.table' }).waitFor();
-    await page.getByRole('group', { name: 'Edge load.table to split.table' }).waitFor({ state: 'detached' });
+    await step('split').getByText('Input "Table" (table) is not connected').waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved version 2').waitFor();
