@@ -4,7 +4,9 @@
   var stored = null;
   try {
     stored = localStorage.getItem('millrace:theme');
-  } catch (e) {}
+  } catch {
+    // storage refused (private mode): follow the system
+  }
   var dark = stored === 'dark' || (stored !== 'light' && window.matchMedia('(prefers-color-scheme: dark)').matches);
   document.documentElement.classList.toggle('dark', dark);
   document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
