@@ -253,8 +253,8 @@ describe('the keyboard alone', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved version 2').waitFor();
     const saved = await http('GET', `/api/v1/pipelines/${doc.name}`);
-    const document = saved.data.document ?? saved.data;
-    expect(document.edges).toEqual([{ from: 'other.table', to: 'split.table' }]);
-    expect(document.nodes.find((n: { id: string }) => n.id === 'load').position.x).toBeGreaterThan(0);
+    const savedDoc = saved.data.document ?? saved.data;
+    expect(savedDoc.edges).toEqual([{ from: 'other.table', to: 'split.table' }]);
+    expect(savedDoc.nodes.find((n: { id: string }) => n.id === 'load').position.x).toBeGreaterThan(0);
   }, 120_000);
 });
