@@ -1,6 +1,7 @@
 import { parseEndpoint, type PipelineDocument } from '../../workflows/core/document';
 import { layoutGraph, type LayoutBox, type LayoutPositions, type LayoutRequest } from './auto-layout';
 import { NODE_WIDTH, stepsByType, type StepFlowEdge, type StepFlowNode } from './graph-model';
+import { stepCardGeometry } from './node-geometry';
 
 // The editor's side of the layout worker: boxes sized like the cards, one worker reused for every request.
 
@@ -35,9 +36,7 @@ export function layoutInWorker(request: LayoutRequest): Promise<LayoutPositions>
 
 /** A step card's height before it is measured: its header plus one row per port on its longer side. */
 export function estimatedHeight(stepType: string): number {
-  const step = stepsByType.get(stepType);
-  const rows = Math.max(Object.keys(step?.inputs ?? {}).length, Object.keys(step?.outputs ?? {}).length);
-  return 56 + (rows > 0 ? 10 + rows * 24 : 0);
+  return stepCardGeometry(stepsByType.get(stepType)).height;
 }
 
 export function layoutRequestOf(nodes: readonly StepFlowNode[], edges: readonly StepFlowEdge[]): LayoutRequest {

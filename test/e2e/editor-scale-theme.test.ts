@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import fs from 'node:fs';
+import { stepsByType } from '../../components/canvas/graph-model';
+import { stepCardGeometry } from '../../components/canvas/node-geometry';
 import { EXAMPLE_PIPELINES } from '../../server/services/seed';
 import { bigPipeline } from '../support/big-pipeline';
 import { unnamedControls } from '../support/accessible-names';
@@ -46,6 +49,30 @@ describe('legible at the default view', () => {
       );
       expect(titles.length).toBeGreaterThan(0);
       for (const size of titles) expect(size * zoom, `title ${size}px at zoom ${zoom}`).toBeGreaterThanOrEqual(11);
+
+      // The port positions the editor assumes before measuring (so big graphs render only what is in view)
+      // are where the browser draws them.
+      const example = JSON.parse(fs.readFileSync(path.resolve(`server/examples/${name}.json`), 'utf8')) as { nodes: { id: string; type: string }[] };
+      const drawn = await page.locator('.react-flow__node').evaluateAll((nodes, z) =>
+        nodes.map((n) => {
+          const r = n.getBoundingClientRect();
+          return {
+            id: n.getAttribute('data-id')!,
+            handles: [...n.querySelectorAll('.react-flow__handle')].map((h) => {
+              const b = h.getBoundingClientRect();
+              return { id: h.getAttribute('data-handleid'), x: (b.left - r.left) / z, y: (b.top - r.top) / z };
+            }),
+          };
+        }),
+      zoom);
+      for (const node of drawn) {
+        const assumed = stepCardGeometry(stepsByType.get(example.nodes.find((n) => n.id === node.id)!.type)).handles;
+        expect(node.handles.length, node.id).toBe(assumed.length);
+        for (const h of node.handles) {
+          const a = assumed.find((x) => x.id === h.id)!;
+          expect(Math.abs(h.x - a.x) <= 1 && Math.abs(h.y - a.y) <= 1, `${node.id}.${h.id} drawn at ${h.x},${h.y}, assumed ${a.x},${a.y}`).toBe(true);
+        }
+      }
 
       const view = (await canvas().boundingBox())!;
       const boxes = await page.getByRole('group', { name: /^Step / }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
