@@ -37,12 +37,12 @@ export function edgeId(from: string, to: string): string {
 }
 
 export function toFlowNode(node: PipelineNode, index: number): StepFlowNode {
-  // Known size and port positions: a big graph then renders only the cards in view (see node-geometry.ts).
+  // Known size and port positions: a big graph then renders only the cards in view, and fitting the view
+  // counts the cards not yet drawn (see node-geometry.ts). React Flow measures each card once drawn.
   const { height, handles } = stepCardGeometry(stepsByType.get(node.type));
   return {
     handles,
-    initialWidth: NODE_WIDTH,
-    initialHeight: height,
+    measured: { width: NODE_WIDTH, height },
     id: node.id,
     type: 'step',
     position: node.position ?? { x: (index % 5) * 280, y: Math.floor(index / 5) * 200 },

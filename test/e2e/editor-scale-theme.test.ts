@@ -60,7 +60,8 @@ describe('legible at the default view', () => {
             id: n.getAttribute('data-id')!,
             handles: [...n.querySelectorAll('.react-flow__handle')].map((h) => {
               const b = h.getBoundingClientRect();
-              return { id: h.getAttribute('data-handleid'), x: (b.left - r.left) / z, y: (b.top - r.top) / z };
+              const type = h.classList.contains('source') ? 'source' : 'target';
+              return { id: h.getAttribute('data-handleid'), type, x: (b.left - r.left) / z, y: (b.top - r.top) / z };
             }),
           };
         }),
@@ -69,7 +70,7 @@ describe('legible at the default view', () => {
         const assumed = stepCardGeometry(stepsByType.get(example.nodes.find((n) => n.id === node.id)!.type)).handles;
         expect(node.handles.length, node.id).toBe(assumed.length);
         for (const h of node.handles) {
-          const a = assumed.find((x) => x.id === h.id)!;
+          const a = assumed.find((x) => x.id === h.id && x.type === h.type)!;
           expect(Math.abs(h.x - a.x) <= 1 && Math.abs(h.y - a.y) <= 1, `${node.id}.${h.id} drawn at ${h.x},${h.y}, assumed ${a.x},${a.y}`).toBe(true);
         }
       }
