@@ -41,7 +41,7 @@ export function PipelineEditor({ name, version, resume }: { name: string; versio
   const trpc = useTRPC();
   const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
   const [openedNew, setOpenedNew] = useState<string>();
-  const laidOut = useLaidOutDocument(query.data?.document);
+  const laidOut = useLaidOutDocument(query.data?.document, `${name}@${version ?? 'latest'}`);
 
   if (!PIPELINE_NAME.test(name)) {
     return (

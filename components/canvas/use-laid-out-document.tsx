@@ -7,24 +7,26 @@ import { documentLayoutRequest, layoutInWorker } from './layout-client';
 /**
  * The document with a position for every step: as given when all have one, else once the layout worker has
  * placed the others (undefined meanwhile). Where the layout fails, steps keep the editor's grid fallback.
+ * `view` names what the editor shows (pipeline and version): a refetch that brings a changed document for
+ * the same view keeps the previous layout meanwhile, so an open editor is never unmounted by it.
  */
-export function useLaidOutDocument(doc: PipelineDocument | undefined): PipelineDocument | undefined {
+export function useLaidOutDocument(doc: PipelineDocument | undefined, view: string): PipelineDocument | undefined {
   const complete = !doc || doc.nodes.every((n) => n.position);
-  const [laidOut, setLaidOut] = useState<{ from: PipelineDocument; doc: PipelineDocument }>();
+  const [laidOut, setLaidOut] = useState<{ from: PipelineDocument; view: string; doc: PipelineDocument }>();
 
   useEffect(() => {
     if (!doc || complete) return;
     let current = true;
     void withPositions(doc).then((placed) => {
-      if (current) setLaidOut({ from: doc, doc: placed });
+      if (current) setLaidOut({ from: doc, view, doc: placed });
     });
     return () => {
       current = false;
     };
-  }, [doc, complete]);
+  }, [doc, complete, view]);
 
   if (complete) return doc;
-  return laidOut?.from === doc ? laidOut.doc : undefined;
+  return laidOut?.from === doc || laidOut?.view === view ? laidOut.doc : undefined;
 }
 
 /** The document with every step placed by the layout worker where it had no position (as it was on failure). */
