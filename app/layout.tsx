@@ -3,6 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { NotificationBell } from '../components/notifications/bell';
 import { Providers } from '../components/providers';
+import { ThemeToggle } from '../components/ui/theme-toggle';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -22,7 +23,12 @@ function Logo() {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // public/theme.js sets the theme class on <html> before React hydrates.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* eslint-disable-next-line @next/next/no-sync-scripts -- must run before the first paint */}
+        <script src="/theme.js" />
+      </head>
       <body className="flex min-h-full flex-col">
         <Providers>
           <header className="sticky top-0 z-30 h-12 border-b border-line bg-surface/90 backdrop-blur">
@@ -48,7 +54,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                   Schedules
                 </Link>
               </nav>
-              <div className="ml-auto">
+              <div className="ml-auto flex items-center gap-1">
+                <ThemeToggle />
                 <NotificationBell />
               </div>
             </div>

@@ -1,6 +1,7 @@
 import type { Connection, Edge, Node } from '@xyflow/react';
 import { catalogManifest, type StepManifest } from '../../workflows/steps/catalog';
 import { parseEndpoint, type CanvasNote, type PipelineDocument, type PipelineNode } from '../../workflows/core/document';
+import { stepCardGeometry } from './node-geometry';
 
 // The bridge between a `millrace/v1` document and React Flow's nodes and edges. Pure functions:
 // the editor store keeps React Flow's shapes (they carry measured sizes) and derives the document.
@@ -36,7 +37,12 @@ export function edgeId(from: string, to: string): string {
 }
 
 export function toFlowNode(node: PipelineNode, index: number): StepFlowNode {
+  // Known size and port positions: a big graph then renders only the cards in view, and fitting the view
+  // counts the cards not yet drawn (see node-geometry.ts). React Flow measures each card once drawn.
+  const { height, handles } = stepCardGeometry(stepsByType.get(node.type));
   return {
+    handles,
+    measured: { width: NODE_WIDTH, height },
     id: node.id,
     type: 'step',
     position: node.position ?? { x: (index % 5) * 280, y: Math.floor(index / 5) * 200 },

@@ -16,15 +16,20 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { forwardRef, useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
-import { DecorationsContext, type GraphDecorations } from './decorations';
+import { DecorationsProvider } from './decoration-store';
+import type { GraphDecorations } from './decorations';
 import { NODE_WIDTH, connectionProblem, isNoteFlowId, type NoteFlowNode, type StepFlowEdge, type StepFlowNode } from './graph-model';
 import { canvasNodeTypes, NoteEditContext } from './note-node';
 import { STEP_DRAG_TYPE } from './palette';
 import type { CanvasEditing } from './use-canvas-editing';
+import { useTheme } from '../ui/theme';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
 // Shift+click adds a step to the selection, as Ctrl/⌘+click does; Shift+drag draws a selection box.
 const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
+// Opening fits the graph, but never below the zoom at which step titles stay legible (14 px × 0.8 ≈ 11 px):
+// a bigger graph opens at its centre. The Fit button shows all of it, as small as that takes.
+const OPEN_FIT_OPTIONS = { padding: 0.08, maxZoom: 1.1, minZoom: 0.8 };
 const FIT_VIEW_OPTIONS = { padding: 0.08, maxZoom: 1.1 };
 const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
 
@@ -52,6 +57,7 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
   ref,
 ) {
   const { screenToFlowPosition } = useReactFlow();
+  const theme = useTheme();
   // A document that opens with steps is fitted into view once; an empty one starts at 100 % and stays put, so
   // the first step dropped does not move the canvas under the next drop.
   const [fitOnOpen] = useState(nodes.length > 0);
@@ -151,7 +157,7 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
       onKeyDown={editing?.onKeyDown}
     >
       <NoteEditContext.Provider value={noteEdit}>
-      <DecorationsContext.Provider value={decorations}>
+      <DecorationsProvider value={decorations}>
         <ReactFlow<Node, Edge>
           aria-label="Pipeline canvas"
           nodes={shownNodes}
@@ -170,16 +176,18 @@ export const PipelineCanvas = forwardRef<HTMLDivElement, PipelineCanvasProps>(fu
           deleteKeyCode={DELETE_KEYS}
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
           fitView={fitOnOpen}
-          fitViewOptions={FIT_VIEW_OPTIONS}
+          fitViewOptions={OPEN_FIT_OPTIONS}
           defaultViewport={DEFAULT_VIEWPORT}
-          minZoom={0.2}
+          minZoom={0.05}
           maxZoom={2}
+          onlyRenderVisibleElements
+          colorMode={theme}
         >
           <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} />
-          <Controls showInteractive={false} position="bottom-left" />
+          <Controls showInteractive={false} position="bottom-left" fitViewOptions={FIT_VIEW_OPTIONS} />
           <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" position="bottom-right" className="!bg-surface" />
         </ReactFlow>
-      </DecorationsContext.Provider>
+      </DecorationsProvider>
       </NoteEditContext.Provider>
       {editing?.overlay}
     </div>

@@ -18,7 +18,8 @@ import { useTRPC, type RouterOutputs } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
 import { ErrorActions, ErrorState, Skeleton } from '../ui/states';
 import { isFinished } from '../ui/status-badge';
-import { layoutGraph } from './auto-layout';
+import { layoutInWorker, layoutRequestOf } from './layout-client';
+import { LayingOut, useLaidOutDocument, withPositions } from './use-laid-out-document';
 import type { GraphDecorations, NodeDecoration } from './decorations';
 import { documentOf, initialEditorState } from './editor-store';
 import { historyReducer, initialHistory, useUndoShortcuts } from './history';
@@ -33,6 +34,7 @@ import { SaveWithMessageButton, useSaveShortcut } from './save-message';
 import { VersionViewer } from '../versions/version-viewer';
 import { PipelineCanvas } from './pipeline-canvas';
 import { useCanvasEditing } from './use-canvas-editing';
+import { ConnectInputs } from './connect-inputs';
 import { useClipboardShortcuts } from './use-clipboard-shortcuts';
 import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
@@ -46,6 +48,7 @@ export function PipelineEditor({ name, version, resume }: { name: string; versio
   const trpc = useTRPC();
   const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
   const [openedNew, setOpenedNew] = useState<string>();
+  const laidOut = useLaidOutDocument(query.data?.document, `${name}@${version ?? 'latest'}`);
 
   if (!PIPELINE_NAME.test(name)) {
     return (
@@ -78,15 +81,16 @@ export function PipelineEditor({ name, version, resume }: { name: string; versio
       </div>
     );
   }
+  if (!laidOut) return <LayingOut />;
   // An earlier version opens read-only (unless it is being fixed to resume a run).
   const latestVersion = query.data.versions[0]?.version ?? query.data.version;
   if (version !== undefined && !resume && query.data.version < latestVersion) {
-    return <VersionViewer key={`${name}@${version}`} name={name} document={query.data.document} version={query.data.version} latestVersion={latestVersion} />;
+    return <VersionViewer key={`${name}@${version}`} name={name} document={laidOut} version={query.data.version} latestVersion={latestVersion} />;
   }
   return (
     <EditorWorkspace
       key={`${name}@${version ?? 'latest'}`}
-      document={query.data.document}
+      document={laidOut}
       version={query.data.version}
       versions={query.data.versions}
       resume={resume}
@@ -243,8 +247,8 @@ function Workspace({
     onAddStep(stepType, freeSpot({ x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y) }, state.nodes));
   };
 
-  const autoLayout = () => {
-    dispatch({ type: 'moveNodes', positions: layoutGraph(state.nodes, state.edges) });
+  const autoLayout = async () => {
+    dispatch({ type: 'moveNodes', positions: await layoutInWorker(layoutRequestOf(state.nodes, state.edges)) });
     requestAnimationFrame(() => fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }));
   };
 
@@ -293,8 +297,8 @@ function Workspace({
   };
 
   /** A pipeline file in place of the graph; the name stays this pipeline's, and saving makes it a version. */
-  const importDocument = (imported: PipelineDocument, fileName: string) => {
-    const { nodes, edges } = fromDocument(imported);
+  const importDocument = async (imported: PipelineDocument, fileName: string) => {
+    const { nodes, edges } = fromDocument(await withPositions(imported));
     dispatch({ type: 'replace', state: { nodes, edges, notes: initialEditorState(imported).notes, description: imported.description, parameters: imported.parameters } });
     setNotice({
       tone: 'info',
@@ -380,7 +384,7 @@ function Workspace({
         showRun={showRun}
         onToggleShowRun={() => setShowRun((s) => !s)}
         canLayout={state.nodes.length > 0}
-        onAutoLayout={autoLayout}
+        onAutoLayout={() => void autoLayout()}
         saving={saveMutation.isPending}
         starting={startMutation.isPending || resumeMutation.isPending}
         busy={busy}
@@ -474,6 +478,17 @@ function Workspace({
           onParameters={(parameters) => dispatch({ type: 'setParameters', parameters })}
           parameterProblems={parameterProblems}
           preview={preview}
+          connections={
+            selected && (
+              <ConnectInputs
+                node={selected}
+                nodes={state.nodes}
+                edges={state.edges}
+                onConnect={onConnect}
+                onDisconnect={(id) => onEdgesChange([{ type: 'remove', id }])}
+              />
+            )
+          }
         />}
         {leaveDialog}
         {asking && (

@@ -23,6 +23,10 @@ const SHORTCUTS: [keys: string, what: string][] = [
   ['↑ ↓, Enter, Escape (in a menu)', 'Move, pick, close'],
   ['Drag a step onto an edge', 'Put it into the edge (a→step→b), when its ports fit'],
   ['Enter (on a palette step)', 'Add it at a free spot'],
+  ['Tab (in the canvas)', 'Move focus from step to step'],
+  ['Enter  or  Space (on a step)', 'Select the focused step'],
+  ['Arrow keys', 'Move the selected steps (with Shift, further)'],
+  ['Inspector → Connections', 'Connect an input to another step\'s output without the mouse'],
   ['?', 'This list'],
 ];
 

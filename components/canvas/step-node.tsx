@@ -2,14 +2,14 @@
 
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { TriangleAlert } from 'lucide-react';
-import { memo, useContext } from 'react';
+import { memo } from 'react';
 import type { StepManifest } from '../../workflows/steps/catalog';
 
 type PortSpec = StepManifest['inputs'][string];
 import { Badge } from '../ui/badge';
 import { StatusBadge } from '../ui/status-badge';
 import { cn } from '../ui/cn';
-import { DecorationsContext } from './decorations';
+import { useNodeDecoration } from './decoration-store';
 import { stepsByType, type StepFlowNode } from './graph-model';
 import { categoryLook, fallbackCategory, portDot } from './port-style';
 import { StepIcon } from './step-icons';
@@ -65,8 +65,7 @@ function PortRow({
 }
 
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
-  const { byNode, readOnly } = useContext(DecorationsContext);
-  const deco = byNode.get(id);
+  const { decoration: deco, readOnly } = useNodeDecoration(id);
   const step = stepsByType.get(data.stepType);
   const look = (step && categoryLook[step.category]) ?? fallbackCategory;
   const errors = deco?.errors ?? [];
@@ -97,7 +96,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           <StepIcon stepType={data.stepType} category={step?.category} />
         </span>
         <div className="min-w-0 flex-1">
-          <div className="truncate text-[13px] leading-5 font-semibold text-fg">{data.label || step?.title || data.stepType}</div>
+          <div className="truncate text-sm leading-5 font-semibold text-fg">{data.label || step?.title || data.stepType}</div>
           <div className="truncate font-mono text-[11px] leading-4 text-fg-subtle">{id}</div>
         </div>
       </div>

@@ -9,6 +9,7 @@ import type { CanvasActions, MenuTarget } from './context-menu-items';
 import type { EditorAction, EditorState } from './editor-store';
 import { edgeInsertion, isNoteFlowId, type NoteFlowNode, type StepFlowNode } from './graph-model';
 import { layoutGraph } from './auto-layout';
+import { layoutRequestOf } from './layout-client';
 
 const DUPLICATE_OFFSET = { x: 40, y: 40 };
 
@@ -231,7 +232,7 @@ export function useCanvasEditing({
     let positions: Record<string, XYPosition>;
     if (how === 'layout') {
       const ids = new Set(picked.map((n) => n.id));
-      const laid = layoutGraph(picked, latest.current.edges.filter((e) => ids.has(e.source) && ids.has(e.target)));
+      const laid = layoutGraph({ ...layoutRequestOf(picked, latest.current.edges.filter((e) => ids.has(e.source) && ids.has(e.target))), all: true });
       positions = Object.fromEntries(Object.entries(laid).map(([id, p]) => [id, { x: p.x + left, y: p.y + top }]));
     } else {
       positions = Object.fromEntries(picked.map((n) => [n.id, how === 'left' ? { x: left, y: n.position.y } : { x: n.position.x, y: top }]));

@@ -1,7 +1,7 @@
 'use client';
 
 import { MousePointerClick, Trash2 } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { CompileError } from '../../workflows/core/compiler';
 import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import { NODE_ID } from '../../workflows/core/document';
@@ -43,6 +43,8 @@ export interface InspectorProps {
   parameterProblems: { errors: CompileError[]; warnings: CompileError[] };
   /** "Preview up to here" for the Data view; absent, the view only lists outputs of earlier runs. */
   preview?: PreviewUpTo;
+  /** The selected step's wiring controls, shown under its ports. */
+  connections?: ReactNode;
 }
 
 const panelClass = 'flex min-h-0 w-[340px] shrink-0 flex-col border-l border-line bg-surface';
@@ -115,6 +117,7 @@ function StepInspector({
   parameters,
   pipeline,
   preview,
+  connections,
 }: InspectorProps & { node: StepFlowNode }) {
   const [tab, setTab] = useState<'settings' | 'data'>(preview?.active?.nodeId === node.id ? 'data' : 'settings');
   // A preview of this step started elsewhere (the canvas's menu) shows its progress in the Data tab.
@@ -289,6 +292,8 @@ function StepInspector({
             </ul>
           </section>
         )}
+
+        {connections}
 
         {otherErrors.length > 0 && (
           <section aria-label={`Problems with ${node.id}`} className="rounded-lg border border-bad/30 bg-bad-soft px-3 py-2">

@@ -7,6 +7,7 @@ import { sqlIdent } from '../../workflows/core/sql';
 import type { TableSchema } from '../../workflows/core/table-schema';
 import '../code/monaco-setup';
 import { multiWordStart } from './column-prefix';
+import { useTheme } from '../ui/theme';
 
 // Monaco from the local package (see monaco-setup.ts): SQL highlighting, the input tables and their columns
 // as completions, DuckDB's parse and bind errors as markers. Loaded only in the browser (see sql-field.tsx).
@@ -86,6 +87,7 @@ function registerCompletions(m: typeof monaco) {
 }
 
 export default function SqlEditor({ label, value, onChange, mode, tables, problems, invalid, describedBy }: SqlEditorProps) {
+  const theme = useTheme();
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor>(undefined);
   const monacoRef = useRef<typeof monaco>(undefined);
   const modelUri = useRef<string>(undefined);
@@ -175,6 +177,7 @@ export default function SqlEditor({ label, value, onChange, mode, tables, proble
 
   return (
     <Editor
+      theme={theme === 'dark' ? 'vs-dark' : 'vs'}
       height={mode === 'query' ? 168 : 76}
       language="sql"
       defaultValue={value}

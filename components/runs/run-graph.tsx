@@ -7,6 +7,7 @@ import type { StepStatus } from '../../workflows/core/plan';
 import { DecorationsContext, type GraphDecorations, type NodeDecoration } from '../canvas/decorations';
 import { fromDocument, toNoteFlowNode, type StepFlowNode } from '../canvas/graph-model';
 import { canvasNodeTypes } from '../canvas/note-node';
+import { useTheme } from '../ui/theme';
 import { summaryCaption } from './summary-format';
 
 export interface RunGraphStep {
@@ -18,6 +19,7 @@ export interface RunGraphStep {
 
 /** The pipeline as it ran, read-only, each node showing its live status. */
 export function RunGraph({ document, steps }: { document: PipelineDocument; steps: RunGraphStep[] }) {
+  const theme = useTheme();
   const graph = useMemo(() => fromDocument(document), [document]);
   const byId = useMemo(() => new Map(steps.map((s) => [s.nodeId, s])), [steps]);
 
@@ -58,6 +60,7 @@ export function RunGraph({ document, steps }: { document: PipelineDocument; step
       <DecorationsContext.Provider value={decorations}>
         <ReactFlow
           aria-label="Run graph"
+          colorMode={theme}
           nodes={shownNodes}
           edges={edges}
           nodeTypes={canvasNodeTypes}

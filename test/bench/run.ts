@@ -10,6 +10,7 @@ import { runCompileBenchmarks } from './compile';
 import { runDriftBenchmarks } from './drift';
 import { runDuckDbBenchmarks } from './duckdb';
 import { runPreviewBenchmarks } from './preview';
+import { runEditorBenchmarks } from './editor';
 import { runModelBenchmarks, type MemorySnapshot } from './model';
 import { runMonitorBenchmarks } from './monitor';
 import { runPredictBenchmarks } from './predict';
@@ -29,7 +30,7 @@ interface GroupOutput {
   /** Single figures that are not a time (ratios, memory growth), by name. */
   figures?: Record<string, number>;
 }
-const groups: Record<'compile' | 'model' | 'duckdb' | 'preview' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch' | 'monitor', () => Promise<GroupOutput>> = {
+const groups: Record<'compile' | 'model' | 'duckdb' | 'preview' | 'upload' | 'train' | 'runs' | 'start' | 'drift' | 'predict' | 'batch' | 'monitor' | 'editor', () => Promise<GroupOutput>> = {
   compile: async () => ({ results: await runCompileBenchmarks(repoRoot) }),
   model: async () => runModelBenchmarks(repoRoot),
   duckdb: async () => ({ results: await runDuckDbBenchmarks(repoRoot) }),
@@ -42,9 +43,10 @@ const groups: Record<'compile' | 'model' | 'duckdb' | 'preview' | 'upload' | 'tr
   predict: async () => runPredictBenchmarks(repoRoot),
   batch: async () => runBatchBenchmarks(repoRoot),
   monitor: async () => runMonitorBenchmarks(repoRoot),
+  editor: async () => runEditorBenchmarks(repoRoot),
 };
 type Group = keyof typeof groups;
-const displayOrder: Group[] = ['compile', 'duckdb', 'preview', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch', 'monitor'];
+const displayOrder: Group[] = ['compile', 'duckdb', 'preview', 'upload', 'model', 'train', 'runs', 'start', 'drift', 'predict', 'batch', 'monitor', 'editor'];
 
 function gitCommit(): string | null {
   try {
