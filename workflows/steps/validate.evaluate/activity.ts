@@ -7,6 +7,8 @@ import definition from './definition';
 export default implement(definition, async ({ inputs, ctx }) => {
   const { version, meta } = await modelVersionOf(inputs.model);
   const { metrics, visuals } = evaluate(await scoreTable(inputs.model, inputs.table, ctx, meta));
+  const headline = Object.entries(metrics as unknown as Record<string, unknown>).filter(([, v]) => typeof v === 'number');
+  ctx.progress(`metrics of ${version.model} v${version.version}: ${headline.map(([k, v]) => `${k} ${(v as number).toFixed(4)}`).join(', ')}`);
   const stored = await saveJsonArtifact(metrics, 'metrics', ctx.scratchDir);
   await setModelVersionMetrics(version.id, metrics as unknown as Record<string, unknown>);
   // Per-class numbers and cluster sizes are drawn; the metrics artifact keeps them for gates and the registry.
