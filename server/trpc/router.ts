@@ -17,6 +17,7 @@ import { decideApproval, resumeRun } from '../services/run-ops';
 import { automationRouter } from './automation';
 import { registryRouter } from './registry';
 import { monitoringRouter } from './monitoring';
+import { runViewRouter } from './run-view';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -123,6 +124,7 @@ export const appRouter = router({
   ...automationRouter,
   ...registryRouter,
   ...monitoringRouter,
+  ...runViewRouter,
 });
 
 export type AppRouter = typeof appRouter;
