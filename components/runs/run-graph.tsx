@@ -7,6 +7,7 @@ import type { StepStatus } from '../../workflows/core/plan';
 import { DecorationsContext, type GraphDecorations, type NodeDecoration } from '../canvas/decorations';
 import { fromDocument, type StepFlowNode } from '../canvas/graph-model';
 import { nodeTypes } from '../canvas/step-node';
+import { formatDuration } from '../ui/format';
 import { summaryCaption } from './summary-format';
 
 export interface RunGraphStep {
@@ -14,10 +15,31 @@ export interface RunGraphStep {
   status: StepStatus;
   summary?: Record<string, unknown>;
   error?: string;
+  attempts?: number;
+  startedAt?: Date | string;
+  finishedAt?: Date | string;
+}
+
+/** "2.1 s · attempt 2", then the summary's caption (or the error's first line). */
+export function runNodeCaption(s: RunGraphStep | undefined): string | undefined {
+  if (!s) return undefined;
+  const timing = s.startedAt ? [formatDuration(s.startedAt, s.finishedAt), s.attempts ? `attempt ${s.attempts}` : undefined] : [];
+  const result = s.status === 'failed' ? s.error?.split('\n')[0] : summaryCaption(s.summary);
+  const parts = [...timing, result].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
 /** The pipeline as it ran, read-only, each node showing its live status. */
-export function RunGraph({ document, steps }: { document: PipelineDocument; steps: RunGraphStep[] }) {
+export function RunGraph({
+  document,
+  steps,
+  onStepClick,
+}: {
+  document: PipelineDocument;
+  steps: RunGraphStep[];
+  /** A click on a node (e.g. to open its details). */
+  onStepClick?: (nodeId: string) => void;
+}) {
   const graph = useMemo(() => fromDocument(document), [document]);
   const byId = useMemo(() => new Map(steps.map((s) => [s.nodeId, s])), [steps]);
 
@@ -42,7 +64,7 @@ export function RunGraph({ document, steps }: { document: PipelineDocument; step
       map.set(n.id, {
         errors: [],
         status: s?.status ?? 'pending',
-        caption: s?.status === 'failed' ? s.error?.split('\n')[0] : summaryCaption(s?.summary),
+        caption: runNodeCaption(s),
       });
     }
     return { byNode: map, readOnly: true };
@@ -60,6 +82,7 @@ export function RunGraph({ document, steps }: { document: PipelineDocument; step
           nodesConnectable={false}
           elementsSelectable={false}
           deleteKeyCode={null}
+          onNodeClick={onStepClick ? (_e, node) => onStepClick(node.id) : undefined}
           zoomOnScroll={false}
           preventScrolling={false}
           fitView

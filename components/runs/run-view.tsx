@@ -18,6 +18,8 @@ import { GateBlockedBadge, NotDeployedNote } from './not-deployed';
 import { RunGraph } from './run-graph';
 import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } from './run-ops';
 import { RunOrigin } from './run-origin';
+import { StepDrawer } from './step-drawer';
+import { StepGantt } from './step-gantt';
 import { StepSummary } from './step-summary';
 import { parameterValueText } from '../../workflows/core/parameters';
 
@@ -36,6 +38,8 @@ export function RunView({ runId }: { runId: string }) {
       },
     ),
   );
+  // The step whose details are open beside the graph.
+  const [selected, setSelected] = useState<string>();
   const pipeline = useQuery(
     trpc.pipelines.get.queryOptions(
       { name: run.data?.pipeline ?? '', version: run.data?.version },
@@ -58,6 +62,7 @@ export function RunView({ runId }: { runId: string }) {
 
   const r = run.data;
   const finished = isFinished(r.status);
+  const selectedStep = r.steps.find((s) => s.nodeId === selected);
   const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed' || s.status === 'cancelled').length;
 
   return (
@@ -120,13 +125,20 @@ export function RunView({ runId }: { runId: string }) {
       <Card className="overflow-hidden">
         <div className="h-[320px] bg-app">
           {pipeline.data ? (
-            <RunGraph document={pipeline.data.document} steps={r.steps} />
+            <RunGraph document={pipeline.data.document} steps={r.steps} onStepClick={setSelected} />
           ) : pipeline.isError ? (
             <p className="p-5 text-sm text-fg-muted">The pipeline graph could not be loaded: {pipeline.error.message}</p>
           ) : (
             <Skeleton className="m-5 h-[260px]" />
           )}
         </div>
+      </Card>
+
+      <Card aria-labelledby="timeline-title">
+        <CardHeader>
+          <CardTitle id="timeline-title">Timeline</CardTitle>
+        </CardHeader>
+        <StepGantt steps={r.steps} onSelect={setSelected} />
       </Card>
 
       <Card>
@@ -174,7 +186,14 @@ export function RunView({ runId }: { runId: string }) {
                           <Icon aria-hidden />
                         </span>
                         <div className="min-w-0">
-                          <div className="font-mono text-[13px] font-medium text-fg">{s.nodeId}</div>
+                          <button
+                            type="button"
+                            onClick={() => setSelected(s.nodeId)}
+                            aria-label={`Details of step ${s.nodeId}`}
+                            className="font-mono text-[13px] font-medium text-accent-strong hover:underline"
+                          >
+                            {s.nodeId}
+                          </button>
                           <div className="text-xs text-fg-muted">{step?.title ?? s.type}</div>
                         </div>
                       </div>
@@ -225,6 +244,7 @@ export function RunView({ runId }: { runId: string }) {
           </table>
         </div>
       </Card>
+      {selectedStep && <StepDrawer run={r} step={selectedStep} onClose={() => setSelected(undefined)} />}
     </div>
   );
 }
