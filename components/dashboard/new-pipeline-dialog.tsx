@@ -98,7 +98,7 @@ function NewPipelineDialog({ existing, onClose }: { existing: readonly string[];
   };
 
   return (
-    <Dialog title="New pipeline" description="Name it, then start blank or from a template; nothing is saved until you save." onClose={onClose} className="w-[720px]">
+    <Dialog title="New pipeline" description="Name it, then start blank or from a template; nothing is saved until you save." onClose={onClose} className="w-[720px]!">
       <form
         onSubmit={(e) => {
           e.preventDefault();
