@@ -72,8 +72,20 @@ function Choice({ value, chosen, onChoose, title, summary, children }: {
       )}
     >
       <span className="flex items-center gap-2">
-        <input id={id} type="radio" name="template" value={value} checked={chosen === value} onChange={() => onChoose(value)} className="accent-accent" aria-describedby={`${id}-summary`} />
-        <span className="text-sm font-medium text-fg">{title}</span>
+        <input
+          id={id}
+          type="radio"
+          name="template"
+          value={value}
+          checked={chosen === value}
+          onChange={() => onChoose(value)}
+          className="accent-accent"
+          aria-labelledby={`${id}-title`}
+          aria-describedby={`${id}-summary`}
+        />
+        <span id={`${id}-title`} className="text-sm font-medium text-fg">
+          {title}
+        </span>
       </span>
       <span id={`${id}-summary`} className="text-xs text-fg-muted">
         {summary}

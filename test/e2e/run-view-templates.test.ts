@@ -66,7 +66,7 @@ describe('a new pipeline from the classification template', () => {
     expect(await timeline.getByRole('cell', { name: 'succeeded', exact: true }).count()).toBe(STEPS.length);
 
     // Captions say how long each step took and on which attempt.
-    await node('train').getByText(/^[\d.]+ (ms|s) · attempt 1 · /).waitFor();
+    await node('train').getByText(/ · attempt 1 · /).waitFor();
 
     // A click on a node opens its details too; an evaluate step draws its scores as bars.
     await node('eval').click();
