@@ -52,7 +52,7 @@ describe('a new pipeline from the classification template', () => {
     await params.getByRole('row', { name: /^target Species$/ }).waitFor();
     await params.getByRole('row', { name: /^trees 50$/ }).waitFor();
     const log = train.getByRole('list', { name: 'Log of step train' });
-    await log.getByText(/fit started: random_forest \(classification of "Species"\) on \d+ rows × 7 columns/).waitFor({ timeout: 120_000 });
+    await log.getByText(/fit started: random_forest predicting "Species" on \d+ rows × 7 columns/).waitFor({ timeout: 120_000 });
     await log.getByText(/fit finished in [\d.]+ s \(attempt 1\): \d+ rows, 6 features → model/).waitFor({ timeout: 180_000 });
     await page.getByRole('status', { name: 'Run status: succeeded' }).waitFor({ timeout: 240_000 });
     await train.getByRole('button', { name: 'Close step details' }).click();

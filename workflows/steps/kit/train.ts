@@ -49,7 +49,8 @@ export async function prepareFit(input: StepInput): Promise<FitRequest> {
     const rows = inputs.table.meta?.rows;
     const columns = inputs.table.meta?.columns;
     const size = typeof rows === 'number' ? ` on ${rows} rows${Array.isArray(columns) ? ` × ${columns.length} columns` : ''}` : '';
-    ctx.progress(`fit started: ${def.fit.algorithm} (${request.task}${p.target ? ` of "${p.target}"` : ''})${size}, on the fit queue`);
+    const what = `${p.target ? ` predicting "${p.target}"` : ''}${request.task === 'auto' ? '' : ` (${request.task})`}`;
+    ctx.progress(`fit started: ${def.fit.algorithm}${what}${size}, on the fit queue`);
     return request;
   });
 }
