@@ -163,7 +163,9 @@ export async function inStep<D extends StepDefinition, T>(
     throw err;
   } finally {
     clearInterval(beat);
-    await log.close();
+    // Written before the step answers, so a finished run has all its lines; a cancelled step answers at once.
+    const closing = log.close();
+    if (!activity.cancellationSignal.aborted) await closing;
     if (scratchDir) await fs.rm(scratchDir, { recursive: true, force: true });
   }
 }
