@@ -18,7 +18,8 @@ import { GateBlockedBadge, NotDeployedNote } from './not-deployed';
 import { RunGraph } from './run-graph';
 import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } from './run-ops';
 import { RunOrigin } from './run-origin';
-import { StepDrawer } from './step-drawer';
+import { StepDrawer, runScoresVisual } from './step-drawer';
+import { VisualView } from './visuals';
 import { StepGantt } from './step-gantt';
 import { StepSummary } from './step-summary';
 import { parameterValueText } from '../../workflows/core/parameters';
@@ -63,6 +64,7 @@ export function RunView({ runId }: { runId: string }) {
   const r = run.data;
   const finished = isFinished(r.status);
   const selectedStep = r.steps.find((s) => s.nodeId === selected);
+  const scores = runScoresVisual(r.steps);
   const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed' || s.status === 'cancelled').length;
 
   return (
@@ -140,6 +142,12 @@ export function RunView({ runId }: { runId: string }) {
         </CardHeader>
         <StepGantt steps={r.steps} onSelect={setSelected} />
       </Card>
+
+      {scores && (
+        <Card className="px-5 py-4">
+          <VisualView visual={scores} />
+        </Card>
+      )}
 
       <Card>
         <CardHeader>

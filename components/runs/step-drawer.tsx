@@ -26,6 +26,25 @@ export function metricsVisual(summary: Record<string, unknown> | undefined): Bar
   return items.length >= 2 ? { $visual: 'bars', title: 'Metrics', items } : undefined;
 }
 
+/** The scores several steps of a run share, side by side (a bar per step for each score); none where fewer than two steps report one. */
+export function runScoresVisual(steps: { nodeId: string; summary?: Record<string, unknown> }[]): BarsVisual | undefined {
+  const scored = steps.filter((s) => SCORE_METRICS.some((k) => typeof s.summary?.[k] === 'number'));
+  if (scored.length < 2) return undefined;
+  // Only scores every one of them has: a missing bar would read as zero.
+  const keys = SCORE_METRICS.filter((k) => scored.every((s) => typeof s.summary?.[k] === 'number'));
+  if (keys.length === 0) return undefined;
+  return {
+    $visual: 'bars',
+    title: 'Scores by step',
+    series: scored.map((s) => s.nodeId),
+    items: keys.map((k) => ({
+      label: METRIC_LABELS[k] ?? k,
+      value: 0,
+      values: scored.map((s) => s.summary![k] as number),
+    })),
+  };
+}
+
 function paramText(value: unknown): string {
   if (value === undefined) return '—';
   if (typeof value === 'string') return value;
