@@ -30,4 +30,11 @@ describe('pipeline templates', () => {
       }
     }
   }, 600_000);
+
+  it('lists a step log route in the OpenAPI document', async () => {
+    const doc = await http('GET', '/api/v1/openapi.json');
+    const logs = doc.data.paths['/api/v1/runs/{runId}/steps/{nodeId}/logs'];
+    expect(logs?.get?.parameters.map((p: { name: string }) => p.name)).toEqual(['runId', 'nodeId', 'after', 'limit']);
+    expect(Object.keys(logs.get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+  });
 });
