@@ -5,7 +5,9 @@ import featureEngineering from './feature-engineering.json';
 import regression from './regression.json';
 
 // Starting points for a new pipeline: documents on the example datasets of ingest.sample, so each runs on a
-// fresh installation without an upload. A template's `name` is replaced by the name the person chooses.
+// fresh installation without an upload. A template's `name` is replaced by the name the person chooses, and
+// its deploy step's endpoint too: an endpoint belongs to the pipeline that first deployed to it, so two
+// pipelines from one template must not share one.
 
 export interface PipelineTemplate {
   id: string;
@@ -54,8 +56,11 @@ export function listTemplates() {
   }));
 }
 
-/** A template's document under the chosen pipeline name. */
+/** A template's document under the chosen pipeline name, deploying (if it does) to an endpoint of that name. */
 export function templateDocument(id: string, name: string): PipelineDocument | undefined {
   const t = PIPELINE_TEMPLATES.find((x) => x.id === id);
-  return t && { ...structuredClone(t.document), name };
+  if (!t) return undefined;
+  const doc = structuredClone(t.document);
+  for (const node of doc.nodes) if (node.type === 'deploy.endpoint' && node.params) node.params.endpoint = name;
+  return { ...doc, name };
 }

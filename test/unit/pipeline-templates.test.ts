@@ -29,9 +29,12 @@ describe('pipeline templates', () => {
     for (const t of PIPELINE_TEMPLATES) expect(t.document.nodes.every((n) => n.type === 'ingest.sample' || !n.type.startsWith('ingest.'))).toBe(true);
   });
 
-  it('gives a template the chosen name without changing the template', () => {
+  it('gives a template the chosen name, for the pipeline and its endpoint, without changing the template', () => {
     const doc = templateDocument('classification', 'my-pipe');
     expect(doc?.name).toBe('my-pipe');
+    // Its own endpoint: another pipeline from the same template deploys elsewhere.
+    expect(doc?.nodes.find((n) => n.id === 'ship')?.params).toEqual({ endpoint: 'my-pipe' });
+    expect(PIPELINE_TEMPLATES[0]!.document.nodes.find((n) => n.id === 'ship')?.params).toEqual({ endpoint: 'species-classifier' });
     expect(PIPELINE_TEMPLATES[0]!.document.name).toBe('classification');
     doc!.nodes.pop();
     expect(PIPELINE_TEMPLATES[0]!.document.nodes).toHaveLength(6);
