@@ -111,6 +111,26 @@ export const runSteps = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.nodeId] }), index('run_steps_cache_key').on(t.cacheKey)],
 );
 
+/**
+ * What a step said while it ran (progress, row counts, verdicts, errors), per attempt. Written in batches by
+ * the step's activity (workflows/steps/kit/step-log.ts), bounded per activity execution: the first and
+ * last lines are kept and a line says how many between them were dropped.
+ */
+export const runStepLogs = pgTable(
+  'run_step_logs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: uuid('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    level: text('level', { enum: ['info', 'warn', 'error'] }).notNull(),
+    message: text('message').notNull(),
+  },
+  // The drawer's tail reads one step's lines after the last id it has.
+  (t) => [index('run_step_logs_step').on(t.runId, t.nodeId, t.id)],
+);
+
 /** Decisions on approval steps (control.approval): who, when, what, why. */
 export const approvals = pgTable(
   'approvals',

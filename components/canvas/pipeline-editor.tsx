@@ -40,13 +40,15 @@ import { useCompiledDocument } from './use-compiled-document';
 import { useLeaveGuard } from './use-leave-guard';
 import { useCodePane } from '../code/use-code-pane';
 import { useDraft } from './use-draft';
+import { useTemplateDocument } from './use-template-document';
 import { ProblemsPanel } from './problems-panel';
 import { RunDialog } from './run-dialog';
 
 /** Loads a pipeline (or starts a new one) and opens it in the editor. */
-export function PipelineEditor({ name, version, resume }: { name: string; version?: number; resume?: string }) {
+export function PipelineEditor({ name, version, resume, template }: { name: string; version?: number; resume?: string; template?: string }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.pipelines.get.queryOptions({ name, version }, { enabled: PIPELINE_NAME.test(name) }));
+  const fromTemplate = useTemplateDocument(PIPELINE_NAME.test(name) ? template : undefined, name);
   const [openedNew, setOpenedNew] = useState<string>();
   const laidOut = useLaidOutDocument(query.data?.document, `${name}@${version ?? 'latest'}`);
 
@@ -67,7 +69,10 @@ export function PipelineEditor({ name, version, resume }: { name: string; versio
   if (notFound && openedNew !== name) setOpenedNew(name);
   if (query.isPending && !(version === undefined && openedNew === name)) return <EditorSkeleton />;
   if (query.isPending || notFound) {
-    const blank: PipelineDocument = { apiVersion: 'millrace/v1', name, nodes: [], edges: [] };
+    // A new pipeline starts blank or, opened from the new-pipeline dialog, as a template (unsaved).
+    if (fromTemplate.pending) return <EditorSkeleton />;
+    if (fromTemplate.error) return <ErrorState title="Could not open the template" message={fromTemplate.error} />;
+    const blank: PipelineDocument = fromTemplate.document ?? { apiVersion: 'millrace/v1', name, nodes: [], edges: [] };
     return <EditorWorkspace key={`${name}@latest`} document={blank} versions={[]} isNew />;
   }
   if (query.isError) {

@@ -14,6 +14,7 @@ import { formatNumber, formatRelative } from '../ui/format';
 import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
 import { StatusBadge } from '../ui/status-badge';
 import { pipelineNameProblem, suggestPipelineName } from './pipeline-name';
+import { NewFromTemplateButton } from './new-pipeline-dialog';
 import { GateBlockedBadge } from '../runs/not-deployed';
 import { GATE_BLOCKED_TEXT } from '../../workflows/core/deployment';
 import { UploadDatasetButton } from '../datasets/upload-dialog';
@@ -73,7 +74,10 @@ export function Dashboard() {
           <h1 className="text-xl font-semibold tracking-tight text-fg">Overview</h1>
           <p className="mt-0.5 text-sm text-fg-muted">Pipelines you can open and run, the data they read and the models they serve.</p>
         </div>
-        <NewPipeline existing={(pipelines.data ?? []).map((p) => p.name)} />
+        <div className="flex items-center gap-2">
+          <NewPipeline existing={(pipelines.data ?? []).map((p) => p.name)} />
+          <NewFromTemplateButton existing={(pipelines.data ?? []).map((p) => p.name)} />
+        </div>
       </div>
 
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1.65fr)_minmax(0,1fr)]">

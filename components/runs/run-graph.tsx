@@ -8,6 +8,7 @@ import { DecorationsContext, type GraphDecorations, type NodeDecoration } from '
 import { fromDocument, toNoteFlowNode, type StepFlowNode } from '../canvas/graph-model';
 import { canvasNodeTypes } from '../canvas/note-node';
 import { useTheme } from '../ui/theme';
+import { formatDuration } from '../ui/format';
 import { summaryCaption } from './summary-format';
 
 export interface RunGraphStep {
@@ -15,10 +16,31 @@ export interface RunGraphStep {
   status: StepStatus;
   summary?: Record<string, unknown>;
   error?: string;
+  attempts?: number;
+  startedAt?: Date | string;
+  finishedAt?: Date | string;
+}
+
+/** "2.1 s · attempt 2", then the summary's caption (or the error's first line). */
+export function runNodeCaption(s: RunGraphStep | undefined): string | undefined {
+  if (!s) return undefined;
+  const timing = s.startedAt ? [formatDuration(s.startedAt, s.finishedAt), s.attempts ? `attempt ${s.attempts}` : undefined] : [];
+  const result = s.status === 'failed' ? s.error?.split('\n')[0] : summaryCaption(s.summary);
+  const parts = [...timing, result].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
 /** The pipeline as it ran, read-only, each node showing its live status. */
-export function RunGraph({ document, steps }: { document: PipelineDocument; steps: RunGraphStep[] }) {
+export function RunGraph({
+  document,
+  steps,
+  onStepClick,
+}: {
+  document: PipelineDocument;
+  steps: RunGraphStep[];
+  /** A click on a node (e.g. to open its details). */
+  onStepClick?: (nodeId: string) => void;
+}) {
   const theme = useTheme();
   const graph = useMemo(() => fromDocument(document), [document]);
   const byId = useMemo(() => new Map(steps.map((s) => [s.nodeId, s])), [steps]);
@@ -49,7 +71,7 @@ export function RunGraph({ document, steps }: { document: PipelineDocument; step
       map.set(n.id, {
         errors: [],
         status: s?.status ?? 'pending',
-        caption: s?.status === 'failed' ? s.error?.split('\n')[0] : summaryCaption(s?.summary),
+        caption: runNodeCaption(s),
       });
     }
     return { byNode: map, readOnly: true };
@@ -68,6 +90,7 @@ export function RunGraph({ document, steps }: { document: PipelineDocument; step
           nodesConnectable={false}
           elementsSelectable={false}
           deleteKeyCode={null}
+          onNodeClick={onStepClick ? (_e, node) => onStepClick(node.id) : undefined}
           zoomOnScroll={false}
           preventScrolling={false}
           fitView

@@ -18,6 +18,9 @@ import { GateBlockedBadge, NotDeployedNote } from './not-deployed';
 import { RunGraph } from './run-graph';
 import { ApprovalCell, CachedNote, FixAndResume, RunIgnoringCache, RunLinks } from './run-ops';
 import { RunOrigin } from './run-origin';
+import { StepDrawer, runScoresVisual } from './step-drawer';
+import { VisualView } from './visuals';
+import { StepGantt } from './step-gantt';
 import { StepSummary } from './step-summary';
 import { RunOutputButtons } from '../data/run-output-buttons';
 import { documentOfPreview } from '../data/preview-scope';
@@ -38,6 +41,8 @@ export function RunView({ runId }: { runId: string }) {
       },
     ),
   );
+  // The step whose details are open beside the graph.
+  const [selected, setSelected] = useState<string>();
   const pipeline = useQuery(
     trpc.pipelines.get.queryOptions(
       { name: run.data?.pipeline ?? '', version: run.data?.version },
@@ -60,6 +65,8 @@ export function RunView({ runId }: { runId: string }) {
 
   const r = run.data;
   const finished = isFinished(r.status);
+  const selectedStep = r.steps.find((s) => s.nodeId === selected);
+  const scores = runScoresVisual(r.steps);
   const done = r.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped' || s.status === 'failed' || s.status === 'cancelled').length;
 
   return (
@@ -123,7 +130,11 @@ export function RunView({ runId }: { runId: string }) {
       <Card className="overflow-hidden">
         <div className="h-[320px] bg-app">
           {pipeline.data ? (
-            <RunGraph document={r.previewUpTo ? documentOfPreview(pipeline.data.document, r.steps.map((s) => s.nodeId)) : pipeline.data.document} steps={r.steps} />
+            <RunGraph
+              document={r.previewUpTo ? documentOfPreview(pipeline.data.document, r.steps.map((s) => s.nodeId)) : pipeline.data.document}
+              steps={r.steps}
+              onStepClick={setSelected}
+            />
           ) : pipeline.isError ? (
             <p className="p-5 text-sm text-fg-muted">The pipeline graph could not be loaded: {pipeline.error.message}</p>
           ) : (
@@ -131,6 +142,19 @@ export function RunView({ runId }: { runId: string }) {
           )}
         </div>
       </Card>
+
+      <Card aria-labelledby="timeline-title">
+        <CardHeader>
+          <CardTitle id="timeline-title">Timeline</CardTitle>
+        </CardHeader>
+        <StepGantt steps={r.steps} onSelect={setSelected} />
+      </Card>
+
+      {scores && (
+        <Card className="px-5 py-4">
+          <VisualView visual={scores} />
+        </Card>
+      )}
 
       <Card>
         <CardHeader>
@@ -177,7 +201,14 @@ export function RunView({ runId }: { runId: string }) {
                           <Icon aria-hidden />
                         </span>
                         <div className="min-w-0">
-                          <div className="font-mono text-[13px] font-medium text-fg">{s.nodeId}</div>
+                          <button
+                            type="button"
+                            onClick={() => setSelected(s.nodeId)}
+                            aria-label={`Details of step ${s.nodeId}`}
+                            className="font-mono text-[13px] font-medium text-accent-strong hover:underline"
+                          >
+                            {s.nodeId}
+                          </button>
                           <div className="text-xs text-fg-muted">{step?.title ?? s.type}</div>
                         </div>
                       </div>
@@ -229,6 +260,11 @@ export function RunView({ runId }: { runId: string }) {
           </table>
         </div>
       </Card>
+      {selectedStep && (
+        <StepDrawer run={r} step={selectedStep} onClose={() => setSelected(undefined)}>
+          <RunOutputButtons key={`${selectedStep.nodeId}:${selectedStep.status}`} runId={r.runId} nodeId={selectedStep.nodeId} succeeded={selectedStep.status === 'succeeded'} />
+        </StepDrawer>
+      )}
     </div>
   );
 }

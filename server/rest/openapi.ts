@@ -29,6 +29,7 @@ import { endpointMetricsResponse } from '../services/endpoint-metrics';
 import { rollbackBody, rollbackResponse } from '../services/endpoint-rollback';
 import { driftHistoryResponse } from '../services/drift-history';
 import { VERSION_MESSAGE_MAX } from '../../workflows/core/version-message';
+import { STEP_LOG_PAGE, stepLogsResponse } from '../services/step-logs';
 
 const pipelineVersionsResponse = z.object({
   name: z.string(),
@@ -289,6 +290,22 @@ export function openApiDocument() {
             },
             ...errors(404),
           },
+        },
+      },
+      '/api/v1/runs/{runId}/steps/{nodeId}/logs': {
+        get: {
+          summary: 'A step’s log lines',
+          description:
+            'What the step said while it ran (progress, rows read and written, fits, gate verdicts, deploy decisions, failed attempts), ' +
+            'oldest first, tagged with the attempt. Each execution keeps its first 500 and last 500 lines and says how many it dropped. ' +
+            'To tail a running step, ask again with `after` set to the answer’s `after`.',
+          parameters: [
+            nameParam('runId', 'Run id'),
+            nameParam('nodeId', 'The step’s node id'),
+            { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Only lines with a larger id' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: STEP_LOG_PAGE, default: STEP_LOG_PAGE } },
+          ],
+          responses: { '200': answer('The lines', stepLogsResponse), ...errors(400, 404) },
         },
       },
       '/api/v1/endpoints/{name}': {

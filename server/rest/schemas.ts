@@ -64,6 +64,7 @@ export const runResponse = z.object({
       summary: z.record(z.string(), z.unknown()).optional(),
       cachedFrom: z.string().uuid().optional().describe('The run whose outputs this step reused (step cache or resume) instead of running'),
       waitingForFitter: z.boolean().optional().describe('A train step whose fit waits for a free fitter (every fit worker slot is busy)'),
+      params: z.record(z.string(), z.unknown()).optional().describe('The step’s parameters from the pipeline version’s plan (defaults filled in)'),
     }),
   ),
   trigger: z.string(),

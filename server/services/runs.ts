@@ -54,6 +54,8 @@ export interface RunView {
     cachedFrom?: string;
     /** A train step whose fit waits for a free fitter (all of them busy). */
     waitingForFitter?: boolean;
+    /** The step's parameters from the version's plan (defaults filled in); the run's parameter values are `params` above. */
+    params?: Record<string, unknown>;
   }[];
 }
 
@@ -80,6 +82,7 @@ export async function getRun(runId: string): Promise<RunView> {
   const [steps, ops] = await Promise.all([db.select().from(runSteps).where(eq(runSteps.runId, runId)), runOperations(runId)]);
   // Report steps in plan order.
   const order = new Map((row.plan as Plan).steps.map((s, i) => [s.id, i]));
+  const planned = new Map((row.plan as Plan).steps.map((s) => [s.id, s.params]));
   steps.sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
   const fitting = row.r.status === 'running' ? steps.filter((s) => s.status === 'running' && fitsInFitWorker(s.type)).map((s) => s.nodeId) : [];
   const waiting = await stepsWaitingForFitter(runId, fitting);
@@ -110,6 +113,7 @@ export async function getRun(runId: string): Promise<RunView> {
       summary: (s.summary as Record<string, unknown> | null) ?? undefined,
       cachedFrom: s.cachedFrom ?? undefined,
       ...(waiting.has(s.nodeId) ? { waitingForFitter: true } : {}),
+      params: planned.get(s.nodeId),
     })),
   };
 }

@@ -20,6 +20,7 @@ import { dataRouter } from './data';
 import { registryRouter } from './registry';
 import { monitoringRouter } from './monitoring';
 import { versionsRouter } from './versions';
+import { runViewRouter } from './run-view';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -130,6 +131,7 @@ export const appRouter = router({
   ...monitoringRouter,
   ...versionsRouter,
   ...dataRouter,
+  ...runViewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,7 @@ import type { ApprovalDecision, ArtifactRef, FitOutcome, StepInput, StepResult }
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
 import { schemaDifference, type TableSchema } from '../../core/table-schema';
 import { stepCacheKey } from './step-cache';
+import { StepLog, type LogLevel } from './step-log';
 import { StepInputError } from './step-error';
 import { takeUnrecordedArtifacts } from './table-io';
 
@@ -25,8 +26,10 @@ export interface StepContext {
   scratchDir: string;
   /** Cancelled when Temporal cancels the activity or its heartbeat times out. */
   signal: AbortSignal;
-  /** Reports progress (kept in the heartbeat details and the worker log). */
+  /** Reports progress: a line of the step's log (run_step_logs), also kept in the heartbeat details. */
   progress(message: string): void;
+  /** A line of the step's log that is not progress (a warning, a decision). */
+  log(level: LogLevel, message: string): void;
 }
 
 export type Refs<P extends Record<string, PortSpec>> = { [K in keyof P]: P[K]['optional'] extends true ? ArtifactRef | undefined : ArtifactRef };
@@ -95,6 +98,9 @@ export async function inStep<D extends StepDefinition, T>(
     .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, nodeId)))
     .then(() => undefined);
 
+  // A fit step's second half logs under the attempt its fit reached.
+  const log = new StepLog({ runId, nodeId, attempt: fitted ? Math.max(fitted.attempt, attempt) : attempt });
+  if (attempt > 1) log.line('warn', `Attempt ${attempt} started after a failed attempt`);
   let lastProgress = '';
   const beat = setInterval(() => activity.heartbeat(lastProgress), HEARTBEAT_MS);
   // Made on first use: most steps write a file there, some (a fit's second half, a gate) never do.
@@ -128,7 +134,9 @@ export async function inStep<D extends StepDefinition, T>(
         lastProgress = message;
         activity.heartbeat(message);
         console.log(`[${input.pipeline}/${runId.slice(0, 8)}/${nodeId}] ${message}`);
+        log.line('info', message);
       },
+      log: (level, message) => log.line(level, message),
       fitted,
       approval: input.approval,
     };
@@ -142,6 +150,7 @@ export async function inStep<D extends StepDefinition, T>(
   } catch (err) {
     if (activity.cancellationSignal.aborted) throw err instanceof CancelledFailure ? err : new CancelledFailure('Step cancelled');
     const message = err instanceof Error ? err.message : String(err);
+    log.line('error', `Attempt ${attempt} failed: ${message}`);
     await markedRunning.catch(() => {});
     await db
       .update(runSteps)
@@ -154,6 +163,9 @@ export async function inStep<D extends StepDefinition, T>(
     throw err;
   } finally {
     clearInterval(beat);
+    // Written before the step answers, so a finished run has all its lines; a cancelled step answers at once.
+    const closing = log.close();
+    if (!activity.cancellationSignal.aborted) await closing;
     if (scratchDir) await fs.rm(scratchDir, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@ import { artifactLinks, runSteps } from '../../../db/schema';
 import { contentHash } from '../../core/canonical-json';
 import type { ArtifactRef, StepInput } from '../../core/plan';
 import { catalog } from '../catalog';
+import { StepLog } from './step-log';
 
 // The step cache: a step whose type, code version, parameters and input artifacts equal those of an
 // earlier success reuses that success's outputs instead of running. The key is recorded on every
@@ -62,5 +63,8 @@ export async function lookupStepCache(input: StepInput): Promise<CachedStep | nu
       .where(and(eq(runSteps.runId, input.runId), eq(runSteps.nodeId, input.nodeId)));
   });
   console.log(`[${input.pipeline}/${input.runId.slice(0, 8)}/${input.nodeId}] cached: reusing the outputs of run ${cachedFrom.slice(0, 8)}`);
+  const log = new StepLog({ runId: input.runId, nodeId: input.nodeId, attempt: 1 });
+  log.line('info', `Reused the outputs of run ${cachedFrom.slice(0, 8)}: same step, parameters and inputs (step cache)`);
+  await log.close();
   return { outcome: 'succeeded', outputs, summary, cachedFrom };
 }

@@ -46,7 +46,11 @@ export async function prepareFit(input: StepInput): Promise<FitRequest> {
       params: Object.fromEntries(hyperparameterNames(def).filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
       label: `${input.pipeline}/${input.runId.slice(0, 8)}/${input.nodeId}`,
     });
-    ctx.progress(`fitting ${def.fit.algorithm} on the fit queue`);
+    const rows = inputs.table.meta?.rows;
+    const columns = inputs.table.meta?.columns;
+    const size = typeof rows === 'number' ? ` on ${rows} rows${Array.isArray(columns) ? ` × ${columns.length} columns` : ''}` : '';
+    const what = `${p.target ? ` predicting "${p.target}"` : ''}${request.task === 'auto' ? '' : ` (${request.task})`}`;
+    ctx.progress(`fit started: ${def.fit.algorithm}${what}${size}, on the fit queue`);
     return request;
   });
 }
@@ -136,6 +140,10 @@ export function fitActivity(def: FitStepDefinition) {
       model = await register(fit.value, file.value, trainingData, table, ctx);
     }
     const { hash, meta, registered } = model;
+    ctx.progress(
+      `fit finished in ${ctx.fitted.seconds.toFixed(2)} s (attempt ${ctx.fitted.attempt}): ${meta.rowsUsed} rows, ${meta.features.length} features → ` +
+        `model ${registered.model} v${registered.version}${previous ? ' (registered by an earlier attempt)' : ''}`,
+    );
     // The fit's folder is no longer needed; the run's end removes its run's fit folders anyway
     // (bookkeeping.ts), so the step does not wait for this.
     const outDir = ctx.fitted.outDir;
