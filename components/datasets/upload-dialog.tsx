@@ -10,7 +10,7 @@ import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import { Dialog } from '../ui/dialog';
 import { formatNumber } from '../ui/format';
-import { ACCEPTED_EXTENSIONS, UPLOAD_FORMATS, uploadDataset, uploadFormatOf, type UploadedVersion, type UploadProblem } from './upload';
+import { ACCEPTED_EXTENSIONS, UPLOAD_FORMATS, hintFor, uploadDataset, uploadFormatOf, type UploadedVersion, type UploadProblem } from './upload';
 
 type Phase =
   | { kind: 'choosing' }
@@ -46,6 +46,7 @@ export function UploadDatasetDialog({ onClose, onUploaded }: { onClose: () => vo
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const existing = useQuery(trpc.datasets.list.queryOptions());
+  const limit = useQuery(trpc.datasets.uploadLimit.queryOptions());
   const [file, setFile] = useState<File>();
   const [name, setName] = useState('');
   const [phase, setPhase] = useState<Phase>({ kind: 'choosing' });
@@ -58,6 +59,8 @@ export function UploadDatasetDialog({ onClose, onUploaded }: { onClose: () => vo
   const nameProblem = file ? datasetNameProblem(name) : undefined;
   const taken = existing.data?.find((d) => d.name === name);
   const uploading = phase.kind === 'uploading';
+  // Refused here rather than after sending gigabytes: the server would answer 413 and close the connection.
+  const tooBig = file && limit.data && file.size > limit.data.maxBytes ? limit.data.maxBytes : undefined;
 
   const choose = (f: File | undefined) => {
     if (!f) return;
@@ -67,7 +70,7 @@ export function UploadDatasetDialog({ onClose, onUploaded }: { onClose: () => vo
   };
 
   const start = async () => {
-    if (!file || !format || nameProblem) return;
+    if (!file || !format || nameProblem || tooBig !== undefined) return;
     const controller = new AbortController();
     abort.current = controller;
     setPhase({ kind: 'uploading', sent: 0, total: file.size });
@@ -112,7 +115,7 @@ export function UploadDatasetDialog({ onClose, onUploaded }: { onClose: () => vo
             >
               Cancel
             </Button>
-            <Button variant="primary" disabled={!file || !format || Boolean(nameProblem) || uploading} onClick={() => void start()}>
+            <Button variant="primary" disabled={!file || !format || Boolean(nameProblem) || tooBig !== undefined || uploading} onClick={() => void start()}>
               <Upload aria-hidden />
               Upload
             </Button>
@@ -156,6 +159,11 @@ export function UploadDatasetDialog({ onClose, onUploaded }: { onClose: () => vo
             <p className="text-xs text-fg">
               <span className="font-medium">{file.name}</span> · {formatBytes(file.size)}
               {format ? ` · ${format.label}` : ''}
+            </p>
+          )}
+          {tooBig !== undefined && (
+            <p role="alert" className="text-xs text-bad-strong">
+              This file is larger than the server takes ({formatBytes(tooBig)}, MILLRACE_MAX_UPLOAD_BYTES): {hintFor(413, '')}
             </p>
           )}
           {file && !format && (

@@ -3,6 +3,7 @@ import { getDb } from '../../db/client';
 import { datasets, datasetVersions } from '../../db/schema';
 import type { ColumnInfo } from '../infra/duckdb';
 import { isLatestVersion } from '../infra/dataset-registry';
+import { config } from '../infra/config';
 import { defaultWorkspaceId } from '../infra/workspace';
 
 // The ingest core lives in server/infra (the ingest steps use it too); the web side reads it from here.
@@ -34,4 +35,9 @@ export async function listDatasets(): Promise<
     columns: r.v.columns as ColumnInfo[],
     updatedAt: r.v.createdAt,
   }));
+}
+
+/** The largest upload the server takes (MILLRACE_MAX_UPLOAD_BYTES), so a browser can refuse a bigger file before sending it. */
+export function uploadLimit(): { maxBytes: number } {
+  return { maxBytes: config().maxUploadBytes };
 }

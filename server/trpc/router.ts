@@ -4,7 +4,7 @@ import { catalogManifest } from '../../workflows/steps/catalog';
 import { listDatasetSchemas } from '../infra/dataset-registry';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { versionMessageSchema } from '../../workflows/core/version-message';
-import { listDatasets } from '../services/datasets';
+import { listDatasets, uploadLimit } from '../services/datasets';
 import { getEndpoint, listEndpoints, predict } from '../services/endpoints';
 import { endpointHistory, endpointHistoryQuery } from '../services/endpoint-history';
 import { endpointMetrics, endpointMetricsQuery } from '../services/endpoint-metrics';
@@ -114,6 +114,7 @@ export const appRouter = router({
     list: publicProcedure.query(() => listDatasets()),
     /** Every version's columns, for the editor's design-time schema checks and column pickers. */
     schemas: publicProcedure.query(() => listDatasetSchemas()),
+    uploadLimit: publicProcedure.query(() => uploadLimit()),
   }),
   endpoints: router({
     list: publicProcedure.query(() => listEndpoints()),

@@ -75,6 +75,22 @@ describe('uploading a dataset from the browser', () => {
     expect((await http('GET', '/api/v1/datasets/ragged-upload')).status).toBe(404);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   }, 60_000);
+  it('refuses a file over the server\'s limit before sending any of it', async () => {
+    await page.goto(`${inject('baseUrl')}/datasets`);
+    await page.getByRole('button', { name: 'Upload dataset' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Upload dataset' });
+    const limit = inject('maxUploadBytes');
+    // Made in the page (no bytes cross the test's connection): one byte over the stack's limit.
+    await dialog.getByRole('group', { name: 'Drop a file here' }).evaluate((el, size) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(size)], 'too-big.csv', { type: 'text/csv' }));
+      for (const kind of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new DragEvent(kind, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, limit + 1);
+    await dialog.getByRole('alert').getByText(/^This file is larger than the server takes \(64(\.0)? MiB, MILLRACE_MAX_UPLOAD_BYTES\): Upload a smaller file/).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Upload', exact: true }).isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await http('GET', '/api/v1/datasets/too-big')).status).toBe(404);
+  }, 60_000);
 });
 
 describe('cancelling an upload', () => {

@@ -134,6 +134,30 @@ describe('diffDocuments', () => {
     expect(lines(withParams, after)).toEqual(['added description: "Penguins by species"', 'changed pipeline parameter fraction.default: 0.2 → 0.25']);
   });
 
+  it('reports the canvas notes by their text; moving or recolouring one is no change', () => {
+    const withNotes = edit((d) => {
+      d.notes = [
+        { id: 'n1', text: 'Check the split', position: { x: 0, y: 0 } },
+        { id: 'n2', text: 'Old idea', position: { x: 0, y: 200 } },
+      ];
+    });
+    const after = edit((d) => {
+      d.notes = [
+        { id: 'n1', text: 'Check the split first', position: { x: 400, y: 90 }, color: 'blue' },
+        { id: 'n3', text: 'Ask Ana', position: { x: 0, y: 300 } },
+      ];
+    });
+    expect(lines(withNotes, after)).toEqual([
+      'changed canvas note n1: "Check the split" → "Check the split first"',
+      'removed canvas note n2 (was "Old idea")',
+      'added canvas note n3: "Ask Ana"',
+    ]);
+    const moved = edit((d) => {
+      d.notes = withNotes.notes!.map((n) => ({ ...n, position: { x: n.position.x + 50, y: n.position.y } }));
+    });
+    expect(lines(withNotes, moved)).toEqual([]);
+  });
+
   it('shortens long values', () => {
     expect(formatDiffValue('x'.repeat(200))).toHaveLength(80);
     expect(formatDiffValue(true)).toBe('true');

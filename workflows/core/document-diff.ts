@@ -25,7 +25,7 @@ export interface DocumentDiff {
   changedNodes: NodeDiff[];
   addedEdges: PipelineEdge[];
   removedEdges: PipelineEdge[];
-  /** The document's own fields: description and the pipeline parameters. */
+  /** The document's own fields: description, the pipeline parameters and the canvas's notes (`notes.<id>`). */
   pipelineChanges: ValueChange[];
 }
 
@@ -95,6 +95,9 @@ export function diffDocuments(a: PipelineDocument, b: PipelineDocument): Documen
   // Parameters are matched by name, so reordering them is no change.
   const byName = (doc: PipelineDocument) => Object.fromEntries((doc.parameters ?? []).map((p) => [p.name, p]));
   diffValues(byName(a), byName(b), 'parameters', pipelineChanges);
+  // Sticky notes on the canvas: their text, by id (where they sit and their colour are layout).
+  const noteTexts = (doc: PipelineDocument) => Object.fromEntries((doc.notes ?? []).map((n) => [n.id, n.text]));
+  diffValues(noteTexts(a), noteTexts(b), 'notes', pipelineChanges);
 
   return {
     addedNodes: b.nodes.filter((n) => !oldNodes.has(n.id)),
@@ -142,7 +145,11 @@ export function describeDiff(d: DocumentDiff): DiffLine[] {
   for (const e of d.addedEdges) lines.push({ kind: 'added', text: `added connection ${e.from} → ${e.to}` });
   for (const e of d.removedEdges) lines.push({ kind: 'removed', text: `removed connection ${e.from} → ${e.to}` });
   for (const c of d.pipelineChanges) {
-    const subject = c.path.startsWith('parameters.') ? `pipeline parameter ${c.path.slice('parameters.'.length)}` : c.path;
+    const subject = c.path.startsWith('parameters.')
+      ? `pipeline parameter ${c.path.slice('parameters.'.length)}`
+      : c.path.startsWith('notes.')
+        ? `canvas note ${c.path.slice('notes.'.length)}`
+        : c.path;
     lines.push(changeLine(subject, c));
   }
   return lines;
