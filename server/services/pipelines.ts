@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs } from '../../db/schema';
 import { canonicalJson } from '../../workflows/core/canonical-json';
@@ -110,7 +110,8 @@ export async function listPipelines(): Promise<
     })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
-    .where(inArray(pipelineVersions.pipelineId, latest.map((l) => l.pipelineId)))
+    // A "preview up to here" run is a look at the data, not the pipeline's run: the overview skips it.
+    .where(and(inArray(pipelineVersions.pipelineId, latest.map((l) => l.pipelineId)), isNull(runs.previewUpTo)))
     .orderBy(pipelineVersions.pipelineId, desc(runs.createdAt), sql`1`);
   const byPipeline = new Map(lastRuns.map((r) => [r.pipelineId, r]));
   return latest.map((l) => {

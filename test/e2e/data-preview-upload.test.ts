@@ -166,6 +166,9 @@ describe('data previews of a run', () => {
     const run = await waitForRun(previewRunId);
     expect(run.status).toBe('succeeded');
     expect(run.steps.map((s: { nodeId: string }) => s.nodeId).sort()).toEqual(['load', 'split']);
+    // The overview's "last run" is the pipeline's own runs, not a look at the data.
+    const listed = await http<{ pipelines: { name: string; lastRun?: unknown }[] }>('GET', '/api/v1/pipelines');
+    expect(listed.data.pipelines.find((p) => p.name === NAME)?.lastRun).toBeUndefined();
 
     const stats = await http<{ rows: number; columns: { name: string; type: string }[] }>('GET', `/api/v1/runs/${previewRunId}/steps/split/outputs/train/stats`);
     expect(stats.status).toBe(200);
