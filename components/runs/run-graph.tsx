@@ -21,10 +21,10 @@ export interface RunGraphStep {
   finishedAt?: Date | string;
 }
 
-/** "2.1 s · attempt 2", then the summary's caption (or the error's first line). */
+/** "2.1 s", "· attempt 2" when it was retried, then the summary's caption (or the error's first line). */
 export function runNodeCaption(s: RunGraphStep | undefined): string | undefined {
   if (!s) return undefined;
-  const timing = s.startedAt ? [formatDuration(s.startedAt, s.finishedAt), s.attempts ? `attempt ${s.attempts}` : undefined] : [];
+  const timing = s.startedAt ? [formatDuration(s.startedAt, s.finishedAt), s.attempts && s.attempts > 1 ? `attempt ${s.attempts}` : undefined] : [];
   const result = s.status === 'failed' ? s.error?.split('\n')[0] : summaryCaption(s.summary);
   const parts = [...timing, result].filter(Boolean);
   return parts.length > 0 ? parts.join(' · ') : undefined;

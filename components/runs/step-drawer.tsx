@@ -75,7 +75,7 @@ export function StepDrawer({ run, step, onClose, children }: { run: Run; step: S
   return (
     <aside
       aria-label={`Step details: ${step.nodeId}`}
-      className="fixed inset-y-0 right-0 z-40 flex w-[min(600px,100vw)] flex-col border-l border-line bg-surface shadow-(--shadow-pop)"
+      className="fixed top-12 bottom-0 right-0 z-20 flex w-[min(600px,100vw)] flex-col border-l border-line bg-surface shadow-(--shadow-pop)"
     >
       <header className="flex items-start gap-3 border-b border-line px-5 py-3">
         <span className={cn('mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-lg [&_svg]:size-4', look.tint)}>

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { stepsByType } from '../../components/canvas/graph-model';
 import { stepCardGeometry } from '../../components/canvas/node-geometry';
 import { EXAMPLE_PIPELINES } from '../../server/services/seed';
+import { PIPELINE_TEMPLATES } from '../../server/templates';
 import { bigPipeline } from '../support/big-pipeline';
 import { unnamedControls } from '../support/accessible-names';
 import { openChromiumPage, SHOTS } from '../support/browser';
@@ -37,10 +38,20 @@ async function settledZoom(): Promise<number> {
   return Number(/scale\(([\d.]+)\)/.exec(last)![1]);
 }
 
+// Every example pipeline, and every template as a new pipeline opens on it.
+const OPENED: { what: string; path: string; doc: () => { nodes: { id: string; type: string }[] } }[] = [
+  ...EXAMPLE_PIPELINES.map((name) => ({
+    what: `the example "${name}"`,
+    path: `/pipelines/${name}`,
+    doc: () => JSON.parse(fs.readFileSync(path.resolve(`server/examples/${name}.json`), 'utf8')) as { nodes: { id: string; type: string }[] },
+  })),
+  ...PIPELINE_TEMPLATES.map((t) => ({ what: `the template "${t.id}"`, path: `/pipelines/legible-${t.id}?template=${t.id}`, doc: () => t.document })),
+];
+
 describe('legible at the default view', () => {
-  for (const name of EXAMPLE_PIPELINES) {
-    it(`opens the example "${name}" with step titles at 11 px or more, every step in view`, async () => {
-      await page.goto(`${base()}/pipelines/${name}`);
+  for (const opened of OPENED) {
+    it(`opens ${opened.what} with step titles at 11 px or more, every step in view`, async () => {
+      await page.goto(`${base()}${opened.path}`);
       await canvas().waitFor();
       await page.getByRole('group', { name: /^Step / }).first().waitFor();
       const zoom = await settledZoom();
@@ -52,7 +63,7 @@ describe('legible at the default view', () => {
 
       // The port positions the editor assumes before measuring (so big graphs render only what is in view)
       // are where the browser draws them.
-      const example = JSON.parse(fs.readFileSync(path.resolve(`server/examples/${name}.json`), 'utf8')) as { nodes: { id: string; type: string }[] };
+      const example = opened.doc();
       const drawn = await page.locator('.react-flow__node').evaluateAll((nodes, z) =>
         nodes.map((n) => {
           const r = n.getBoundingClientRect();

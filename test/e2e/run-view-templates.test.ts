@@ -65,8 +65,9 @@ describe('a new pipeline from the classification template', () => {
     for (const id of STEPS) await timeline.getByRole('cell', { name: id, exact: true }).waitFor();
     expect(await timeline.getByRole('cell', { name: 'succeeded', exact: true }).count()).toBe(STEPS.length);
 
-    // Captions say how long each step took and on which attempt.
-    await node('train').getByText(/ · attempt 1 · /).waitFor();
+    // Captions say how long each step took (and on which attempt, when it was retried).
+    await node('train').getByText(/^[\d.]+ m?s · /).waitFor();
+    expect(await node('train').getByText(/attempt/).count()).toBe(0);
 
     // A click on a node opens its details too; an evaluate step draws its scores as bars.
     await node('eval').click();

@@ -23,12 +23,12 @@ describe('the run page’s figures', () => {
     expect(ganttBars([{ nodeId: 'x', status: 'pending' }])).toEqual([]);
   });
 
-  it('captions a node with its duration and attempt before its result', () => {
+  it('captions a node with its duration, its attempt when retried, and its result', () => {
     expect(runNodeCaption({ nodeId: 'train', status: 'succeeded', attempts: 2, startedAt: at(0), finishedAt: at(2.1), summary: { accuracy: 0.97 } })).toBe(
       '2.1 s · attempt 2 · accuracy 0.97',
     );
     expect(runNodeCaption({ nodeId: 'gate', status: 'failed', attempts: 1, startedAt: at(0), finishedAt: at(0.2), error: 'Metric "x" is missing\nmore' })).toBe(
-      '200 ms · attempt 1 · Metric "x" is missing',
+      '200 ms · Metric "x" is missing',
     );
     expect(runNodeCaption({ nodeId: 'ship', status: 'pending' })).toBeUndefined();
   });
