@@ -18,6 +18,7 @@ import { NewFromTemplateButton } from './new-pipeline-dialog';
 import { GateBlockedBadge } from '../runs/not-deployed';
 import { GATE_BLOCKED_TEXT } from '../../workflows/core/deployment';
 import { UploadDatasetButton } from '../datasets/upload-dialog';
+import { PipelineNameHint } from './pipeline-name-hint';
 
 /** Renders a query's three states the same way everywhere on the overview. */
 function QueryBody<T>({
@@ -318,25 +319,7 @@ function NewPipeline({ existing }: { existing: readonly string[] }) {
         New pipeline
       </Button>
       <div id="new-pipeline-hint" role="status" className="absolute top-full right-0 z-10 mt-1 text-right text-xs">
-        {problem && (
-          <p className="rounded-md border border-line bg-surface px-2 py-1 text-bad-strong shadow-sm">
-            {problem}{' '}
-            {suggestion && PIPELINE_NAME.test(suggestion) && (
-              <button type="button" className="font-medium text-accent-strong underline" onClick={() => setName(suggestion)}>
-                Use “{suggestion}”
-              </button>
-            )}
-          </p>
-        )}
-        {taken && (
-          <p className="rounded-md border border-line bg-surface px-2 py-1 text-warn-strong shadow-sm">
-            A pipeline named “{name}” exists.{' '}
-            <Link href={`/pipelines/${name}`} className="font-medium text-accent-strong underline">
-              Open it
-            </Link>{' '}
-            or choose another name.
-          </p>
-        )}
+        <PipelineNameHint name={name} problem={problem} suggestion={suggestion} taken={taken} onUse={setName} bubble />
       </div>
     </form>
   );

@@ -2,7 +2,6 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { FilePlus2, LayoutTemplate } from 'lucide-react';
-import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { PIPELINE_NAME } from '../../workflows/core/document';
@@ -14,6 +13,7 @@ import { cn } from '../ui/cn';
 import { Dialog } from '../ui/dialog';
 import { ErrorState, LoadingRows } from '../ui/states';
 import { pipelineNameProblem, suggestPipelineName } from './pipeline-name';
+import { PipelineNameHint } from './pipeline-name-hint';
 
 type Template = RouterOutputs['templates']['list'][number];
 
@@ -132,25 +132,7 @@ function NewPipelineDialog({ existing, onClose }: { existing: readonly string[];
               className="h-9 w-full rounded-lg border border-line-strong bg-surface px-3 text-sm placeholder:text-fg-subtle focus:border-accent focus:ring-2 focus:ring-accent/20 focus:outline-none aria-invalid:border-bad"
             />
             <div id="template-pipeline-name-hint" role="status" className="mt-1 text-xs">
-              {problem && (
-                <p className="text-bad-strong">
-                  {problem}{' '}
-                  {suggestion && PIPELINE_NAME.test(suggestion) && (
-                    <button type="button" className="font-medium text-accent-strong underline" onClick={() => setName(suggestion)}>
-                      Use “{suggestion}”
-                    </button>
-                  )}
-                </p>
-              )}
-              {taken && (
-                <p className="text-warn-strong">
-                  A pipeline named “{name}” exists.{' '}
-                  <Link href={`/pipelines/${name}`} className="font-medium text-accent-strong underline">
-                    Open it
-                  </Link>{' '}
-                  or choose another name.
-                </p>
-              )}
+              <PipelineNameHint name={name} problem={problem} suggestion={suggestion} taken={taken} onUse={setName} />
             </div>
           </div>
 
