@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { columnStatsFields, intQuery, previewPageFields, tableColumn } from './table-openapi';
 import { MODEL_ALIASES } from '../../workflows/core/model-aliases';
 import { moveAliasBody } from '../services/model-aliases';
 import { setLatestBody } from '../services/dataset-versions';
@@ -24,7 +25,7 @@ const versionSummary = z.object({
 });
 // Partial: a model has only the aliases that were set.
 const aliases = z.partialRecord(z.enum(MODEL_ALIASES), z.number().int()).describe('alias → version');
-const column = z.object({ name: z.string(), type: z.string() });
+const column = tableColumn;
 const slot = z.enum(['production', 'staging']);
 const lineageNode = z.object({
   id: z.string(),
@@ -82,33 +83,8 @@ const datasetVersionsResponse = z.object({
   latestVersion: z.number().int(),
   versions: z.array(z.object({ version: z.number().int(), rows: z.number().int(), columns: z.array(column), sourceFormat: z.string(), latest: z.boolean(), createdAt: z.string() })),
 });
-const previewResponse = z.object({
-  name: z.string(),
-  version: z.number().int(),
-  totalRows: z.number().int(),
-  offset: z.number().int(),
-  limit: z.number().int(),
-  columns: z.array(column),
-  rows: z.array(z.record(z.string(), z.unknown())).describe('JSON values: big integers, decimals, dates and times as strings'),
-});
-const statsResponse = z.object({
-  name: z.string(),
-  version: z.number().int(),
-  rows: z.number().int(),
-  columns: z.array(
-    z.object({
-      name: z.string(),
-      type: z.string(),
-      nulls: z.number().int(),
-      distinct: z.number().int(),
-      min: z.union([z.string(), z.number()]).nullable(),
-      max: z.union([z.string(), z.number()]).nullable(),
-      histogram: z.array(z.object({ label: z.string(), count: z.number().int() })).describe('Numeric: 10 equal-width bins; otherwise the 10 most frequent values'),
-    }),
-  ),
-});
-
-const intQuery = (name: string, description: string) => ({ name, in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description });
+const previewResponse = z.object({ name: z.string(), version: z.number().int(), ...previewPageFields });
+const statsResponse = z.object({ name: z.string(), version: z.number().int(), ...columnStatsFields });
 
 export function registryPaths({ body, answer, errors, nameParam }: Helpers) {
   const model = nameParam('name', 'Model name (`<pipeline>.<train node>`)');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { columnStatsFields, intQuery, previewPageFields } from './table-openapi';
 
 // The OpenAPI entries of run outputs' previews (spread into server/rest/openapi.ts).
 
@@ -8,33 +9,9 @@ interface Helpers {
   nameParam: (name: string, description: string) => unknown;
 }
 
-const column = z.object({ name: z.string(), type: z.string() });
 const ref = { runId: z.string(), nodeId: z.string(), port: z.string() };
-const previewResponse = z.object({
-  ...ref,
-  totalRows: z.number().int(),
-  offset: z.number().int(),
-  limit: z.number().int(),
-  columns: z.array(column),
-  rows: z.array(z.record(z.string(), z.unknown())).describe('JSON values: big integers, decimals, dates and times as strings'),
-});
-const statsResponse = z.object({
-  ...ref,
-  rows: z.number().int(),
-  columns: z.array(
-    z.object({
-      name: z.string(),
-      type: z.string(),
-      nulls: z.number().int(),
-      distinct: z.number().int(),
-      min: z.union([z.string(), z.number()]).nullable(),
-      max: z.union([z.string(), z.number()]).nullable(),
-      histogram: z.array(z.object({ label: z.string(), count: z.number().int() })).describe('Numeric: 10 equal-width bins; otherwise the 10 most frequent values'),
-    }),
-  ),
-});
-
-const intQuery = (name: string, description: string) => ({ name, in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description });
+const previewResponse = z.object({ ...ref, ...previewPageFields });
+const statsResponse = z.object({ ...ref, ...columnStatsFields });
 
 export function runOutputPaths({ answer, errors, nameParam }: Helpers) {
   const params = [nameParam('runId', 'Run id'), nameParam('nodeId', 'The step’s node id'), nameParam('port', 'A table output port of the step (e.g. `train`)')];
