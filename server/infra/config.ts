@@ -2,6 +2,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '../../workflows/core/limits';
+import { UserError } from './errors';
 
 // Every setting Millrace reads from the environment, parsed once. Paths are absolute.
 const envSchema = z.object({
@@ -19,6 +20,7 @@ const envSchema = z.object({
   MILLRACE_TASK_QUEUE: z.string().min(1).default('millrace'),
   MILLRACE_HOST: z.string().min(1).default('127.0.0.1'),
   MILLRACE_ALLOWED_HOSTS: z.string().optional(),
+  MILLRACE_AUTH: z.enum(['on', 'off'], { error: 'on or off' }).default('on'),
   MILLRACE_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_DOCUMENT_LIMITS.maxBytes),
   MILLRACE_MAX_NODES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxNodes),
   MILLRACE_MAX_EDGES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxEdges),
@@ -48,6 +50,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`Invalid Millrace configuration in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const allowedHosts = (e.MILLRACE_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  if (e.MILLRACE_AUTH === 'off') refuseUnsafeAuthOff(e.MILLRACE_HOST, allowedHosts);
   const dataDir = path.resolve(/* turbopackIgnore: true */ e.MILLRACE_DATA_DIR);
   return {
     port: e.PORT,
@@ -70,7 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** The interface the web app listens on; 127.0.0.1 unless MILLRACE_HOST says otherwise. */
     host: e.MILLRACE_HOST,
     /** Extra Host header values the web app answers to (besides localhost, 127.0.0.1, [::1] and MILLRACE_HOST). */
-    allowedHosts: (e.MILLRACE_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    allowedHosts,
+    /** Sign-in and roles; off only for one person on this machine (refused unless the app is reachable from loopback only). */
+    auth: e.MILLRACE_AUTH,
     documentLimits: {
       maxBytes: e.MILLRACE_MAX_DOCUMENT_BYTES,
       maxNodes: e.MILLRACE_MAX_NODES,
@@ -92,6 +98,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Networks ingest.url may fetch from although they are loopback, private or link-local (none by default). */
     ingestAllowNetworks: (e.MILLRACE_INGEST_ALLOW_NETWORKS ?? '').split(',').map((n) => n.trim()).filter(Boolean),
   };
+}
+
+/** localhost, 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (name === 'localhost') return true;
+  return ipaddr.isValid(name) && ipaddr.process(name).range() === 'loopback';
+}
+
+// Without sign-in anyone who reaches the port is an admin: only this machine may reach it. A reverse proxy
+// (MILLRACE_ALLOWED_HOSTS) makes a loopback app reachable from elsewhere, so it counts as exposed too.
+function refuseUnsafeAuthOff(host: string, allowedHosts: string[]): void {
+  if (!isLoopbackHost(host)) {
+    throw new UserError(
+      `MILLRACE_AUTH=off turns sign-in off, so it is only allowed while the app listens on this machine alone, ` +
+        `but MILLRACE_HOST is ${host}. Unset MILLRACE_AUTH (sign-in on) or set MILLRACE_HOST=127.0.0.1.`,
+    );
+  }
+  if (allowedHosts.length > 0) {
+    throw new UserError(
+      `MILLRACE_AUTH=off turns sign-in off, so it is not allowed while MILLRACE_ALLOWED_HOSTS (${allowedHosts.join(', ')}) ` +
+        `lets other machines reach the app through a proxy. Unset MILLRACE_AUTH (sign-in on) or MILLRACE_ALLOWED_HOSTS.`,
+    );
+  }
 }
 
 let cached: MillraceConfig | undefined;

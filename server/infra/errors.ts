@@ -15,3 +15,18 @@ export class ServiceError extends Error {
 }
 
 export const notFound = (what: string) => new ServiceError('not_found', `${what} was not found`);
+
+/**
+ * An expected problem the person can fix (a port taken, a tool missing, a bad setting).
+ * The launcher prints only its message — no stack trace.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof UserError || (err instanceof Error && err.name === 'UserError');
+}
