@@ -6,14 +6,14 @@
 //   infra, db           server/infra/, db/                    core
 //   step activities     workflows/steps/*/activity.ts, kit/   core, step definitions, infra, db
 //   engine              workflows/engine/                     core, step definitions and activities
-//   web side            server/(services|trpc|rest|cli|launcher|setup|temporal), app/api/   not the engine, not activities
+//   web side            server/(services|trpc|rest|cli|launcher|setup|auth|temporal), app/api/   not the engine, not activities
 //   UI                  components/, app/ (pages)             core, step definitions, the tRPC router's *type*
 
 const MILLRACE = '^(app|components|db|server|workflows)/';
 const DEFINITIONS = '^workflows/steps/([^/]+/definition\\.ts|shared/|definitions\\.ts|catalog\\.ts)';
 const ACTIVITIES = '^workflows/steps/([^/]+/activity\\.ts|kit/)';
 const INFRA = '^(server/infra|db)/';
-const WEB = '^(server/(services|trpc|rest|cli|launcher|setup)/|server/temporal\\.ts|app/api/)';
+const WEB = '^(server/(services|trpc|rest|cli|launcher|setup|auth)/|server/temporal\\.ts|app/api/)';
 const UI = '^(components/|app/(?!api/))';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

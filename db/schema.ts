@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   doublePrecision,
   integer,
   jsonb,
@@ -18,16 +19,140 @@ import {
 
 import { MODEL_ALIASES } from '../workflows/core/model-aliases';
 import { VERSION_MESSAGE_MAX } from '../workflows/core/version-message';
+import { WORKSPACE_ROLES } from '../workflows/core/workspace-roles';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
-/** Every row that belongs to a user belongs to a workspace; one default workspace for now. */
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const roleCheck = (column: string) =>
+  sql.raw(`${column} in (${WORKSPACE_ROLES.map((r) => `'${r}'`).join(', ')})`);
+
+/**
+ * Every row that belongs to a user belongs to a workspace. Also better-auth's organization table
+ * (server/auth/auth.ts), hence `logo` and `metadata`.
+ */
 export const workspaces = pgTable('workspaces', {
   id: uuid('id').primaryKey().defaultRandom(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
+  logo: text('logo'),
+  metadata: text('metadata'),
   createdAt: createdAt(),
 });
+
+// Accounts (better-auth's user, session, account and verification models; property names are its field names).
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: boolean('email_verified').notNull().default(false),
+  image: text('image'),
+  /** May create workspaces; the account made by the first-start set-up link. */
+  isInstanceAdmin: boolean('is_instance_admin').default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    token: text('token').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    /** The workspace the person is working in; their role there is what the API checks. */
+    activeWorkspaceId: uuid('active_workspace_id').references(() => workspaces.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** A way to sign in: for now only `credential` (email and password; `password` is a scrypt hash). */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('accounts_user').on(t.userId)],
+);
+
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('verifications_identifier').on(t.identifier)],
+);
+
+/** A person's role in a workspace (better-auth's member model). */
+export const workspaceMembers = pgTable(
+  'workspace_members',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('workspace_members_workspace_user').on(t.workspaceId, t.userId),
+    index('workspace_members_user').on(t.userId),
+    check('workspace_members_role', roleCheck('role')),
+  ],
+);
+
+/** An invitation an admin made; the invite link carries its id (better-auth's invitation model). */
+export const workspaceInvitations = pgTable(
+  'workspace_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    status: text('status').notNull().default('pending'),
+    inviterId: uuid('inviter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('workspace_invitations_workspace').on(t.workspaceId),
+    index('workspace_invitations_email').on(t.email),
+    check('workspace_invitations_role', roleCheck('role')),
+  ],
+);
 
 export const pipelines = pgTable(
   'pipelines',

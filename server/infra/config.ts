@@ -21,6 +21,8 @@ const envSchema = z.object({
   MILLRACE_HOST: z.string().min(1).default('127.0.0.1'),
   MILLRACE_ALLOWED_HOSTS: z.string().optional(),
   MILLRACE_AUTH: z.enum(['on', 'off'], { error: 'on or off' }).default('on'),
+  BETTER_AUTH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  MILLRACE_PUBLIC_URL: z.string().optional(),
   MILLRACE_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_DOCUMENT_LIMITS.maxBytes),
   MILLRACE_MAX_NODES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxNodes),
   MILLRACE_MAX_EDGES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxEdges),
@@ -77,6 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     allowedHosts,
     /** Sign-in and roles; off only for one person on this machine (refused unless the app is reachable from loopback only). */
     auth: e.MILLRACE_AUTH,
+    /** Signs session cookies. */
+    authSecret: e.BETTER_AUTH_SECRET,
+    /** The address people outside this machine use for the app (links in messages; https means Secure cookies). */
+    publicUrl: e.MILLRACE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     documentLimits: {
       maxBytes: e.MILLRACE_MAX_DOCUMENT_BYTES,
       maxNodes: e.MILLRACE_MAX_NODES,
