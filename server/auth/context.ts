@@ -1,0 +1,20 @@
+import { authenticate, type Principal } from './principal';
+import type { AuditAction } from './audit-actions';
+import type { Requirement } from './roles';
+
+/** What a tRPC procedure or REST route declares about who may call it and whether the call is audited. */
+export interface Access {
+  role: Requirement;
+  /** The audit log action a successful call records. */
+  audit?: AuditAction;
+}
+
+/** Per request: the caller, resolved on first use and then shared by every call of a tRPC batch. */
+export interface RequestContext {
+  principal: () => Promise<Principal | null>;
+}
+
+export function requestContext(headers: Headers): RequestContext {
+  let resolved: Promise<Principal | null> | undefined;
+  return { principal: () => (resolved ??= authenticate(headers)) };
+}
