@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
+import { checkAccess } from '../auth/access';
+import type { AuditAction } from '../auth/audit-actions';
+import type { Access, RequestContext } from '../auth/context';
+import type { Requirement } from '../auth/roles';
 import { asUnavailable, unavailableDependency, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
 
@@ -10,7 +14,7 @@ import { ServiceError } from '../infra/errors';
 // An internal error reaches the browser only as "Internal error" and a request id; its cause is
 // logged to the server console under that id.
 
-const t = initTRPC.create({
+const t = initTRPC.context<RequestContext>().meta<Partial<Access>>().create({
   transformer: superjson,
   errorFormatter({ shape, error, path }) {
     const cause = error.cause;
@@ -66,8 +70,29 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
 const PATIENCE_MS = 4000;
 const boundWaits = t.middleware(({ next }) => unlessStuck(next(), PATIENCE_MS));
 
+/**
+ * Who may call: a procedure without a declared role is refused. Runs before the procedure's input is
+ * parsed (procedures add `.input()` after this), so a caller without the role learns nothing from
+ * validation errors.
+ */
+const authorize = t.middleware(async ({ ctx, meta, path, next }) => {
+  if (!meta?.role) throw new TRPCError({ code: 'FORBIDDEN', message: `${path} declares no role, so nobody may call it` });
+  const verdict = checkAccess(await ctx.principal(), meta.role);
+  if (!verdict.ok) throw new TRPCError({ code: verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: verdict.message });
+  return next({ ctx: { caller: verdict.principal } });
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapServiceErrors).use(boundWaits);
+
+/** A procedure callable with `role` or a stronger one; `audit` names the audit log action of a successful call. */
+export function procedure(role: Requirement, audit?: AuditAction) {
+  return t.procedure.meta({ role, audit }).use(mapServiceErrors).use(boundWaits).use(authorize);
+}
 /** For procedures that bound their own waits, because what they answer must match what they did (starting a run). */
-export const selfBoundedProcedure = t.procedure.use(mapServiceErrors);
+export function selfBoundedProcedure(role: Requirement, audit?: AuditAction) {
+  return t.procedure.meta({ role, audit }).use(mapServiceErrors).use(authorize);
+}
+
+/** Not guarded: reachable by anyone who reaches the app. Every procedure still using it moves to `procedure(role)`. */
+export const publicProcedure = t.procedure.use(mapServiceErrors).use(boundWaits);
 export const createCallerFactory = t.createCallerFactory;

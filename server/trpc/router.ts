@@ -32,7 +32,7 @@ import {
   unreadNotificationCount,
   webhookInput,
 } from '../services/notifications';
-import { publicProcedure, router, selfBoundedProcedure } from './init';
+import { procedure, publicProcedure, router, selfBoundedProcedure } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
 
@@ -43,17 +43,17 @@ const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY, 'An idempotency key is 
 
 export const appRouter = router({
   catalog: router({
-    manifest: publicProcedure.query(() => catalogManifest()),
+    manifest: procedure('viewer').query(() => catalogManifest()),
   }),
   pipelines: router({
-    list: publicProcedure.query(() => listPipelines()),
+    list: procedure('viewer').query(() => listPipelines()),
     get: publicProcedure
       .input(z.object({ name: pipelineName, version: version.optional() }))
       .query(({ input }) => getPipeline(input.name, input.version)),
     /** The document is checked by the compiler inside the service; errors come back as values. */
-    save: publicProcedure
+    save: procedure('editor', 'pipeline.saved')
       .input(z.object({ document: z.unknown(), message: versionMessageSchema.optional() }))
-      .mutation(({ input }) => savePipeline(input.document, { author: 'ui', message: input.message })),
+      .mutation(({ input, ctx }) => savePipeline(input.document, { author: ctx.caller.label, message: input.message })),
     validate: publicProcedure.input(z.object({ document: z.unknown() })).query(async ({ input }) => {
       const result = await compileForServer(input.document, 'save');
       return result.ok
@@ -66,7 +66,7 @@ export const appRouter = router({
       .query(({ input }) => describeSqlBatch(input.requests)),
   }),
   runs: router({
-    start: selfBoundedProcedure
+    start: selfBoundedProcedure('editor', 'run.started')
       .input(
         z.object({
           pipeline: pipelineName,
@@ -80,12 +80,13 @@ export const appRouter = router({
         startRun(input.pipeline, { version: input.version, params: input.params, idempotencyKey: input.idempotencyKey, ignoreCache: input.ignoreCache }),
       ),
     resume: publicProcedure.input(z.object({ runId, version: version.optional() })).mutation(({ input }) => resumeRun(input.runId, { version: input.version })),
-    /** Until accounts exist, a decision from the UI is recorded as "anonymous". */
-    decideApproval: publicProcedure
+    decideApproval: procedure('deployer', 'approval.decided')
       .input(z.object({ runId, nodeId: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() }))
-      .mutation(({ input }) => decideApproval(input.runId, { nodeId: input.nodeId, decision: input.decision, comment: input.comment || undefined, by: 'anonymous' })),
+      .mutation(({ input, ctx }) =>
+        decideApproval(input.runId, { nodeId: input.nodeId, decision: input.decision, comment: input.comment || undefined, by: ctx.caller.label }),
+      ),
     get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
-    cancel: publicProcedure.input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
+    cancel: procedure('editor', 'run.cancelled').input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
     list: publicProcedure
       .input(z.object({ pipeline: pipelineName.optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
       .query(({ input }) => listRuns(input)),
@@ -125,7 +126,9 @@ export const appRouter = router({
     predict: publicProcedure
       .input(z.strictObject({ name: z.string().max(200), row: z.record(z.string(), z.unknown()) }))
       .mutation(({ input }) => predict(input.name, [input.row], randomUUID(), 'production')),
-    rollback: publicProcedure.input(rollbackInput).mutation(({ input: { name, ...body } }) => rollback(name, rollbackBody.parse(body), 'ui')),
+    rollback: procedure('deployer', 'endpoint.rolled_back')
+      .input(rollbackInput)
+      .mutation(({ input: { name, ...body }, ctx }) => rollback(name, rollbackBody.parse(body), ctx.caller.label)),
   }),
   ...automationRouter,
   ...registryRouter,

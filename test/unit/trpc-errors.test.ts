@@ -18,7 +18,7 @@ async function call(path: string) {
     endpoint: '/api/trpc',
     req: new Request(`http://localhost/api/trpc/${path}`),
     router: testRouter,
-    createContext: () => ({}),
+    createContext: () => ({ principal: async () => null }),
   });
   return { status: res.status, body: (await res.json()) as { error: { json: { message: string; data: Record<string, unknown> } } } };
 }

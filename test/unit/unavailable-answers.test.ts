@@ -22,7 +22,7 @@ async function trpc(path: string) {
     endpoint: '/api/trpc',
     req: new Request(`http://localhost/api/trpc/${path}`),
     router: testRouter,
-    createContext: () => ({}),
+    createContext: () => ({ principal: async () => null }),
     responseMeta: ({ errors }) => (errors.some((e) => e.code === 'SERVICE_UNAVAILABLE') ? { headers: new Headers({ 'retry-after': '5' }) } : {}),
   });
   return { status: res.status, body: (await res.json()) as { error: { json: { message: string } } } };

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { requestContext } from '../../../../server/auth/context';
 import { config } from '../../../../server/infra/config';
 import { RETRY_AFTER_SECONDS } from '../../../../server/infra/dependencies';
 import { readTextBody } from '../../../../server/rest/body';
@@ -30,7 +31,7 @@ async function handler(req: Request) {
     req: request,
     router: appRouter,
     // Internal errors are logged with their request id by the errorFormatter (server/trpc/init.ts).
-    createContext: () => ({}),
+    createContext: () => requestContext(req.headers),
     // Postgres or Temporal not answering: tell the client when to try again.
     responseMeta: ({ errors }) =>
       errors.some((e) => e.code === 'SERVICE_UNAVAILABLE') ? { headers: new Headers({ 'retry-after': String(RETRY_AFTER_SECONDS) }) } : {},
