@@ -1,12 +1,14 @@
-import { handle, json } from '../../../server/rest/http';
+import { json } from '../../../server/rest/http';
+import { route } from '../../../server/rest/route';
 import { RETRY_AFTER_SECONDS, probe } from '../../../server/infra/dependencies';
 import { predictionLog } from '../../../server/services/prediction-log';
 
 export const dynamic = 'force-dynamic';
 
 /** Ok only when Postgres and Temporal both answer (each within 3 s); otherwise 503 saying which does not. */
-export async function GET() {
-  return handle(async () => {
+export const GET = route(
+  { public: 'probes for load balancers and the launcher; says only whether Postgres and Temporal answer' },
+  async () => {
     const [pg, temporal] = await Promise.all([
       probe('postgres', { timeoutMs: 3000, maxAgeMs: 0 }),
       probe('temporal', { timeoutMs: 3000, maxAgeMs: 0 }),
@@ -27,5 +29,6 @@ export async function GET() {
       ok ? 200 : 503,
       ok ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) },
     );
-  }, { patienceMs: null });
-}
+  },
+  { patienceMs: null },
+);

@@ -1,11 +1,10 @@
-import { handle, json, type RouteParams } from '../../../../../../server/rest/http';
+import { json } from '../../../../../../server/rest/http';
+import { route } from '../../../../../../server/rest/route';
 import { cancelRun } from '../../../../../../server/services/runs';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(_req: Request, { params }: RouteParams<{ runId: string }>) {
-  return handle(async () => {
-    await cancelRun((await params).runId);
-    return json({ cancelling: true }, 202);
-  });
-}
+export const POST = route<{ runId: string }>({ role: 'editor', audit: 'run.cancelled' }, async (_req, { params }) => {
+  await cancelRun(params.runId);
+  return json({ cancelling: true }, 202);
+});
