@@ -1,12 +1,13 @@
 import { checkAccess } from '../auth/access';
 import type { Access } from '../auth/context';
 import { authenticate, type Principal } from '../auth/principal';
+import { withWorkspace } from '../infra/workspace';
 import { HttpError, handle, type RouteParams } from './http';
 
 // Every REST route is `export const GET = route(access, handler)`: the wrapper authenticates the caller,
-// checks the role the route declares (401/403 before the handler reads anything of the request), and
-// answers errors the way `handle` does. The declared access stays on the exported function, so tests can
-// walk app/api and find any route that declares none.
+// checks the role the route declares (401/403 before the handler reads anything of the request), runs the
+// handler in the caller's workspace (currentWorkspaceId()), and answers errors the way `handle` does. The
+// declared access stays on the exported function, so tests can walk app/api and find any route that declares none.
 
 /** Who may call a route that needs no credential, and why it is open. */
 export interface PublicAccess {
@@ -48,7 +49,8 @@ export function route<P>(
       if ('public' in access) return call(req, { caller: null, params });
       const verdict = checkAccess(await authenticate(req.headers), access.role);
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
-      return call(req, { caller: verdict.principal, params });
+      const caller = verdict.principal;
+      return caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params })) : call(req, { caller, params });
     }, opts);
   return Object.assign(run, { [ACCESS]: access });
 }

@@ -8,6 +8,7 @@ import type { Access, RequestContext } from '../auth/context';
 import type { Requirement } from '../auth/roles';
 import { asUnavailable, unavailableDependency, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
+import { withWorkspace } from '../infra/workspace';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
 // Errors, and "… not found" ones become NOT_FOUND so the UI can tell a missing thing from a failure.
@@ -73,13 +74,14 @@ const boundWaits = t.middleware(({ next }) => unlessStuck(next(), PATIENCE_MS));
 /**
  * Who may call: a procedure without a declared role is refused. Runs before the procedure's input is
  * parsed (procedures add `.input()` after this), so a caller without the role learns nothing from
- * validation errors.
+ * validation errors. The rest of the call runs in the caller's workspace (currentWorkspaceId()).
  */
 const authorize = t.middleware(async ({ ctx, meta, path, next }) => {
   if (!meta?.role) throw new TRPCError({ code: 'FORBIDDEN', message: `${path} declares no role, so nobody may call it` });
   const verdict = checkAccess(await ctx.principal(), meta.role);
   if (!verdict.ok) throw new TRPCError({ code: verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: verdict.message });
-  return next({ ctx: { caller: verdict.principal } });
+  const caller = verdict.principal;
+  return caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } })) : next({ ctx: { caller } });
 });
 
 export const router = t.router;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { checkAccess } from '../../server/auth/access';
 import type { Principal } from '../../server/auth/principal';
 import { ROLES, atLeast, parseRole, type Role } from '../../server/auth/roles';
+import { currentWorkspaceId } from '../../server/infra/workspace';
 import { procedure, router } from '../../server/trpc/init';
 
 const as = (role: Role | null): Principal => ({
@@ -22,10 +23,14 @@ const testRouter = router({
   promote: procedure('deployer', 'model.promoted').mutation(() => 'promoted'),
   administer: procedure('admin').mutation(() => 'done'),
   me: procedure('signedIn').query(({ ctx }) => ctx.caller.id),
+  workspace: procedure('viewer').query(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return currentWorkspaceId();
+  }),
 });
 
 async function call(path: string, principal: Principal | null, input?: unknown) {
-  const mutation = path !== 'read' && path !== 'me';
+  const mutation = !['read', 'me', 'workspace'].includes(path);
   const url = `http://localhost/api/trpc/${path}`;
   const req = mutation
     ? new Request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: input ?? null }) })
@@ -102,6 +107,11 @@ describe('the tRPC role check', () => {
   it('lets anyone signed in call a signedIn procedure, but nobody anonymous', async () => {
     expect((await call('me', as(null))).data).toBe('user-null');
     expect((await call('me', null)).status).toBe(401);
+  });
+
+  it("runs the procedure in the caller's workspace, and nothing outside a call has one", async () => {
+    expect((await call('workspace', as('viewer'))).data).toBe('00000000-0000-4000-8000-000000000001');
+    expect(() => currentWorkspaceId()).toThrow(/No workspace is set for this call/);
   });
 
   it('keeps the declared access in the procedure meta', () => {

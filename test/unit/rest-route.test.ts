@@ -11,6 +11,7 @@ vi.mock('../../server/auth/principal', () => ({
 }));
 
 const { declaredAccess, route } = await import('../../server/rest/route');
+const { currentWorkspaceId } = await import('../../server/infra/workspace');
 
 const as = (role: Role): Principal => ({
   kind: 'token',
@@ -62,6 +63,12 @@ describe('route(access, handler)', () => {
       expect(res.status, role).toBe(202);
       expect(handled).toHaveBeenLastCalledWith('r1', `${role} token`);
     }
+  });
+
+  it("runs the handler in the caller's workspace", async () => {
+    caller.current = as('viewer');
+    const where = route({ role: 'viewer' }, async () => Response.json({ workspace: currentWorkspaceId() }));
+    expect(await (await where(new Request('http://localhost/x'), context({}))).json()).toEqual({ workspace: '00000000-0000-4000-8000-000000000001' });
   });
 
   it('lets anyone call a public route, without looking for a credential', async () => {
