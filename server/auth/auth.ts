@@ -6,6 +6,7 @@ import { defaultStatements, memberAc, ownerAc } from 'better-auth/plugins/organi
 import { getDb } from '../../db/client';
 import * as schema from '../../db/schema';
 import { config } from '../infra/config';
+import { CLIENT_IP_HEADER } from './client-ip';
 import type { Role } from './roles';
 
 // Accounts and sessions (better-auth, in Postgres through drizzle). Workspaces are better-auth
@@ -22,9 +23,6 @@ export interface AuthSettings {
   /** Secure cookies: only when the app is served over https (a LAN http address would drop them). */
   secureCookies: boolean;
 }
-
-/** The header the web server sets from the socket's address, replacing any value the client sent. */
-export const CLIENT_IP_HEADER = 'x-millrace-client-ip';
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 

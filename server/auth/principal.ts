@@ -3,7 +3,8 @@ import { getDb } from '../../db/client';
 import { workspaceMembers } from '../../db/schema';
 import { config } from '../infra/config';
 import { defaultWorkspaceId } from '../infra/workspace';
-import { CLIENT_IP_HEADER, getAuth } from './auth';
+import { getAuth } from './auth';
+import { CLIENT_IP_HEADER } from './client-ip';
 import { parseRole, type Role } from './roles';
 
 /**

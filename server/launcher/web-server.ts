@@ -2,11 +2,13 @@
 // POST /api/v1/endpoints/{name}/predict itself. Measured (test/bench/README.md, predict group), the Next.js
 // route layer cost about 4 ms per request — 40× the scoring — so the one hot path skips it, with the
 // same checks and answers as the route (server/rest/predict-node.ts): request guard, body limits,
-// request id, errors. Everything else goes to Next.js unchanged.
+// request id, errors. Everything else goes to Next.js unchanged, with the client's address in
+// x-millrace-client-ip (server/auth/client-ip.ts) in place of anything the client put there.
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
+import { CLIENT_IP_HEADER } from '../auth/client-ip';
 import { config } from '../infra/config';
 import { PREDICT_PATH, servePredict } from '../rest/predict-node';
 
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const server = http.createServer((req, res) => {
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
     if (req.method === 'POST') {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
