@@ -6,6 +6,7 @@ import type { MillraceConfig } from '../infra/config';
 import { pythonExecutable } from '../infra/python-paths';
 import { secureDataDir, secureTemporalDb } from './data-dir';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
+import { ensureKeys } from './keys';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
 import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
 import {
@@ -296,6 +297,9 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     log('[millrace] Database migrations applied');
     throwIfAborted(signal);
 
+    // BETTER_AUTH_SECRET in the launcher's environment wins (several machines sharing one database).
+    const authSecret = cfg.authSecret ?? ensureKeys(cfg.dataDir).authSecret;
+
     const env: Record<string, string> = {
       DATABASE_URL: pg.url,
       TEMPORAL_ADDRESS: temporal.address,
@@ -307,6 +311,8 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       // The web app's request guard reads these (proxy.ts).
       MILLRACE_HOST: cfg.host,
       MILLRACE_ALLOWED_HOSTS: cfg.allowedHosts.join(','),
+      MILLRACE_AUTH: cfg.auth,
+      BETTER_AUTH_SECRET: authSecret,
       NEXT_TELEMETRY_DISABLED: '1',
     };
     if (opts.temporalCli) env.TEMPORAL_CLI = opts.temporalCli;

@@ -10,12 +10,16 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { CLIENT_IP_HEADER } from '../auth/client-ip';
 import { config } from '../infra/config';
+import { UserError } from '../infra/errors';
 import { PREDICT_PATH, servePredict } from '../rest/predict-node';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function main(): Promise<void> {
-  const { port, host } = config();
+  const { port, host, auth, authSecret } = config();
+  if (auth === 'on' && !authSecret) {
+    throw new UserError('Sign-in needs a secret: set BETTER_AUTH_SECRET (32 or more characters), or start Millrace with `npm start`, which keeps one in the data folder.');
+  }
   const app = next({ dev: false, dir: root, hostname: host, port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
