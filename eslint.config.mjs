@@ -25,13 +25,33 @@ const config = [
     },
   },
   {
+    // Pipeline parameters, SQL, expressions and uploads are data: nothing in Millrace runs text as JavaScript.
+    rules: { 'no-eval': 'error', 'no-new-func': 'error', 'no-implied-eval': 'error' },
+  },
+  {
+    // Starting processes and JavaScript VMs is for the launcher, set-up, the CLI's stack commands and the fitter glue.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
+    ignores: ['server/launcher/**', 'server/setup/**', 'server/infra/fitter.ts', 'server/cli/main.ts', 'test/**', 'workflows/steps/*/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vm', 'node:vm', 'child_process', 'node:child_process'].map((name) => ({
+            name,
+            message: 'Only the launcher, set-up, the CLI and the fitter start processes; nothing runs code in a VM.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: sandboxed,
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto'], message: 'Sandboxed/isomorphic code may not use Node modules.' },
+            { group: ['node:*', 'fs', 'path', 'child_process', 'vm', 'os', 'crypto'], message: 'Sandboxed/isomorphic code may not use Node modules.' },
             { group: ['**/server/**', '**/db/**', '**/steps/kit/**', '**/activity'], message: 'Sandboxed and isomorphic code never reaches activities, infra or the db.' },
           ],
         },
