@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { UserError } from './errors';
 
 // The data folder's own keys, generated on first start and kept in a file only the launcher's user can
-// read: `authSecret` signs sign-in sessions, `secretKey` encrypts stored secrets. Losing the file signs
-// everyone out and makes stored secrets unreadable, so it is backed up with the data folder.
+// read: `authSecret` signs sign-in sessions, `secretKey` is for encrypting stored secrets. Losing the file
+// signs everyone out, so it is backed up with the data folder.
 
 const key = z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'at least 32 random bytes, base64url');
 const keysSchema = z.object({ authSecret: key, secretKey: key });
@@ -43,7 +43,7 @@ export function ensureKeys(dataDir: string): DataKeys {
   } catch (err) {
     throw new UserError(
       `The data folder's key file ${file} is damaged (${(err as Error).message.split('\n')[0]}).\n` +
-        `Restore it from a backup. Deleting it signs everyone out and makes saved secrets (connection passwords, webhook URLs) unreadable.`,
+        `Restore it from a backup. Deleting it makes new keys, which signs everyone out.`,
     );
   }
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
