@@ -55,7 +55,11 @@ export function authOptions(settings: AuthSettings) {
     secret: settings.secret,
     basePath: '/api/auth',
     baseURL: { allowedHosts: hosts, protocol },
-    trustedOrigins: hosts.map((host) => `${protocol}://${host}`),
+    // A name behind a reverse proxy may be served over https while this app sees plain http.
+    trustedOrigins: [
+      ...hosts.map((host) => `${protocol}://${host}`),
+      ...(protocol === 'http' ? settings.allowedHosts.flatMap((entry) => (/:\d+$/.test(entry) ? [`https://${entry}`] : [`https://${entry}`, `https://${entry}:*`])) : []),
+    ],
     telemetry: { enabled: false },
     emailAndPassword: {
       // Sign-up stays enabled for server code (the set-up link, accepted invitations); the HTTP route refuses it.

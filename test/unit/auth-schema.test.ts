@@ -34,3 +34,13 @@ describe('servedHostPatterns', () => {
     expect(servedHostPatterns({ port: 3000, host: 'fd00::5', allowedHosts: [] })).toContain('[fd00::5]:3000');
   });
 });
+
+describe('trusted origins', () => {
+  it('are the served hosts over the served protocol, and proxied names over https as well', () => {
+    const options = authOptions({ ...settings, allowedHosts: ['millrace.example.org'] });
+    expect(options.trustedOrigins).toContain('http://localhost:3000');
+    expect(options.trustedOrigins).toContain('https://millrace.example.org');
+    expect(options.trustedOrigins).not.toContain('https://localhost:3000');
+    expect(authOptions({ ...settings, secureCookies: true }).trustedOrigins).toEqual(['https://localhost:3000', 'https://127.0.0.1:3000', 'https://[::1]:3000']);
+  });
+});
