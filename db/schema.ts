@@ -154,6 +154,62 @@ export const workspaceInvitations = pgTable(
   ],
 );
 
+/**
+ * The first-start set-up link's token (sha256 hex; the token itself is only printed). At most one row:
+ * a new link replaces the old one, and using it deletes it.
+ */
+export const setupTokens = pgTable('setup_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** A bearer token for the CLI and REST, scoped to one workspace and one role. Only its hash is kept. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    /** The token's first characters, shown in lists so a person can tell tokens apart. */
+    prefix: text('prefix').notNull(),
+    /** sha256 hex of the whole token: high entropy, so no salt or slow hash is needed. */
+    tokenHash: text('token_hash').notNull().unique(),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    lastUsedIp: text('last_used_ip'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_tokens_workspace').on(t.workspaceId), check('api_tokens_role', roleCheck('role'))],
+);
+
+/** Who changed what, when and from where. Rows are only ever appended. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Null for instance-wide events (the first admin's set-up). */
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorKind: text('actor_kind', { enum: ['user', 'token', 'local', 'trigger', 'schedule', 'system', 'anonymous'] }).notNull(),
+    actorId: text('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    targetKind: text('target_kind'),
+    target: text('target'),
+    details: jsonb('details').notNull().default({}),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    requestId: text('request_id'),
+  },
+  (t) => [index('audit_events_workspace_at').on(t.workspaceId, t.at.desc(), t.id.desc())],
+);
+
 export const pipelines = pgTable(
   'pipelines',
   {
@@ -204,6 +260,9 @@ export const runs = pgTable(
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
     /** A preview run: only this step and its ancestors were run ("preview up to here"). */
     previewUpTo: text('preview_up_to'),
+    /** Who started the run (the caller's label) and with which role; null for runs from before accounts. */
+    startedBy: text('started_by'),
+    startedRole: text('started_role'),
   },
   (t) => [
     index('runs_pipeline_version').on(t.pipelineVersionId),
@@ -412,10 +471,12 @@ export const endpoints = pgTable(
      */
     challenger: text('challenger', { enum: ['none', 'canary', 'shadow'] }).notNull().default('none'),
     canaryPercent: integer('canary_percent').notNull().default(0),
+    /** Who may call predict: `token` needs a viewer token or session of the workspace, `public` answers anyone. */
+    access: text('access', { enum: ['token', 'public'] }).notNull().default('token'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('endpoints_workspace_name').on(t.workspaceId, t.name)],
+  (t) => [uniqueIndex('endpoints_workspace_name').on(t.workspaceId, t.name), check('endpoints_access', sql`access in ('token', 'public')`)],
 );
 
 /**
