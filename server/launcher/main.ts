@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 
   out('');
   out(`  Millrace is running at ${stack.webUrl}`);
+  if (stack.setupUrl) out(`  First start: create the admin account at ${stack.setupUrl}`);
   if (stack.temporalUiUrl) out(`  Temporal UI: ${stack.temporalUiUrl}`);
   out(`  Data: ${cfg.dataDir}    Press Ctrl-C to stop.`);
   out('');

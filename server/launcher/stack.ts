@@ -6,6 +6,7 @@ import type { MillraceConfig } from '../infra/config';
 import { pythonExecutable } from '../infra/python-paths';
 import { secureDataDir, secureTemporalDb } from './data-dir';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
+import { issueSetupTokenAt } from '../auth/setup-token';
 import { ensureKeys } from './keys';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
 import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
@@ -53,6 +54,11 @@ export interface StackHandle {
   taskQueue: string;
   dataDir: string;
   webUrl?: string;
+  /**
+   * Set while no workspace has an admin: the one-time link that creates the first one (24 h; the token is
+   * in the fragment, so it reaches neither logs nor Referer headers).
+   */
+  setupUrl?: string;
   temporalUiUrl?: string;
   /** Pid file of the current worker process (rewritten on every restart). */
   workerPidFile: string;
@@ -297,6 +303,9 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     log('[millrace] Database migrations applied');
     throwIfAborted(signal);
 
+    // No admin yet: a one-time link to create one, printed once the web app runs.
+    const setupToken = cfg.auth === 'on' ? await issueSetupTokenAt(pg.url) : null;
+
     // BETTER_AUTH_SECRET in the launcher's environment wins (several machines sharing one database).
     const authSecret = cfg.authSecret ?? ensureKeys(cfg.dataDir).authSecret;
 
@@ -431,6 +440,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       taskQueue: cfg.taskQueue,
       dataDir: cfg.dataDir,
       webUrl,
+      setupUrl: setupToken && webUrl ? `${webUrl}/setup#${setupToken}` : undefined,
       temporalUiUrl: temporal.uiUrl,
       workerPidFile,
       fitWorkerPidFile,
