@@ -3,6 +3,7 @@ import { getDb } from '../../db/client';
 import { workspaceMembers } from '../../db/schema';
 import { config } from '../infra/config';
 import { defaultWorkspaceId } from '../infra/workspace';
+import { findApiToken } from './api-tokens';
 import { getAuth } from './auth';
 import { CLIENT_IP_HEADER } from './client-ip';
 import { parseRole, type Role } from './roles';
@@ -42,13 +43,18 @@ export async function authenticate(headers: Headers): Promise<Principal | null> 
   return sessionPrincipal(headers);
 }
 
-/**
- * API tokens are not issued yet (no api_tokens table), so every bearer token is refused. The token
- * service replaces this body: look up the hash, check it is neither revoked nor expired, and answer with
- * the token's workspace and role.
- */
-async function tokenPrincipal(_token: string, _headers: Headers): Promise<Principal | null> {
-  return null;
+/** A live API token: its workspace and role. The label names the token, since its value is a secret. */
+async function tokenPrincipal(token: string, headers: Headers): Promise<Principal | null> {
+  const found = await findApiToken(token);
+  if (!found) return null;
+  return {
+    kind: 'token',
+    id: found.id,
+    label: `token ${found.name} (${found.prefix}…)`,
+    workspaceId: found.workspaceId,
+    role: found.role,
+    ...origin(headers),
+  };
 }
 
 async function localPrincipal(headers: Headers): Promise<Principal> {
