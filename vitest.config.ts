@@ -18,5 +18,7 @@ export default defineConfig({
     hookTimeout: 600_000,
     teardownTimeout: 120_000,
     globalSetup: unitOnly ? [] : ['test/support/global-setup.ts'],
+    // Bare fetches to the test stack carry the test admin's API token (test/support/auth-fetch.ts).
+    setupFiles: unitOnly ? [] : ['test/support/auth-fetch.ts'],
   },
 });

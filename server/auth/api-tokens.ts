@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb } from '../../db/client';
+import { getDb, type Db } from '../../db/client';
 import { apiTokens } from '../../db/schema';
 import { parseRole, roleSchema, type Role } from './roles';
 import { randomToken, tokenHash } from './token-hash';
@@ -19,11 +19,11 @@ export const newApiTokenSchema = z.strictObject({
 export type NewApiToken = z.input<typeof newApiTokenSchema>;
 
 /** Creates a token and answers it in full: the only time it is ever seen, as only its hash is kept. */
-export async function createApiToken(input: NewApiToken): Promise<{ id: string; token: string; prefix: string }> {
+export async function createApiToken(input: NewApiToken, db: Db = getDb()): Promise<{ id: string; token: string; prefix: string }> {
   const spec = newApiTokenSchema.parse(input);
   const token = `${TOKEN_PREFIX}${randomToken()}`;
   const prefix = token.slice(0, SHOWN_CHARS);
-  const [row] = await getDb()
+  const [row] = await db
     .insert(apiTokens)
     .values({ ...spec, prefix, tokenHash: tokenHash(token) })
     .returning({ id: apiTokens.id });

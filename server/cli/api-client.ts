@@ -22,12 +22,15 @@ export async function api<T>(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; data: T }> {
   const url = `${apiBase()}${path}`;
+  // MILLRACE_TOKEN: an API token, sent as a bearer token.
+  const token = process.env.MILLRACE_TOKEN?.trim();
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   let res: Response;
   try {
     const init: RequestInit & { duplex?: 'half' } = {
       method,
       body,
-      headers: body === undefined ? headers : { 'content-type': contentType, ...headers },
+      headers: body === undefined ? { ...auth, ...headers } : { 'content-type': contentType, ...auth, ...headers },
     };
     // A streamed body (a file pushed from disk) needs half-duplex.
     if (body instanceof ReadableStream) init.duplex = 'half';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 
 // Real Chromium for the browser tests: the system's binary (CHROMIUM_PATH, default /usr/bin/chromium),
 // headless, with nothing fetched from outside.
@@ -36,13 +36,20 @@ export interface ChromiumPage {
 }
 
 /**
- * One Chromium and one page for a test file: launched before its tests, screenshotted after a failed test
+ * One Chromium and one page for a test file, signed in as the test admin unless `signedIn: false`: launched before its tests, screenshotted after a failed test
  * (test-results/e2e-failed-<file>-<test>.png), closed after the file. Call at the top of the file; the
  * page exists from the file's first `beforeAll` on.
  */
 export function openChromiumPage(
   file: string,
-  opts: { viewport?: { width: number; height: number }; timeoutMs?: number; context?: BrowserContextOptions; cspPattern?: RegExp } = {},
+  opts: {
+    viewport?: { width: number; height: number };
+    timeoutMs?: number;
+    context?: BrowserContextOptions;
+    cspPattern?: RegExp;
+    /** Open the page signed in as the test admin (default); false for a visitor without a session. */
+    signedIn?: boolean;
+  } = {},
 ): ChromiumPage {
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -55,6 +62,11 @@ export function openChromiumPage(
     fs.mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: opts.viewport ?? { width: 1680, height: 1000 }, ...opts.context });
+    const cookie = inject('adminCookie');
+    if (opts.signedIn !== false && cookie) {
+      const at = cookie.indexOf('=');
+      await page.context().addCookies([{ name: cookie.slice(0, at), value: cookie.slice(at + 1), url: inject('baseUrl') }]);
+    }
     page.setDefaultTimeout(opts.timeoutMs ?? 20_000);
     const pattern = opts.cspPattern ?? CSP_REFUSAL;
     page.on('console', (msg) => {

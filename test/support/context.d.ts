@@ -13,5 +13,9 @@ declare module 'vitest' {
     taskQueue: string;
     /** MILLRACE_MAX_UPLOAD_BYTES of the test stack (64 MiB). */
     maxUploadBytes: number;
+    /** An API token of each role in the `default` workspace (test/support/http.ts sends the admin's by default). */
+    tokens: Record<'viewer' | 'editor' | 'deployer' | 'admin', string>;
+    /** The test admin's session cookie, `name=value`. */
+    adminCookie: string;
   }
 }

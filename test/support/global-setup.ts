@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { bootstrapAccounts } from '../../server/auth/bootstrap';
 import { loadConfig } from '../../server/infra/config';
 import { isUserError } from '../../server/launcher/errors';
 import { pointAtOwnStack } from './own-stack-env';
@@ -82,6 +83,20 @@ export default async function setup(project: TestProject) {
   project.provide('dataDir', dataDir);
   project.provide('taskQueue', stack.taskQueue);
   project.provide('maxUploadBytes', TEST_MAX_UPLOAD_BYTES);
+
+  // Accounts as a person makes them: the admin through the set-up link, then one API token per role.
+  // Started CLI processes inherit MILLRACE_TOKEN, so they act as the admin.
+  try {
+    const accounts = await bootstrapAccounts(stack);
+    project.provide('tokens', accounts.tokens);
+    project.provide('adminCookie', accounts.adminCookie);
+    process.env.MILLRACE_TOKEN = accounts.tokens.admin;
+  } catch (err) {
+    await stack.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.closeSync(logStream);
+    throw err;
+  }
 
   return async () => {
     try {

@@ -1,13 +1,32 @@
 import { inject } from 'vitest';
+import { anonymousFetch } from './auth-fetch';
 
-/** JSON request against the test stack's web app. */
-export async function http<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init: RequestInit = { method, headers: { ...headers } };
+export type Caller = 'viewer' | 'editor' | 'deployer' | 'admin' | 'anonymous';
+
+/** The headers that make a request come from `as`: that role's API token, or nothing for `anonymous`. */
+export function credentials(as: Caller = 'admin'): Record<string, string> {
+  return as === 'anonymous' ? {} : { authorization: `Bearer ${inject('tokens')[as]}` };
+}
+
+/**
+ * JSON request against the test stack's web app, as the test admin unless `opts.as` says otherwise
+ * (headers that carry their own Authorization or Cookie win).
+ */
+export async function http<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  opts: { as?: Caller } = {},
+) {
+  const own = Object.keys(headers).some((name) => /^(authorization|cookie)$/i.test(name));
+  const init: RequestInit = { method, headers: { ...(own ? {} : credentials(opts.as)), ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${inject('baseUrl')}${path}`, init);
+  // The headers above are the whole credential: no token is added on the way.
+  const res = await anonymousFetch(`${inject('baseUrl')}${path}`, init);
   const text = await res.text();
   let data: any = text;
   try {
