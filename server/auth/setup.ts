@@ -6,6 +6,7 @@ import { auditEvents, setupTokens, users, workspaceMembers } from '../../db/sche
 import { defaultWorkspaceId } from '../infra/workspace';
 import { HttpError } from '../rest/http';
 import { getAuth } from './auth';
+import { CLIENT_IP_HEADER } from './client-ip';
 import { sameHash, tokenHash } from './token-hash';
 
 /** The set-up page's form. The password rules are better-auth's (server/auth/auth.ts). */
@@ -30,15 +31,16 @@ export interface SetupResult {
  * instance admin. The token row is locked, checked and deleted in one transaction, so two uses at once
  * cannot both succeed; if creating the account fails, the transaction rolls back and the link still works.
  */
-export async function completeSetup(input: SetupRequest, from: { ip: string | null; userAgent: string | null }): Promise<SetupResult> {
+export async function completeSetup(input: SetupRequest, headers: Headers): Promise<SetupResult> {
   const workspaceId = await defaultWorkspaceId();
   return getDb().transaction(async (tx) => {
     const [row] = await tx.select().from(setupTokens).limit(1).for('update');
     if (!row || !sameHash(row.tokenHash, tokenHash(input.token)) || row.expiresAt.getTime() <= Date.now()) throw new HttpError(410, GONE);
     await tx.delete(setupTokens).where(eq(setupTokens.tokenHash, row.tokenHash));
 
-    const { headers, response } = await getAuth()
-      .api.signUpEmail({ body: { name: input.name, email: input.email, password: input.password }, returnHeaders: true })
+    // The request's headers give better-auth the base URL and the client's address for the new session.
+    const { headers: answer, response } = await getAuth()
+      .api.signUpEmail({ body: { name: input.name, email: input.email, password: input.password }, headers, returnHeaders: true })
       .catch((err: unknown) => {
         // better-auth's own refusals (an email already taken, a password it rejects) keep their status and message.
         if (isAPIError(err)) throw new HttpError(err.statusCode, err.message);
@@ -55,9 +57,9 @@ export async function completeSetup(input: SetupRequest, from: { ip: string | nu
       action: 'instance.setup',
       targetKind: 'user',
       target: input.email,
-      ip: from.ip,
-      userAgent: from.userAgent,
+      ip: headers.get(CLIENT_IP_HEADER),
+      userAgent: headers.get('user-agent'),
     });
-    return { userId, headers };
+    return { userId, headers: answer };
   });
 }

@@ -1,4 +1,3 @@
-import { CLIENT_IP_HEADER } from '../../../../server/auth/client-ip';
 import { completeSetup, setupRequestSchema } from '../../../../server/auth/setup';
 import { json, readJsonBody } from '../../../../server/rest/http';
 import { route } from '../../../../server/rest/route';
@@ -10,10 +9,7 @@ export const POST = route(
   { public: 'the first admin does not exist yet; the one-time set-up token in the body is the credential' },
   async (req) => {
     const body = await readJsonBody(req, setupRequestSchema, { maxBytes: 16 * 1024 });
-    const { userId, headers } = await completeSetup(body, {
-      ip: req.headers.get(CLIENT_IP_HEADER),
-      userAgent: req.headers.get('user-agent'),
-    });
+    const { userId, headers } = await completeSetup(body, req.headers);
     const answer = json({ userId, email: body.email, role: 'admin' }, 201);
     for (const cookie of headers.getSetCookie()) answer.headers.append('set-cookie', cookie);
     return answer;
