@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, inject, it } from 'vitest';
+import { TEST_ADMIN } from '../../server/auth/bootstrap';
 import { openChromiumPage } from '../support/browser';
 import { http, waitForRun } from '../support/http';
 import { penguin } from '../support/penguin-row';
@@ -39,7 +40,8 @@ it('rolls the endpoint back with one click, effective for the next request, and 
 
   expect((await predict()).modelVersion).toBe(1);
   const history = (await http('GET', `/api/v1/endpoints/${NAME}/history?limit=1`)).data.events;
-  expect(history[0]).toMatchObject({ kind: 'rollback', slot: 'production', actor: 'ui', to: { version: 1 }, from: { version: 2 } });
+  // The signed-in person is the actor (the page's session, not a name the client sent).
+  expect(history[0]).toMatchObject({ kind: 'rollback', slot: 'production', actor: TEST_ADMIN.email, to: { version: 1 }, from: { version: 2 } });
 });
 
 it('scores one row typed into the "try it" form generated from the feature schema', async () => {

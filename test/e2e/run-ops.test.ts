@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_ADMIN } from '../../server/auth/bootstrap';
 import { openChromiumPage } from '../support/browser';
 import { http, step, waitForRun } from '../support/http';
 
@@ -37,11 +38,11 @@ describe('run operations in the browser', () => {
     await approval.getByRole('button', { name: 'Approve' }).click();
 
     await row('approve').getByText('Approved').waitFor();
-    await row('approve').getByText('by anonymous').waitFor();
+    await row('approve').getByText(`by ${TEST_ADMIN.email}`).waitFor();
     await row('approve').getByText('“Rows look complete”').waitFor();
     await page.getByRole('status', { name: 'Run status: succeeded' }).waitFor();
     const run = (await http('GET', `/api/v1/runs/${data.runId}`)).data;
-    expect(run.approvals).toMatchObject([{ nodeId: 'approve', decision: 'approve', by: 'anonymous', comment: 'Rows look complete' }]);
+    expect(run.approvals).toMatchObject([{ nodeId: 'approve', decision: 'approve', by: TEST_ADMIN.email, comment: 'Rows look complete' }]);
   });
 
   it('fixes a failed run in the editor and resumes it, reusing the steps that succeeded', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_ADMIN } from '../../server/auth/bootstrap';
 import { openChromiumPage, SHOTS } from '../support/browser';
 import { http, waitForRun } from '../support/http';
 
@@ -86,8 +87,8 @@ describe('versions of a pipeline', () => {
     );
     expect(openapi.paths['/api/v1/pipelines/{name}/versions'].get).toBeDefined();
     expect(listed.versions.map((v) => [v.version, v.author, v.message, v.nodeCount])).toEqual([
-      [4, 'ui', null, 5],
-      [3, 'ui', 'More trees', 6],
+      [4, TEST_ADMIN.email, null, 5],
+      [3, TEST_ADMIN.email, 'More trees', 6],
       [2, 'api', 'A gentler gate', 6],
       [1, 'cli', 'First draft from the CLI', 6],
     ]);
@@ -99,7 +100,7 @@ describe('versions of a pipeline', () => {
     const table = page.getByRole('table', { name: `Versions of ${NAME}, newest first` });
     const row = (v: number) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^Version ${v}\\b`) }) });
     await row(4).getByText('latest', { exact: true }).waitFor();
-    expect(await row(3).getByRole('cell').allTextContents()).toEqual(['ui', expect.stringMatching(/ago|just now/), 'More trees', '6', 'Open']);
+    expect(await row(3).getByRole('cell').allTextContents()).toEqual([TEST_ADMIN.email, expect.stringMatching(/ago|just now/), 'More trees', '6', 'Open']);
     expect(await row(1).getByRole('cell').nth(0).textContent()).toBe('cli');
     expect(await row(1).getByRole('cell').nth(2).textContent()).toBe('First draft from the CLI');
     expect(await row(2).getByText('latest', { exact: true }).count()).toBe(0);
