@@ -66,6 +66,12 @@ describe('the set-up link', () => {
     return token;
   }
 
+  it('opens a page with the form the link points at', async () => {
+    const res = await anonymousFetch(`${inject('baseUrl')}/setup`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Create the admin account');
+  });
+
   it('works exactly once: the second use answers 410', async () => {
     const token = await insertSetupToken(3600_000);
     const first = await setup(token, 'second-admin@test.local');

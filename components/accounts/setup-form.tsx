@@ -1,0 +1,82 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useId, useState } from 'react';
+import { Button } from '../ui/button';
+
+const input = 'h-9 w-full rounded-md border border-line-strong bg-surface px-2 text-sm';
+
+/** Posts the set-up link's token with the new admin's details; signed in on success, so it opens the overview. */
+export function SetupForm() {
+  const id = useId();
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit() {
+    setBusy(true);
+    setError(null);
+    try {
+      const token = window.location.hash.slice(1);
+      const res = await fetch('/api/v1/setup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, name, email, password }),
+      });
+      if (res.ok) {
+        router.push('/');
+        return;
+      }
+      const answer = (await res.json().catch(() => null)) as { error?: string } | null;
+      setError(answer?.error ?? `The server answered ${res.status}`);
+    } catch (err) {
+      setError(`Cannot reach Millrace: ${(err as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="mt-6 grid gap-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label className="grid gap-1 text-sm text-fg" htmlFor={`${id}-name`}>
+        Name
+        <input id={`${id}-name`} className={input} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
+      </label>
+      <label className="grid gap-1 text-sm text-fg" htmlFor={`${id}-email`}>
+        Email
+        <input id={`${id}-email`} type="email" className={input} value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" required />
+      </label>
+      <label className="grid gap-1 text-sm text-fg" htmlFor={`${id}-password`}>
+        Password (12 characters or more)
+        <input
+          id={`${id}-password`}
+          type="password"
+          className={input}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+          minLength={12}
+          maxLength={128}
+          required
+        />
+      </label>
+      {error && (
+        <p role="alert" className="text-sm text-bad-strong">
+          {error}
+        </p>
+      )}
+      <Button type="submit" variant="primary" disabled={busy}>
+        {busy ? 'Creating…' : 'Create the admin account'}
+      </Button>
+    </form>
+  );
+}
