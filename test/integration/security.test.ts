@@ -156,7 +156,7 @@ describe('on this machine only', () => {
     } else {
       expect(st.mode & 0o777).toBe(0o700);
     }
-    for (const entry of ['postgres', 'artifacts', 'tmp', 'run', 'temporal.db', 'postgres-credentials.json']) {
+    for (const entry of ['postgres', 'artifacts', 'tmp', 'run', 'temporal.db', 'postgres-credentials.json', 'keys.json']) {
       const mode = fs.statSync(path.join(dataDir, entry)).mode;
       expect(mode & 0o077, entry).toBe(0);
     }
