@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bootstrapAccounts } from '../../server/auth/bootstrap';
 import { loadConfig } from '../../server/infra/config';
+import { sendTokenToStack } from '../support/admin-fetch';
 import { pointAtOwnStack } from '../support/own-stack-env';
 import { startStack, type StackHandle } from '../../server/launcher/stack';
 import { ensureTemporalCli } from '../../server/setup/temporal-cli';
@@ -32,6 +34,12 @@ export async function measureOnOwnStack<T>(
     stack = await startStack(loadConfig(process.env), { web: opts.web, worker: true, log: (l) => log.push(l), temporalCli });
     // The services this process calls reach the same stack.
     Object.assign(process.env, { DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
+    if (stack.webUrl) {
+      // Measured as the admin: fetches to the web app carry its token, and so do browser pages (benchAuthHeaders).
+      const accounts = await bootstrapAccounts(stack);
+      process.env.MILLRACE_TOKEN = accounts.tokens.admin;
+      sendTokenToStack(stack.webUrl, accounts.tokens.admin);
+    }
     const out = await measure(stack, dataDir);
     process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
   } catch (err) {
@@ -45,4 +53,10 @@ export async function measureOnOwnStack<T>(
   }
   // A Temporal client's connection keeps the event loop alive.
   process.exit();
+}
+
+/** Headers that make a browser page of a bench stack act as the admin (after measureOnOwnStack signed it up). */
+export function benchAuthHeaders(): Record<string, string> {
+  const token = process.env.MILLRACE_TOKEN;
+  return token ? { authorization: `Bearer ${token}` } : {};
 }

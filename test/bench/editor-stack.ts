@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { bigPipeline } from '../support/big-pipeline';
-import { measureOnOwnStack, repoRoot, say } from './bench-stack';
+import { benchAuthHeaders, measureOnOwnStack, repoRoot, say } from './bench-stack';
 import { PROBE, type ProbeState } from './editor-probe';
 
 const REPS = Number(process.env.MILLRACE_BENCH_EDITOR_REPS ?? 3);
@@ -89,7 +89,7 @@ const probe = (page: Page) => page.evaluate(() => (window as unknown as { __prob
 
 /** One page load: first node painted, a click on a node handled, then ~2 s of panning with the mouse. */
 async function measureLoad(browser: Browser, url: string): Promise<LoadFigures> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
+  const page = await browser.newPage({ viewport: VIEWPORT, extraHTTPHeaders: benchAuthHeaders() });
   try {
     await page.addInitScript(PROBE);
     await page.goto(url, { waitUntil: 'commit' });
@@ -172,7 +172,7 @@ async function main() {
     });
     try {
       // The raw page gets the editor's canvas size, so both render the same visible nodes.
-      const sizing = await browser.newPage({ viewport: VIEWPORT });
+      const sizing = await browser.newPage({ viewport: VIEWPORT, extraHTTPHeaders: benchAuthHeaders() });
       await sizing.goto(`${base}/pipelines/${CASES[0]!.name}`);
       const box = (await sizing.getByRole('application', { name: 'Pipeline canvas' }).boundingBox())!;
       await sizing.close();

@@ -1,32 +1,11 @@
 import { inject } from 'vitest';
+import { sendTokenToStack } from './admin-fetch';
 
-// Set-up file of every test file: requests to the test stack made with a bare `fetch` carry the test admin's
-// API token unless they bring their own Authorization or Cookie, so tests written before accounts existed
-// keep working. `anonymousFetch` sends exactly what it is given, for checks without credentials.
+// Set-up file of every test file: bare fetches to the test stack act as the test admin (test/support/admin-fetch.ts).
 
-const ORIGINAL = Symbol.for('millrace.test.anonymousFetch');
-type Fetch = typeof globalThis.fetch;
-const holder = globalThis as unknown as { [ORIGINAL]?: Fetch };
-
-/** fetch without the test admin's token. */
-export const anonymousFetch: Fetch = (input, init) => (holder[ORIGINAL] ?? globalThis.fetch)(input, init);
-
-function install(baseUrl: string, token: string): void {
-  if (holder[ORIGINAL]) return;
-  const original = globalThis.fetch;
-  holder[ORIGINAL] = original;
-  globalThis.fetch = (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith(baseUrl)) return original(input, init);
-    const headers = new Headers(input instanceof Request ? input.headers : undefined);
-    new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
-    if (headers.has('authorization') || headers.has('cookie')) return original(input, init);
-    headers.set('authorization', `Bearer ${token}`);
-    return original(input, { ...init, headers });
-  };
-}
+export { anonymousFetch } from './admin-fetch';
 
 const baseUrl = inject('baseUrl');
 const tokens = inject('tokens');
 // Unit-only runs start no stack and provide nothing.
-if (baseUrl && tokens) install(baseUrl, tokens.admin);
+if (baseUrl && tokens) sendTokenToStack(baseUrl, tokens.admin);
