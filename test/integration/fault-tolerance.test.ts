@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/infra/config';
 import { pointAtOwnStack } from '../support/own-stack-env';
+import { bootstrapAccounts } from '../../server/auth/bootstrap';
 import { REPO_ROOT, startStack, type StackChild, type StackHandle } from '../../server/launcher/stack';
 
 /** The example pipeline with a slower fit (more trees), so the runs are still in flight when something dies. */
@@ -32,12 +33,15 @@ interface Answer {
 /** Every run does its work (the step cache would answer the repeats at once: nothing in flight to kill). */
 const RUN_FOR_REAL = { ignoreCache: true };
 
+/** The admin's API token on this file's own stack. */
+let adminToken = '';
+
 async function call(method: string, urlPath: string, opts: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
   const started = Date.now();
   try {
     const res = await fetch(`${stack.webUrl}${urlPath}`, {
       method,
-      headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      headers: { authorization: `Bearer ${adminToken}`, ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
     });
@@ -188,6 +192,8 @@ beforeAll(async () => {
     if (line.startsWith('[millrace]') && /restart|running again|exited/.test(line)) console.log(line);
   };
   stack = await startStack(cfg, { web: 'start', worker: true, log, temporalCli: process.env.TEMPORAL_CLI });
+  // This stack has its own admin, made from its own set-up link.
+  adminToken = (await bootstrapAccounts(stack)).tokens.admin;
   sql = postgres(stack.databaseUrl, { max: 2, connect_timeout: 3, onnotice: () => {} });
   const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'server', 'examples', 'penguin-species.json'), 'utf8'));
   doc.name = PIPELINE;
