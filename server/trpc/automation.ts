@@ -12,7 +12,7 @@ import {
   updateSchedule,
 } from '../services/schedules';
 import { createTrigger, deleteTrigger, listTriggers, rotateTriggerToken, setTriggerEnabled } from '../services/triggers';
-import { publicProcedure, router } from './init';
+import { procedure, publicProcedure, router } from './init';
 
 // The UI's procedures for schedules and triggers. Until accounts exist, what the UI changes is
 // recorded as changed by "ui".
@@ -24,7 +24,7 @@ const triggerId = z.uuid();
 
 export const automationRouter = {
   schedules: router({
-    list: publicProcedure.input(z.object({ pipeline: pipeline.optional() }).optional()).query(({ input }) => listSchedules(input)),
+    list: procedure('viewer').input(z.object({ pipeline: pipeline.optional() }).optional()).query(({ input }) => listSchedules(input)),
     create: publicProcedure
       .input(z.object({ pipeline, schedule: createScheduleSchema }))
       .mutation(({ input }) => createSchedule(input.pipeline, input.schedule, WHO)),
@@ -41,7 +41,7 @@ export const automationRouter = {
     delete: publicProcedure.input(scheduleRef).mutation(({ input }) => deleteSchedule(input.pipeline, input.name)),
   }),
   triggers: router({
-    list: publicProcedure.input(z.object({ pipeline: pipeline.optional() }).optional()).query(({ input }) => listTriggers(input)),
+    list: procedure('viewer').input(z.object({ pipeline: pipeline.optional() }).optional()).query(({ input }) => listTriggers(input)),
     /** A webhook's token is in this answer only. */
     create: publicProcedure
       .input(z.object({ pipeline, trigger: createTriggerSchema }))

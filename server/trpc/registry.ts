@@ -3,7 +3,7 @@ import { datasetNameSchema } from '../services/datasets';
 import { datasetPreviewQuery, datasetVersionRef, datasetVersionStats, listDatasetVersions, previewDatasetVersion, setLatestDatasetVersion } from '../services/dataset-versions';
 import { aliasHistoryQuery, modelAliasHistory, moveAliasInput, moveModelAlias } from '../services/model-aliases';
 import { getRegisteredModel, getRegisteredModelVersion, listRegisteredModels, modelNameSchema, modelsTrainedOn, modelVersionRef } from '../services/model-versions';
-import { publicProcedure, router } from './init';
+import { procedure, publicProcedure, router } from './init';
 
 // The UI's procedures for the model registry and dataset versions. Until accounts exist, what the UI
 // changes is recorded as changed by "ui".
@@ -12,18 +12,18 @@ const WHO = 'ui';
 
 export const registryRouter = {
   models: router({
-    list: publicProcedure.query(() => listRegisteredModels()),
-    get: publicProcedure.input(z.object({ name: modelNameSchema })).query(({ input }) => getRegisteredModel(input.name)),
-    version: publicProcedure.input(modelVersionRef).query(({ input }) => getRegisteredModelVersion(input.name, input.version)),
-    aliasHistory: publicProcedure.input(aliasHistoryQuery).query(({ input }) => modelAliasHistory(input)),
+    list: procedure('viewer').query(() => listRegisteredModels()),
+    get: procedure('viewer').input(z.object({ name: modelNameSchema })).query(({ input }) => getRegisteredModel(input.name)),
+    version: procedure('viewer').input(modelVersionRef).query(({ input }) => getRegisteredModelVersion(input.name, input.version)),
+    aliasHistory: procedure('viewer').input(aliasHistoryQuery).query(({ input }) => modelAliasHistory(input)),
     moveAlias: publicProcedure.input(moveAliasInput).mutation(({ input }) => moveModelAlias(input, WHO)),
   }),
   datasetVersions: router({
-    list: publicProcedure.input(z.object({ name: datasetNameSchema })).query(({ input }) => listDatasetVersions(input.name)),
-    preview: publicProcedure.input(datasetPreviewQuery).query(({ input }) => previewDatasetVersion(input)),
-    stats: publicProcedure.input(datasetVersionRef).query(({ input }) => datasetVersionStats(input.name, input.version)),
+    list: procedure('viewer').input(z.object({ name: datasetNameSchema })).query(({ input }) => listDatasetVersions(input.name)),
+    preview: procedure('viewer').input(datasetPreviewQuery).query(({ input }) => previewDatasetVersion(input)),
+    stats: procedure('viewer').input(datasetVersionRef).query(({ input }) => datasetVersionStats(input.name, input.version)),
     /** Model versions trained on the dataset version. */
-    models: publicProcedure.input(datasetVersionRef).query(({ input }) => modelsTrainedOn(input.name, input.version)),
+    models: procedure('viewer').input(datasetVersionRef).query(({ input }) => modelsTrainedOn(input.name, input.version)),
     setLatest: publicProcedure.input(datasetVersionRef).mutation(({ input }) => setLatestDatasetVersion(input.name, input.version)),
   }),
 };

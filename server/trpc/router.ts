@@ -47,21 +47,21 @@ export const appRouter = router({
   }),
   pipelines: router({
     list: procedure('viewer').query(() => listPipelines()),
-    get: publicProcedure
+    get: procedure('viewer')
       .input(z.object({ name: pipelineName, version: version.optional() }))
       .query(({ input }) => getPipeline(input.name, input.version)),
     /** The document is checked by the compiler inside the service; errors come back as values. */
     save: procedure('editor', 'pipeline.saved')
       .input(z.object({ document: z.unknown(), message: versionMessageSchema.optional() }))
       .mutation(({ input, ctx }) => savePipeline(input.document, { author: ctx.caller.label, message: input.message })),
-    validate: publicProcedure.input(z.object({ document: z.unknown() })).query(async ({ input }) => {
+    validate: procedure('viewer').input(z.object({ document: z.unknown() })).query(async ({ input }) => {
       const result = await compileForServer(input.document, 'save');
       return result.ok
         ? { ok: true as const, errors: [], warnings: result.warnings, planHash: result.plan.hash }
         : { ok: false as const, errors: result.errors, warnings: result.warnings };
     }),
     /** Output columns (or the parse/bind error) of the SQL the editor's compiler still needs described. */
-    describeSql: publicProcedure
+    describeSql: procedure('viewer')
       .input(z.object({ requests: z.array(sqlRequestSchema).max(100) }))
       .query(({ input }) => describeSqlBatch(input.requests)),
   }),
@@ -85,43 +85,43 @@ export const appRouter = router({
       .mutation(({ input, ctx }) =>
         decideApproval(input.runId, { nodeId: input.nodeId, decision: input.decision, comment: input.comment || undefined, by: ctx.caller.label }),
       ),
-    get: publicProcedure.input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
+    get: procedure('viewer').input(z.object({ runId })).query(({ input }) => getRun(input.runId)),
     cancel: procedure('editor', 'run.cancelled').input(z.object({ runId })).mutation(({ input }) => cancelRun(input.runId)),
-    list: publicProcedure
+    list: procedure('viewer')
       .input(z.object({ pipeline: pipelineName.optional(), limit: z.number().int().min(1).max(500).optional() }).optional())
       .query(({ input }) => listRuns(input)),
     /** The runs page: filters and keyset paging. */
-    page: publicProcedure
+    page: procedure('viewer')
       // TanStack's infinite query adds the paging direction; pages only go forward.
       .input(runListQuery.extend({ direction: z.enum(['forward', 'backward']).optional() }))
       .query(({ input: { direction: _direction, ...query } }) => listRunPage(query)),
-    triggers: publicProcedure.query(() => listRunTriggers()),
-    compare: publicProcedure.input(compareQuery).query(({ input }) => compareRuns(input)),
+    triggers: procedure('viewer').query(() => listRunTriggers()),
+    compare: procedure('viewer').input(compareQuery).query(({ input }) => compareRuns(input)),
   }),
   notifications: router({
-    list: publicProcedure.query(() => listNotifications()),
-    unreadCount: publicProcedure.query(() => unreadNotificationCount()),
+    list: procedure('viewer').query(() => listNotifications()),
+    unreadCount: procedure('viewer').query(() => unreadNotificationCount()),
     markRead: publicProcedure
       .input(z.object({ ids: z.array(z.uuid()).min(1).max(500).optional() }))
       .mutation(({ input }) => markNotificationsRead(input.ids)),
-    webhooks: publicProcedure.query(() => listWebhooks()),
+    webhooks: procedure('viewer').query(() => listWebhooks()),
     createWebhook: publicProcedure.input(webhookInput).mutation(({ input }) => createWebhook(input)),
     deleteWebhook: publicProcedure.input(z.object({ id: z.uuid() })).mutation(({ input }) => deleteWebhook(input.id)),
-    deliveries: publicProcedure
+    deliveries: procedure('viewer')
       .input(z.object({ webhookId: z.uuid().optional() }).optional())
       .query(({ input }) => listDeliveries({ webhookId: input?.webhookId })),
   }),
   datasets: router({
-    list: publicProcedure.query(() => listDatasets()),
+    list: procedure('viewer').query(() => listDatasets()),
     /** Every version's columns, for the editor's design-time schema checks and column pickers. */
-    schemas: publicProcedure.query(() => listDatasetSchemas()),
-    uploadLimit: publicProcedure.query(() => uploadLimit()),
+    schemas: procedure('viewer').query(() => listDatasetSchemas()),
+    uploadLimit: procedure('viewer').query(() => uploadLimit()),
   }),
   endpoints: router({
-    list: publicProcedure.query(() => listEndpoints()),
-    history: publicProcedure.input(endpointHistoryQuery).query(({ input }) => endpointHistory(input)),
-    metrics: publicProcedure.input(endpointMetricsQuery).query(({ input }) => endpointMetrics(input)),
-    get: publicProcedure.input(z.strictObject({ name: z.string().max(200) })).query(({ input }) => getEndpoint(input.name)),
+    list: procedure('viewer').query(() => listEndpoints()),
+    history: procedure('viewer').input(endpointHistoryQuery).query(({ input }) => endpointHistory(input)),
+    metrics: procedure('viewer').input(endpointMetricsQuery).query(({ input }) => endpointMetrics(input)),
+    get: procedure('viewer').input(z.strictObject({ name: z.string().max(200) })).query(({ input }) => getEndpoint(input.name)),
     /** The endpoint page's "try it": one row, scored by production as a predict request is. */
     predict: publicProcedure
       .input(z.strictObject({ name: z.string().max(200), row: z.record(z.string(), z.unknown()) }))

@@ -3,18 +3,18 @@ import { PIPELINE_NAME } from '../../workflows/core/document';
 import { notFound } from '../infra/errors';
 import { stepLogs, stepLogsQuery } from '../services/step-logs';
 import { listTemplates, templateDocument } from '../templates';
-import { publicProcedure, router } from './init';
+import { procedure, router } from './init';
 
 // The UI's procedures for the run page's step logs and the new-pipeline templates.
 
 export const runViewRouter = {
   stepLogs: router({
     /** A step's lines after `after`; the drawer polls with the last id while the step runs. */
-    list: publicProcedure.input(stepLogsQuery).query(({ input }) => stepLogs(input)),
+    list: procedure('viewer').input(stepLogsQuery).query(({ input }) => stepLogs(input)),
   }),
   templates: router({
-    list: publicProcedure.query(() => listTemplates()),
-    document: publicProcedure
+    list: procedure('viewer').query(() => listTemplates()),
+    document: procedure('viewer')
       .input(z.strictObject({ id: z.string().min(1).max(64), name: z.string().regex(PIPELINE_NAME, 'Not a pipeline name') }))
       .query(({ input }) => {
         const doc = templateDocument(input.id, input.name);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { listPipelineVersions, restorePipelineVersion } from '../services/pipeline-versions';
-import { publicProcedure, router } from './init';
+import { procedure, publicProcedure, router } from './init';
 
 // The UI's procedures for a pipeline's versions. Until accounts exist, a version the UI saves is by "ui".
 
@@ -10,7 +10,7 @@ const versionRef = z.object({ name: z.string().regex(PIPELINE_NAME, 'Not a pipel
 
 export const versionsRouter = {
   pipelineVersions: router({
-    list: publicProcedure.input(z.object({ name: z.string().regex(PIPELINE_NAME, 'Not a pipeline name') })).query(({ input }) => listPipelineVersions(input.name)),
+    list: procedure('viewer').input(z.object({ name: z.string().regex(PIPELINE_NAME, 'Not a pipeline name') })).query(({ input }) => listPipelineVersions(input.name)),
     /** Saves that version's document as the newest version; compile errors come back as values, as from save. */
     restore: publicProcedure.input(versionRef).mutation(({ input }) => restorePipelineVersion(input.name, input.version, WHO)),
   }),
