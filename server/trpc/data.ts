@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { previewUpToInput, previewRunOutput, runOutputPreviewQuery, runOutputRef, runOutputStats, runTableOutputs, stepOutputsFromLastRun, stepOutputsQuery } from '../services/run-outputs';
 import { startRun } from '../services/runs';
-import { procedure, publicProcedure, router } from './init';
+import { procedure, router } from './init';
 
 // The UI's procedures for looking at the tables runs produced, and for "preview up to here" runs.
 
@@ -14,7 +14,7 @@ export const dataRouter = {
     preview: procedure('viewer').input(runOutputPreviewQuery).query(({ input }) => previewRunOutput(input)),
     stats: procedure('viewer').input(runOutputRef).query(({ input }) => runOutputStats(input)),
     /** Runs the step and its ancestors only; errors of the pipeline come back as values, as runs.start does. */
-    previewUpTo: publicProcedure
+    previewUpTo: procedure('editor', 'run.started')
       .input(previewUpToInput)
       .mutation(({ input }) => startRun(input.pipeline, { version: input.version, upTo: input.nodeId, trigger: 'preview' })),
   }),

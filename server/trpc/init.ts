@@ -95,6 +95,4 @@ export function selfBoundedProcedure(role: Requirement, audit?: AuditAction) {
   return t.procedure.meta({ role, audit }).use(mapServiceErrors).use(authorize);
 }
 
-/** Not guarded: reachable by anyone who reaches the app. Every procedure still using it moves to `procedure(role)`. */
-export const publicProcedure = t.procedure.use(mapServiceErrors).use(boundWaits);
 export const createCallerFactory = t.createCallerFactory;

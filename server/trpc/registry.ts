@@ -3,7 +3,7 @@ import { datasetNameSchema } from '../services/datasets';
 import { datasetPreviewQuery, datasetVersionRef, datasetVersionStats, listDatasetVersions, previewDatasetVersion, setLatestDatasetVersion } from '../services/dataset-versions';
 import { aliasHistoryQuery, modelAliasHistory, moveAliasInput, moveModelAlias } from '../services/model-aliases';
 import { getRegisteredModel, getRegisteredModelVersion, listRegisteredModels, modelNameSchema, modelsTrainedOn, modelVersionRef } from '../services/model-versions';
-import { procedure, publicProcedure, router } from './init';
+import { procedure, router } from './init';
 
 // The UI's procedures for the model registry and dataset versions. Until accounts exist, what the UI
 // changes is recorded as changed by "ui".
@@ -16,7 +16,7 @@ export const registryRouter = {
     get: procedure('viewer').input(z.object({ name: modelNameSchema })).query(({ input }) => getRegisteredModel(input.name)),
     version: procedure('viewer').input(modelVersionRef).query(({ input }) => getRegisteredModelVersion(input.name, input.version)),
     aliasHistory: procedure('viewer').input(aliasHistoryQuery).query(({ input }) => modelAliasHistory(input)),
-    moveAlias: publicProcedure.input(moveAliasInput).mutation(({ input }) => moveModelAlias(input, WHO)),
+    moveAlias: procedure('deployer', 'model.promoted').input(moveAliasInput).mutation(({ input }) => moveModelAlias(input, WHO)),
   }),
   datasetVersions: router({
     list: procedure('viewer').input(z.object({ name: datasetNameSchema })).query(({ input }) => listDatasetVersions(input.name)),
@@ -24,6 +24,6 @@ export const registryRouter = {
     stats: procedure('viewer').input(datasetVersionRef).query(({ input }) => datasetVersionStats(input.name, input.version)),
     /** Model versions trained on the dataset version. */
     models: procedure('viewer').input(datasetVersionRef).query(({ input }) => modelsTrainedOn(input.name, input.version)),
-    setLatest: publicProcedure.input(datasetVersionRef).mutation(({ input }) => setLatestDatasetVersion(input.name, input.version)),
+    setLatest: procedure('editor', 'dataset.version_set').input(datasetVersionRef).mutation(({ input }) => setLatestDatasetVersion(input.name, input.version)),
   }),
 };

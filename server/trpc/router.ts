@@ -32,7 +32,7 @@ import {
   unreadNotificationCount,
   webhookInput,
 } from '../services/notifications';
-import { procedure, publicProcedure, router, selfBoundedProcedure } from './init';
+import { procedure, router, selfBoundedProcedure } from './init';
 
 // The UI's API. Each procedure validates its input and hands off to a service; no logic lives here.
 
@@ -79,7 +79,7 @@ export const appRouter = router({
       .mutation(({ input }) =>
         startRun(input.pipeline, { version: input.version, params: input.params, idempotencyKey: input.idempotencyKey, ignoreCache: input.ignoreCache }),
       ),
-    resume: publicProcedure.input(z.object({ runId, version: version.optional() })).mutation(({ input }) => resumeRun(input.runId, { version: input.version })),
+    resume: procedure('editor', 'run.started').input(z.object({ runId, version: version.optional() })).mutation(({ input }) => resumeRun(input.runId, { version: input.version })),
     decideApproval: procedure('deployer', 'approval.decided')
       .input(z.object({ runId, nodeId: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() }))
       .mutation(({ input, ctx }) =>
@@ -101,13 +101,15 @@ export const appRouter = router({
   notifications: router({
     list: procedure('viewer').query(() => listNotifications()),
     unreadCount: procedure('viewer').query(() => unreadNotificationCount()),
-    markRead: publicProcedure
+    // Read marks are not a change that matters for the audit log.
+    markRead: procedure('viewer')
       .input(z.object({ ids: z.array(z.uuid()).min(1).max(500).optional() }))
       .mutation(({ input }) => markNotificationsRead(input.ids)),
-    webhooks: procedure('viewer').query(() => listWebhooks()),
-    createWebhook: publicProcedure.input(webhookInput).mutation(({ input }) => createWebhook(input)),
-    deleteWebhook: publicProcedure.input(z.object({ id: z.uuid() })).mutation(({ input }) => deleteWebhook(input.id)),
-    deliveries: procedure('viewer')
+    // Webhook URLs can carry credentials (a Slack hook's path): editors and up.
+    webhooks: procedure('editor').query(() => listWebhooks()),
+    createWebhook: procedure('admin', 'connection.created').input(webhookInput).mutation(({ input }) => createWebhook(input)),
+    deleteWebhook: procedure('admin', 'connection.deleted').input(z.object({ id: z.uuid() })).mutation(({ input }) => deleteWebhook(input.id)),
+    deliveries: procedure('editor')
       .input(z.object({ webhookId: z.uuid().optional() }).optional())
       .query(({ input }) => listDeliveries({ webhookId: input?.webhookId })),
   }),
@@ -123,7 +125,8 @@ export const appRouter = router({
     metrics: procedure('viewer').input(endpointMetricsQuery).query(({ input }) => endpointMetrics(input)),
     get: procedure('viewer').input(z.strictObject({ name: z.string().max(200) })).query(({ input }) => getEndpoint(input.name)),
     /** The endpoint page's "try it": one row, scored by production as a predict request is. */
-    predict: publicProcedure
+    // Editors and up: each call writes a prediction log row, which feeds monitoring.
+    predict: procedure('editor')
       .input(z.strictObject({ name: z.string().max(200), row: z.record(z.string(), z.unknown()) }))
       .mutation(({ input }) => predict(input.name, [input.row], randomUUID(), 'production')),
     rollback: procedure('deployer', 'endpoint.rolled_back')

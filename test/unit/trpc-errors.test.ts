@@ -1,14 +1,17 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { describe, expect, it, vi } from 'vitest';
 import { ServiceError } from '../../server/infra/errors';
-import { publicProcedure, router } from '../../server/trpc/init';
+import type { Principal } from '../../server/auth/principal';
+import { procedure, router } from '../../server/trpc/init';
+
+const viewer: Principal = { kind: 'local', id: 'local', label: 'local', workspaceId: null, role: 'viewer', ip: null, userAgent: null };
 
 // The UI API's error shape, through tRPC's real fetch adapter.
 const testRouter = router({
-  broken: publicProcedure.query(() => {
+  broken: procedure('viewer').query(() => {
     throw new Error('ENOENT: no such file /srv/millrace/artifacts/ab/abcdef');
   }),
-  refused: publicProcedure.query(() => {
+  refused: procedure('viewer').query(() => {
     throw new ServiceError('invalid', 'The pipeline name must be lower-case');
   }),
 });
@@ -18,7 +21,7 @@ async function call(path: string) {
     endpoint: '/api/trpc',
     req: new Request(`http://localhost/api/trpc/${path}`),
     router: testRouter,
-    createContext: () => ({ principal: async () => null }),
+    createContext: () => ({ principal: async () => viewer }),
   });
   return { status: res.status, body: (await res.json()) as { error: { json: { message: string; data: Record<string, unknown> } } } };
 }

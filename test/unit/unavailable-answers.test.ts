@@ -4,15 +4,18 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../server/infra/dependencies';
 import { handle, json } from '../../server/rest/http';
-import { publicProcedure, router } from '../../server/trpc/init';
+import type { Principal } from '../../server/auth/principal';
+import { procedure, router } from '../../server/trpc/init';
+
+const viewer: Principal = { kind: 'local', id: 'local', label: 'local', workspaceId: null, role: 'viewer', ip: null, userAgent: null };
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
 
 const testRouter = router({
-  refused: publicProcedure.query(() => {
+  refused: procedure('viewer').query(() => {
     throw new Error('Failed query: select 1', { cause: refused() });
   }),
-  temporalDown: publicProcedure.query(() => {
+  temporalDown: procedure('viewer').query(() => {
     throw new DependencyUnavailableError('temporal', 'no answer within 1.5 s');
   }),
 });
@@ -22,7 +25,7 @@ async function trpc(path: string) {
     endpoint: '/api/trpc',
     req: new Request(`http://localhost/api/trpc/${path}`),
     router: testRouter,
-    createContext: () => ({ principal: async () => null }),
+    createContext: () => ({ principal: async () => viewer }),
     responseMeta: ({ errors }) => (errors.some((e) => e.code === 'SERVICE_UNAVAILABLE') ? { headers: new Headers({ 'retry-after': '5' }) } : {}),
   });
   return { status: res.status, body: (await res.json()) as { error: { json: { message: string } } } };
