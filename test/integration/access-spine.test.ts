@@ -49,6 +49,19 @@ describe('with credentials', () => {
     expect((await http('GET', '/api/v1/catalog', undefined, {}, { as: 'viewer' })).status).toBe(200);
   });
 
+  it('a tRPC mutation checks its role before reading the input', async () => {
+    const post = (as: 'editor' | 'admin') =>
+      anonymousFetch(`${inject('baseUrl')}/api/trpc/notifications.deleteWebhook`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${inject('tokens')[as]}`, 'content-type': 'application/json' },
+        body: '{"json":{"id":"not-a-uuid"}}',
+      });
+    const refused = await post('editor');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/admin role.*your role is editor/);
+    expect((await post('admin')).status).toBe(400);
+  });
+
   it('the admin session cookie from the set-up link is signed in', async () => {
     const res = await trpc('pipelines.list', { cookie: inject('adminCookie') });
     expect(res.status).toBe(200);
