@@ -5,10 +5,8 @@ import { aliasHistoryQuery, modelAliasHistory, moveAliasInput, moveModelAlias } 
 import { getRegisteredModel, getRegisteredModelVersion, listRegisteredModels, modelNameSchema, modelsTrainedOn, modelVersionRef } from '../services/model-versions';
 import { procedure, router } from './init';
 
-// The UI's procedures for the model registry and dataset versions. Until accounts exist, what the UI
-// changes is recorded as changed by "ui".
+// The UI's procedures for the model registry and dataset versions; changes are recorded as made by the caller.
 
-const WHO = 'ui';
 
 export const registryRouter = {
   models: router({
@@ -16,7 +14,7 @@ export const registryRouter = {
     get: procedure('viewer').input(z.object({ name: modelNameSchema })).query(({ input }) => getRegisteredModel(input.name)),
     version: procedure('viewer').input(modelVersionRef).query(({ input }) => getRegisteredModelVersion(input.name, input.version)),
     aliasHistory: procedure('viewer').input(aliasHistoryQuery).query(({ input }) => modelAliasHistory(input)),
-    moveAlias: procedure('deployer', 'model.promoted').input(moveAliasInput).mutation(({ input }) => moveModelAlias(input, WHO)),
+    moveAlias: procedure('deployer', 'model.promoted').input(moveAliasInput).mutation(({ input, ctx }) => moveModelAlias(input, ctx.caller.label)),
   }),
   datasetVersions: router({
     list: procedure('viewer').input(z.object({ name: datasetNameSchema })).query(({ input }) => listDatasetVersions(input.name)),

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, inject, it } from 'vitest';
 import { SHOTS, openChromiumPage } from '../support/browser';
 import { http, waitForRun } from '../support/http';
+import { TEST_ADMIN } from '../../server/auth/bootstrap';
 
 // A person follows an endpoint to the model versions it served and back, and sees the model's aliases
 // follow the endpoint's slots: moved by each deploy step, and moved back by a rollback clicked on the
@@ -52,7 +53,7 @@ it('moves the production alias back when the endpoint is rolled back, and says i
 
   await page.goto(`${inject('baseUrl')}/models/${MODEL}`);
   const moves = page.getByRole('list', { name: 'Alias moves' });
-  await moves.getByText(`production moved from version 2 to version 1 by rollback of endpoint ${NAME} by ui`).waitFor();
+  await moves.getByText(`production moved from version 2 to version 1 by rollback of endpoint ${NAME} by ${TEST_ADMIN.email}`).waitFor();
   await moves.getByText(/staging set to version 3 by run \w{8} \(deploy step ship\)/).waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-links-aliases.png'), fullPage: true });
   await moves.getByRole('link', { name: NAME, exact: true }).click();

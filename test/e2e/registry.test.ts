@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { SHOTS, openChromiumPage } from '../support/browser';
 import { http, waitForRun } from '../support/http';
+import { TEST_ADMIN } from '../../server/auth/bootstrap';
 
 // A person opens a model from the overview, compares two of its versions, downloads the model card,
 // follows the lineage to the dataset version it trained on and back, and sets the dataset's "latest"
@@ -88,7 +89,7 @@ describe('models and datasets pages', () => {
     await expect.poll(async () => (await http('GET', `/api/v1/models/${MODEL}`)).data.aliases.staging).toBe(2);
     await page.getByRole('link', { name: MODEL, exact: true }).first().click();
     const moves = page.getByRole('list', { name: 'Alias moves' });
-    await moves.getByText('staging set to version 2 by ui').waitFor();
+    await moves.getByText(`staging set to version 2 by ${TEST_ADMIN.email}`).waitFor();
     // Each run's deploy step moved the production alias along with the endpoint's production slot.
     await moves.getByText(/production moved from version 1 to version 2 by run \w{8} \(deploy step ship\)/).waitFor();
     await page.getByRole('link', { name: 'Version 2', exact: true }).click();

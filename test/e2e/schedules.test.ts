@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openChromiumPage } from '../support/browser';
 import { http } from '../support/http';
+import { TEST_ADMIN } from '../../server/auth/bootstrap';
 
 // A person schedules a pipeline from its editor: a "daily at" preset, read back in words with the next
 // run times Temporal computed, then paused; and one that passes a value to a pipeline parameter. Roles and
@@ -53,7 +54,7 @@ describe('schedules in the browser', () => {
     await item.getByText('Paused', { exact: true }).waitFor();
     await item.getByText('None while paused').waitFor();
     await item.getByRole('button', { name: 'Resume' }).waitFor();
-    expect(await item.textContent()).toContain('paused by ui');
+    expect(await item.textContent()).toContain(`paused by ${TEST_ADMIN.email}`);
 
     // Changed in place: the form opens with the schedule's preset, time and zone.
     await item.getByRole('button', { name: 'Change' }).click();
@@ -73,7 +74,7 @@ describe('schedules in the browser', () => {
     expect(await row.textContent()).toContain('At 07:45, only on Friday (Europe/Paris)');
 
     const stored = await http('GET', '/api/v1/pipelines/penguin-species/schedules/morning');
-    expect(stored.data).toMatchObject({ paused: true, spec: { kind: 'cron', cron: '45 7 * * 5', timezone: 'Europe/Paris' }, createdBy: 'ui', lastChange: 'changed' });
+    expect(stored.data).toMatchObject({ paused: true, spec: { kind: 'cron', cron: '45 7 * * 5', timezone: 'Europe/Paris' }, createdBy: TEST_ADMIN.email, lastChange: 'changed' });
   });
 
   it('backfills a past hour from the list and the run page shows the time it was scheduled for', async () => {
@@ -151,6 +152,6 @@ describe('schedules in the browser', () => {
     expect(await across.getByRole('listitem').allTextContents()).toEqual(['minMass = 4500']);
 
     const stored = await http('GET', '/api/v1/pipelines/e2e-heavy/schedules/nightly');
-    expect(stored.data).toMatchObject({ params: { minMass: 4500 }, createdBy: 'ui' });
+    expect(stored.data).toMatchObject({ params: { minMass: 4500 }, createdBy: TEST_ADMIN.email });
   });
 });

@@ -172,7 +172,7 @@ describe('versions of a pipeline', () => {
     await step('ship').waitFor();
     await page.getByRole('button', { name: 'Save', exact: true }).waitFor();
     const listed = await versions();
-    expect(listed.versions[0]).toMatchObject({ version: 5, author: 'ui', message: 'Restored from version 1', nodeCount: 6 });
+    expect(listed.versions[0]).toMatchObject({ version: 5, author: TEST_ADMIN.email, message: 'Restored from version 1', nodeCount: 6 });
     const [v1, v5] = await Promise.all([1, 5].map(async (v) => (await http('GET', `/api/v1/pipelines/${NAME}?version=${v}`)).data.document));
     expect(v5).toEqual(v1);
 
