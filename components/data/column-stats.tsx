@@ -1,17 +1,11 @@
 'use client';
 
+import type { RouterOutputs } from '../trpc';
 import { formatNumber } from '../ui/format';
 import { formatMetric, td, th } from '../registry/query-view';
 
-export interface ColumnStat {
-  name: string;
-  type: string;
-  nulls: number;
-  distinct: number;
-  min: string | number | null;
-  max: string | number | null;
-  histogram: { label: string; count: number }[];
-}
+/** One column's statistics, as the server computes them (server/infra/table-preview.ts). */
+export type ColumnStat = RouterOutputs['runData']['stats']['columns'][number];
 
 /** Per-column statistics as a table: type, nulls, distinct, min, max and a small histogram (or top values). */
 export function ColumnStatsTable({ columns, label = 'Column statistics' }: { columns: ColumnStat[]; label?: string }) {
