@@ -29,7 +29,7 @@ import { startTemporal, type TemporalHandle } from './temporal';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface StackOptions {
-  /** 'start' = production build (built when stale) served by server/launcher/web-server.ts (Next.js plus the predict fast path); 'dev' = `next dev`; false = no web app. */
+  /** 'start' = production build (built when stale) served by server/launcher/web-server.ts (Next.js plus the predict fast path); 'dev' = the same server in Next's dev mode; false = no web app. */
   web: 'start' | 'dev' | false;
   /** Run (and supervise) the Temporal worker processes: the Node worker and the Python fit worker. */
   worker: boolean;
@@ -393,11 +393,9 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
         web = spawnManaged({
           name: 'web',
           command: process.execPath,
-          // Production: Next.js behind a node:http server that answers predict itself (server/launcher/web-server.ts).
-          args:
-            webMode === 'start'
-              ? ['--import', 'tsx', path.join(root, 'server', 'launcher', 'web-server.ts')]
-              : [bin, webMode, '-p', String(cfg.port), '-H', cfg.host],
+          // Next.js behind a node:http server that answers predict itself and sets the client address
+          // (server/launcher/web-server.ts); `--dev` serves it from source with hot reload.
+          args: ['--import', 'tsx', path.join(root, 'server', 'launcher', 'web-server.ts'), ...(webMode === 'dev' ? ['--dev'] : [])],
           cwd: root,
           env: { ...childEnv, NODE_ENV: webMode === 'start' ? 'production' : 'development' },
           log,
@@ -422,7 +420,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       if (!LOOPBACK_HOSTS.has(cfg.host)) {
         log(
           `[millrace] Warning: the web app listens on ${cfg.host} (MILLRACE_HOST), not only on this machine: ` +
-            `anyone who can reach port ${cfg.port} can run pipelines and read data (Millrace has no sign-in yet).`,
+            `anyone who can reach port ${cfg.port} can reach the sign-in page and the prediction endpoints made public. Put a TLS proxy in front and set MILLRACE_PUBLIC_URL (README, "Network and security").`,
         );
       }
       if (opts.web === 'start') {

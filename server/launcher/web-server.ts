@@ -1,4 +1,4 @@
-// The web app in production (`npm start`): Next.js behind a plain node:http server that answers
+// The web app (`npm start`, and `npm run dev` with `--dev`): Next.js behind a plain node:http server that answers
 // POST /api/v1/endpoints/{name}/predict itself. Measured (test/bench/README.md, predict group), the Next.js
 // route layer cost about 4 ms per request — 40× the scoring — so the one hot path skips it, with the
 // same checks and answers as the route (server/rest/predict-node.ts): request guard, body limits,
@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   if (auth === 'on' && !authSecret) {
     throw new UserError('Sign-in needs a secret: set BETTER_AUTH_SECRET (32 or more characters), or start Millrace with `npm start`, which keeps one in the data folder.');
   }
-  const app = next({ dev: false, dir: root, hostname: host, port });
+  // Dev mode runs behind the same server, so the client address sign-in rate limits rely on is trustworthy
+  // there too (`next dev` would take it from headers the client sends).
+  const dev = process.argv.includes('--dev');
+  const app = next({ dev, dir: root, hostname: host, port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const server = http.createServer((req, res) => {
