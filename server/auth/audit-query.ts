@@ -2,7 +2,7 @@ import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
 import { auditEvents } from '../../db/schema';
-import { AUDIT_ACTIONS } from './audit-actions';
+import { AUDIT_ACTIONS, type AuditAction } from './audit-actions';
 
 // Reading the audit log: newest first, keyset-paged on (at, id) so a page never repeats or skips rows that
 // arrive while someone reads, filtered by action, actor and time. The page and the CSV export share it.
@@ -97,11 +97,12 @@ export async function* allAuditEvents(workspaceId: string, filter: AuditFilter):
 }
 
 /** The actions present in a workspace's log, for the page's filter. */
-export async function auditActionsUsed(workspaceId: string): Promise<string[]> {
+export async function auditActionsUsed(workspaceId: string): Promise<AuditAction[]> {
   const rows = await getDb()
     .selectDistinct({ action: auditEvents.action })
     .from(auditEvents)
     .where(eq(auditEvents.workspaceId, workspaceId))
     .orderBy(sql`1`);
-  return rows.map((r) => r.action);
+  const known = new Set<string>(AUDIT_ACTIONS);
+  return rows.map((r) => r.action).filter((a): a is AuditAction => known.has(a));
 }
