@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Check, Copy, KeyRound, Plus } from 'lucide-react';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { WORKSPACE_ROLES, WORKSPACE_ROLE_SUMMARIES, type WorkspaceRole } from '../../workflows/core/workspace-roles';
 import { useTRPC, type RouterOutputs } from '../trpc';
 import { Badge, type BadgeTone } from '../ui/badge';
@@ -39,7 +39,8 @@ export function TokensPage() {
   const tokens = useQuery(trpc.tokens.list.queryOptions());
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<Token>();
-  const now = Date.now();
+  // Expiry and "3 minutes ago" as of the list's fetch, which keeps rendering pure.
+  const now = tokens.dataUpdatedAt;
 
   return (
     <main className="mx-auto w-full max-w-6xl space-y-5 px-6 py-7">
@@ -204,8 +205,8 @@ function CreateTokenDialog({ onClose }: { onClose: () => void }) {
 /** The new token, once: with a Copy button and how to use it. */
 function TokenShownOnce({ created, onClose }: { created: Created; onClose: () => void }) {
   const [copied, setCopied] = useState<'yes' | 'failed'>();
-  const [origin, setOrigin] = useState('http://localhost:3000');
-  useEffect(() => setOrigin(window.location.origin), []);
+  // Shown only after a click, so never rendered on the server.
+  const origin = window.location.origin;
   const copy = () =>
     navigator.clipboard.writeText(created.token).then(
       () => setCopied('yes'),
