@@ -146,6 +146,17 @@ const tiny = (name: string, dataset: string) => ({
   edges: [],
 });
 
+/** A run of this pipeline waits for a person until it is decided or cancelled. */
+const waiting = { apiVersion: 'millrace/v1', name: 'audit-wait', nodes: [{ id: 'approve', type: 'control.approval', params: {} }], edges: [] };
+
+async function awaitingApproval(runId: string) {
+  await until(`run ${runId} to wait for its approval`, async () => {
+    const { data } = await http('GET', `/api/v1/runs/${runId}`);
+    if (['succeeded', 'failed', 'cancelled'].includes(data.status)) throw new Error(`run ended before it waited: ${JSON.stringify(data)}`);
+    return data.steps.find((s: { nodeId: string }) => s.nodeId === 'approve')?.summary?.awaiting === 'approval' ? true : undefined;
+  });
+}
+
 describe('the audit log', () => {
   beforeAll(async () => {
     for (const version of ['id,value\n1,10\n', 'id,value\n1,10\n2,20\n']) {
@@ -191,32 +202,55 @@ describe('the audit log', () => {
     expect(JSON.stringify([created, deleted])).not.toContain('audit-secret-path');
   });
 
-  it('records a trigger made by a person, the run it starts as the trigger’s, and a REST cancel by its caller', async () => {
-    const trigger = await as('editor').triggers.create.mutate({ pipeline: 'audit-pipe', trigger: { kind: 'webhook', paramPointers: {} } });
+  it('records a trigger made by a person, the run it starts as the trigger’s, a decided approval, a started run and a REST cancel', async () => {
+    expect((await as('editor').pipelines.save.mutate({ document: waiting })).ok).toBe(true);
+    const trigger = await as('editor').triggers.create.mutate({ pipeline: 'audit-wait', trigger: { kind: 'webhook', paramPointers: {} } });
     const id = trigger.trigger.id;
-    const [made] = await eventsFor('trigger.changed', id);
+    const [made, ...moreMade] = await eventsFor('trigger.changed', id);
+    expect(moreMade).toEqual([]);
     expect(made).toMatchObject({ target_kind: 'trigger', details: { kind: 'webhook', via: 'trpc triggers.create' } });
     expect(JSON.stringify(made)).not.toContain(trigger.token!);
 
     const fired = await http('POST', `/api/v1/hooks/${id}`, { build: 1 }, { authorization: `Bearer ${trigger.token}` });
     expect(fired.status, JSON.stringify(fired.data)).toBe(202);
-    const runId: string = fired.data.runId;
-    const [started, ...moreStarts] = await eventsFor('run.started', runId);
+    const hookRun: string = fired.data.runId;
+    const [started, ...moreStarts] = await eventsFor('run.started', hookRun);
     expect(moreStarts).toEqual([]);
-    expect(started).toMatchObject({ actor_kind: 'trigger', actor_id: id, target_kind: 'run', details: { pipeline: 'audit-pipe', firing: 'webhook' } });
+    expect(started).toMatchObject({ actor_kind: 'trigger', actor_id: id, target_kind: 'run', details: { pipeline: 'audit-wait', firing: 'webhook' } });
 
-    const cancel = await http('POST', `/api/v1/runs/${runId}/cancel`, undefined, {}, { as: 'editor' });
-    if (cancel.status === 409) {
-      // The tiny run finished first: a refused cancel is not recorded.
-      expect(await eventsFor('run.cancelled', runId)).toEqual([]);
-      return;
-    }
+    await awaitingApproval(hookRun);
+    await as('deployer').runs.decideApproval.mutate({ runId: hookRun, nodeId: 'approve', decision: 'approve', comment: 'looks fine' });
+    const [decided, ...moreDecided] = await eventsFor('approval.decided', hookRun);
+    expect(moreDecided).toEqual([]);
+    expect(decided).toMatchObject({ target_kind: 'run', details: { decision: 'approve', nodeId: 'approve', via: 'trpc runs.decideApproval' } });
+    expect(decided!.actor_label).toMatch(labelOf('deployer'));
+    expect(JSON.stringify(decided)).not.toContain('looks fine');
+
+    const run = await as('editor').runs.start.mutate({ pipeline: 'audit-wait' });
+    if (!run.ok) throw new Error(JSON.stringify(run));
+    const [byPerson, ...moreByPerson] = await eventsFor('run.started', run.runId);
+    expect(moreByPerson).toEqual([]);
+    expect(byPerson).toMatchObject({ actor_kind: 'token', target_kind: 'run', details: { via: 'trpc runs.start' } });
+    expect(byPerson!.actor_label).toMatch(labelOf('editor'));
+
+    await awaitingApproval(run.runId);
+    const cancel = await http('POST', `/api/v1/runs/${run.runId}/cancel`, undefined, {}, { as: 'editor' });
     expect(cancel.status).toBe(202);
-    const [cancelled, ...moreCancels] = await eventsFor('run.cancelled', runId);
+    const [cancelled, ...moreCancels] = await eventsFor('run.cancelled', run.runId);
     expect(moreCancels).toEqual([]);
-    expect(cancelled).toMatchObject({ actor_kind: 'token', target_kind: 'run', request_id: cancel.headers.get('x-request-id'), details: { via: `POST /api/v1/runs/${runId}/cancel` } });
+    expect(cancelled).toMatchObject({
+      actor_kind: 'token',
+      target_kind: 'run',
+      request_id: cancel.headers.get('x-request-id'),
+      details: { via: `POST /api/v1/runs/${run.runId}/cancel` },
+    });
     expect(cancelled!.actor_label).toMatch(labelOf('editor'));
     expect(cancelled!.ip).toMatch(LOOPBACK);
+
+    // Cancelling again is refused (the run is cancelling or cancelled) and adds no row.
+    const before = await eventCount();
+    expect((await http('POST', `/api/v1/runs/${run.runId}/cancel`, undefined, {}, { as: 'viewer' })).status).toBe(403);
+    expect(await eventCount()).toBe(before);
   });
 
   it('pages newest first without repeats and filters by action and actor', async () => {
