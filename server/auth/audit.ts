@@ -106,9 +106,15 @@ export function auditTargetOf(action: AuditAction, sources: Sources): AuditTarge
   return { kind: spec.kind, target, details };
 }
 
-/** An answer that reports a refusal as a value (`{ ok: false, errors }`, e.g. a document that does not compile) changed nothing. */
+/**
+ * Answers that say nothing changed: a refusal reported as a value (`{ ok: false, errors }`, a document that
+ * does not compile), a save identical to the newest version (`created: false`), or a repeated request that
+ * found the run its idempotency key started before (`existing: true`).
+ */
 export function changedNothing(output: unknown): boolean {
-  return output !== null && typeof output === 'object' && (output as { ok?: unknown }).ok === false;
+  if (output === null || typeof output !== 'object') return false;
+  const answer = output as { ok?: unknown; created?: unknown; existing?: unknown };
+  return answer.ok === false || answer.created === false || answer.existing === true;
 }
 
 export interface AuditedCall {

@@ -41,10 +41,13 @@ describe('audit targets', () => {
     for (const action of AUDIT_ACTIONS) expect(auditTargetOf(action, []).kind).toMatch(/^[a-z]+$/);
   });
 
-  it('treats an answer that reports a refusal as no change', () => {
+  it('treats a refusal, an unchanged save and a repeated start as no change', () => {
     expect(changedNothing({ ok: false, errors: [] })).toBe(true);
     expect(changedNothing({ ok: true, name: 'x' })).toBe(false);
     expect(changedNothing(undefined)).toBe(false);
+    expect(changedNothing({ ok: true, name: 'x', version: 3, created: false })).toBe(true);
+    expect(changedNothing({ ok: true, runId: 'r', existing: true })).toBe(true);
+    expect(changedNothing({ ok: true, runId: 'r', existing: false })).toBe(false);
   });
 });
 
