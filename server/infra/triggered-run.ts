@@ -66,6 +66,13 @@ export async function startTriggeredRun(
   }
 }
 
+/** How the audit log names a schedule or trigger (their ids stay in actor_id). */
+function actorLabelOf(pipeline: string, firing: RunFiring): string {
+  if (firing.kind === 'schedule') return `schedule ${firing.scheduleId ?? '?'}`;
+  if (firing.kind === 'step') return `step of run ${firing.originRunId ?? '?'}`;
+  return `${firing.kind} trigger of ${pipeline}`;
+}
+
 /** The audit log's row for a run no person started: the schedule or trigger is its actor. */
 async function auditTriggeredRun(pipeline: string, firing: RunFiring, runId: string, version: number) {
   const actorKind = firing.kind === 'schedule' ? 'schedule' : 'trigger';
@@ -74,7 +81,7 @@ async function auditTriggeredRun(pipeline: string, firing: RunFiring, runId: str
     workspaceId: await defaultWorkspaceId(),
     actorKind,
     actorId,
-    actorLabel: actorId ? `${firing.kind} ${actorId}` : firing.kind,
+    actorLabel: actorLabelOf(pipeline, firing),
     action: 'run.started',
     targetKind: 'run',
     target: runId,

@@ -217,6 +217,7 @@ describe('the audit log', () => {
     const [started, ...moreStarts] = await eventsFor('run.started', hookRun);
     expect(moreStarts).toEqual([]);
     expect(started).toMatchObject({ actor_kind: 'trigger', actor_id: id, target_kind: 'run', details: { pipeline: 'audit-wait', firing: 'webhook' } });
+    expect(started!.actor_label).toBe('webhook trigger of audit-wait');
 
     await awaitingApproval(hookRun);
     await as('deployer').runs.decideApproval.mutate({ runId: hookRun, nodeId: 'approve', decision: 'approve', comment: 'looks fine' });
@@ -251,6 +252,30 @@ describe('the audit log', () => {
     const before = await eventCount();
     expect((await http('POST', `/api/v1/runs/${run.runId}/cancel`, undefined, {}, { as: 'viewer' })).status).toBe(403);
     expect(await eventCount()).toBe(before);
+  });
+
+  it('records schedule changes by their caller, and the run a schedule starts as the schedule’s', async () => {
+    const editor = as('editor');
+    const schedule = await editor.schedules.create.mutate({ pipeline: 'audit-wait', schedule: { name: 'audit-sched', spec: { kind: 'interval', everySeconds: 86_400 } } });
+    const [made, ...moreMade] = await eventsFor('schedule.changed', 'audit-wait/audit-sched');
+    expect(moreMade).toEqual([]);
+    expect(made).toMatchObject({ target_kind: 'schedule', details: { pipeline: 'audit-wait', name: 'audit-sched', via: 'trpc schedules.create' } });
+    expect(made!.actor_label).toMatch(labelOf('editor'));
+
+    await editor.schedules.trigger.mutate({ pipeline: 'audit-wait', name: 'audit-sched' });
+    const [byCaller] = await sql<AuditEventRow[]>`select * from audit_events where action = 'run.started' and details->>'via' = 'trpc schedules.trigger'`;
+    expect(byCaller).toMatchObject({ actor_kind: 'token', details: { pipeline: 'audit-wait', name: 'audit-sched' } });
+    const bySchedule = await until('the schedule to start a run', async () => {
+      const [row] = await sql<AuditEventRow[]>`select * from audit_events where action = 'run.started' and actor_kind = 'schedule'`;
+      return row;
+    });
+    expect(bySchedule).toMatchObject({ actor_id: schedule.id, target_kind: 'run', details: { pipeline: 'audit-wait', firing: 'schedule' } });
+    expect(bySchedule.actor_label).toBe(`schedule ${schedule.id}`);
+
+    await awaitingApproval(bySchedule.target!);
+    expect((await http('POST', `/api/v1/runs/${bySchedule.target}/cancel`)).status).toBe(202);
+    await editor.schedules.delete.mutate({ pipeline: 'audit-wait', name: 'audit-sched' });
+    expect(await eventsFor('schedule.changed', 'audit-wait/audit-sched')).toHaveLength(2);
   });
 
   it('pages newest first without repeats and filters by action and actor', async () => {
