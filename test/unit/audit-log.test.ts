@@ -91,3 +91,12 @@ describe('token roles', () => {
     }
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents who-am-I and the audit export', async () => {
+    const { openApiDocument } = await import('../../server/rest/openapi');
+    const paths = openApiDocument().paths as Record<string, { get?: { responses: Record<string, unknown> } }>;
+    expect(Object.keys(paths['/api/v1/me']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401']));
+    expect(Object.keys(paths['/api/v1/audit.csv']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '400']));
+  });
+});
