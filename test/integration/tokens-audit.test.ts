@@ -1,4 +1,7 @@
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -136,6 +139,23 @@ describe('API tokens', () => {
     const me = await http('GET', '/api/v1/me', undefined, { cookie: inject('adminCookie') });
     expect(me.status).toBe(200);
     expect(me.data).toMatchObject({ kind: 'user', label: 'admin@test.local', role: 'admin', workspace: { slug: 'default' } });
+  });
+
+  it('millrace whoami names the token in MILLRACE_TOKEN, and says what to do without a valid one', async () => {
+    const whoami = (token: string) =>
+      promisify(execFile)(process.execPath, [path.resolve('server/cli/bin.mjs'), 'whoami'], {
+        env: { ...process.env, MILLRACE_URL: inject('baseUrl'), MILLRACE_TOKEN: token },
+        timeout: 120_000,
+      }).then(
+        ({ stdout }) => ({ code: 0, out: stdout }),
+        (err: { code: number; stderr: string }) => ({ code: err.code, out: err.stderr }),
+      );
+    const ok = await whoami(inject('tokens').viewer);
+    expect(ok.code).toBe(0);
+    expect(ok.out.trim()).toMatch(/^token test viewer \(mrt_.{8}…\) \(token\): workspace default, role viewer$/);
+    const refused = await whoami('mrt_not-a-token');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('Set MILLRACE_TOKEN to an API token');
   });
 });
 
