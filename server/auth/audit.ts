@@ -17,9 +17,15 @@ export interface AuditTarget {
 }
 
 /** The kind of thing each action changes, and where its name or id is found (first match wins). */
-const TARGETS: Record<AuditAction, { kind: string; keys: readonly string[] }> = {
+interface TargetSpec {
+  kind: string;
+  keys: readonly string[];
+  /** Where to look when none of `keys` is there (a schedule asked to run now answers no run id). */
+  otherwise?: TargetSpec;
+}
+const TARGETS: Record<AuditAction, TargetSpec> = {
   'pipeline.saved': { kind: 'pipeline', keys: ['name', 'pipeline', 'document.name'] },
-  'run.started': { kind: 'run', keys: ['runId', 'run.id'] },
+  'run.started': { kind: 'run', keys: ['runId', 'run.id'], otherwise: { kind: 'schedule', keys: ['name'] } },
   'run.cancelled': { kind: 'run', keys: ['runId'] },
   'approval.decided': { kind: 'run', keys: ['runId'] },
   'dataset.version_created': { kind: 'dataset', keys: ['name', 'dataset'] },
@@ -77,22 +83,20 @@ function scalar(value: unknown): Scalar | undefined {
   return undefined;
 }
 
-/** What a call with this action changed, from its answer, input and path parameters (in that order). */
-export function auditTargetOf(action: AuditAction, sources: Sources): AuditTarget {
-  const spec = TARGETS[action];
-  let target: string | null = null;
+function targetOf(spec: TargetSpec, sources: Sources): { kind: string; target: string | null } {
   for (const key of spec.keys) {
     const found = sources.map((s) => scalar(at(s, key))).find((v) => v !== undefined && v !== null && v !== '');
-    if (found !== undefined && found !== null) {
-      target = String(found);
-      break;
-    }
+    if (found === undefined || found === null) continue;
+    // A schedule is named within its pipeline.
+    const pipeline = spec.kind === 'schedule' ? sources.map((s) => scalar(at(s, 'pipeline'))).find((v) => typeof v === 'string') : undefined;
+    return { kind: spec.kind, target: pipeline ? `${pipeline}/${found}` : String(found) };
   }
-  // A schedule is named within its pipeline.
-  if (spec.kind === 'schedule' && target) {
-    const pipeline = sources.map((s) => scalar(at(s, 'pipeline'))).find((v) => typeof v === 'string');
-    if (pipeline) target = `${pipeline}/${target}`;
-  }
+  return spec.otherwise ? targetOf(spec.otherwise, sources) : { kind: spec.kind, target: null };
+}
+
+/** What a call with this action changed, from its answer, input and path parameters (in that order). */
+export function auditTargetOf(action: AuditAction, sources: Sources): AuditTarget {
+  const { kind, target } = targetOf(TARGETS[action], sources);
   const details: Record<string, Scalar> = {};
   for (const key of DETAIL_KEYS) {
     for (const source of sources) {
@@ -103,7 +107,7 @@ export function auditTargetOf(action: AuditAction, sources: Sources): AuditTarge
       }
     }
   }
-  return { kind: spec.kind, target, details };
+  return { kind, target, details };
 }
 
 /**

@@ -284,7 +284,7 @@ describe('the audit log', () => {
 
     await editor.schedules.trigger.mutate({ pipeline: 'audit-wait', name: 'audit-sched' });
     const [byCaller] = await sql<AuditEventRow[]>`select * from audit_events where action = 'run.started' and details->>'via' = 'trpc schedules.trigger'`;
-    expect(byCaller).toMatchObject({ actor_kind: 'token', details: { pipeline: 'audit-wait', name: 'audit-sched' } });
+    expect(byCaller).toMatchObject({ actor_kind: 'token', target_kind: 'schedule', target: 'audit-wait/audit-sched', details: { pipeline: 'audit-wait', name: 'audit-sched' } });
     const bySchedule = await until('the schedule to start a run', async () => {
       const [row] = await sql<AuditEventRow[]>`select * from audit_events where action = 'run.started' and actor_kind = 'schedule'`;
       return row;

@@ -19,6 +19,10 @@ describe('audit targets', () => {
     });
   });
 
+  it('names the schedule asked to run now, which answers no run id', () => {
+    expect(auditTargetOf('run.started', [undefined, { pipeline: 'churn', name: 'nightly' }])).toMatchObject({ kind: 'schedule', target: 'churn/nightly' });
+  });
+
   it('reads a pipeline name from a saved document when the answer has none', () => {
     expect(auditTargetOf('pipeline.saved', [undefined, { document: { name: 'churn', nodes: [] } }]).target).toBe('churn');
   });
