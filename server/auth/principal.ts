@@ -7,6 +7,7 @@ import { findApiToken } from './api-tokens';
 import { getAuth } from './auth';
 import { CLIENT_IP_HEADER } from './client-ip';
 import { parseRole, type Role } from './roles';
+import { noteTokenUse } from './tokens';
 
 /**
  * Who is calling, and with what authority. `role` is the caller's role in `workspaceId`; both are null for a
@@ -47,6 +48,7 @@ export async function authenticate(headers: Headers): Promise<Principal | null> 
 async function tokenPrincipal(token: string, headers: Headers): Promise<Principal | null> {
   const found = await findApiToken(token);
   if (!found) return null;
+  noteTokenUse(found.id, headers.get(CLIENT_IP_HEADER));
   return {
     kind: 'token',
     id: found.id,

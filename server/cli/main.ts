@@ -10,6 +10,7 @@ import { parameterValueFromText, type ParameterDeclaration } from '../../workflo
 import { catalog } from '../../workflows/steps/catalog';
 import { datasetFormatOf } from '../services/datasets';
 import { ApiError, api } from './api-client';
+import type { MeResponse } from '../auth/whoami';
 import type { NotDeployed } from '../../workflows/core/deployment';
 import { VERSION_MESSAGE_MAX, versionMessageSchema } from '../../workflows/core/version-message';
 
@@ -199,6 +200,20 @@ dataset
       `${data.name} v${data.version}: ${data.rows} rows, ${data.columns.length} columns${data.created ? '' : ' (unchanged: same bytes as before)'}`,
     );
     for (const w of data.warnings ?? []) console.log(`  note: ${w}`);
+  });
+
+program
+  .command('whoami')
+  .description('Show who MILLRACE_TOKEN is: its workspace and role')
+  .action(async () => {
+    const { data } = await api<MeResponse>('GET', '/api/v1/me').catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) {
+        throw new Error(`${err.message}. Set MILLRACE_TOKEN to an API token (an admin makes one under Settings → API tokens).`);
+      }
+      throw err;
+    });
+    const where = data.workspace ? `workspace ${data.workspace.slug}, role ${data.role ?? 'none'}` : 'no workspace';
+    console.log(`${data.label} (${data.kind}): ${where}`);
   });
 
 program

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, triggerFirings, triggers } from '../../db/schema';
 import type { Catalog } from '../../workflows/core/compiler';
+import { appendAuditEvent } from './audit-log';
 import { ServiceError } from './errors';
 import { firingByKey, firingOfRun, isDuplicateFiring, recordFiring, type RunFiring } from './run-firing';
 import { createRun } from './run-start';
@@ -56,12 +57,36 @@ export async function startTriggeredRun(
       const first = started.errors[0]!;
       return recordUnstarted(req, 'failed', `Version ${started.version} of "${req.pipeline}" cannot run: ${first.message}`);
     }
+    if (!started.existing) await auditTriggeredRun(req.pipeline, req.firing, started.runId, started.version);
     return { status: 'started', runId: started.runId, existing: false };
   } catch (err) {
     if (isDuplicateFiring(err)) return resultOf((await firingByKey(req.firing.key))!, true);
     if (err instanceof ServiceError && err.code !== 'unavailable') return recordUnstarted(req, 'failed', err.message);
     throw err;
   }
+}
+
+/** How the audit log names a schedule or trigger (their ids stay in actor_id). */
+function actorLabelOf(pipeline: string, firing: RunFiring): string {
+  if (firing.kind === 'schedule') return `schedule ${firing.scheduleId ?? '?'}`;
+  if (firing.kind === 'step') return `step of run ${firing.originRunId ?? '?'}`;
+  return `${firing.kind} trigger of ${pipeline}`;
+}
+
+/** The audit log's row for a run no person started: the schedule or trigger is its actor. */
+async function auditTriggeredRun(pipeline: string, firing: RunFiring, runId: string, version: number) {
+  const actorKind = firing.kind === 'schedule' ? 'schedule' : 'trigger';
+  const actorId = firing.scheduleId ?? firing.triggerId ?? null;
+  await appendAuditEvent({
+    workspaceId: await defaultWorkspaceId(),
+    actorKind,
+    actorId,
+    actorLabel: actorLabelOf(pipeline, firing),
+    action: 'run.started',
+    targetKind: 'run',
+    target: runId,
+    details: { pipeline, version, firing: firing.kind, ...(firing.scheduledAt ? { scheduledAt: firing.scheduledAt.toISOString() } : {}) },
+  });
 }
 
 /**

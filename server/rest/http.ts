@@ -47,12 +47,12 @@ const STATUS: Record<ServiceError['code'], number> = {
  * (`patienceMs: null` for handlers that bound their own waits, because an answer must match what they did).
  */
 export async function handle(
-  work: () => Promise<Response>,
+  work: (requestId: string) => Promise<Response>,
   opts: { patienceMs?: number | null; /** The caller's own id (predict's `X-Request-Id`), already checked. */ requestId?: string } = {},
 ): Promise<Response> {
   const requestId = opts.requestId ?? randomUUID();
   const patienceMs = opts.patienceMs === undefined ? DEFAULT_PATIENCE_MS : opts.patienceMs;
-  const res = await answer(() => (patienceMs === null ? work() : unlessStuck(work(), patienceMs)), requestId);
+  const res = await answer(() => (patienceMs === null ? work(requestId) : unlessStuck(work(requestId), patienceMs)), requestId);
   res.headers.set('x-request-id', requestId);
   return res;
 }

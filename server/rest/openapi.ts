@@ -23,6 +23,7 @@ import {
 import { automationPaths } from './automation-openapi';
 import { registryPaths } from './registry-openapi';
 import { runOutputPaths } from './run-outputs-openapi';
+import { accessPaths } from './access-openapi';
 import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
 import { endpointMetricsResponse } from '../services/endpoint-metrics';
@@ -412,6 +413,7 @@ export function openApiDocument() {
       ...automationPaths({ body, answer, errors, nameParam }),
       ...registryPaths({ body, answer, errors, nameParam }),
       ...runOutputPaths({ answer, errors, nameParam }),
+      ...accessPaths({ answer, errors }),
       '/api/health': {
         get: {
           summary: 'Ok only when Postgres and Temporal answer',

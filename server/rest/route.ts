@@ -1,4 +1,6 @@
 import { checkAccess } from '../auth/access';
+import type { AuditAction } from '../auth/audit-actions';
+import { changedNothing, recordAuditedCall } from '../auth/audit';
 import type { Access } from '../auth/context';
 import { authenticate, type Principal } from '../auth/principal';
 import { withWorkspace } from '../infra/workspace';
@@ -44,15 +46,24 @@ export function route<P>(
   // The overloads pair a public access with a handler that gets no caller, and a role with one that does.
   const call = handler as Handler<Principal | null, P>;
   const run = (req: Request, context: RouteParams<P>) =>
-    handle(async () => {
+    handle(async (requestId) => {
       const params = await context.params;
       if ('public' in access) return call(req, { caller: null, params });
       const verdict = checkAccess(await authenticate(req.headers), access.role);
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       const caller = verdict.principal;
-      return caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params })) : call(req, { caller, params });
+      const res = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params })) : call(req, { caller, params }));
+      if (access.audit && res.ok) await auditRoute(req, res, caller, access.audit, params, requestId);
+      return res;
     }, opts);
   return Object.assign(run, { [ACCESS]: access });
+}
+
+/** The audit row of a successful call; the target is found in the JSON answer or the path parameters. */
+async function auditRoute(req: Request, res: Response, caller: Principal, action: AuditAction, params: unknown, requestId: string): Promise<void> {
+  const answer = (res.headers.get('content-type') ?? '').startsWith('application/json') ? await res.clone().json().catch(() => undefined) : undefined;
+  if (changedNothing(answer)) return;
+  await recordAuditedCall(caller, action, { sources: [answer, params], via: `${req.method} ${new URL(req.url).pathname}`, requestId });
 }
 
 /** The access a route handler declares, if it was made with `route`. */

@@ -3,6 +3,7 @@ import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { checkAccess } from '../auth/access';
+import { changedNothing, recordAuditedCall } from '../auth/audit';
 import type { AuditAction } from '../auth/audit-actions';
 import type { Access, RequestContext } from '../auth/context';
 import type { Requirement } from '../auth/roles';
@@ -76,12 +77,18 @@ const boundWaits = t.middleware(({ next }) => unlessStuck(next(), PATIENCE_MS));
  * parsed (procedures add `.input()` after this), so a caller without the role learns nothing from
  * validation errors. The rest of the call runs in the caller's workspace (currentWorkspaceId()).
  */
-const authorize = t.middleware(async ({ ctx, meta, path, next }) => {
+const authorize = t.middleware(async ({ ctx, meta, path, next, getRawInput }) => {
   if (!meta?.role) throw new TRPCError({ code: 'FORBIDDEN', message: `${path} declares no role, so nobody may call it` });
   const verdict = checkAccess(await ctx.principal(), meta.role);
   if (!verdict.ok) throw new TRPCError({ code: verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: verdict.message });
   const caller = verdict.principal;
-  return caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } })) : next({ ctx: { caller } });
+  const result = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } })) : next({ ctx: { caller } }));
+  // Only a call that changed something is recorded: not a refusal, nor an answer that reports one as a value.
+  if (meta.audit && result.ok && !changedNothing(result.data)) {
+    const input = await getRawInput().catch(() => undefined);
+    await recordAuditedCall(caller, meta.audit, { sources: [result.data, input], via: `trpc ${path}`, requestId: randomUUID() });
+  }
+  return result;
 });
 
 export const router = t.router;

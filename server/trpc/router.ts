@@ -21,6 +21,8 @@ import { registryRouter } from './registry';
 import { monitoringRouter } from './monitoring';
 import { versionsRouter } from './versions';
 import { runViewRouter } from './run-view';
+import { tokensRouter } from './tokens';
+import { auditRouter } from './audit';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -139,6 +141,8 @@ export const appRouter = router({
   ...versionsRouter,
   ...dataRouter,
   ...runViewRouter,
+  ...tokensRouter,
+  ...auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
