@@ -21,6 +21,7 @@ import { registryRouter } from './registry';
 import { monitoringRouter } from './monitoring';
 import { versionsRouter } from './versions';
 import { runViewRouter } from './run-view';
+import { membersRouter } from './members';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -139,6 +140,7 @@ export const appRouter = router({
   ...versionsRouter,
   ...dataRouter,
   ...runViewRouter,
+  ...membersRouter,
 });
 
 export type AppRouter = typeof appRouter;
