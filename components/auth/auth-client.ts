@@ -38,8 +38,9 @@ export function useSessionChange() {
   const router = useRouter();
   const queryClient = useQueryClient();
   return (path: string) => {
-    queryClient.clear();
+    // Reset (not clear): mounted queries such as the header's `me` fetch again for the new session.
+    void queryClient.resetQueries();
+    // No router.refresh(): it would cancel the navigation just queued; no server-rendered part depends on the session.
     router.replace(path);
-    router.refresh();
   };
 }

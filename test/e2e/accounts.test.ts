@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { TEST_ADMIN } from '../../server/auth/bootstrap';
 import { launchChromium, SHOTS } from '../support/browser';
 import { http } from '../support/http';
@@ -40,6 +40,13 @@ beforeAll(async () => {
   doc.name = NAME;
   doc.nodes.find((n: { id: string }) => n.id === 'ship').params.endpoint = NAME;
   expect((await http('PUT', `/api/v1/pipelines/${NAME}`, doc)).status).toBe(200);
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  for (const [i, context] of contexts.entries()) {
+    for (const page of context.pages()) await page.screenshot({ path: path.join(SHOTS, `e2e-failed-accounts-${i}.png`), fullPage: true }).catch(() => {});
+  }
 });
 
 afterAll(async () => {
