@@ -1,7 +1,5 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
 
 // The browser's calls to better-auth's open endpoints (server/auth/auth-http.ts lists them).
 
@@ -33,14 +31,10 @@ export async function authCall<T = unknown>(method: 'GET' | 'POST', path: string
   return { ok: false, status: res.status, data: null, error: data?.message || data?.error || `The server answered ${res.status}` };
 }
 
-/** Opens `path` after the session changed (signed in, out, other workspace): nothing cached from before stays on screen. */
-export function useSessionChange() {
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  return (path: string) => {
-    // Reset (not clear): mounted queries such as the header's `me` fetch again for the new session.
-    void queryClient.resetQueries();
-    // No router.refresh(): it would cancel the navigation just queued; no server-rendered part depends on the session.
-    router.replace(path);
-  };
+/**
+ * Opens `path` after the session changed (signed in, out, other workspace) with a full page load: the router's
+ * prefetch cache may hold redirects to sign-in from before, and no data of the old session may stay on screen.
+ */
+export function reloadAt(path: string) {
+  window.location.replace(path);
 }

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Button } from '../ui/button';
 import { Spinner } from '../ui/states';
-import { authCall, useSessionChange } from './auth-client';
+import { authCall, reloadAt } from './auth-client';
 import { Field, FormError } from './fields';
 import { SignInForm } from './sign-in-form';
 
@@ -24,7 +24,6 @@ export function InviteAccept({ invitationId }: { invitationId: string }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const enter = useSessionChange();
 
   useEffect(() => {
     let live = true;
@@ -43,7 +42,7 @@ export function InviteAccept({ invitationId }: { invitationId: string }) {
 
   async function acceptSignedIn() {
     const answer = await authCall('POST', '/organization/accept-invitation', { invitationId });
-    if (answer.ok) enter('/');
+    if (answer.ok) reloadAt('/');
     else setError(answer.error);
   }
 
@@ -57,7 +56,7 @@ export function InviteAccept({ invitationId }: { invitationId: string }) {
         body: JSON.stringify({ name, password }),
       });
       if (res.ok) {
-        enter('/');
+        reloadAt('/');
         return;
       }
       const answer = (await res.json().catch(() => null)) as { error?: string } | null;

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { safeNext } from '../../workflows/core/safe-next';
 import { Button } from '../ui/button';
-import { authCall, useSessionChange } from './auth-client';
+import { authCall, reloadAt } from './auth-client';
 import { Field, FormError } from './fields';
 
 /** Email and password; on success a full load of the page the visitor came from. */
@@ -12,7 +12,6 @@ export function SignInForm({ next, onSignedIn }: { next?: string; onSignedIn?: (
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const enter = useSessionChange();
 
   async function submit() {
     setBusy(true);
@@ -24,7 +23,7 @@ export function SignInForm({ next, onSignedIn }: { next?: string; onSignedIn?: (
       return;
     }
     if (onSignedIn) await onSignedIn();
-    else enter(safeNext(next));
+    else reloadAt(safeNext(next));
   }
 
   return (

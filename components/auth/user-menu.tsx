@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
 import { buttonClasses } from '../ui/button';
-import { authCall, useSessionChange } from './auth-client';
+import { authCall, reloadAt } from './auth-client';
 import { useMe } from './use-role';
 
 const item = 'block w-full rounded-md px-2.5 py-1.5 text-left text-sm text-fg hover:bg-subtle disabled:text-fg-subtle';
@@ -31,7 +31,6 @@ export function UserMenu() {
       document.removeEventListener('keydown', close);
     };
   }, [open]);
-  const leave = useSessionChange();
 
   if (!me.data) {
     if (me.isPending || /^\/(sign-in|setup|invite)\b/.test(pathname)) return null;
@@ -76,7 +75,7 @@ export function UserMenu() {
               <select
                 className="h-8 rounded-md border border-line-strong bg-surface px-1.5 text-sm text-fg"
                 value={workspace?.id ?? ''}
-                onChange={(e) => void call('/organization/set-active', { organizationId: e.target.value }, () => leave(pathname))}
+                onChange={(e) => void call('/organization/set-active', { organizationId: e.target.value }, () => reloadAt(pathname))}
               >
                 {workspaces.map((w) => (
                   <option key={w.id} value={w.id}>
@@ -108,10 +107,10 @@ export function UserMenu() {
           </nav>
           {kind === 'user' && auth === 'on' && (
             <div className="mt-1 grid border-t border-line pt-1">
-              <button type="button" className={item} onClick={() => void call('/sign-out', {}, () => leave('/sign-in'))}>
+              <button type="button" className={item} onClick={() => void call('/sign-out', {}, () => reloadAt('/sign-in'))}>
                 Sign out
               </button>
-              <button type="button" className={item} onClick={() => void call('/revoke-sessions', {}, () => leave('/sign-in'))}>
+              <button type="button" className={item} onClick={() => void call('/revoke-sessions', {}, () => reloadAt('/sign-in'))}>
                 Sign out everywhere
               </button>
             </div>
