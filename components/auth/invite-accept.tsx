@@ -6,6 +6,7 @@ import { Spinner } from '../ui/states';
 import { authCall, reloadAt } from './auth-client';
 import { Field, FormError } from './fields';
 import { SignInForm } from './sign-in-form';
+import { useMe } from './use-role';
 
 interface Invitation {
   id: string;
@@ -24,6 +25,7 @@ export function InviteAccept({ invitationId }: { invitationId: string }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const me = useMe();
 
   useEffect(() => {
     let live = true;
@@ -84,7 +86,14 @@ export function InviteAccept({ invitationId }: { invitationId: string }) {
       <p className="mt-2 text-sm text-fg-muted">
         {invitation.email} is invited as <strong className="text-fg">{invitation.role}</strong>.
       </p>
-      {invitation.hasAccount ? (
+      {invitation.hasAccount && me.data?.email?.toLowerCase() === invitation.email.toLowerCase() ? (
+        <div className="mt-6 grid gap-3">
+          <Button variant="primary" onClick={() => void acceptSignedIn()}>
+            Accept and join
+          </Button>
+          <FormError message={error} />
+        </div>
+      ) : invitation.hasAccount ? (
         <>
           <p className="mt-4 text-sm text-fg-muted">Sign in as {invitation.email} to accept.</p>
           <SignInForm onSignedIn={acceptSignedIn} />

@@ -106,6 +106,17 @@ describe('accounts', () => {
     expect((await requestFrom(from, 'POST', `/api/v1/invitations/${id}/accept`, { body: { name: 'Again', password: PASSWORD } })).status).toBe(409);
     expect((await requestFrom(from, 'GET', `/api/v1/invitations/${randomUUID()}`)).status).toBe(404);
     expect((await requestFrom(from, 'GET', '/api/v1/invitations/not-an-id')).status).toBe(400);
+
+    // Someone who has an account accepts signed in (here: removed, then invited back as editor).
+    const members = (await trpc(from, inject('adminCookie'), 'members.list')).data.members;
+    const outsiderId = members.find((m: { email: string }) => m.email === outsider.email).id;
+    expect((await trpc(from, inject('adminCookie'), 'members.remove', { memberId: outsiderId })).status).toBe(200);
+    const again = await trpc(from, inject('adminCookie'), 'members.invite', { email: outsider.email, role: 'editor' });
+    expect((await requestFrom(from, 'GET', `/api/v1/invitations/${again.data.id}`)).json).toMatchObject({ hasAccount: true });
+    expect((await requestFrom(from, 'POST', `/api/v1/invitations/${again.data.id}/accept`, { body: { name: 'X', password: PASSWORD } })).status).toBe(409);
+    const back = await requestFrom(from, 'POST', '/api/auth/organization/accept-invitation', { cookie: outsider.cookie, body: { invitationId: again.data.id } });
+    expect(back.status, back.text).toBe(200);
+    expect((await trpc(from, outsider.cookie, 'me')).data.role).toBe('editor');
   });
 
   it('keeps the last admin: neither demoted nor removed', async () => {
