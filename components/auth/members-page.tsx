@@ -137,7 +137,7 @@ export function MembersPage() {
                       />
                     </td>
                     <td className="py-2 text-right">
-                      <Button size="sm" variant="danger" aria-label={`Remove ${m.email}`} disabled={remove.isPending} onClick={() => remove.mutate({ memberId: m.id })}>
+                      <Button size="sm" variant="danger" aria-label={`Remove ${m.email}`} disabled={remove.isPending} onClick={() => window.confirm(`Remove ${m.email} from the workspace?`) && remove.mutate({ memberId: m.id })}>
                         Remove
                       </Button>
                     </td>
