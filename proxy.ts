@@ -1,16 +1,21 @@
-import type { NextRequest } from 'next/server';
+import { NextResponse, type NextRequest } from 'next/server';
+import { pageRedirect } from './server/auth/page-access';
 import { config as millraceConfig } from './server/infra/config';
 import { checkRequest, refusal } from './server/rest/request-guard';
 
 // Every request passes the request guard: Host must be one the app serves, API changes must come
 // from its own pages (or from clients without an Origin, like the CLI) with a non-form Content-Type.
 export function proxy(request: NextRequest) {
-  const { port, host, allowedHosts } = millraceConfig();
+  const { port, host, allowedHosts, auth } = millraceConfig();
   const verdict = checkRequest(
     { method: request.method, pathname: request.nextUrl.pathname, headers: request.headers },
     { port, host, allowedHosts },
   );
   if (!verdict.ok) return refusal(verdict);
+  // Pages need a session (sign-in, then back); with MILLRACE_AUTH=off the sign-in pages lead home.
+  const { pathname, search } = request.nextUrl;
+  const page = pageRedirect({ method: request.method, pathname, search, headers: request.headers }, auth);
+  if (page) return NextResponse.redirect(new URL(page.redirect, request.url));
 }
 
 export const config = {

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { UserMenu } from '../components/auth/user-menu';
 import { NotificationBell } from '../components/notifications/bell';
 import { Providers } from '../components/providers';
 import { ThemeToggle } from '../components/ui/theme-toggle';
@@ -57,6 +58,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <div className="ml-auto flex items-center gap-1">
                 <ThemeToggle />
                 <NotificationBell />
+                <UserMenu />
               </div>
             </div>
           </header>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { RunStatus } from '../../workflows/core/plan';
 import type { RouterOutputs } from '../trpc';
+import { useRole } from '../auth/use-role';
 import { Button, buttonClasses } from '../ui/button';
 import { cn } from '../ui/cn';
 import { formatRelative } from '../ui/format';
@@ -37,6 +38,7 @@ export interface EditorToolbarProps {
 
 /** The editor's header: name, version, last run, and the document's actions. */
 export function EditorToolbar(p: EditorToolbarProps) {
+  const editing = useRole().can('editor');
   return (
     <div className="flex h-14 shrink-0 items-center gap-3 border-b border-line bg-surface px-4">
       <Link href="/" aria-label="Back to overview" className={buttonClasses('ghost', 'icon')}>
@@ -106,11 +108,11 @@ export function EditorToolbar(p: EditorToolbarProps) {
           <LayoutGrid aria-hidden />
           Auto layout
         </Button>
-        <Button onClick={p.onSave} disabled={p.busy || !p.dirty}>
+        <Button onClick={p.onSave} disabled={p.busy || !p.dirty || !editing.allowed} title={editing.reason}>
           {p.saving ? <LoaderCircle aria-hidden className="animate-spin" /> : <Save aria-hidden />}
           Save
         </Button>
-        <Button variant="primary" onClick={p.onRun} disabled={p.busy || Boolean(p.runBlocked)} title={p.runBlocked ?? p.runTitle}>
+        <Button variant="primary" onClick={p.onRun} disabled={p.busy || Boolean(p.runBlocked) || !editing.allowed} title={editing.reason ?? p.runBlocked ?? p.runTitle}>
           {p.starting ? <LoaderCircle aria-hidden className="animate-spin" /> : <Play aria-hidden />}
           {p.runLabel}
         </Button>

@@ -3,6 +3,7 @@
 import { MessageSquarePlus } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { VERSION_MESSAGE_MAX } from '../../workflows/core/version-message';
+import { useRole } from '../auth/use-role';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 
@@ -13,9 +14,10 @@ export function SaveWithMessageButton({ disabled, onSave }: { disabled: boolean;
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState('');
   const [saving, setSaving] = useState(false);
+  const editing = useRole().can('editor');
   return (
     <>
-      <Button aria-label="Save with a message" title="Save with a message about the change" size="icon" disabled={disabled} onClick={() => setOpen(true)}>
+      <Button aria-label="Save with a message" title={editing.reason ?? 'Save with a message about the change'} size="icon" disabled={disabled || !editing.allowed} onClick={() => setOpen(true)}>
         <MessageSquarePlus aria-hidden />
       </Button>
       {open && (

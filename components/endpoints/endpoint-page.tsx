@@ -11,6 +11,7 @@ import { Button } from '../ui/button';
 import { Card, CardHeader, CardTitle } from '../ui/card';
 import { formatDateTime } from '../ui/format';
 import { EmptyState, ErrorActions, ErrorState, LoadingRows } from '../ui/states';
+import { useRole } from '../auth/use-role';
 
 // An endpoint: what each slot serves, its metrics, its history, and a one-click rollback to any version it served.
 
@@ -19,6 +20,7 @@ const td = 'px-4 py-2 align-top';
 const KIND_LABEL = { promotion: 'Promotion', rollback: 'Rollback', takeover: 'Takeover' } as const;
 
 export function EndpointPage({ name }: { name: string }) {
+  const deploying = useRole().can('deployer');
   const trpc = useTRPC();
   const qc = useQueryClient();
   const history = useQuery(trpc.endpoints.history.queryOptions({ name, limit: 200 }));
@@ -82,7 +84,8 @@ export function EndpointPage({ name }: { name: string }) {
                 <Button
                   size="sm"
                   className="ml-auto"
-                  disabled={rollback.isPending}
+                  disabled={rollback.isPending || !deploying.allowed}
+                  title={deploying.reason}
                   onClick={() => rollback.mutate({ name, modelVersionId: v.modelVersionId, slot: v.slot })}
                 >
                   Roll back {v.slot === 'staging' ? 'staging ' : ''}to {v.model} v{v.version}

@@ -12,6 +12,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '../ui/card';
 import { formatDateTime } from '../ui/format';
 import { LineageGraph, slotsText } from './lineage-graph';
 import { QueryView, formatMetric, td, th } from './query-view';
+import { useRole } from '../auth/use-role';
 
 export function ModelVersionView({ name, version }: { name: string; version: number }) {
   const trpc = useTRPC();
@@ -176,6 +177,7 @@ function KeyValues({ title, rows }: { title: string; rows: [string, unknown][] }
 }
 
 function MoveAlias({ name, version }: { name: string; version: number }) {
+  const deploying = useRole().can('deployer');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [alias, setAlias] = useState<ModelAlias>('staging');
@@ -200,7 +202,7 @@ function MoveAlias({ name, version }: { name: string; version: number }) {
           <option key={a}>{a}</option>
         ))}
       </select>
-      <Button type="submit" size="sm" disabled={move.isPending}>
+      <Button type="submit" size="sm" disabled={move.isPending || !deploying.allowed} title={deploying.reason}>
         Point alias here
       </Button>
       {move.isError && <span role="alert" className="text-xs text-bad-strong">{move.error.message}</span>}

@@ -9,6 +9,7 @@ import type { RouterOutputs } from '../trpc';
 import { useTRPC } from '../trpc';
 import { Button, buttonClasses } from '../ui/button';
 import { formatDateTime, formatRelative } from '../ui/format';
+import { useRole } from '../auth/use-role';
 
 // The run page's run operations: where a run came from and what resumed it, cached steps, approval
 // decisions, fix and resume, and running again without the cache.
@@ -89,6 +90,7 @@ export function ApprovalCell({ run, step }: { run: Run; step: RunStep }) {
 }
 
 function ApprovalForm({ run, step }: { run: Run; step: RunStep }) {
+  const deciding = useRole().can('deployer');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const decide = useMutation(trpc.runs.decideApproval.mutationOptions());
@@ -120,11 +122,11 @@ function ApprovalForm({ run, step }: { run: Run; step: RunStep }) {
         className="w-full resize-y rounded-md border border-line-strong bg-surface px-2 py-1 text-sm focus:border-accent focus:ring-2 focus:ring-accent/20 focus:outline-none"
       />
       <div className="flex gap-2">
-        <Button size="sm" variant="primary" disabled={decide.isPending} onClick={() => send('approve')}>
+        <Button size="sm" variant="primary" disabled={decide.isPending || !deciding.allowed} title={deciding.reason} onClick={() => send('approve')}>
           <Check aria-hidden />
           Approve
         </Button>
-        <Button size="sm" variant="danger" disabled={decide.isPending} onClick={() => send('reject')}>
+        <Button size="sm" variant="danger" disabled={decide.isPending || !deciding.allowed} title={deciding.reason} onClick={() => send('reject')}>
           <X aria-hidden />
           Reject
         </Button>
@@ -154,14 +156,15 @@ export function FixAndResume({ run }: { run: Run }) {
 
 /** A new run of the same version in which every step runs, even where an identical earlier result exists. */
 export function RunIgnoringCache({ pipeline, version }: { pipeline: string; version: number }) {
+  const editing = useRole().can('editor');
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const start = useMutation(trpc.runs.start.mutationOptions());
   return (
     <Button
-      disabled={start.isPending}
-      title={start.error?.message ?? 'Run every step again, even where an identical earlier result could be reused'}
+      disabled={start.isPending || !editing.allowed}
+      title={editing.reason ?? start.error?.message ?? 'Run every step again, even where an identical earlier result could be reused'}
       onClick={() =>
         start.mutate(
           { pipeline, version, ignoreCache: true },

@@ -25,6 +25,7 @@ import { StepSummary } from './step-summary';
 import { RunOutputButtons } from '../data/run-output-buttons';
 import { documentOfPreview } from '../data/preview-scope';
 import { parameterValueText } from '../../workflows/core/parameters';
+import { useRole } from '../auth/use-role';
 
 const POLL_MS = 1000;
 
@@ -275,11 +276,13 @@ function RunAgain({ pipeline, version, params }: { pipeline: string; version: nu
   const queryClient = useQueryClient();
   const start = useMutation(trpc.runs.start.mutationOptions());
   const [error, setError] = useState<string>();
+  const editing = useRole().can('editor');
   return (
     <>
       <Button
         variant="primary"
-        disabled={start.isPending}
+        disabled={start.isPending || !editing.allowed}
+        title={editing.reason}
         onClick={() =>
           start.mutate(
             // The same values again: a person who wants others edits them in the editor's Run dialog.

@@ -21,6 +21,7 @@ import type { ParameterDeclaration } from '../../workflows/core/parameters';
 import { initialParameterValues, ParameterValueFields, parameterValueProblems } from '../inspector/parameter-value-fields';
 import { useTRPC } from '../trpc';
 import { Button } from '../ui/button';
+import { useRole } from '../auth/use-role';
 
 type Kind = PresetValues['preset'] | 'interval';
 
@@ -89,6 +90,7 @@ function intervalParts(seconds: number): { count: number; unit: keyof typeof UNI
  * expression, shown and described in words.
  */
 export function ScheduleForm({ pipeline, existing, onDone }: { pipeline: string; existing?: ExistingSchedule; onDone?: () => void }) {
+  const editing = useRole().can('editor');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const create = useMutation(trpc.schedules.create.mutationOptions());
@@ -339,7 +341,7 @@ export function ScheduleForm({ pipeline, existing, onDone }: { pipeline: string;
         </p>
       )}
       <div className="flex gap-2">
-        <Button type="submit" variant="primary" disabled={pending}>
+        <Button type="submit" variant="primary" disabled={pending || !editing.allowed} title={editing.reason}>
           {pending ? <LoaderCircle aria-hidden className="animate-spin" /> : <CalendarPlus aria-hidden />}
           {existing ? 'Save changes' : 'Create schedule'}
         </Button>

@@ -14,6 +14,7 @@ import { EmptyState, ErrorState, LoadingRows } from '../ui/states';
 import { StatusBadge } from '../ui/status-badge';
 import { ScheduleForm } from './schedule-form';
 import type { RunStatus } from '../../workflows/core/plan';
+import { useRole } from '../auth/use-role';
 
 const RUN_STATUSES = new Set(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 
@@ -64,6 +65,7 @@ export function ScheduleTable({ pipeline }: { pipeline?: string }) {
 type Schedule = RouterOutputs['schedules']['list'][number];
 
 function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPipeline: boolean }) {
+  const mayEdit = useRole().can('editor');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.schedules.pathKey() });
@@ -93,7 +95,8 @@ function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPi
         <div className="ml-auto flex items-center gap-1.5">
           <Button
             size="sm"
-            disabled={setPaused.isPending || s.paused === undefined}
+            disabled={setPaused.isPending || s.paused === undefined || !mayEdit.allowed}
+            title={mayEdit.reason}
             onClick={() => {
               setError(undefined);
               setPaused.mutate({ ...ref, paused: !s.paused });
@@ -104,7 +107,8 @@ function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPi
           </Button>
           <Button
             size="sm"
-            disabled={trigger.isPending || s.paused === undefined}
+            disabled={trigger.isPending || s.paused === undefined || !mayEdit.allowed}
+            title={mayEdit.reason}
             onClick={() => {
               setError(undefined);
               trigger.mutate(ref, { onSuccess: () => setNotice('Started a run; it appears below in a moment') });
@@ -121,7 +125,8 @@ function ScheduleRow({ schedule: s, showPipeline }: { schedule: Schedule; showPi
             size="sm"
             variant="danger"
             aria-label={`Delete schedule ${s.name}`}
-            disabled={remove.isPending}
+            disabled={remove.isPending || !mayEdit.allowed}
+            title={mayEdit.reason}
             onClick={() => {
               if (window.confirm(`Delete the schedule "${s.name}"? Runs it started are kept.`)) remove.mutate(ref);
             }}

@@ -12,9 +12,11 @@ export interface Access {
 /** Per request: the caller, resolved on first use and then shared by every call of a tRPC batch. */
 export interface RequestContext {
   principal: () => Promise<Principal | null>;
+  /** The request's headers, for server calls into better-auth that act with the caller's session. */
+  headers?: Headers;
 }
 
 export function requestContext(headers: Headers): RequestContext {
   let resolved: Promise<Principal | null> | undefined;
-  return { principal: () => (resolved ??= authenticate(headers)) };
+  return { headers, principal: () => (resolved ??= authenticate(headers)) };
 }

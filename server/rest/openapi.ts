@@ -21,6 +21,7 @@ import {
   validationErrorResponse,
 } from './schemas';
 import { automationPaths } from './automation-openapi';
+import { accountPaths } from './accounts-openapi';
 import { registryPaths } from './registry-openapi';
 import { runOutputPaths } from './run-outputs-openapi';
 import { accessPaths } from './access-openapi';
@@ -411,6 +412,7 @@ export function openApiDocument() {
         },
       },
       ...automationPaths({ body, answer, errors, nameParam }),
+      ...accountPaths({ body, errors, nameParam }),
       ...registryPaths({ body, answer, errors, nameParam }),
       ...runOutputPaths({ answer, errors, nameParam }),
       ...accessPaths({ answer, errors }),

@@ -23,6 +23,7 @@ import { versionsRouter } from './versions';
 import { runViewRouter } from './run-view';
 import { tokensRouter } from './tokens';
 import { auditRouter } from './audit';
+import { membersRouter } from './members';
 import { compareQuery, compareRuns, listRunPage, listRunTriggers, runListQuery } from '../services/run-list';
 import {
   createWebhook,
@@ -143,6 +144,7 @@ export const appRouter = router({
   ...runViewRouter,
   ...tokensRouter,
   ...auditRouter,
+  ...membersRouter,
 });
 
 export type AppRouter = typeof appRouter;
