@@ -225,7 +225,7 @@ describe('approval step', () => {
     expect(run.status).toBe('succeeded');
     expect(step(run, 'approve').status).toBe('succeeded');
     expect(step(run, 'ship').status).toBe('succeeded');
-    expect(run.approvals).toEqual([{ nodeId: 'approve', decision: 'approve', comment: 'Accuracy is fine', by: 'dana', at: decided.data.at }]);
+    expect(run.approvals).toEqual([{ nodeId: 'approve', decision: 'approve', comment: 'Accuracy is fine', by: decided.data.by, at: decided.data.at }]);
     // The run has ended: nothing waits any more.
     expect((await http('POST', `${url}/approve`, { decision: 'approve' })).status).toBe(409);
   });
