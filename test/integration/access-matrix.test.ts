@@ -255,6 +255,8 @@ describe('predict access', () => {
     // A missing endpoint answers the same as a token-only one: names cannot be probed without a token.
     expect((await http('POST', '/api/v1/endpoints/no-such-endpoint/predict', rows, {}, { as: 'anonymous' })).data.error).toBe(fast.data.error);
     for (const caller of ROLES) expect((await http('POST', predictUrl, rows, {}, { as: caller })).status, caller).toBe(200);
+    // A signed-in person's session works on the fast path too (the endpoint page's own origin).
+    expect((await http('POST', predictUrl, rows, { cookie: inject('adminCookie') })).status).toBe(200);
     const viaRoute = await viaNextRoute('viewer');
     expect(viaRoute.status, JSON.stringify(viaRoute.body)).toBe(200);
     expect(viaRoute.body.predictions).toHaveLength(1);
