@@ -422,8 +422,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       if (!LOOPBACK_HOSTS.has(cfg.host)) {
         log(
           `[millrace] Warning: the web app listens on ${cfg.host} (MILLRACE_HOST), not only on this machine: ` +
-            `every API call needs a sign-in or an API token, but endpoints made public answer anyone who can reach port ${cfg.port}, ` +
-            `and without TLS (a reverse proxy) passwords and tokens cross the network in the clear.`,
+            `anyone who can reach port ${cfg.port} can run pipelines and read data (Millrace has no sign-in yet).`,
         );
       }
       if (opts.web === 'start') {
