@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { History, Undo2 } from 'lucide-react';
 import Link from 'next/link';
 import { useTRPC } from '../trpc';
+import { EndpointAccess } from './endpoint-access';
 import { EndpointMetrics } from './endpoint-metrics';
 import { TryIt } from './try-it';
 import { Badge } from '../ui/badge';
@@ -99,6 +100,8 @@ export function EndpointPage({ name }: { name: string }) {
       <EndpointMetrics name={name} />
 
       <TryIt name={name} />
+
+      <EndpointAccess name={name} />
 
       <Card aria-labelledby="history-title" className="mt-6">
         <CardHeader>

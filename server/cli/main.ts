@@ -66,13 +66,12 @@ program
     const doc = (await readDocument(file)) as { name?: unknown };
     if (typeof doc?.name !== 'string') throw new Error(`${file}: the document has no "name"`);
     const query = message?.data ? `?message=${encodeURIComponent(message.data)}` : '';
-    // Until accounts exist, a version saved from here is recorded as by "cli".
+    // The version is recorded as saved by the token's label (MILLRACE_TOKEN).
     const { status, data } = await api<{ version: number; created: boolean; errors?: CompileError[]; warnings?: CompileError[] }>(
       'PUT',
       `/api/v1/pipelines/${encodeURIComponent(doc.name)}${query}`,
       JSON.stringify(doc),
       'application/json',
-      { 'x-millrace-user': 'cli' },
     );
     if (status === 422) {
       console.error(`${file}: rejected, ${data.errors?.length ?? 0} error(s)`);

@@ -62,7 +62,7 @@ interface Helpers {
   nameParam: (name: string, description: string) => unknown;
 }
 
-const WHO = 'The `X-Millrace-User` header names who made a change (recorded and shown); without it, "api".';
+const WHO = 'The change is recorded as made by the caller (the API token\'s label).';
 
 export function automationPaths({ body, answer, errors, nameParam }: Helpers) {
   const pipeline = nameParam('name', 'Pipeline name');

@@ -29,6 +29,7 @@ import { webhookInput } from '../services/notifications';
 import { endpointHistoryResponse } from '../services/endpoint-history';
 import { endpointMetricsResponse } from '../services/endpoint-metrics';
 import { rollbackBody, rollbackResponse } from '../services/endpoint-rollback';
+import { setEndpointAccessBody } from '../services/endpoint-access';
 import { driftHistoryResponse } from '../services/drift-history';
 import { VERSION_MESSAGE_MAX } from '../../workflows/core/version-message';
 import { STEP_LOG_PAGE, stepLogsResponse } from '../services/step-logs';
@@ -62,9 +63,40 @@ const errors = (...codes: number[]) =>
   Object.fromEntries([...codes, 500].map((c) => [String(c), answer(ERROR_DESCRIPTIONS[c] ?? 'Error', errorResponse)]));
 const nameParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 
+/** The operations anyone may call, and how: no credential, or the webhook trigger's own token. */
+const OPEN_OPERATIONS: Record<string, Array<Record<string, string[]>>> = {
+  'get /api/health': [],
+  'get /api/v1/openapi.json': [],
+  'post /api/v1/setup': [],
+  'post /api/v1/hooks/{id}': [{ hookToken: [] }],
+};
+
+type Operation = { security?: unknown; responses?: Record<string, unknown> };
+
+/**
+ * Every operation states its credential: an API token unless it is open (above) or says otherwise itself
+ * (predict: per endpoint). Those needing a token also document the 401 and 403 answers.
+ */
+function withSecurity<D extends { paths: Record<string, Record<string, Operation>> }>(doc: D): D {
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(operations)) {
+      const open = OPEN_OPERATIONS[`${method} ${path}`];
+      op.security ??= open ?? [{ bearerAuth: [] }];
+      if (open) continue;
+      op.responses = {
+        ...op.responses,
+        '401': answer('No credential, or a token that is not valid (with `WWW-Authenticate: Bearer`)', errorResponse),
+        // Predict takes a token of any role, so only a missing or wrong one is refused.
+        ...(path.endsWith('/predict') ? {} : { '403': answer('The token’s role is below the role this needs', errorResponse) }),
+      };
+    }
+  }
+  return doc;
+}
+
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes validate with. */
 export function openApiDocument() {
-  return {
+  return withSecurity({
     openapi: '3.1.0',
     info: {
       title: 'Millrace API',
@@ -74,9 +106,24 @@ export function openApiDocument() {
         '(localhost or MILLRACE_ALLOWED_HOSTS; otherwise 421). Changes (POST, PUT, PATCH, DELETE) are refused with 403 ' +
         'when an Origin header names another site, and with 415 when the body is a form or plain text: send application/json ' +
         '(dataset upload: the file type). Every answer carries an `x-request-id` header; a 500 answers ' +
-        '`{"error": "Internal error", "requestId": …}` and the server log holds the details under that id.',
+        '`{"error": "Internal error", "requestId": …}` and the server log holds the details under that id. ' +
+        'Send an API token as `Authorization: Bearer <token>` (an admin makes them). A token acts in its ' +
+        'workspace with its role: reading needs viewer, changes editor, alias moves, rollbacks, approvals and predict access ' +
+        'changes deployer, webhooks admin. No token: 401; a weaker role: 403.',
     },
     servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token (`mrt_…`), or a signed-in session cookie from the browser' },
+        hookToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Millrace-Token',
+          description: 'A webhook trigger’s own token (also accepted as `Authorization: Bearer <token>`), shown once when the trigger is made',
+        },
+      },
+    },
+    security: [{ bearerAuth: [] }],
     paths: {
       '/api/v1/datasets': {
         post: {
@@ -106,13 +153,12 @@ export function openApiDocument() {
         put: {
           summary: 'Save a pipeline document as a new version',
           description:
-            'The version records its author (the `X-Millrace-User` header, else "api") and an optional message, given as `?message=` ' +
+            'The version records its author (the caller: the API token\'s label) and an optional message, given as `?message=` ' +
             'or as the `X-Millrace-Message` header (not both). A document equal to the newest version creates nothing (`created: false`).',
           parameters: [
             nameParam('name', 'Pipeline name; must equal the document name'),
             { name: 'message', in: 'query', required: false, schema: { type: 'string', maxLength: VERSION_MESSAGE_MAX }, description: 'What changed, in a few words' },
             { name: 'X-Millrace-Message', in: 'header', required: false, schema: { type: 'string', maxLength: VERSION_MESSAGE_MAX }, description: 'The message as a header (printable ASCII)' },
-            { name: 'X-Millrace-User', in: 'header', required: false, schema: { type: 'string', maxLength: 100 }, description: 'Who saves (default "api")' },
           ],
           requestBody: body(pipelineDocumentSchema),
           responses: {
@@ -263,12 +309,11 @@ export function openApiDocument() {
         post: {
           summary: 'Approve or reject an approval step that is waiting',
           description:
-            'The run continues at once. Who decided is the `X-Millrace-User` header, else "api". 409 when the step is ' +
+            'The run continues at once. Who decided is the caller (needs the deployer role). 409 when the step is ' +
             'not waiting (not reached yet, already decided, or the run has ended).',
           parameters: [
             nameParam('runId', 'Run id'),
             nameParam('node', 'The approval step’s node id'),
-            { name: 'X-Millrace-User', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
           ],
           requestBody: body(approvalBody),
           responses: { '200': answer('The decision as recorded', approvalResponse), ...errors(400, 404, 409, 415, 503) },
@@ -316,6 +361,16 @@ export function openApiDocument() {
           parameters: [nameParam('name', 'Endpoint name')],
           responses: { '200': answer('The endpoint', endpointResponse), ...errors(404) },
         },
+        patch: {
+          summary: 'Who may call the endpoint’s predict: `{"access": "public" | "token"}` (deployer)',
+          description: 'Effective for the next predict request. `changed: false` when the endpoint already had that access.',
+          parameters: [nameParam('name', 'Endpoint name')],
+          requestBody: body(setEndpointAccessBody),
+          responses: {
+            '200': answer('The access now in force', z.object({ name: z.string(), access: z.enum(['token', 'public']), changed: z.boolean() })),
+            ...errors(400, 404, 415),
+          },
+        },
       },
       '/api/v1/endpoints/{name}/history': {
         get: {
@@ -352,9 +407,20 @@ export function openApiDocument() {
           description:
             'Send `Content-Type: application/json`. Numbers must be finite and within float32 range; a text value the ' +
             'model never saw in training is scored and reported in `warnings`. The feature values (never extra keys) and ' +
-            'the predictions are logged in the background, up to MILLRACE_PREDICTION_LOG_MAX_BYTES per request.',
+            'the predictions are logged in the background, up to MILLRACE_PREDICTION_LOG_MAX_BYTES per request. ' +
+            'Who may call depends on the endpoint (`access`, set with PATCH /api/v1/endpoints/{name}): `token` (the default) ' +
+            'needs an API token of the endpoint’s workspace (any role) and answers 401 without one; `public` answers anyone. ' +
+            'A public endpoint of a workspace other than `default` is named with the `X-Millrace-Workspace` header.',
+          security: [{}, { bearerAuth: [] }],
           parameters: [
             nameParam('name', 'Endpoint name'),
+            {
+              name: 'X-Millrace-Workspace',
+              in: 'header',
+              required: false,
+              description: 'Without a token: the slug of the workspace whose public endpoint is meant (default `default`)',
+              schema: { type: 'string' },
+            },
             {
               name: 'slot',
               in: 'query',
@@ -385,8 +451,8 @@ export function openApiDocument() {
           summary: 'Point a slot back at a model version the endpoint served before',
           description:
             'Send `{"version": n}` (a version of the model the slot serves now) or `{"modelVersionId": id}`, and `slot` ' +
-            '(production by default). Effective for the next request; recorded as a `rollback` event with `X-Millrace-User` ' +
-            '(or "api") as the actor. A version the endpoint never served is refused (409).',
+            '(production by default). Effective for the next request; recorded as a `rollback` event with the caller ' +
+            '(needs the deployer role) as the actor. A version the endpoint never served is refused (409).',
           parameters: [nameParam('name', 'Endpoint name')],
           requestBody: body(rollbackBody),
           responses: { '200': answer('The slot now serves that version', rollbackResponse), ...errors(400, 404, 409, 415) },
@@ -426,5 +492,5 @@ export function openApiDocument() {
         },
       },
     },
-  };
+  });
 }

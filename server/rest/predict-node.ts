@@ -8,7 +8,9 @@ import { DEFAULT_PATIENCE_MS, HttpError, bodyTooLarge, checkJsonContentType, err
 import { config } from '../infra/config';
 import { unlessStuck } from '../infra/dependencies';
 import { ServiceError, notFound } from '../infra/errors';
+import { withWorkspace } from '../infra/workspace';
 import { predict } from '../services/endpoints';
+import { authorizePredict } from './predict-access';
 import { logRefusedPredict } from './predict-failure';
 import { requestedSlot } from './predict-request';
 import type { Slot } from '../infra/model-registry';
@@ -69,6 +71,20 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> 
   });
 }
 
+/**
+ * The request's headers as fetch Headers, for the caller check (better-auth reads sessions from them). From
+ * `req.headers`, not the raw ones: the web server has replaced the client's address header there.
+ */
+function fetchHeaders(req: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  return headers;
+}
+
 async function send(res: http.ServerResponse, answer: Response, requestId?: string): Promise<void> {
   const body = Buffer.from(await answer.arrayBuffer());
   const headers: Record<string, string> = {};
@@ -91,21 +107,27 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
   const requestId = given ?? randomUUID();
   const started = performance.now();
   let slot: Slot | undefined;
+  // Set once the caller may call: a refused caller is not logged as a failed prediction of the endpoint.
+  let workspaceId: string | undefined;
   try {
     const answer = await unlessStuck(
       (async () => {
-        checkJsonContentType(header(req, 'content-type'));
-        const body = parseJsonText(await readBody(req, maxPredictBytes), predictBody);
         let name: string;
         try {
           name = decodeURIComponent(rawName);
         } catch {
           throw notFound(`Endpoint "${rawName}"`);
         }
-        const url = req.url ?? '';
-        const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('slot') : null;
-        slot = requestedSlot(query, header(req, 'x-millrace-slot'));
-        return predict(name, body.rows, requestId, slot);
+        const granted = await authorizePredict(fetchHeaders(req), name);
+        return withWorkspace(granted.workspaceId, async () => {
+          workspaceId = granted.workspaceId;
+          checkJsonContentType(header(req, 'content-type'));
+          const body = parseJsonText(await readBody(req, maxPredictBytes), predictBody);
+          const url = req.url ?? '';
+          const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('slot') : null;
+          slot = requestedSlot(query, header(req, 'x-millrace-slot'));
+          return predict(name, body.rows, requestId, slot);
+        });
       })(),
       DEFAULT_PATIENCE_MS,
     );
@@ -115,7 +137,8 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
   } catch (thrown) {
     if (thrown instanceof HttpError && thrown.status === 413) lingerOnClose(req.socket);
     const answer = errorAnswer(thrown, requestId);
-    logRefusedPredict(rawName, thrown, { status: answer.status, requestId, started, slot });
+    const granted = workspaceId;
+    if (granted) withWorkspace(granted, () => logRefusedPredict(rawName, thrown, { status: answer.status, requestId, started, slot }));
     await send(res, answer, requestId);
   }
 }

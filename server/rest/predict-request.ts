@@ -1,8 +1,10 @@
 import { config } from '../infra/config';
 import { ServiceError } from '../infra/errors';
 import type { Slot } from '../infra/model-registry';
+import { withWorkspace } from '../infra/workspace';
 import { predict } from '../services/endpoints';
 import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
+import { authorizePredict } from './predict-access';
 import { logRefusedPredict } from './predict-failure';
 import { REQUEST_ID, predictBody } from './schemas';
 
@@ -22,7 +24,7 @@ export function requestedSlot(query: string | null, header: string | null): Slot
 export const PREDICT_PATH = /^\/api\/v1\/endpoints\/([^/]+)\/predict$/;
 
 /**
- * POST /api/v1/endpoints/{name}/predict: the request guard, the body within MILLRACE_MAX_PREDICT_BYTES,
+ * POST /api/v1/endpoints/{name}/predict: the request guard, who may call (authorizePredict), the body within MILLRACE_MAX_PREDICT_BYTES,
  * `X-Request-Id` (the caller's, or one made up here and answered), the rows scored and logged in the
  * background. Shared by the Next.js route and the web server's own fast path, so both answer alike.
  */
@@ -36,21 +38,26 @@ export async function answerPredict(req: Request, name: string): Promise<Respons
   }
   const requestId = given ?? crypto.randomUUID();
   const started = performance.now();
-  let failure: { thrown: unknown; slot?: Slot } | undefined;
+  let failure: { thrown: unknown; slot?: Slot; workspaceId: string } | undefined;
   const answer = await handle(
     async () => {
-      let slot: Slot | undefined;
-      try {
-        const body = await readJsonBody(req, predictBody, { maxBytes: config().maxPredictBytes });
-        slot = requestedSlot(new URL(req.url).searchParams.get('slot'), req.headers.get('x-millrace-slot'));
-        return json(await predict(name, body.rows, requestId, slot));
-      } catch (thrown) {
-        failure = { thrown, slot };
-        throw thrown;
-      }
+      // A refused caller is not logged as a failed prediction of the endpoint.
+      const { workspaceId } = await authorizePredict(req.headers, name);
+      return withWorkspace(workspaceId, async () => {
+        let slot: Slot | undefined;
+        try {
+          const body = await readJsonBody(req, predictBody, { maxBytes: config().maxPredictBytes });
+          slot = requestedSlot(new URL(req.url).searchParams.get('slot'), req.headers.get('x-millrace-slot'));
+          return json(await predict(name, body.rows, requestId, slot));
+        } catch (thrown) {
+          failure = { thrown, slot, workspaceId };
+          throw thrown;
+        }
+      });
     },
     { requestId },
   );
-  if (failure) logRefusedPredict(name, failure.thrown, { status: answer.status, requestId, started, slot: failure.slot });
+  const failed = failure;
+  if (failed) withWorkspace(failed.workspaceId, () => logRefusedPredict(name, failed.thrown, { status: answer.status, requestId, started, slot: failed.slot }));
   return answer;
 }

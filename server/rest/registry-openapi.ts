@@ -130,7 +130,7 @@ export function registryPaths({ body, answer, errors, nameParam }: Helpers) {
     '/api/v1/models/{name}/aliases/{alias}': {
       put: {
         summary: 'Point an alias (staging, production, archived) at a version',
-        description: 'Recorded in the alias history with the `X-Millrace-User` header (else "api"). Naming the version it already names changes nothing (`changed: false`).',
+        description: 'Recorded in the alias history as moved by the caller (needs the deployer role). Naming the version it already names changes nothing (`changed: false`).',
         parameters: [model, nameParam('alias', MODEL_ALIASES.join(', '))],
         requestBody: body(moveAliasBody),
         responses: { '200': answer('The alias', aliasMoveResponse), ...errors(400, 404, 415, 503) },

@@ -4,7 +4,7 @@ import { changedNothing, recordAuditedCall } from '../auth/audit';
 import type { Access } from '../auth/context';
 import { authenticate, type Principal } from '../auth/principal';
 import { withWorkspace } from '../infra/workspace';
-import { HttpError, handle, type RouteParams } from './http';
+import { HttpError, handle, refuseUnsafeRequest, type RouteParams } from './http';
 
 // Every REST route is `export const GET = route(access, handler)`: the wrapper authenticates the caller,
 // checks the role the route declares (401/403 before the handler reads anything of the request), runs the
@@ -15,7 +15,18 @@ import { HttpError, handle, type RouteParams } from './http';
 export interface PublicAccess {
   public: string;
 }
-export type RouteAccess = Access | PublicAccess;
+/**
+ * POST /api/v1/endpoints/{name}/predict: open or token-only per endpoint (`endpoints.access`). The handler
+ * decides with `authorizePredict` (server/rest/predict-access.ts), the same check the web server's fast path makes.
+ */
+export interface PredictAccess {
+  predict: true;
+}
+/** A webhook trigger's route: no account; the trigger's own token is the credential, checked by the handler. */
+export interface HookAccess {
+  hook: true;
+}
+export type RouteAccess = Access | PublicAccess | PredictAccess | HookAccess;
 
 export const ACCESS = Symbol.for('millrace.routeAccess');
 
@@ -26,6 +37,8 @@ type Handler<C, P> = (req: Request, ctx: { caller: C; params: P }) => Promise<Re
 interface Options {
   /** As for `handle`: null for handlers that bound their own waits. */
   patienceMs?: number | null;
+  /** For a route proxy.ts skips (big bodies): run the request guard here, before the caller is checked. */
+  guard?: boolean;
 }
 
 export function route<P = Record<string, never>>(
@@ -34,7 +47,7 @@ export function route<P = Record<string, never>>(
   opts?: Options,
 ): RouteHandler<P>;
 export function route<P = Record<string, never>>(
-  access: PublicAccess,
+  access: PublicAccess | PredictAccess | HookAccess,
   handler: Handler<null, P>,
   opts?: Options,
 ): RouteHandler<P>;
@@ -45,10 +58,16 @@ export function route<P>(
 ): RouteHandler<P> {
   // The overloads pair a public access with a handler that gets no caller, and a role with one that does.
   const call = handler as Handler<Principal | null, P>;
-  const run = (req: Request, context: RouteParams<P>) =>
-    handle(async (requestId) => {
+  if ('predict' in access) {
+    // answerPredict answers every outcome itself, with the caller's X-Request-Id, as the fast path does.
+    return Object.assign(async (req: Request, context: RouteParams<P>) => call(req, { caller: null, params: await context.params }), { [ACCESS]: access });
+  }
+  const run = (req: Request, context: RouteParams<P>) => {
+    const refused = opts.guard ? refuseUnsafeRequest(req) : undefined;
+    if (refused) return Promise.resolve(refused);
+    return handle(async (requestId) => {
       const params = await context.params;
-      if ('public' in access) return call(req, { caller: null, params });
+      if ('public' in access || 'hook' in access) return call(req, { caller: null, params });
       const verdict = checkAccess(await authenticate(req.headers), access.role);
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       const caller = verdict.principal;
@@ -56,6 +75,7 @@ export function route<P>(
       if (access.audit && res.ok) await auditRoute(req, res, caller, access.audit, params, requestId);
       return res;
     }, opts);
+  };
   return Object.assign(run, { [ACCESS]: access });
 }
 

@@ -77,7 +77,7 @@ export const runResponse = z.object({
         nodeId: z.string(),
         decision: z.enum(['approve', 'reject']),
         comment: z.string().optional(),
-        by: z.string().describe('X-Millrace-User of the request, "api", or "timeout"'),
+        by: z.string().describe('Who decided: the caller (an API token\'s label or a person\'s email), or "timeout"'),
         at: z.string(),
       }),
     )
@@ -140,6 +140,7 @@ export const endpointResponse = z.object({
   staging: z.object({ model: z.string(), modelVersion: z.number().int() }).nullable().describe('What the staging slot serves (`?slot=staging`); null when empty'),
   challenger: z.object({ mode: z.enum(['none', 'canary', 'shadow']), canaryPercent: z.number().int() }).describe('How staging challenges production requests'),
   owner: z.string().nullable().describe('The pipeline whose deploy steps promote here; others need takeOver'),
+  access: z.enum(['token', 'public']).describe('Who may call predict: `token` an API token (or session) of the workspace, `public` anyone'),
 });
 
 export const predictBody = z.object({

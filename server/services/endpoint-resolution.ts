@@ -40,6 +40,8 @@ export interface EndpointResolution {
   modelVersion: number;
   artifactHash: string;
   meta: ModelMeta;
+  /** Who may call predict: anyone ('public') or API tokens and sessions of the workspace ('token'). */
+  access: 'token' | 'public';
 }
 
 interface Entry {
@@ -111,7 +113,7 @@ async function lookup(key: string): Promise<EndpointResolution | undefined> {
   const [row] = await getDb().transaction(async (tx) => {
     await tx.execute(sql.raw(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`));
     return tx
-      .select({ e: endpoints.id, v: modelVersions, model: models.name, challenger: endpoints.challenger, canaryPercent: endpoints.canaryPercent, staging: endpoints.stagingModelVersionId })
+      .select({ e: endpoints.id, v: modelVersions, model: models.name, challenger: endpoints.challenger, canaryPercent: endpoints.canaryPercent, staging: endpoints.stagingModelVersionId, access: endpoints.access })
       .from(endpoints)
       .innerJoin(modelVersions, eq(modelVersions.id, slot === 'staging' ? endpoints.stagingModelVersionId : endpoints.modelVersionId))
       .innerJoin(models, eq(models.id, modelVersions.modelId))
@@ -128,6 +130,7 @@ async function lookup(key: string): Promise<EndpointResolution | undefined> {
     modelVersion: row.v.version,
     artifactHash: row.v.artifactHash,
     meta: row.v.meta as ModelMeta,
+    access: row.access,
   };
 }
 
@@ -154,7 +157,7 @@ function refresh(name: string): Lookup {
       }
       const previous = current?.value;
       // Keep the same object while nothing changed, so per-model caches keyed on it stay warm.
-      const kept = previous && previous.modelVersionId === value.modelVersionId && previous.endpointId === value.endpointId && sameChallenger(previous, value) ? previous : value;
+      const kept = previous && previous.modelVersionId === value.modelVersionId && previous.endpointId === value.endpointId && sameChallenger(previous, value) && previous.access === value.access ? previous : value;
       entries.delete(name);
       entries.set(name, { value: kept, fetchedAt: since });
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);

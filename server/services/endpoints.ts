@@ -39,6 +39,8 @@ export async function getEndpoint(name: string) {
     classes: meta.classes ?? undefined,
     metrics: v.metrics ?? undefined,
     updatedAt: e.updatedAt,
+    /** Who may call predict: 'public' anyone, 'token' an API token or session of the workspace. */
+    access: e.access,
     ...(await slotsOf(e)),
   };
 }

@@ -6,6 +6,7 @@ import { PIPELINE_NAME } from '../../workflows/core/document';
 import { versionMessageSchema } from '../../workflows/core/version-message';
 import { listDatasets, uploadLimit } from '../services/datasets';
 import { getEndpoint, listEndpoints, predict } from '../services/endpoints';
+import { endpointAccessSchema, setEndpointAccess } from '../services/endpoint-access';
 import { endpointHistory, endpointHistoryQuery } from '../services/endpoint-history';
 import { endpointMetrics, endpointMetricsQuery } from '../services/endpoint-metrics';
 import { rollback, rollbackBody, rollbackInput } from '../services/endpoint-rollback';
@@ -135,6 +136,10 @@ export const appRouter = router({
     rollback: procedure('deployer', 'endpoint.rolled_back')
       .input(rollbackInput)
       .mutation(({ input: { name, ...body }, ctx }) => rollback(name, rollbackBody.parse(body), ctx.caller.label)),
+    /** Predict open to anyone ('public') or only to API tokens and sessions ('token'). */
+    setAccess: procedure('deployer', 'endpoint.access_changed')
+      .input(z.strictObject({ name: z.string().max(200), access: endpointAccessSchema }))
+      .mutation(({ input }) => setEndpointAccess(input.name, input.access)),
   }),
   ...automationRouter,
   ...registryRouter,

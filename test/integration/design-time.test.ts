@@ -15,7 +15,8 @@ const example = JSON.parse(await fs.readFile(path.resolve('server/examples/pengu
 function putStreamed(pathname: string, chunks: Iterable<string>): Promise<{ status: number; body: string }> {
   const url = new URL(pathname, inject('baseUrl'));
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'PUT', headers: { 'content-type': 'application/json' } }, (res) => {
+    // Routes take tokens: the admin's, as every other request here sends.
+    const req = http.request(url, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${inject('tokens').admin}` } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (body += c));

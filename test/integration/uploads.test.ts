@@ -216,7 +216,7 @@ describe('uploads stream and are size-limited', () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(
         `${inject('baseUrl')}/api/v1/datasets?name=too-big`,
-        { method: 'POST', headers: { ...CSV, 'content-length': String(limit * 4) } },
+        { method: 'POST', headers: { ...CSV, 'content-length': String(limit * 4), authorization: `Bearer ${inject('tokens').admin}` } },
         (res) => {
           let text = '';
           res.setEncoding('utf8');

@@ -3,6 +3,7 @@ import { requestContext } from '../../../../server/auth/context';
 import { config } from '../../../../server/infra/config';
 import { RETRY_AFTER_SECONDS } from '../../../../server/infra/dependencies';
 import { readTextBody } from '../../../../server/rest/body';
+import { route } from '../../../../server/rest/route';
 import { appRouter } from '../../../../server/trpc/router';
 import { jsonTextDepth } from '../../../../workflows/core/limits';
 
@@ -38,4 +39,9 @@ async function handler(req: Request) {
   });
 }
 
-export { handler as GET, handler as POST };
+// Each procedure declares its own role and is checked by it (server/trpc/init.ts), after this route.
+const serve = route({ public: 'each procedure checks its own role (server/trpc/init.ts) before reading its input' }, (req) => handler(req), {
+  patienceMs: null,
+});
+
+export { serve as GET, serve as POST };

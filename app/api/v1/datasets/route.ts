@@ -1,18 +1,14 @@
-import type { NextRequest } from 'next/server';
 import { config } from '../../../../server/infra/config';
 import { ServiceError } from '../../../../server/infra/errors';
-import { handle, json, problem, refuseUnsafeRequest } from '../../../../server/rest/http';
+import { json, problem } from '../../../../server/rest/http';
+import { route } from '../../../../server/rest/route';
 import { datasetFormatOf, datasetNameSchema, ingestDatasetUpload, listDatasets } from '../../../../server/services/datasets';
 import { uploadTooLarge } from '../../../../server/infra/upload-file';
 
 export const dynamic = 'force-dynamic';
 
-// proxy.ts skips this route (uploads are big): the request guard runs here.
-export async function GET(req: Request) {
-  const refused = refuseUnsafeRequest(req);
-  if (refused) return refused;
-  return handle(async () => json({ datasets: await listDatasets() }));
-}
+// proxy.ts skips this route (uploads are big): the request guard runs here (`guard`), before the caller is checked.
+export const GET = route({ role: 'viewer' }, async () => json({ datasets: await listDatasets() }), { guard: true });
 
 /** A 413 that also closes the connection, so the client stops sending the rest of the body. */
 function tooLarge(err: ServiceError): Response {
@@ -23,11 +19,10 @@ function tooLarge(err: ServiceError): Response {
  * Body is the file itself; Content-Type says CSV, JSON (array of objects), NDJSON or Parquet. The body is
  * streamed to a temporary file (never held in memory) and refused with 413 past MILLRACE_MAX_UPLOAD_BYTES.
  */
-export async function POST(req: NextRequest) {
-  const refused = refuseUnsafeRequest(req);
-  if (refused) return refused;
-  return handle(async () => {
-    const name = req.nextUrl.searchParams.get('name');
+export const POST = route(
+  { role: 'editor', audit: 'dataset.version_created' },
+  async (req) => {
+    const name = new URL(req.url).searchParams.get('name');
     if (!name) return problem(400, 'Give the dataset a name: POST /api/v1/datasets?name=NAME');
     const parsedName = datasetNameSchema.safeParse(name);
     if (!parsedName.success) return problem(400, parsedName.error.issues[0]!.message);
@@ -53,5 +48,6 @@ export async function POST(req: NextRequest) {
       if (err instanceof ServiceError && err.code === 'too_large') return tooLarge(err);
       throw err;
     }
-  });
-}
+  },
+  { guard: true },
+);

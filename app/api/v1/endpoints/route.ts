@@ -1,8 +1,7 @@
-import { handle, json } from '../../../../server/rest/http';
+import { json } from '../../../../server/rest/http';
+import { route } from '../../../../server/rest/route';
 import { listEndpoints } from '../../../../server/services/endpoints';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
-  return handle(async () => json({ endpoints: await listEndpoints() }));
-}
+export const GET = route({ role: 'viewer' }, async () => json({ endpoints: await listEndpoints() }));

@@ -1,8 +1,7 @@
-import { handle, json } from '../../../../server/rest/http';
+import { json } from '../../../../server/rest/http';
+import { route } from '../../../../server/rest/route';
 import { listNotifications, unreadNotificationCount } from '../../../../server/services/notifications';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
-  return handle(async () => json({ unread: await unreadNotificationCount(), notifications: await listNotifications() }));
-}
+export const GET = route({ role: 'viewer' }, async () => json({ unread: await unreadNotificationCount(), notifications: await listNotifications() }));

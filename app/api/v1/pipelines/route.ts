@@ -1,8 +1,7 @@
-import { handle, json } from '../../../../server/rest/http';
+import { json } from '../../../../server/rest/http';
+import { route } from '../../../../server/rest/route';
 import { listPipelines } from '../../../../server/services/pipelines';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
-  return handle(async () => json({ pipelines: await listPipelines() }));
-}
+export const GET = route({ role: 'viewer' }, async () => json({ pipelines: await listPipelines() }));

@@ -1,13 +1,12 @@
-import { handle, json, readJsonBody } from '../../../../server/rest/http';
+import { json, readJsonBody } from '../../../../server/rest/http';
+import { route } from '../../../../server/rest/route';
 import { createWebhook, listWebhooks, webhookInput } from '../../../../server/services/notifications';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
-  return handle(async () => json({ webhooks: await listWebhooks() }));
-}
+export const GET = route({ role: 'editor' }, async () => json({ webhooks: await listWebhooks() }));
 
 /** `{url, events, pipeline?}`: POST Slack-compatible JSON to `url` for these events. */
-export async function POST(req: Request) {
-  return handle(async () => json(await createWebhook(await readJsonBody(req, webhookInput, { maxBytes: 64 * 1024 })), 201));
-}
+export const POST = route({ role: 'admin', audit: 'connection.created' }, async (req) =>
+  json(await createWebhook(await readJsonBody(req, webhookInput, { maxBytes: 64 * 1024 })), 201),
+);

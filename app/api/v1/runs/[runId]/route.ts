@@ -1,8 +1,7 @@
-import { handle, json, type RouteParams } from '../../../../../server/rest/http';
+import { json } from '../../../../../server/rest/http';
+import { route } from '../../../../../server/rest/route';
 import { getRun } from '../../../../../server/services/runs';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: RouteParams<{ runId: string }>) {
-  return handle(async () => json(await getRun((await params).runId)));
-}
+export const GET = route<{ runId: string }>({ role: 'viewer' }, async (_req, { params }) => json(await getRun(params.runId)));

@@ -1,25 +1,20 @@
 import { z } from 'zod';
-import { actorOf, readBody } from '../../../../../server/rest/automation';
-import { handle, json, type RouteParams } from '../../../../../server/rest/http';
+import { readBody } from '../../../../../server/rest/automation';
+import { json } from '../../../../../server/rest/http';
+import { route } from '../../../../../server/rest/route';
 import { deleteTrigger, getTrigger, setTriggerEnabled } from '../../../../../server/services/triggers';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_req: Request, { params }: RouteParams<{ id: string }>) {
-  return handle(async () => json(await getTrigger((await params).id)));
-}
+export const GET = route<{ id: string }>({ role: 'viewer' }, async (_req, { params }) => json(await getTrigger(params.id)));
 
 /** Turns a trigger on or off. */
-export async function PATCH(req: Request, { params }: RouteParams<{ id: string }>) {
-  return handle(async () => {
-    const { enabled } = await readBody(req, z.strictObject({ enabled: z.boolean() }));
-    return json(await setTriggerEnabled((await params).id, enabled, actorOf(req)));
-  });
-}
+export const PATCH = route<{ id: string }>({ role: 'editor', audit: 'trigger.changed' }, async (req, { params, caller }) => {
+  const { enabled } = await readBody(req, z.strictObject({ enabled: z.boolean() }));
+  return json(await setTriggerEnabled(params.id, enabled, caller.label));
+});
 
-export async function DELETE(_req: Request, { params }: RouteParams<{ id: string }>) {
-  return handle(async () => {
-    await deleteTrigger((await params).id);
-    return new Response(null, { status: 204 });
-  });
-}
+export const DELETE = route<{ id: string }>({ role: 'editor', audit: 'trigger.changed' }, async (_req, { params }) => {
+  await deleteTrigger(params.id);
+  return new Response(null, { status: 204 });
+});

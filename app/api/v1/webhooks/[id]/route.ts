@@ -1,11 +1,9 @@
-import { handle, type RouteParams } from '../../../../../server/rest/http';
+import { route } from '../../../../../server/rest/route';
 import { deleteWebhook } from '../../../../../server/services/notifications';
 
 export const dynamic = 'force-dynamic';
 
-export async function DELETE(_req: Request, { params }: RouteParams<{ id: string }>) {
-  return handle(async () => {
-    await deleteWebhook((await params).id);
-    return new Response(null, { status: 204 });
-  });
-}
+export const DELETE = route<{ id: string }>({ role: 'admin', audit: 'connection.deleted' }, async (_req, { params }) => {
+  await deleteWebhook(params.id);
+  return new Response(null, { status: 204 });
+});

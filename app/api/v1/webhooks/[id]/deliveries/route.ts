@@ -1,9 +1,8 @@
-import { handle, json, type RouteParams } from '../../../../../../server/rest/http';
+import { json } from '../../../../../../server/rest/http';
+import { route } from '../../../../../../server/rest/route';
 import { listDeliveries } from '../../../../../../server/services/notifications';
 
 export const dynamic = 'force-dynamic';
 
 /** The webhook's delivery log, newest first: status, attempts, last status code and error. */
-export async function GET(_req: Request, { params }: RouteParams<{ id: string }>) {
-  return handle(async () => json({ deliveries: await listDeliveries({ webhookId: (await params).id }) }));
-}
+export const GET = route<{ id: string }>({ role: 'editor' }, async (_req, { params }) => json({ deliveries: await listDeliveries({ webhookId: params.id }) }));

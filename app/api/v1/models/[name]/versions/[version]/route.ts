@@ -1,13 +1,11 @@
-import { handle, json, type RouteParams } from '../../../../../../../server/rest/http';
+import { json } from '../../../../../../../server/rest/http';
 import { versionFromPath } from '../../../../../../../server/rest/registry-params';
+import { route } from '../../../../../../../server/rest/route';
 import { getRegisteredModelVersion, modelNameSchema } from '../../../../../../../server/services/model-versions';
 
 export const dynamic = 'force-dynamic';
 
 /** One model version: metrics, parameters, features, training data, run, endpoints, aliases and lineage. */
-export async function GET(_req: Request, { params }: RouteParams<{ name: string; version: string }>) {
-  return handle(async () => {
-    const p = await params;
-    return json(await getRegisteredModelVersion(modelNameSchema.parse(decodeURIComponent(p.name)), versionFromPath(p.version, 'Model')));
-  });
-}
+export const GET = route<{ name: string; version: string }>({ role: 'viewer' }, async (_req, { params: p }) =>
+  json(await getRegisteredModelVersion(modelNameSchema.parse(decodeURIComponent(p.name)), versionFromPath(p.version, 'Model'))),
+);

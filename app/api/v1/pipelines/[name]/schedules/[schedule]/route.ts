@@ -1,30 +1,20 @@
-import { actorOf, readBody } from '../../../../../../../server/rest/automation';
-import { handle, json, type RouteParams } from '../../../../../../../server/rest/http';
+import { readBody } from '../../../../../../../server/rest/automation';
+import { json } from '../../../../../../../server/rest/http';
+import { route } from '../../../../../../../server/rest/route';
 import { deleteSchedule, getSchedule, updateSchedule } from '../../../../../../../server/services/schedules';
 import { updateScheduleSchema } from '../../../../../../../workflows/core/schedule-spec';
 
 export const dynamic = 'force-dynamic';
 
-type Params = RouteParams<{ name: string; schedule: string }>;
+type Params = { name: string; schedule: string };
 
-export async function GET(_req: Request, { params }: Params) {
-  return handle(async () => {
-    const { name, schedule } = await params;
-    return json(await getSchedule(name, schedule));
-  });
-}
+export const GET = route<Params>({ role: 'viewer' }, async (_req, { params }) => json(await getSchedule(params.name, params.schedule)));
 
-export async function PATCH(req: Request, { params }: Params) {
-  return handle(async () => {
-    const { name, schedule } = await params;
-    return json(await updateSchedule(name, schedule, await readBody(req, updateScheduleSchema), actorOf(req)));
-  });
-}
+export const PATCH = route<Params>({ role: 'editor', audit: 'schedule.changed' }, async (req, { params, caller }) =>
+  json(await updateSchedule(params.name, params.schedule, await readBody(req, updateScheduleSchema), caller.label)),
+);
 
-export async function DELETE(_req: Request, { params }: Params) {
-  return handle(async () => {
-    const { name, schedule } = await params;
-    await deleteSchedule(name, schedule);
-    return new Response(null, { status: 204 });
-  });
-}
+export const DELETE = route<Params>({ role: 'editor', audit: 'schedule.changed' }, async (_req, { params }) => {
+  await deleteSchedule(params.name, params.schedule);
+  return new Response(null, { status: 204 });
+});

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ServiceError } from '../../../../../../../../server/infra/errors';
-import { actorOf, readBody, readOptionalJsonBody } from '../../../../../../../../server/rest/automation';
-import { handle, json, type RouteParams } from '../../../../../../../../server/rest/http';
+import { readBody, readOptionalJsonBody } from '../../../../../../../../server/rest/automation';
+import { json } from '../../../../../../../../server/rest/http';
+import { route } from '../../../../../../../../server/rest/route';
 import { backfillSchedule, setSchedulePaused, triggerSchedule } from '../../../../../../../../server/services/schedules';
 import { backfillSchema } from '../../../../../../../../workflows/core/schedule-spec';
 
@@ -10,10 +11,10 @@ export const dynamic = 'force-dynamic';
 const noteBody = z.strictObject({ note: z.string().max(1000).optional() });
 
 /** pause, resume, trigger ("run now") and backfill. */
-export async function POST(req: Request, { params }: RouteParams<{ name: string; schedule: string; action: string }>) {
-  return handle(async () => {
-    const { name, schedule, action } = await params;
-    const who = actorOf(req);
+export const POST = route<{ name: string; schedule: string; action: string }>(
+  { role: 'editor', audit: 'schedule.changed' },
+  async (req, { params: { name, schedule, action }, caller }) => {
+    const who = caller.label;
     switch (action) {
       case 'pause':
       case 'resume': {
@@ -29,5 +30,5 @@ export async function POST(req: Request, { params }: RouteParams<{ name: string;
       default:
         throw new ServiceError('not_found', `No action "${action}" on a schedule: use pause, resume, trigger or backfill`);
     }
-  });
-}
+  },
+);
