@@ -68,6 +68,8 @@ const OPEN_OPERATIONS: Record<string, Array<Record<string, string[]>>> = {
   'get /api/health': [],
   'get /api/v1/openapi.json': [],
   'post /api/v1/setup': [],
+  'get /api/v1/invitations/{id}': [],
+  'post /api/v1/invitations/{id}/accept': [],
   'post /api/v1/hooks/{id}': [{ hookToken: [] }],
 };
 

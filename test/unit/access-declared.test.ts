@@ -78,11 +78,13 @@ describe('declared access of REST routes', () => {
       'GET /api/auth/[...all]: public',
       'GET /api/health: public',
       'GET /api/trpc/[trpc]: public',
+      'GET /api/v1/invitations/[id]: public',
       'GET /api/v1/openapi.json: public',
       'POST /api/auth/[...all]: public',
       'POST /api/trpc/[trpc]: public',
       'POST /api/v1/endpoints/[name]/predict: predict',
       'POST /api/v1/hooks/[id]: hook',
+      'POST /api/v1/invitations/[id]/accept: public',
       'POST /api/v1/setup: public',
     ]);
   });
