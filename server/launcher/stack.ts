@@ -307,7 +307,10 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     const setupToken = cfg.auth === 'on' ? await issueSetupTokenAt(pg.url) : null;
 
     // BETTER_AUTH_SECRET in the launcher's environment wins (several machines sharing one database).
-    const authSecret = cfg.authSecret ?? ensureKeys(cfg.dataDir).authSecret;
+    const keys = ensureKeys(cfg.dataDir);
+    const authSecret = cfg.authSecret ?? keys.authSecret;
+    // Likewise MILLRACE_SECRET_KEY, which encrypts stored secrets (webhook URLs) for web and workers alike.
+    const secretKey = cfg.secretKey ?? keys.secretKey;
 
     const env: Record<string, string> = {
       DATABASE_URL: pg.url,
@@ -322,6 +325,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       MILLRACE_ALLOWED_HOSTS: cfg.allowedHosts.join(','),
       MILLRACE_AUTH: cfg.auth,
       BETTER_AUTH_SECRET: authSecret,
+      MILLRACE_SECRET_KEY: secretKey,
       NEXT_TELEMETRY_DISABLED: '1',
     };
     if (opts.temporalCli) env.TEMPORAL_CLI = opts.temporalCli;
