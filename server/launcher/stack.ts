@@ -8,6 +8,8 @@ import { secureDataDir, secureTemporalDb } from './data-dir';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
 import { issueSetupTokenAt } from '../auth/setup-token';
 import { ensureKeys } from './keys';
+import { secretKeyFrom } from '../infra/secret-box';
+import { sealLegacyWebhookUrlsAt } from '../infra/webhook-secrets';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
 import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
 import {
@@ -311,6 +313,8 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     const authSecret = cfg.authSecret ?? keys.authSecret;
     // Likewise MILLRACE_SECRET_KEY, which encrypts stored secrets (webhook URLs) for web and workers alike.
     const secretKey = cfg.secretKey ?? keys.secretKey;
+    const sealed = await sealLegacyWebhookUrlsAt(pg.url, secretKeyFrom(secretKey));
+    if (sealed > 0) log(`[millrace] Encrypted the URLs of ${sealed} webhook(s) saved before URLs were encrypted`);
 
     const env: Record<string, string> = {
       DATABASE_URL: pg.url,
