@@ -10,6 +10,7 @@ import { unlessStuck } from '../infra/dependencies';
 import { ServiceError, notFound } from '../infra/errors';
 import { predict } from '../services/endpoints';
 import { logRefusedPredict } from './predict-failure';
+import { RateLimitedError, limitPredict } from './rate-limit';
 import { requestedSlot } from './predict-request';
 import type { Slot } from '../infra/model-registry';
 import { checkRequest, refusal } from './request-guard';
@@ -94,6 +95,7 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
   try {
     const answer = await unlessStuck(
       (async () => {
+        limitPredict({ get: (n) => header(req, n) });
         checkJsonContentType(header(req, 'content-type'));
         const body = parseJsonText(await readBody(req, maxPredictBytes), predictBody);
         let name: string;
@@ -115,7 +117,8 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
   } catch (thrown) {
     if (thrown instanceof HttpError && thrown.status === 413) lingerOnClose(req.socket);
     const answer = errorAnswer(thrown, requestId);
-    logRefusedPredict(rawName, thrown, { status: answer.status, requestId, started, slot });
+    // A flood is not written to the prediction log one refusal at a time.
+    if (!(thrown instanceof RateLimitedError)) logRefusedPredict(rawName, thrown, { status: answer.status, requestId, started, slot });
     await send(res, answer, requestId);
   }
 }

@@ -4,6 +4,7 @@ import type { Slot } from '../infra/model-registry';
 import { predict } from '../services/endpoints';
 import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
 import { logRefusedPredict } from './predict-failure';
+import { limitPredict } from './rate-limit';
 import { REQUEST_ID, predictBody } from './schemas';
 
 /**
@@ -39,6 +40,8 @@ export async function answerPredict(req: Request, name: string): Promise<Respons
   let failure: { thrown: unknown; slot?: Slot } | undefined;
   const answer = await handle(
     async () => {
+      // Before anything is read or logged: a flood costs one bucket lookup per request.
+      limitPredict(req.headers);
       let slot: Slot | undefined;
       try {
         const body = await readJsonBody(req, predictBody, { maxBytes: config().maxPredictBytes });

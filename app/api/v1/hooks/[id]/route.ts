@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readOptionalJsonBody } from '../../../../../server/rest/automation';
 import { handle, json, problem, type RouteParams } from '../../../../../server/rest/http';
+import { clientIp, countFailure, refuseIfExhausted } from '../../../../../server/rest/rate-limit';
 import { HookUnauthorized, fireWebhook, hookTokenOf } from '../../../../../server/services/triggers';
 
 export const dynamic = 'force-dynamic';
@@ -11,6 +12,8 @@ const unauthorized = (message: string) => json({ error: message }, 401, { 'www-a
 export async function POST(req: Request, { params }: RouteParams<{ id: string }>) {
   return handle(async () => {
     const { id } = await params;
+    const ip = clientIp(req.headers);
+    refuseIfExhausted('tokenFailures', ip);
     const token = hookTokenOf(req.headers);
     if (!token) return unauthorized('Send the webhook token as "Authorization: Bearer <token>" or "X-Millrace-Token: <token>"');
     const payload = await readOptionalJsonBody(req, z.unknown());
@@ -20,7 +23,10 @@ export async function POST(req: Request, { params }: RouteParams<{ id: string }>
       const started = await fireWebhook(id, { token, payload: payload ?? {}, idempotencyKey });
       return json({ runId: started.runId, existing: started.existing }, started.existing ? 200 : 202, { location: `/api/v1/runs/${started.runId}` });
     } catch (err) {
-      if (err instanceof HookUnauthorized) return unauthorized(err.message);
+      if (err instanceof HookUnauthorized) {
+        countFailure('tokenFailures', ip);
+        return unauthorized(err.message);
+      }
       throw err;
     }
   });
