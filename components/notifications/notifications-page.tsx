@@ -114,10 +114,22 @@ function Webhooks() {
   const [url, setUrl] = useState('');
   const [pipeline, setPipeline] = useState('');
   const [events, setEvents] = useState<EventName[]>(['run.failed']);
+  const [signed, setSigned] = useState(false);
+  // The signing secret is in the create answer only: shown until the next webhook is added.
+  const [secret, setSecret] = useState<string | null>(null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ url, events, pipeline: pipeline || undefined }, { onSuccess: () => setUrl('') });
+    setSecret(null);
+    create.mutate(
+      { url, events, pipeline: pipeline || undefined, signed },
+      {
+        onSuccess: (made) => {
+          setUrl('');
+          setSecret(made.signingSecret ?? null);
+        },
+      },
+    );
   };
 
   return (
@@ -157,10 +169,20 @@ function Webhooks() {
             </label>
           ))}
         </fieldset>
+        <label className="flex items-center gap-1.5 text-sm">
+          <input type="checkbox" checked={signed} onChange={(e) => setSigned(e.target.checked)} />
+          Sign deliveries
+        </label>
         <Button type="submit" variant="primary" disabled={!url || events.length === 0 || create.isPending}>
           Add webhook
         </Button>
         {create.isError && <p role="alert" className="basis-full text-sm text-bad-strong">{create.error.message}</p>}
+        {secret && (
+          <p role="status" className="basis-full text-sm">
+            Signing secret, shown only now (deliveries carry <code>X-Millrace-Signature: t=…,v1=…</code>):{' '}
+            <code aria-label="Signing secret" className="font-mono break-all">{secret}</code>
+          </p>
+        )}
       </form>
       {hooks.isPending ? (
         <div className="p-5">
