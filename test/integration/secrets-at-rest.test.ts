@@ -151,7 +151,7 @@ describe('secrets at rest', () => {
     const [ws] = await sql`select id from workspaces where slug = 'default'`;
     const [hook] = await sql`insert into webhooks (workspace_id, url, events) values (${ws!.id}, ${plain}, ${sql.json(['run.failed'])}) returning id`;
     const [note] = await sql`insert into notifications (workspace_id, event, dedupe_key, title, message)
-      values (${ws!.id}, 'run.failed', ${`legacy:${legacy}`}, 'Legacy', '') returning id`;
+      values (${ws!.id}, 'run.failed', ${`legacy:${randomUUID()}`}, 'Legacy', '') returning id`;
     // Delivered long ago: the old code copied the full URL into the log.
     await sql`insert into webhook_deliveries (webhook_id, notification_id, url, payload, status)
       values (${hook!.id}, ${note!.id}, ${plain}, ${sql.json({})}, 'delivered')`;
