@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import fs from 'node:fs';
 import path from 'node:path';
 import { config } from './config';
+import { ServiceError } from './errors';
 
 // Secrets at rest (webhook URLs, signing secrets): AES-256-GCM under the data folder's `secretKey`
 // (keys.json, or MILLRACE_SECRET_KEY when several machines share one database). A sealed value names the
@@ -11,9 +12,10 @@ import { config } from './config';
 const VERSION = 'v1';
 const SEALED = /^v1:([0-9a-f]{8}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]*)$/;
 
-export class SecretKeyError extends Error {
+/** A missing or wrong key: the operator's to fix, so APIs answer it as unavailable (503) with this message. */
+export class SecretKeyError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super('unavailable', message);
     this.name = 'SecretKeyError';
   }
 }
