@@ -209,7 +209,10 @@ function Webhooks() {
           <tbody>
             {hooks.data.map((h) => (
               <tr key={h.id} className="border-b border-line last:border-0">
-                <td className={`${td} font-mono text-xs break-all`}>{h.url}</td>
+                <td className={`${td} font-mono text-xs break-all`}>
+                  {h.url}
+                  {h.signed && <span className="ml-2 font-sans text-fg-muted">signed</span>}
+                </td>
                 <td className={td}>{h.pipeline ?? 'Every pipeline'}</td>
                 <td className={td}>{h.events.map(eventLabel).join(', ')}</td>
                 <td className={`${td} text-right`}>
