@@ -69,3 +69,26 @@ describe('rate limiter', () => {
     vi.useRealTimers();
   });
 });
+
+describe('predict through the Next.js route', () => {
+  it('answers 429 with Retry-After before reading the body once the address has used its minute', async () => {
+    const { answerPredict } = await import('../../server/rest/predict-request');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const ip = '10.9.8.7';
+      for (let i = 0; i < 6000; i++) rateLimiter('predict').take(`ip:${ip}`);
+      const req = new Request('http://localhost:3000/api/v1/endpoints/any/predict', {
+        method: 'POST',
+        headers: { host: 'localhost:3000', 'content-type': 'application/json', 'x-millrace-client-ip': ip },
+        body: '{"rows":[{"x":1}]}',
+      });
+      const res = await answerPredict(req, 'any');
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect((await res.json()).error).toMatch(/Too many prediction requests/);
+      expect(req.bodyUsed).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
