@@ -66,10 +66,11 @@ module.exports = {
         'The worker process entry may also close the db pool it shares with the activities, and runs the run ' +
         'dispatcher and reconciler loops (server/infra/run-dispatch.ts) because it is the supervised process every ' +
         'deployment has, and drains the webhook outbox (server/infra/webhook-delivery.ts) and the dataset-trigger outbox ' +
-        '(server/infra/dataset-triggers.ts): no other module of the engine may reach infra.',
+        '(server/infra/dataset-triggers.ts), and connects to Temporal with the TLS settings every process shares ' +
+        '(server/infra/temporal-connection.ts): no other module of the engine may reach infra.',
       severity: 'error',
       from: { path: '^workflows/engine/worker\\.ts$' },
-      to: { path: MILLRACE, pathNot: `(^workflows/(core|engine)/|${DEFINITIONS}|${ACTIVITIES}|^db/client\\.ts$|^server/infra/(run-dispatch|webhook-delivery|dataset-triggers)\\.ts$)` },
+      to: { path: MILLRACE, pathNot: `(^workflows/(core|engine)/|${DEFINITIONS}|${ACTIVITIES}|^db/client\\.ts$|^server/infra/(run-dispatch|webhook-delivery|dataset-triggers|temporal-connection)\\.ts$)` },
     },
     {
       name: 'web-never-reaches-engine-or-activities',

@@ -743,7 +743,12 @@ export const webhooks = pgTable('webhooks', {
   id: uuid('id').primaryKey().defaultRandom(),
   workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id),
   pipelineId: uuid('pipeline_id').references(() => pipelines.id, { onDelete: 'cascade' }),
+  /** Display form only (`https://hooks.slack.com/…`): a webhook URL's path is often its credential. */
   url: text('url').notNull(),
+  /** The full URL, sealed (server/infra/secret-box.ts); null only on rows from before encryption, until the next start. */
+  urlCiphertext: text('url_ciphertext'),
+  /** Signs deliveries (X-Millrace-Signature), sealed; null: deliveries are unsigned. */
+  signingSecretCiphertext: text('signing_secret_ciphertext'),
   events: jsonb('events').$type<(typeof NOTIFICATION_EVENTS)[number][]>().notNull(),
   createdAt: createdAt(),
 });
@@ -755,6 +760,7 @@ export const webhookDeliveries = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     webhookId: uuid('webhook_id').references(() => webhooks.id, { onDelete: 'set null' }),
     notificationId: uuid('notification_id').notNull().references(() => notifications.id, { onDelete: 'cascade' }),
+    /** The webhook's display form; the full URL is read from the webhook when delivering. */
     url: text('url').notNull(),
     payload: jsonb('payload').notNull(),
     status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),

@@ -114,10 +114,22 @@ function Webhooks() {
   const [url, setUrl] = useState('');
   const [pipeline, setPipeline] = useState('');
   const [events, setEvents] = useState<EventName[]>(['run.failed']);
+  const [signed, setSigned] = useState(false);
+  // The signing secret is in the create answer only: shown until the next webhook is added.
+  const [secret, setSecret] = useState<string | null>(null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ url, events, pipeline: pipeline || undefined }, { onSuccess: () => setUrl('') });
+    setSecret(null);
+    create.mutate(
+      { url, events, pipeline: pipeline || undefined, signed },
+      {
+        onSuccess: (made) => {
+          setUrl('');
+          setSecret(made.signingSecret ?? null);
+        },
+      },
+    );
   };
 
   return (
@@ -157,10 +169,20 @@ function Webhooks() {
             </label>
           ))}
         </fieldset>
+        <label className="flex items-center gap-1.5 text-sm">
+          <input type="checkbox" checked={signed} onChange={(e) => setSigned(e.target.checked)} />
+          Sign deliveries
+        </label>
         <Button type="submit" variant="primary" disabled={!url || events.length === 0 || create.isPending}>
           Add webhook
         </Button>
         {create.isError && <p role="alert" className="basis-full text-sm text-bad-strong">{create.error.message}</p>}
+        {secret && (
+          <p role="status" className="basis-full text-sm">
+            Signing secret, shown only now (deliveries carry <code>X-Millrace-Signature: t=…,v1=…</code>):{' '}
+            <code aria-label="Signing secret" className="font-mono break-all">{secret}</code>
+          </p>
+        )}
       </form>
       {hooks.isPending ? (
         <div className="p-5">
@@ -187,7 +209,10 @@ function Webhooks() {
           <tbody>
             {hooks.data.map((h) => (
               <tr key={h.id} className="border-b border-line last:border-0">
-                <td className={`${td} font-mono text-xs break-all`}>{h.url}</td>
+                <td className={`${td} font-mono text-xs break-all`}>
+                  {h.url}
+                  {h.signed && <span className="ml-2 font-sans text-fg-muted">signed</span>}
+                </td>
                 <td className={td}>{h.pipeline ?? 'Every pipeline'}</td>
                 <td className={td}>{h.events.map(eventLabel).join(', ')}</td>
                 <td className={`${td} text-right`}>

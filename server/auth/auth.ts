@@ -22,6 +22,8 @@ export interface AuthSettings {
   allowedHosts: readonly string[];
   /** Secure cookies: only when the app is served over https (a LAN http address would drop them). */
   secureCookies: boolean;
+  /** Sign-in attempts per address and minute (MILLRACE_RATE_SIGNIN). */
+  signInPerMinute?: number;
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
@@ -82,7 +84,7 @@ export function authOptions(settings: AuthSettings) {
       enabled: true,
       storage: 'memory',
       customRules: {
-        '/sign-in/email': { window: 60, max: 5 },
+        '/sign-in/email': { window: 60, max: settings.signInPerMinute ?? 5 },
         '/sign-up/*': { window: 60, max: 3 },
       },
     },
@@ -134,6 +136,7 @@ export function authSettings(): AuthSettings {
     host: cfg.host,
     allowedHosts: cfg.allowedHosts,
     secureCookies: cfg.publicUrl?.startsWith('https://') ?? false,
+    signInPerMinute: cfg.rateLimits.signIn,
   };
 }
 

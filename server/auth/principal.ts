@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { workspaceMembers } from '../../db/schema';
 import { config } from '../infra/config';
+import { clientIp, countFailure, refuseIfExhausted } from '../rest/rate-limit';
 import { defaultWorkspaceId } from '../infra/workspace';
 import { findApiToken } from './api-tokens';
 import { getAuth } from './auth';
@@ -34,12 +35,19 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * The caller of a request: an API token (`Authorization: Bearer`), else a session cookie, else with
- * MILLRACE_AUTH=off the local admin. Null when there is no valid credential. A request that carries a bearer
+ * MILLRACE_AUTH=off the local admin. Null when there is no valid credential; RateLimitedError after too many bad tokens. A request that carries a bearer
  * token is judged by that token alone, so a bad token is never rescued by a cookie the browser also sent.
  */
 export async function authenticate(headers: Headers): Promise<Principal | null> {
   const bearer = BEARER.exec(headers.get('authorization') ?? '');
-  if (bearer) return tokenPrincipal(bearer[1]!, headers);
+  if (bearer) {
+    // Guessing tokens: an address that sent MILLRACE_RATE_TOKEN_FAILURES bad ones a minute waits (429).
+    const ip = clientIp(headers);
+    refuseIfExhausted('tokenFailures', ip);
+    const principal = await tokenPrincipal(bearer[1]!, headers);
+    if (!principal) countFailure('tokenFailures', ip);
+    return principal;
+  }
   if (config().auth === 'off') return localPrincipal(headers);
   return sessionPrincipal(headers);
 }

@@ -1,8 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '../../workflows/core/limits';
 import { UserError } from './errors';
+
+/** A rate limit: requests per minute, a whole number of at least `min`. */
+const perMinute = (min: number) =>
+  z.coerce.number({ error: 'a whole number of requests per minute' }).int('a whole number of requests per minute').min(min, min === 0 ? 'at least 0 (0 = no limit)' : `at least ${min} per minute`);
 
 // Every setting Millrace reads from the environment, parsed once. Paths are absolute.
 const envSchema = z.object({
@@ -23,6 +28,17 @@ const envSchema = z.object({
   MILLRACE_AUTH: z.enum(['on', 'off'], { error: 'on or off' }).default('on'),
   BETTER_AUTH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   MILLRACE_PUBLIC_URL: z.string().optional(),
+  MILLRACE_SECRET_KEY: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'at least 32 random bytes, base64url (43+ characters)').optional(),
+  MILLRACE_RATE_SIGNIN: perMinute(1).default(5),
+  MILLRACE_RATE_SETUP: perMinute(1).default(5),
+  MILLRACE_RATE_TOKEN_FAILURES: perMinute(1).default(20),
+  MILLRACE_RATE_PREDICT: perMinute(0).default(6000),
+  TEMPORAL_TLS: z.enum(['on', 'off'], { error: 'on or off' }).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   MILLRACE_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_DOCUMENT_LIMITS.maxBytes),
   MILLRACE_MAX_NODES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxNodes),
   MILLRACE_MAX_EDGES: z.coerce.number().int().min(1).default(DEFAULT_DOCUMENT_LIMITS.maxEdges),
@@ -54,6 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parsed.data;
   const allowedHosts = (e.MILLRACE_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
   if (e.MILLRACE_AUTH === 'off') refuseUnsafeAuthOff(e.MILLRACE_HOST, allowedHosts);
+  const temporalTls = temporalTlsOf(e);
+  if ((temporalTls || e.TEMPORAL_API_KEY) && !e.TEMPORAL_ADDRESS) {
+    throw new UserError('TEMPORAL_TLS_* and TEMPORAL_API_KEY are for a shared Temporal: set TEMPORAL_ADDRESS too (the local dev server speaks plain gRPC on 127.0.0.1).');
+  }
   const dataDir = path.resolve(/* turbopackIgnore: true */ e.MILLRACE_DATA_DIR);
   return {
     port: e.PORT,
@@ -63,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     pgDataDir: path.join(dataDir, 'postgres'),
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
+    /** How to reach a shared Temporal: TLS (optionally mutual) and an API key; undefined = plain (the local dev server). */
+    temporalTls,
+    temporalApiKey: e.TEMPORAL_API_KEY,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     temporalDbFile: path.join(dataDir, 'temporal.db'),
@@ -83,6 +106,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     authSecret: e.BETTER_AUTH_SECRET,
     /** The address people outside this machine use for the app (links in messages; https means Secure cookies). */
     publicUrl: e.MILLRACE_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    /** Encrypts stored secrets (server/infra/secret-box.ts); else keys.json's secretKey. */
+    secretKey: e.MILLRACE_SECRET_KEY,
+    /** Requests per minute: sign-in attempts and set-up posts per address, failed tokens per address, predictions per token (else address; 0 = off). */
+    rateLimits: {
+      signIn: e.MILLRACE_RATE_SIGNIN,
+      setup: e.MILLRACE_RATE_SETUP,
+      tokenFailures: e.MILLRACE_RATE_TOKEN_FAILURES,
+      predict: e.MILLRACE_RATE_PREDICT,
+    },
     documentLimits: {
       maxBytes: e.MILLRACE_MAX_DOCUMENT_BYTES,
       maxNodes: e.MILLRACE_MAX_NODES,
@@ -128,6 +160,44 @@ function refuseUnsafeAuthOff(host: string, allowedHosts: string[]): void {
         `lets other machines reach the app through a proxy. Unset MILLRACE_AUTH (sign-in on) or MILLRACE_ALLOWED_HOSTS.`,
     );
   }
+}
+
+export interface TemporalTls {
+  /** PEM file paths: a client certificate and key (mutual TLS), and the CA that signed the server's certificate. */
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  serverName?: string;
+}
+
+// TLS is on when asked for, or implied by a certificate, a CA or an API key (Temporal Cloud takes API keys over TLS only).
+function temporalTlsOf(e: {
+  TEMPORAL_TLS?: 'on' | 'off';
+  TEMPORAL_TLS_CERT?: string;
+  TEMPORAL_TLS_KEY?: string;
+  TEMPORAL_TLS_CA?: string;
+  TEMPORAL_TLS_SERVER_NAME?: string;
+  TEMPORAL_API_KEY?: string;
+}): TemporalTls | undefined {
+  if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY) {
+    throw new UserError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its private key, PEM files): set both or neither.');
+  }
+  const files = { certFile: e.TEMPORAL_TLS_CERT, keyFile: e.TEMPORAL_TLS_KEY, caFile: e.TEMPORAL_TLS_CA };
+  for (const [name, file] of [['TEMPORAL_TLS_CERT', files.certFile], ['TEMPORAL_TLS_KEY', files.keyFile], ['TEMPORAL_TLS_CA', files.caFile]] as const) {
+    if (file && !fs.existsSync(file)) throw new UserError(`${name} names ${file}, which does not exist (a PEM file is expected).`);
+  }
+  const implied = Boolean(files.certFile || files.caFile || e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_SERVER_NAME);
+  if (e.TEMPORAL_TLS === 'off') {
+    if (implied) throw new UserError('TEMPORAL_TLS=off cannot be combined with TEMPORAL_TLS_* files or TEMPORAL_API_KEY: those need TLS.');
+    return undefined;
+  }
+  if (e.TEMPORAL_TLS !== 'on' && !implied) return undefined;
+  return {
+    certFile: files.certFile && path.resolve(/* turbopackIgnore: true */ files.certFile),
+    keyFile: files.keyFile && path.resolve(/* turbopackIgnore: true */ files.keyFile),
+    caFile: files.caFile && path.resolve(/* turbopackIgnore: true */ files.caFile),
+    serverName: e.TEMPORAL_TLS_SERVER_NAME,
+  };
 }
 
 let cached: MillraceConfig | undefined;

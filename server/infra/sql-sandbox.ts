@@ -137,7 +137,44 @@ export async function requireSingleSelect(conn: DuckDBConnection, sql: string): 
   if ((parsed.statements?.length ?? 0) !== 1) {
     throw new SqlError('statement', `Write exactly one SELECT query (found ${parsed.statements?.length ?? 0} statements)`);
   }
+  const reads = settingsFunctionIn(parsed.statements);
+  if (reads) {
+    throw new SqlError('permission', `Not allowed: ${reads}() reads the server's own settings; steps may use only their own input tables`);
+  }
   return text;
+}
+
+// Functions that read the DuckDB instance's settings and state (paths of the data folder, the home directory,
+// variables, secrets) rather than data: nothing a step needs, and no business of the person writing it.
+const SETTINGS_FUNCTIONS = new Set([
+  'getvariable',
+  'current_setting',
+  'duckdb_settings',
+  'duckdb_secrets',
+  'which_secret',
+  'duckdb_extensions',
+  'duckdb_databases',
+  'duckdb_temporary_files',
+  'duckdb_memory',
+]);
+
+/** The first settings function the parsed statement calls (scalar or table function), if any. */
+function settingsFunctionIn(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = settingsFunctionIn(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!node || typeof node !== 'object') return undefined;
+  const name = (node as { function_name?: unknown }).function_name;
+  if (typeof name === 'string' && SETTINGS_FUNCTIONS.has(name.toLowerCase())) return name.toLowerCase();
+  for (const value of Object.values(node)) {
+    const found = settingsFunctionIn(value);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** DuckDB's message without its source excerpt (kept as a position) and without long candidate lists. */

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { temporalConnectOptions } from './temporal-connection';
 
 const globalForTemporal = globalThis as unknown as { __millraceTemporal?: Promise<Client> };
 
@@ -7,7 +8,7 @@ export function temporalClient(): Promise<Client> {
   globalForTemporal.__millraceTemporal ??= (async () => {
     const address = process.env.TEMPORAL_ADDRESS;
     if (!address) throw new Error('TEMPORAL_ADDRESS is not set: start Millrace with `npm start`, or set TEMPORAL_ADDRESS.');
-    const connection = await Connection.connect({ address, connectTimeout: '5s' });
+    const connection = await Connection.connect({ ...temporalConnectOptions(address), connectTimeout: '5s' });
     return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   })().catch((err) => {
     globalForTemporal.__millraceTemporal = undefined; // retry on the next call

@@ -2,9 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { webhookDeliveries } from '../../db/schema';
+import { webhookDeliveries, webhooks } from '../../db/schema';
 import { config } from './config';
+import { openSecret } from './secret-box';
 import { checkUrl, guardedLookup, parseNetwork, type Network } from './url-fetch';
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-secrets';
 
 // Delivers the webhook outbox (webhook_deliveries): due rows are claimed one at a time with
 // FOR UPDATE SKIP LOCKED, so several workers share the work and a worker that dies mid-POST leaves its
@@ -57,7 +59,13 @@ export class WebhookAttemptError extends Error {
 }
 
 /** POSTs JSON to a user-supplied URL through the SSRF guard; resolves with the status code on 2xx, throws otherwise. */
-export async function postWebhook(rawUrl: string, payload: unknown, s: Pick<DeliverySettings, 'allow' | 'timeoutMs'>): Promise<number> {
+export async function postWebhook(
+  rawUrl: string,
+  payload: unknown,
+  s: Pick<DeliverySettings, 'allow' | 'timeoutMs'>,
+  /** Signs the body (X-Millrace-Signature) when the webhook has a signing secret. */
+  signingSecret?: string,
+): Promise<number> {
   let url: URL;
   try {
     url = checkUrl(rawUrl, s.allow);
@@ -71,7 +79,16 @@ export async function postWebhook(rawUrl: string, payload: unknown, s: Pick<Deli
   return new Promise<number>((resolve, reject) => {
     const req = lib.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'user-agent': 'Millrace-Webhook' } },
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(body.length),
+          'user-agent': 'Millrace-Webhook',
+          ...(signingSecret ? { [SIGNATURE_HEADER]: signatureHeader(signingSecret, body) } : {}),
+        },
+      },
       (res) => {
         res.resume();
         const code = res.statusCode ?? 0;
@@ -99,7 +116,8 @@ export async function deliverOne(s: DeliverySettings): Promise<boolean> {
     if (!row) return false;
     const attempts = row.attempts + 1;
     try {
-      const code = await postWebhook(row.url, row.payload, s);
+      const target = await deliveryTarget(tx, row.webhookId);
+      const code = await postWebhook(target.url, row.payload, s, target.signingSecret);
       await tx
         .update(webhookDeliveries)
         .set({ status: 'delivered', attempts, lastStatusCode: code, lastError: null, deliveredAt: sql`now()` })
@@ -119,6 +137,31 @@ export async function deliverOne(s: DeliverySettings): Promise<boolean> {
     }
     return true;
   });
+}
+
+type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
+
+/**
+ * The full URL and signing secret of a delivery's webhook, unsealed just for the attempt: the delivery row
+ * keeps the display form only. A row from before URLs were sealed still holds its plain URL.
+ */
+async function deliveryTarget(tx: Tx, webhookId: string | null): Promise<{ url: string; signingSecret?: string }> {
+  const [hook] = webhookId
+    ? await tx
+        .select({ url: webhooks.url, urlCiphertext: webhooks.urlCiphertext, signingSecretCiphertext: webhooks.signingSecretCiphertext })
+        .from(webhooks)
+        .where(eq(webhooks.id, webhookId))
+    : [];
+  if (!hook) throw new WebhookAttemptError('The webhook was deleted', undefined, true);
+  try {
+    return {
+      url: hook.urlCiphertext ? openSecret(hook.urlCiphertext) : hook.url,
+      signingSecret: hook.signingSecretCiphertext ? openSecret(hook.signingSecretCiphertext) : undefined,
+    };
+  } catch (err) {
+    // A wrong key is the operator's to fix; retrying with backoff gives them time to restore keys.json.
+    throw new WebhookAttemptError((err as Error).message);
+  }
 }
 
 /** Polls the outbox until stopped; returns the stop function. */

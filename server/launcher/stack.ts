@@ -8,6 +8,8 @@ import { secureDataDir, secureTemporalDb } from './data-dir';
 import { AbortedError, UserError, throwIfAborted, type Log } from './errors';
 import { issueSetupTokenAt } from '../auth/setup-token';
 import { ensureKeys } from './keys';
+import { secretKeyFrom } from '../infra/secret-box';
+import { sealLegacyWebhookUrlsAt } from '../infra/webhook-secrets';
 import { assertPortsFree, waitForTcp, type PortUse } from './ports';
 import { clearStalePostmaster, startPostgres, type PostgresHandle } from './postgres';
 import {
@@ -307,7 +309,12 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
     const setupToken = cfg.auth === 'on' ? await issueSetupTokenAt(pg.url) : null;
 
     // BETTER_AUTH_SECRET in the launcher's environment wins (several machines sharing one database).
-    const authSecret = cfg.authSecret ?? ensureKeys(cfg.dataDir).authSecret;
+    const keys = ensureKeys(cfg.dataDir);
+    const authSecret = cfg.authSecret ?? keys.authSecret;
+    // Likewise MILLRACE_SECRET_KEY, which encrypts stored secrets (webhook URLs) for web and workers alike.
+    const secretKey = cfg.secretKey ?? keys.secretKey;
+    const sealed = await sealLegacyWebhookUrlsAt(pg.url, secretKeyFrom(secretKey));
+    if (sealed > 0) log(`[millrace] Encrypted the URLs of ${sealed} webhook(s) saved before URLs were encrypted`);
 
     const env: Record<string, string> = {
       DATABASE_URL: pg.url,
@@ -322,6 +329,7 @@ export async function startStack(cfg: MillraceConfig, opts: StackOptions): Promi
       MILLRACE_ALLOWED_HOSTS: cfg.allowedHosts.join(','),
       MILLRACE_AUTH: cfg.auth,
       BETTER_AUTH_SECRET: authSecret,
+      MILLRACE_SECRET_KEY: secretKey,
       NEXT_TELEMETRY_DISABLED: '1',
     };
     if (opts.temporalCli) env.TEMPORAL_CLI = opts.temporalCli;

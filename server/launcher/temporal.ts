@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { MillraceConfig } from '../infra/config';
+import { temporalConnectOptions } from '../infra/temporal-connection';
 import { UserError, throwIfAborted, type Log } from './errors';
 import { describeExit, sleep, spawnManaged, type ManagedChild } from './process';
 
@@ -17,14 +18,20 @@ export interface TemporalHandle {
 
 type TemporalConfig = Pick<
   MillraceConfig,
-  'temporalAddress' | 'temporalNamespace' | 'temporalPort' | 'temporalUiPort' | 'temporalDbFile'
+  'temporalAddress' | 'temporalNamespace' | 'temporalPort' | 'temporalUiPort' | 'temporalDbFile' | 'temporalTls' | 'temporalApiKey'
 >;
 
 /** One cheap round trip: connect and describe the namespace. Returns an error message or null. */
-export async function probeTemporal(address: string, namespace: string, timeoutMs = 3000): Promise<string | null> {
+export async function probeTemporal(
+  address: string,
+  namespace: string,
+  timeoutMs = 3000,
+  /** TLS and API key of a shared Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY); the local dev server has none. */
+  secure: Pick<MillraceConfig, 'temporalTls' | 'temporalApiKey'> = { temporalTls: undefined, temporalApiKey: undefined },
+): Promise<string | null> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    connection = await Connection.connect({ ...temporalConnectOptions(address, secure), connectTimeout: timeoutMs });
     await connection.withDeadline(Date.now() + timeoutMs, () =>
       connection!.workflowService.describeNamespace({ namespace }),
     );
@@ -46,7 +53,7 @@ export async function startTemporal(
 ): Promise<TemporalHandle> {
   const { log, signal } = opts;
   if (cfg.temporalAddress) {
-    const problem = await probeTemporal(cfg.temporalAddress, cfg.temporalNamespace, 10_000);
+    const problem = await probeTemporal(cfg.temporalAddress, cfg.temporalNamespace, 10_000, cfg);
     if (problem) {
       throw new UserError(
         `Cannot reach Temporal at TEMPORAL_ADDRESS=${cfg.temporalAddress} (namespace ${cfg.temporalNamespace}): ${problem}\n` +

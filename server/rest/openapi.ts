@@ -250,15 +250,22 @@ export function openApiDocument() {
         },
       },
       '/api/v1/webhooks': {
-        get: { summary: 'Webhooks of the workspace', responses: { '200': { description: '`{webhooks: [{id, url, events, pipeline, createdAt}]}`' } } },
+        get: {
+          summary: 'Webhooks of the workspace',
+          responses: { '200': { description: '`{webhooks: [{id, url, events, pipeline, signed, createdAt}]}`; `url` is the display form (`https://hooks.slack.com/…`)' } },
+        },
         post: {
           summary: 'Add a webhook',
           description:
             'Millrace POSTs Slack-compatible JSON (`{text, blocks}` plus a `millrace` object with event, pipeline, runId, runStatus, url) to `url` ' +
             'for the chosen events, retrying with exponential backoff (MILLRACE_WEBHOOK_MAX_ATTEMPTS). Loopback, private and metadata addresses are ' +
-            'refused unless allow-listed (MILLRACE_WEBHOOK_ALLOW_NETWORKS).',
+            'refused unless allow-listed (MILLRACE_WEBHOOK_ALLOW_NETWORKS). The URL is stored encrypted and shown only as scheme and host. ' +
+            'With `signed: true` every delivery carries `X-Millrace-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.',
           requestBody: body(webhookInput),
-          responses: { '201': { description: 'The webhook' }, ...errors(400, 404, 415) },
+          responses: {
+            '201': { description: 'The webhook: `{id, url (display form), events, pipeline, signed, signingSecret?, createdAt}`; `signingSecret` appears only in this answer' },
+            ...errors(400, 404, 415),
+          },
         },
       },
       '/api/v1/webhooks/{id}': {

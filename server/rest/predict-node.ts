@@ -12,6 +12,7 @@ import { withWorkspace } from '../infra/workspace';
 import { predict } from '../services/endpoints';
 import { authorizePredict } from './predict-access';
 import { logRefusedPredict } from './predict-failure';
+import { limitPredict } from './rate-limit';
 import { requestedSlot } from './predict-request';
 import type { Slot } from '../infra/model-registry';
 import { checkRequest, refusal } from './request-guard';
@@ -112,6 +113,7 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
   try {
     const answer = await unlessStuck(
       (async () => {
+        limitPredict({ get: (n) => header(req, n) });
         let name: string;
         try {
           name = decodeURIComponent(rawName);
@@ -137,6 +139,7 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
   } catch (thrown) {
     if (thrown instanceof HttpError && thrown.status === 413) lingerOnClose(req.socket);
     const answer = errorAnswer(thrown, requestId);
+    // A refused caller, or a flood refused by the rate limit, is not written to the prediction log.
     const granted = workspaceId;
     if (granted) withWorkspace(granted, () => logRefusedPredict(rawName, thrown, { status: answer.status, requestId, started, slot }));
     await send(res, answer, requestId);

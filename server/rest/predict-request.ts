@@ -6,6 +6,7 @@ import { predict } from '../services/endpoints';
 import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
 import { authorizePredict } from './predict-access';
 import { logRefusedPredict } from './predict-failure';
+import { limitPredict } from './rate-limit';
 import { REQUEST_ID, predictBody } from './schemas';
 
 /**
@@ -41,6 +42,8 @@ export async function answerPredict(req: Request, name: string): Promise<Respons
   let failure: { thrown: unknown; slot?: Slot; workspaceId: string } | undefined;
   const answer = await handle(
     async () => {
+      // Before anything is read or logged: a flood costs one bucket lookup per request.
+      limitPredict(req.headers);
       // A refused caller is not logged as a failed prediction of the endpoint.
       const { workspaceId } = await authorizePredict(req.headers, name);
       return withWorkspace(workspaceId, async () => {

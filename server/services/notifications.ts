@@ -1,11 +1,13 @@
-import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
 import { NOTIFICATION_EVENTS, notifications, pipelines, webhookDeliveries, webhooks } from '../../db/schema';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { ServiceError, notFound } from '../infra/errors';
 import { UrlRefusedError, checkUrl } from '../infra/url-fetch';
+import { sealSecret } from '../infra/secret-box';
 import { deliverySettings } from '../infra/webhook-delivery';
+import { newSigningSecret, webhookDisplayUrl } from '../infra/webhook-secrets';
 import { defaultWorkspaceId } from '../infra/workspace';
 
 // In-app notifications (the bell) and webhook configuration with its delivery log.
@@ -55,6 +57,8 @@ export const webhookInput = z.strictObject({
   events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1, 'Choose at least one event').max(NOTIFICATION_EVENTS.length),
   /** Only this pipeline's runs; omitted: every pipeline of the workspace. */
   pipeline: z.string().regex(PIPELINE_NAME, 'Not a pipeline name').optional(),
+  /** Sign deliveries (X-Millrace-Signature) with a new secret, answered once. */
+  signed: z.boolean().optional(),
 });
 
 export async function createWebhook(raw: z.input<typeof webhookInput>) {
@@ -78,17 +82,41 @@ export async function createWebhook(raw: z.input<typeof webhookInput>) {
     if (!p) throw notFound(`Pipeline "${input.pipeline}"`);
     pipelineId = p.id;
   }
+  // The URL and the signing secret are stored sealed; answers show the display form, the secret only now.
+  const signingSecret = input.signed ? newSigningSecret() : undefined;
   const [row] = await db
     .insert(webhooks)
-    .values({ workspaceId, pipelineId, url: url.toString(), events: [...new Set(input.events)] })
-    .returning();
-  return { id: row!.id, url: row!.url, events: row!.events, pipeline: input.pipeline ?? null, createdAt: row!.createdAt };
+    .values({
+      workspaceId,
+      pipelineId,
+      url: webhookDisplayUrl(url),
+      urlCiphertext: sealSecret(url.toString()),
+      signingSecretCiphertext: signingSecret ? sealSecret(signingSecret) : null,
+      events: [...new Set(input.events)],
+    })
+    .returning({ id: webhooks.id, url: webhooks.url, events: webhooks.events, createdAt: webhooks.createdAt });
+  return {
+    id: row!.id,
+    url: row!.url,
+    events: row!.events,
+    pipeline: input.pipeline ?? null,
+    signed: Boolean(signingSecret),
+    ...(signingSecret ? { signingSecret } : {}),
+    createdAt: row!.createdAt,
+  };
 }
 
 export async function listWebhooks() {
   const workspaceId = await defaultWorkspaceId();
   const rows = await getDb()
-    .select({ id: webhooks.id, url: webhooks.url, events: webhooks.events, pipeline: pipelines.name, createdAt: webhooks.createdAt })
+    .select({
+      id: webhooks.id,
+      url: webhooks.url,
+      events: webhooks.events,
+      pipeline: pipelines.name,
+      signed: isNotNull(webhooks.signingSecretCiphertext).mapWith(Boolean),
+      createdAt: webhooks.createdAt,
+    })
     .from(webhooks)
     .leftJoin(pipelines, eq(pipelines.id, webhooks.pipelineId))
     .where(eq(webhooks.workspaceId, workspaceId))

@@ -10,6 +10,7 @@ import type { Requirement } from '../auth/roles';
 import { asUnavailable, unavailableDependency, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
 import { withWorkspace } from '../infra/workspace';
+import { RateLimitedError } from '../rest/rate-limit';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
 // Errors, and "… not found" ones become NOT_FOUND so the UI can tell a missing thing from a failure.
@@ -50,6 +51,7 @@ const NOT_FOUND = /\bnot found\b|does not exist/i;
 function codeOf(cause: Error | undefined): TRPC_ERROR_CODE_KEY | undefined {
   if (!cause) return undefined;
   if (cause instanceof ServiceError) return SERVICE_CODES[cause.code];
+  if (cause instanceof RateLimitedError) return 'TOO_MANY_REQUESTS';
   // A refused or broken connection to Postgres or Temporal: unavailable, not an internal error.
   if (unavailableDependency(cause)) return 'SERVICE_UNAVAILABLE';
   return NOT_FOUND.test(cause.message) ? 'NOT_FOUND' : undefined;

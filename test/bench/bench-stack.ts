@@ -27,6 +27,8 @@ export async function measureOnOwnStack<T>(
     TEMPORAL_CLI: temporalCli,
     MILLRACE_PYTHON_VENV: path.resolve(process.env.MILLRACE_PYTHON_VENV ?? path.join(repoRoot, '.millrace', 'python')),
     MILLRACE_TASK_QUEUE: `millrace-bench-${name}`,
+    // Benchmarks measure the work, not the limiter's refusals.
+    MILLRACE_RATE_PREDICT: '0',
   });
   const log: string[] = [];
   let stack: StackHandle | undefined;

@@ -14,6 +14,11 @@ import { ensureTemporalCli } from '../../server/setup/temporal-cli';
 
 /** The stack's upload limit (MILLRACE_MAX_UPLOAD_BYTES), provided to tests as `maxUploadBytes`. */
 const TEST_MAX_UPLOAD_BYTES = 64 * 1024 ** 2;
+/**
+ * The stack's MILLRACE_RATE_* per minute, provided as `rateLimits`: more than other tests send from 127.0.0.1 or with
+ * one token, few enough for test/integration/rate-limits.test.ts to exhaust from addresses of its own.
+ */
+const TEST_RATE_LIMITS = { signIn: 5, setup: 30, tokenFailures: 50, predict: 600 };
 
 
 export default async function setup(project: TestProject) {
@@ -51,6 +56,10 @@ export default async function setup(project: TestProject) {
     MILLRACE_MAX_UPLOAD_BYTES: String(TEST_MAX_UPLOAD_BYTES),
     // ingest.url may fetch from the tests' own local servers (127.0.0.1 only; the rest of loopback stays refused).
     MILLRACE_INGEST_ALLOW_NETWORKS: '127.0.0.1',
+    MILLRACE_RATE_SIGNIN: String(TEST_RATE_LIMITS.signIn),
+    MILLRACE_RATE_SETUP: String(TEST_RATE_LIMITS.setup),
+    MILLRACE_RATE_TOKEN_FAILURES: String(TEST_RATE_LIMITS.tokenFailures),
+    MILLRACE_RATE_PREDICT: String(TEST_RATE_LIMITS.predict),
   });
   const cfg = loadConfig(process.env);
 
@@ -83,6 +92,7 @@ export default async function setup(project: TestProject) {
   project.provide('dataDir', dataDir);
   project.provide('taskQueue', stack.taskQueue);
   project.provide('maxUploadBytes', TEST_MAX_UPLOAD_BYTES);
+  project.provide('rateLimits', TEST_RATE_LIMITS);
 
   // Accounts as a person makes them: the admin through the set-up link, then one API token per role.
   // Started CLI processes inherit MILLRACE_TOKEN, so they act as the admin.

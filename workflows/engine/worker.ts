@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { closeDb } from '../../db/client';
 import { startDatasetTriggerDelivery } from '../../server/infra/dataset-triggers';
 import { startRunMaintenance } from '../../server/infra/run-dispatch';
+import { temporalConnectOptions } from '../../server/infra/temporal-connection';
 import { startWebhookDelivery } from '../../server/infra/webhook-delivery';
 import { startFollowingRuns } from '../steps/kit/run-triggers';
 import { bookkeepingActivities, fitActivities, loadStepActivities, runOpsActivities, triggerActivities } from './activities';
@@ -36,7 +37,7 @@ Runtime.install({
 });
 
 const stepActivities = await loadStepActivities();
-const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+const connection = await NativeConnection.connect(temporalConnectOptions(cfg.TEMPORAL_ADDRESS));
 const workflowBundle = await bundleWorkflowCode({
   workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
   logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },

@@ -418,6 +418,29 @@ async def _fit_model(request: dict) -> dict:
     }
 
 
+def temporal_connect_options() -> dict:
+    """TLS and API key for a shared Temporal, from the variables the Node processes read too (server/infra/config.ts)."""
+    from temporalio.service import TLSConfig
+
+    def read(name: str) -> bytes | None:
+        path = os.environ.get(name)
+        if not path:
+            return None
+        with open(path, "rb") as f:
+            return f.read()
+
+    cert, key, ca = read("TEMPORAL_TLS_CERT"), read("TEMPORAL_TLS_KEY"), read("TEMPORAL_TLS_CA")
+    server_name = os.environ.get("TEMPORAL_TLS_SERVER_NAME") or None
+    api_key = os.environ.get("TEMPORAL_API_KEY") or None
+    wanted = os.environ.get("TEMPORAL_TLS")
+    if wanted == "off" or not (wanted == "on" or cert or ca or api_key or server_name):
+        return {}
+    tls: TLSConfig | bool = True
+    if cert or ca or server_name:
+        tls = TLSConfig(client_cert=cert, client_private_key=key, server_root_ca_cert=ca, domain=server_name)
+    return {"tls": tls, **({"api_key": api_key} if api_key else {})}
+
+
 async def main() -> int:
     from temporalio import activity
     from temporalio.client import Client
@@ -441,7 +464,7 @@ async def main() -> int:
     global _max_idle
     _max_idle = concurrency
     warm = preload()
-    client = await Client.connect(address, namespace=namespace)
+    client = await Client.connect(address, namespace=namespace, **temporal_connect_options())
     worker = Worker(
         client,
         task_queue=queue,

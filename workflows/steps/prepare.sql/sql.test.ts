@@ -133,10 +133,11 @@ out = out.sort_values('Island (name)', na_position='last', key=lambda s: s.map(l
     }
   });
 
-  it('keeps settings locked even from inside a SELECT', async () => {
-    // current_setting reads; nothing in a SELECT can write a setting.
-    const ours = await query("SELECT current_setting('enable_external_access') AS e, current_setting('lock_configuration') AS l, current_setting('threads') AS t");
-    expect(ours.rows).toEqual([[false, true, 1]]);
+  it('keeps settings out of reach even from inside a SELECT', async () => {
+    // Not even read: they name the data folder's paths (nothing in a SELECT can write a setting).
+    const e = await refusal("SELECT current_setting('enable_external_access') AS e");
+    expect(e.kind).toBe('permission');
+    expect(e.message).toMatch(/current_setting\(\) reads the server's own settings/);
   });
 
   it('stops a query that runs away at the time limit', async () => {

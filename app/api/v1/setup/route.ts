@@ -1,5 +1,6 @@
 import { completeSetup, setupRequestSchema } from '../../../../server/auth/setup';
 import { json, readJsonBody } from '../../../../server/rest/http';
+import { clientIp, takeOrRefuse } from '../../../../server/rest/rate-limit';
 import { route } from '../../../../server/rest/route';
 
 export const dynamic = 'force-dynamic';
@@ -8,6 +9,7 @@ export const dynamic = 'force-dynamic';
 export const POST = route(
   { public: 'the first admin does not exist yet; the one-time set-up token in the body is the credential' },
   async (req) => {
+    takeOrRefuse('setup', clientIp(req.headers));
     const body = await readJsonBody(req, setupRequestSchema, { maxBytes: 16 * 1024 });
     const { userId, headers } = await completeSetup(body, req.headers);
     const answer = json({ userId, email: body.email, role: 'admin' }, 201);
