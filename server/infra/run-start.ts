@@ -12,7 +12,7 @@ import { compileForServer, getPipelineVersionRow } from './pipeline-store';
 import { dispatchRun, workflowIdOf } from './run-dispatch';
 import { recordFiring, type RunFiring } from './run-firing';
 import { taskQueues } from './temporal';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 // Starting a run, whoever asks: a person (UI, REST, CLI) through the web side, or a schedule or trigger
 // through the worker's activities. The run, its steps and its start request (the outbox, run_starts)
@@ -101,7 +101,7 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
   const deadline = Date.now() + CREATE_DEADLINE_MS;
   const left = () => Math.max(1, deadline - Date.now());
 
-  const workspaceId = await within('postgres', left(), defaultWorkspaceId());
+  const workspaceId = await currentWorkspaceId();
   if (idempotencyKey) {
     const earlier = await answerForKey(workspaceId, idempotencyKey, requestHash, left());
     if (earlier) return earlier;

@@ -5,7 +5,7 @@ import type { Catalog } from '../../workflows/core/compiler';
 import { ServiceError } from './errors';
 import { firingByKey, firingOfRun, isDuplicateFiring, recordFiring, type RunFiring } from './run-firing';
 import { createRun } from './run-start';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 // Runs that no person started: a schedule's action, a dataset trigger's debounce workflow, a webhook,
 // or another pipeline's success. All of them go through here, so each firing is recorded once (by its
@@ -24,7 +24,7 @@ function resultOf(row: FiringRow, existing: boolean): TriggeredRunResult {
 }
 
 async function recordUnstarted(req: { firing: RunFiring; params?: Record<string, unknown> }, status: 'refused' | 'failed', message: string) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   await getDb()
     .transaction((tx) => recordFiring(tx, { ...req.firing, workspaceId, params: req.params, status, message }))
     .catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { workspaces } from '../../db/schema';
+import { runs, scheduleNotes, triggers, workspaces } from '../../db/schema';
 
 let cachedId: string | undefined;
 
@@ -30,4 +30,41 @@ export function currentWorkspaceId(): string {
   const id = storage.getStore();
   if (!id) throw new Error('No workspace is set for this call: it must run inside withWorkspace (a checked request, or a run of that workspace).');
   return id;
+}
+
+/**
+ * The workspace a run belongs to. Work done for a run outside any request (its steps, its bookkeeping, the
+ * runs its success starts) runs there, so what it writes lands beside the run.
+ */
+export async function runWorkspaceId(runId: string): Promise<string> {
+  const [row] = await getDb().select({ workspaceId: runs.workspaceId }).from(runs).where(eq(runs.id, runId));
+  if (!row) throw new Error(`Run "${runId}" was not found, so its workspace is not known`);
+  return row.workspaceId;
+}
+
+/** Runs `fn` in the workspace of the run. */
+export async function withRunWorkspace<T>(runId: string, fn: () => Promise<T>): Promise<T> {
+  return withWorkspace(await runWorkspaceId(runId), fn);
+}
+
+const UUID_PREFIX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:/i;
+
+/**
+ * The workspace of a schedule, by its Temporal id: from its note row. A schedule whose note is gone and whose
+ * id has no workspace prefix was made in `default` (only other workspaces prefix their ids).
+ */
+export async function scheduleWorkspaceId(scheduleId: string): Promise<string> {
+  const [row] = await getDb().select({ workspaceId: scheduleNotes.workspaceId }).from(scheduleNotes).where(eq(scheduleNotes.scheduleId, scheduleId));
+  if (row) return row.workspaceId;
+  if (!UUID_PREFIX.test(scheduleId)) return defaultWorkspaceId();
+  const workspaceId = scheduleId.slice(0, 36);
+  const [ws] = await getDb().select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!ws) throw new Error(`Schedule "${scheduleId}" belongs to workspace ${workspaceId}, which no longer exists`);
+  return ws.id;
+}
+
+/** The workspace of a trigger, or undefined when it was deleted. */
+export async function triggerWorkspaceId(triggerId: string): Promise<string | undefined> {
+  const [row] = await getDb().select({ workspaceId: triggers.workspaceId }).from(triggers).where(eq(triggers.id, triggerId));
+  return row?.workspaceId;
 }

@@ -12,7 +12,7 @@ import { endpointChanges } from '../infra/endpoint-changes';
 import { ServiceError, notFound } from '../infra/errors';
 import type { ModelMeta } from '../infra/fitter';
 import type { Slot } from '../infra/model-registry';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 const FRESH_MS = 1000;
 
@@ -107,7 +107,7 @@ function isFresh(c: Cache, name: string, entry: Entry): boolean {
 async function lookup(key: string): Promise<EndpointResolution | undefined> {
   const name = nameOf(key);
   const slot = slotOf(key);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb().transaction(async (tx) => {
     await tx.execute(sql.raw(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`));
     return tx

@@ -8,7 +8,7 @@ import { artifactStore } from '../infra/artifact-store';
 import { describeParquet, type ColumnInfo } from '../infra/duckdb';
 import { ServiceError, notFound } from '../infra/errors';
 import { parquetStats, previewParquet, PREVIEW_MAX_LIMIT, type ColumnStats } from '../infra/table-preview';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
 
 // The tables a run's steps produced (run_steps.outputs), a page of their rows and their column statistics,
@@ -119,7 +119,7 @@ export interface StepOutputsFromRun {
 /** The newest run of the pipeline in which the step produced table outputs (a preview run counts). */
 export async function stepOutputsFromLastRun(q: z.input<typeof stepOutputsQuery>): Promise<StepOutputsFromRun | null> {
   const { pipeline, nodeId } = stepOutputsQuery.parse(q);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({
       runId: runs.id,

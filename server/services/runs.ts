@@ -9,7 +9,7 @@ import { ServiceError, notFound } from '../infra/errors';
 import { cancelUndispatched, finishRun } from '../infra/run-dispatch';
 import { withTemporal } from '../infra/temporal';
 import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
 import { runOriginOf } from './triggers';
 import { runOperations } from './run-ops';
@@ -119,7 +119,7 @@ export async function getRun(runId: string): Promise<RunView> {
 }
 
 export async function listRuns(opts: { pipeline?: string; limit?: number } = {}) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({
       runId: runs.id,

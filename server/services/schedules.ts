@@ -23,7 +23,7 @@ import {
   type UpdateScheduleInput,
 } from '../../workflows/core/schedule-spec';
 import { ServiceError, notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { taskQueues, temporalClient } from '../temporal';
 import { checkParameterValues } from './parameter-values';
 
@@ -131,7 +131,7 @@ function specOf(d: ScheduleDescription): ScheduleSpec | undefined {
 }
 
 async function pipelineIdOf(pipeline: string): Promise<string> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({ id: pipelines.id })
     .from(pipelines)
@@ -214,7 +214,7 @@ async function viewOf(note: NoteRow, last: ScheduleView['lastRun']): Promise<Sch
 }
 
 async function noteRows(where: { pipeline?: string; scheduleId?: string }): Promise<NoteRow[]> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   return getDb()
     .select({ n: scheduleNotes, pipeline: pipelines.name })
     .from(scheduleNotes)
@@ -256,7 +256,7 @@ export async function createSchedule(pipeline: string, raw: CreateScheduleInput,
   const input = createScheduleSchema.parse(raw);
   const pipelineId = await pipelineIdOf(pipeline);
   await checkParameterValues(pipeline, input.params);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const id = scheduleIdOf(pipeline, input.name);
   const what = `Schedule "${input.name}" of pipeline "${pipeline}"`;
   const db = getDb();
