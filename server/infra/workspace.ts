@@ -25,11 +25,24 @@ export function withWorkspace<T>(workspaceId: string, fn: () => T): T {
   return storage.run(workspaceId, fn);
 }
 
+/** Thrown when workspace data is asked for outside a workspace: a request with no credential answers 401. */
+export class NoWorkspaceError extends Error {
+  constructor() {
+    super('No workspace is set for this call: it must run inside withWorkspace (a checked request, or a run of that workspace).');
+    this.name = 'NoWorkspaceError';
+  }
+}
+
 /** The workspace of the current request; throws outside one, so a forgotten scope fails instead of leaking. */
 export function currentWorkspaceId(): string {
   const id = storage.getStore();
-  if (!id) throw new Error('No workspace is set for this call: it must run inside withWorkspace (a checked request, or a run of that workspace).');
+  if (!id) throw new NoWorkspaceError();
   return id;
+}
+
+/** Whether a workspace is set for the current call. */
+export function hasWorkspace(): boolean {
+  return storage.getStore() !== undefined;
 }
 
 /**

@@ -4,6 +4,8 @@ import { readTextBody } from './body';
 import { config } from '../infra/config';
 import { RETRY_AFTER_SECONDS, asUnavailable, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
+import { NoWorkspaceError } from '../infra/workspace';
+import { inCallerWorkspace, nextRequestHeaders } from './caller-workspace';
 import { checkRequest, refusal } from './request-guard';
 
 // Small helpers every REST route uses: JSON answers, problem answers, bounded JSON bodies and one
@@ -48,11 +50,16 @@ const STATUS: Record<ServiceError['code'], number> = {
  */
 export async function handle(
   work: () => Promise<Response>,
-  opts: { patienceMs?: number | null; /** The caller's own id (predict's `X-Request-Id`), already checked. */ requestId?: string } = {},
+  opts: {
+    patienceMs?: number | null;
+    /** The caller's own id (predict's `X-Request-Id`), already checked. */ requestId?: string;
+    /** `route()` sets the caller's workspace itself, after checking the caller. */ scoped?: boolean;
+  } = {},
 ): Promise<Response> {
   const requestId = opts.requestId ?? randomUUID();
   const patienceMs = opts.patienceMs === undefined ? DEFAULT_PATIENCE_MS : opts.patienceMs;
-  const res = await answer(() => (patienceMs === null ? work() : unlessStuck(work(), patienceMs)), requestId);
+  const scopedWork = opts.scoped ? work : async () => inCallerWorkspace(await nextRequestHeaders(), work);
+  const res = await answer(() => (patienceMs === null ? scopedWork() : unlessStuck(scopedWork(), patienceMs)), requestId);
   res.headers.set('x-request-id', requestId);
   return res;
 }
@@ -78,6 +85,7 @@ export function errorAnswer(thrown: unknown, requestId: string): Response {
     return res;
   }
   if (err instanceof HttpError) return json({ error: err.message }, err.status, err.headers);
+  if (err instanceof NoWorkspaceError) return json({ error: 'Sign in, or send an API token (Authorization: Bearer …)' }, 401, { 'www-authenticate': 'Bearer' });
   if (err instanceof z.ZodError) {
     return problem(400, z.prettifyError(err), { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
   }

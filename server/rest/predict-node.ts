@@ -9,6 +9,7 @@ import { config } from '../infra/config';
 import { unlessStuck } from '../infra/dependencies';
 import { ServiceError, notFound } from '../infra/errors';
 import { predict } from '../services/endpoints';
+import { inCallerWorkspace } from './caller-workspace';
 import { logRefusedPredict } from './predict-failure';
 import { requestedSlot } from './predict-request';
 import type { Slot } from '../infra/model-registry';
@@ -79,6 +80,15 @@ async function send(res: http.ServerResponse, answer: Response, requestId?: stri
   res.end(body);
 }
 
+/** The request's headers as a fetch `Headers` (what authentication reads). */
+function headersOf(req: http.IncomingMessage): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return out;
+}
+
 export async function servePredict(req: http.IncomingMessage, res: http.ServerResponse, rawName: string, pathname: string): Promise<void> {
   const { port, host, allowedHosts, maxPredictBytes } = config();
   const verdict = checkRequest({ method: req.method ?? 'POST', pathname, headers: { get: (n) => header(req, n) } }, { port, host, allowedHosts });
@@ -105,7 +115,8 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
         const url = req.url ?? '';
         const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('slot') : null;
         slot = requestedSlot(query, header(req, 'x-millrace-slot'));
-        return predict(name, body.rows, requestId, slot);
+        const endpointSlot = slot;
+        return inCallerWorkspace(headersOf(req), () => predict(name, body.rows, requestId, endpointSlot));
       })(),
       DEFAULT_PATIENCE_MS,
     );

@@ -51,7 +51,7 @@ export function route<P>(
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       const caller = verdict.principal;
       return caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params })) : call(req, { caller, params });
-    }, opts);
+    }, { ...opts, scoped: true });
   return Object.assign(run, { [ACCESS]: access });
 }
 
