@@ -15,6 +15,7 @@ import { runOriginOf } from './triggers';
 import { runOperations } from './run-ops';
 import { gateBlockedSql } from './run-outcome';
 import { fitsInFitWorker, stepsWaitingForFitter } from './fit-queue';
+import { runOfThisWorkspace } from './run-scope';
 
 export { workflowIdOf };
 
@@ -77,7 +78,7 @@ export async function getRun(runId: string): Promise<RunView> {
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
-    .where(eq(runs.id, runId));
+    .where(runOfThisWorkspace(runId));
   if (!row) throw notFound(`Run "${runId}"`);
   const [steps, ops] = await Promise.all([db.select().from(runSteps).where(eq(runSteps.runId, runId)), runOperations(runId)]);
   // Report steps in plan order.

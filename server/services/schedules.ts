@@ -23,7 +23,7 @@ import {
   type UpdateScheduleInput,
 } from '../../workflows/core/schedule-spec';
 import { ServiceError, notFound } from '../infra/errors';
-import { currentWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId, defaultWorkspaceId } from '../infra/workspace';
 import { taskQueues, temporalClient } from '../temporal';
 import { checkParameterValues } from './parameter-values';
 
@@ -238,8 +238,18 @@ export async function listSchedules(opts: { pipeline?: string } = {}): Promise<S
   return Promise.all(notes.map((n) => viewOf(n, last.get(n.scheduleId))));
 }
 
+/**
+ * The Temporal id of the caller's workspace's schedule. Temporal ids are global: `default` keeps the id its
+ * schedules always had, other workspaces prefix theirs with the workspace id (workflows/steps/kit/run-triggers.ts
+ * finds a schedule's workspace from its note, or from that prefix).
+ */
+async function scheduleIdHere(pipeline: string, name: string): Promise<string> {
+  const workspaceId = currentWorkspaceId();
+  return workspaceId === (await defaultWorkspaceId()) ? scheduleIdOf(pipeline, name) : `${workspaceId}:${scheduleIdOf(pipeline, name)}`;
+}
+
 export async function getSchedule(pipeline: string, name: string): Promise<ScheduleView> {
-  const id = scheduleIdOf(pipeline, name);
+  const id = await scheduleIdHere(pipeline, name);
   const [note] = await noteRows({ scheduleId: id });
   if (!note) throw notFound(`Schedule "${name}" of pipeline "${pipeline}"`);
   return viewOf(note, (await lastFirings([id])).get(id));
@@ -257,7 +267,7 @@ export async function createSchedule(pipeline: string, raw: CreateScheduleInput,
   const pipelineId = await pipelineIdOf(pipeline);
   await checkParameterValues(pipeline, input.params);
   const workspaceId = currentWorkspaceId();
-  const id = scheduleIdOf(pipeline, input.name);
+  const id = await scheduleIdHere(pipeline, input.name);
   const what = `Schedule "${input.name}" of pipeline "${pipeline}"`;
   const db = getDb();
   const inserted = await db
@@ -293,7 +303,7 @@ export async function createSchedule(pipeline: string, raw: CreateScheduleInput,
 }
 
 async function handleOf(pipeline: string, name: string) {
-  const id = scheduleIdOf(pipeline, name);
+  const id = await scheduleIdHere(pipeline, name);
   const [note] = await noteRows({ scheduleId: id });
   if (!note) throw notFound(`Schedule "${name}" of pipeline "${pipeline}"`);
   return { id, what: `Schedule "${name}" of pipeline "${pipeline}"`, handle: (await client()).schedule.getHandle(id) };
