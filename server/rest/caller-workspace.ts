@@ -10,7 +10,7 @@ import { hasWorkspace, withWorkspace } from '../infra/workspace';
 export async function inCallerWorkspace<T>(headers: Headers | null, work: () => Promise<T>): Promise<T> {
   if (hasWorkspace() || !headers) return work();
   const caller = await authenticate(headers);
-  return caller?.workspaceId ? withWorkspace(caller.workspaceId, work) : work();
+  return caller?.workspaceId ? withWorkspace(caller.workspaceId, work, caller) : work();
 }
 
 /** The headers of the Next.js request being answered; null outside one (unit tests, the predict fast path). */

@@ -50,7 +50,7 @@ export function route<P>(
       const verdict = checkAccess(await authenticate(req.headers), access.role);
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       const caller = verdict.principal;
-      return caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params })) : call(req, { caller, params });
+      return caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params }), caller) : call(req, { caller, params });
     }, { ...opts, scoped: true });
   return Object.assign(run, { [ACCESS]: access });
 }

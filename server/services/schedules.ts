@@ -23,7 +23,7 @@ import {
   type UpdateScheduleInput,
 } from '../../workflows/core/schedule-spec';
 import { ServiceError, notFound } from '../infra/errors';
-import { currentWorkspaceId, defaultWorkspaceId } from '../infra/workspace';
+import { currentActor, currentWorkspaceId, defaultWorkspaceId } from '../infra/workspace';
 import { taskQueues, temporalClient } from '../temporal';
 import { checkParameterValues } from './parameter-values';
 
@@ -272,7 +272,7 @@ export async function createSchedule(pipeline: string, raw: CreateScheduleInput,
   const db = getDb();
   const inserted = await db
     .insert(scheduleNotes)
-    .values({ scheduleId: id, workspaceId, pipelineId, name: input.name, note: input.note, createdBy: who, updatedBy: who, lastChange: 'created' })
+    .values({ scheduleId: id, workspaceId, pipelineId, name: input.name, note: input.note, createdBy: who, createdRole: currentActor()?.role ?? null, updatedBy: who, lastChange: 'created' })
     .onConflictDoNothing()
     .returning();
   if (inserted.length === 0) throw new ServiceError('conflict', `${what} already exists`);

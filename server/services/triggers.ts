@@ -7,7 +7,7 @@ import { createTriggerSchema, hookPathOf, resolvePointer, type CreateTriggerInpu
 import { catalog } from '../../workflows/steps/catalog';
 import { ServiceError, notFound } from '../infra/errors';
 import { startTriggeredRun, type TriggeredRunResult } from '../infra/triggered-run';
-import { currentWorkspaceId, withWorkspace } from '../infra/workspace';
+import { creatorActor, currentActor, currentWorkspaceId, withWorkspace } from '../infra/workspace';
 import { checkParameterValues } from './parameter-values';
 
 // Triggers: a dataset's new versions, a webhook, or another pipeline's success start a pipeline. The
@@ -163,6 +163,7 @@ export async function createTrigger(pipeline: string, raw: CreateTriggerInput, w
     params: input.params,
     note: input.note,
     createdBy: who,
+    createdRole: currentActor()?.role ?? null,
     updatedBy: who,
   };
   if (input.kind === 'dataset') Object.assign(values, { dataset: input.dataset, debounceSeconds: input.debounceSeconds });
@@ -235,7 +236,10 @@ export async function fireWebhook(
   }
   const [pipeline] = await getDb().select({ name: pipelines.name }).from(pipelines).where(eq(pipelines.id, row.pipelineId));
   // The hook's token stands for its trigger, not for a member: the run starts in the trigger's workspace.
-  const result = await withWorkspace(row.workspaceId, () => startTriggeredRun(catalog, {
+  const result = await withWorkspace(
+    row.workspaceId,
+    () =>
+      startTriggeredRun(catalog, {
     pipeline: pipeline!.name,
     params: { ...(row.params as Record<string, unknown>), ...mapped },
     firing: {
@@ -244,7 +248,9 @@ export async function fireWebhook(
       triggerId: id,
       payload: req.payload,
     },
-  }));
+  }),
+    creatorActor(row.createdBy, row.createdRole, 'webhook trigger'),
+  );
   if (result.status !== 'started') throw new ServiceError('unprocessable', result.message);
   return result;
 }

@@ -81,7 +81,7 @@ const authorize = t.middleware(async ({ ctx, meta, path, next }) => {
   const verdict = checkAccess(await ctx.principal(), meta.role);
   if (!verdict.ok) throw new TRPCError({ code: verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: verdict.message });
   const caller = verdict.principal;
-  return caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } })) : next({ ctx: { caller } });
+  return caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } }), caller) : next({ ctx: { caller } });
 });
 
 export const router = t.router;
