@@ -8,7 +8,7 @@ import type { Access, RequestContext } from '../auth/context';
 import type { Requirement } from '../auth/roles';
 import { asUnavailable, unavailableDependency, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
-import { withWorkspace } from '../infra/workspace';
+import { NoWorkspaceError, withWorkspace } from '../infra/workspace';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
 // Errors, and "… not found" ones become NOT_FOUND so the UI can tell a missing thing from a failure.
@@ -49,6 +49,8 @@ const NOT_FOUND = /\bnot found\b|does not exist/i;
 function codeOf(cause: Error | undefined): TRPC_ERROR_CODE_KEY | undefined {
   if (!cause) return undefined;
   if (cause instanceof ServiceError) return SERVICE_CODES[cause.code];
+  // A person signed in who belongs to no workspace yet, calling something of a workspace.
+  if (cause instanceof NoWorkspaceError) return 'FORBIDDEN';
   // A refused or broken connection to Postgres or Temporal: unavailable, not an internal error.
   if (unavailableDependency(cause)) return 'SERVICE_UNAVAILABLE';
   return NOT_FOUND.test(cause.message) ? 'NOT_FOUND' : undefined;
