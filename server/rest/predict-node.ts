@@ -90,7 +90,7 @@ function headersOf(req: http.IncomingMessage): Headers {
 }
 
 export async function servePredict(req: http.IncomingMessage, res: http.ServerResponse, rawName: string, pathname: string): Promise<void> {
-  const { port, host, allowedHosts, maxPredictBytes } = config();
+  const { port, host, allowedHosts } = config();
   const verdict = checkRequest({ method: req.method ?? 'POST', pathname, headers: { get: (n) => header(req, n) } }, { port, host, allowedHosts });
   if (!verdict.ok) return send(res, refusal(verdict));
   const given = header(req, 'x-request-id');
@@ -99,6 +99,18 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
     return send(res, problem(400, error, { errors: [error], issues: [] }), randomUUID());
   }
   const requestId = given ?? randomUUID();
+  // In the workspace of the request's credential: the endpoint's name is looked up there, and so is the
+  // endpoint a refused request is logged against.
+  try {
+    await inCallerWorkspace(headersOf(req), () => scoreRequest(req, res, rawName, requestId));
+  } catch (thrown) {
+    // Authenticating failed (Postgres did not answer): answered like any other failure.
+    await send(res, errorAnswer(thrown, requestId), requestId);
+  }
+}
+
+async function scoreRequest(req: http.IncomingMessage, res: http.ServerResponse, rawName: string, requestId: string): Promise<void> {
+  const { maxPredictBytes } = config();
   const started = performance.now();
   let slot: Slot | undefined;
   try {
@@ -115,8 +127,7 @@ export async function servePredict(req: http.IncomingMessage, res: http.ServerRe
         const url = req.url ?? '';
         const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('slot') : null;
         slot = requestedSlot(query, header(req, 'x-millrace-slot'));
-        const endpointSlot = slot;
-        return inCallerWorkspace(headersOf(req), () => predict(name, body.rows, requestId, endpointSlot));
+        return predict(name, body.rows, requestId, slot);
       })(),
       DEFAULT_PATIENCE_MS,
     );

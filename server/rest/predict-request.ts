@@ -2,7 +2,8 @@ import { config } from '../infra/config';
 import { ServiceError } from '../infra/errors';
 import type { Slot } from '../infra/model-registry';
 import { predict } from '../services/endpoints';
-import { handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
+import { errorAnswer, handle, json, problem, readJsonBody, refuseUnsafeRequest } from './http';
+import { inCallerWorkspace } from './caller-workspace';
 import { logRefusedPredict } from './predict-failure';
 import { REQUEST_ID, predictBody } from './schemas';
 
@@ -27,6 +28,11 @@ export const PREDICT_PATH = /^\/api\/v1\/endpoints\/([^/]+)\/predict$/;
  * background. Shared by the Next.js route and the web server's own fast path, so both answer alike.
  */
 export async function answerPredict(req: Request, name: string): Promise<Response> {
+  // In the workspace of the request's credential, the refused request's log included.
+  return inCallerWorkspace(req.headers, () => scorePredictRequest(req, name)).catch((thrown: unknown) => errorAnswer(thrown, crypto.randomUUID()));
+}
+
+async function scorePredictRequest(req: Request, name: string): Promise<Response> {
   const refused = refuseUnsafeRequest(req);
   if (refused) return refused;
   const given = req.headers.get('x-request-id');

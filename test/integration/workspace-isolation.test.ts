@@ -229,6 +229,26 @@ describe.sequential('workspace isolation', () => {
       await http('DELETE', `${base}/nightly`, undefined, B.as('admin'));
     }
   });
+  it("a webhook trigger of B starts its run in B with its creator's authority; A cannot see the trigger", async () => {
+    const created = await http('POST', `/api/v1/pipelines/${PIPELINE}/triggers`, { kind: 'webhook' }, B.as('editor'));
+    expect(created.status, JSON.stringify(created.data)).toBe(201);
+    const { id, token } = created.data as { id: string; token: string };
+    try {
+      expect((await http('GET', `/api/v1/triggers/${id}`, undefined, A())).status).toBe(404);
+      expect((await http('POST', `/api/v1/triggers/${id}/rotate`, undefined, A())).status).toBe(404);
+      expect((await http('GET', `/api/v1/triggers/${id}`, undefined, B.as('viewer'))).status).toBe(200);
+      // The hook's own token, not a member's: the run is B's all the same.
+      const fired = await http('POST', `/api/v1/hooks/${id}`, {}, { authorization: `Bearer ${token}` });
+      expect(fired.status, JSON.stringify(fired.data)).toBe(202);
+      const run = await waitForRunAs(fired.data.runId, B.as('viewer'));
+      expect(run.status, JSON.stringify(run)).toBe('succeeded');
+      const [row] = await sql<{ workspace_id: string; started_role: string }[]>`select workspace_id, started_role from runs where id = ${fired.data.runId}`;
+      expect(row).toEqual({ workspace_id: B.id, started_role: 'editor' });
+      expect((await http('GET', `/api/v1/runs/${fired.data.runId}`, undefined, A())).status).toBe(404);
+    } finally {
+      await http('DELETE', `/api/v1/triggers/${id}`, undefined, B.as('admin'));
+    }
+  });
 });
 
 describe.sequential('who may deploy to production', () => {
@@ -275,5 +295,13 @@ describe.sequential('who may deploy to production', () => {
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
     expect(step(run, 'ship').summary.skipped).toBeUndefined();
     expect(await servedRun()).toBe(runId);
+  });
+
+  it("B finds none of the model versions only A has", async () => {
+    // A has several versions of the model by now, B one.
+    for (const path of [`/api/v1/models/${MODEL}/versions/2`, `/api/v1/models/${MODEL}/versions/2/onnx`, `/api/v1/models/${MODEL}/versions/2/card`]) {
+      expect((await http('GET', path, undefined, A())).status, path).toBe(200);
+      expect((await http('GET', path, undefined, B.as('admin'))).status, path).toBe(404);
+    }
   });
 });

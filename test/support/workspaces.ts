@@ -59,3 +59,6 @@ export async function waitForRunAs(runId: string, headers: Record<string, string
   }
 }
 
+
+
+export { inDefaultWorkspace } from './default-workspace';
