@@ -157,6 +157,14 @@ describe.sequential('workspace isolation', () => {
     await notFound('POST', `/api/v1/endpoints/${ENDPOINT_A}/predict`, { rows: [penguin()] });
     await notFound('POST', `/api/v1/endpoints/${ENDPOINT_A}/rollback`, { version: 1 });
 
+    // tRPC answers the same: NOT_FOUND (404), for a read by id and for a start by name.
+    const trpcRun = await http('GET', `/api/trpc/runs.get?input=${encodeURIComponent(JSON.stringify({ json: { runId: runs.a } }))}`, undefined, asB);
+    expect(trpcRun.status, JSON.stringify(trpcRun.data)).toBe(404);
+    const trpcStart = await http('POST', '/api/trpc/runs.start', { json: { pipeline: 'penguin-species' } }, asB);
+    expect(trpcStart.status, JSON.stringify(trpcStart.data)).toBe(404);
+    const trpcEndpoint = await http('GET', `/api/trpc/endpoints.get?input=${encodeURIComponent(JSON.stringify({ json: { name: ENDPOINT_A } }))}`, undefined, asB);
+    expect(trpcEndpoint.status, JSON.stringify(trpcEndpoint.data)).toBe(404);
+
     // The same run id answers A.
     expect((await http('GET', `/api/v1/runs/${runs.a}`, undefined, A())).status).toBe(200);
     expect((await http('GET', `/api/v1/runs/${runs.a}/steps/split/outputs/train/preview`, undefined, A())).status).toBe(200);
