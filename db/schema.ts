@@ -619,13 +619,15 @@ export const scheduleNotes = pgTable(
     name: text('name').notNull(),
     note: text('note'),
     createdBy: text('created_by').notNull(),
+    /** The creator's role when they made it: its runs start with that authority. Null: made before accounts. */
+    createdRole: text('created_role'),
     updatedBy: text('updated_by').notNull(),
     /** What the last change was ("created", "paused", "backfill …"). */
     lastChange: text('last_change').notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('schedule_notes_pipeline').on(t.pipelineId)],
+  (t) => [index('schedule_notes_pipeline').on(t.pipelineId), check('schedule_notes_created_role', roleCheck('created_role'))],
 );
 
 /**
@@ -653,11 +655,18 @@ export const triggers = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     note: text('note'),
     createdBy: text('created_by').notNull(),
+    /** The creator's role when they made it: its runs start with that authority. Null: made before accounts. */
+    createdRole: text('created_role'),
     updatedBy: text('updated_by').notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('triggers_pipeline').on(t.pipelineId), index('triggers_dataset').on(t.dataset), index('triggers_after').on(t.afterPipelineId)],
+  (t) => [
+    index('triggers_pipeline').on(t.pipelineId),
+    index('triggers_dataset').on(t.dataset),
+    index('triggers_after').on(t.afterPipelineId),
+    check('triggers_created_role', roleCheck('created_role')),
+  ],
 );
 
 /**

@@ -13,7 +13,7 @@ import { config } from './config';
 import { findVersionBySource, pointLatestAt, type DatasetVersionView } from './dataset-registry';
 import { describeParquet, quoteIdent, quoteLiteral, withBoundedDuckDb, type ColumnInfo } from './duckdb';
 import { ServiceError } from './errors';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 import { CsvHeaderError, duplicateColumns, readCsvHeader, type CsvHeader } from './csv-header';
 import { JsonShapeChecker, JsonShapeError } from './json-shape-check';
 import { csvDialect, csvReader, INTEGER_TYPES, NUMBER, notInteger, sniffCsv, strictSelect, WIDEN_MARK, type CsvColumn, type DuckConn } from './csv-sql';
@@ -125,7 +125,7 @@ function capitalize(text: string): string {
 
 async function ingestReceived(name: string, format: DatasetFormat, received: ReceivedFile): Promise<IngestedVersion> {
   checkLooksLike(format, received.head);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const existing = await findVersionBySource(workspaceId, name, received.sha256);
   if (existing) {
     // The same bytes as an earlier version: that version again, and — as for any upload — the one

@@ -5,7 +5,7 @@ import { makeDatasetLookup, type DatasetLookup } from '../../workflows/core/comp
 import type { TableSchema } from '../../workflows/core/table-schema';
 import type { ColumnInfo } from './duckdb';
 import { notFound } from './errors';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 // The dataset registry: named, versioned tables. Read by the ingest step and by the web side.
 
@@ -70,7 +70,7 @@ export const isLatestVersion = or(isNull(datasets.latestVersion), eq(datasetVers
 
 /** One version of a dataset ("latest" when version is omitted: the newest, or the version it was set back to). */
 export async function getDatasetVersion(name: string, version?: number): Promise<DatasetVersionView> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({ v: datasetVersions })
     .from(datasetVersions)
@@ -91,7 +91,7 @@ export async function getDatasetVersion(name: string, version?: number): Promise
 
 /** Every dataset version's columns in the workspace (for design-time schema checks). */
 export async function listDatasetSchemas(): Promise<{ name: string; version: number; columns: TableSchema }[]> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({ name: datasets.name, version: datasetVersions.version, columns: datasetVersions.columns })
     .from(datasetVersions)

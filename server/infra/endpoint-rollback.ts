@@ -6,7 +6,7 @@ import { announceEndpointChanged, listeningEndpointChanges, notifyEndpointChange
 import { notFound, ServiceError } from './errors';
 import { moveAliasWithSlot, rollbackActor } from './model-alias-moves';
 import type { Slot } from './model-registry';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 export interface RollbackTarget {
   /** A version number of the model the slot serves now… */
@@ -34,7 +34,7 @@ export interface RollbackOutcome {
  */
 export async function rollbackEndpoint(name: string, target: RollbackTarget, actor: string): Promise<RollbackOutcome> {
   const slot = target.slot ?? 'production';
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const token = randomUUID();
   const acks = listeningEndpointChanges()?.collectAcks(token, 2000);
   let outcome: RollbackOutcome;

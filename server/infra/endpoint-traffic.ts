@@ -9,7 +9,7 @@ import { withDuckDb, quoteIdent, quoteLiteral, type ColumnInfo } from './duckdb'
 import { notFound } from './errors';
 import type { ModelMeta } from './fitter';
 import type { Slot } from './model-registry';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 // What monitoring reads of an endpoint: the model a slot serves (and the table it was trained on), and
 // the requests logged over a time window, as rows of a table (prediction_logs hold one row per request
@@ -32,7 +32,7 @@ export interface SlotModel {
 
 /** The model version an endpoint's slot serves. */
 export async function slotModel(endpoint: string, slot: Slot): Promise<SlotModel> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const db = getDb();
   const [ep] = await db
     .select({ id: endpoints.id, production: endpoints.modelVersionId, staging: endpoints.stagingModelVersionId })

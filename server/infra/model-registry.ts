@@ -8,7 +8,7 @@ import { mergeArtifactMeta, type ArtifactRow } from './artifact-store';
 import { deployStepActor, moveAliasWithSlot } from './model-alias-moves';
 import type { ModelMeta } from './fitter';
 import { notFound, ServiceError } from './errors';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 // The model registry: model versions and which one each endpoint serves. Used by the train and deploy
 // steps and by the web side alike.
@@ -50,7 +50,7 @@ export async function registerModelVersion(input: {
   transforms?: TransformChain;
 }): Promise<ModelVersionRef> {
   const name = `${input.pipeline}.${input.nodeId}`;
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   // Four statements: the run's row locked and checked, the model file's artifact row, the model's row
   // created or locked (the upsert locks it, serialising concurrent registrations of the model so the next
   // number is free), the version.
@@ -253,7 +253,7 @@ async function checkPromotion(
  * leaves the endpoint as it is. The checks of `options` (checkPromotion) may refuse or skip it.
  */
 export async function promoteToEndpoint(endpoint: string, modelVersionId: string, by: PromotedBy, options: PromotionOptions = {}): Promise<PromotionOutcome> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const slot = options.slot ?? 'production';
   const step = 'runId' in by ? by : undefined;
   const promotedByStep = (tx: Tx, s: { runId: string; nodeId: string }) =>

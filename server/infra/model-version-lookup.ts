@@ -4,7 +4,7 @@ import { modelAliases, models, modelVersions } from '../../db/schema';
 import type { ModelAlias } from '../../workflows/core/model-aliases';
 import { notFound } from './errors';
 import { getModelVersion } from './model-registry';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 /** A registered model's version by number, by alias, or (neither given) its newest version. */
 export async function findModelVersion(name: string, choice: { version?: number; alias?: ModelAlias }) {
@@ -12,7 +12,7 @@ export async function findModelVersion(name: string, choice: { version?: number;
   const [model] = await db
     .select({ id: models.id })
     .from(models)
-    .where(and(eq(models.workspaceId, await defaultWorkspaceId()), eq(models.name, name)));
+    .where(and(eq(models.workspaceId, currentWorkspaceId()), eq(models.name, name)));
   if (!model) throw notFound(`Model "${name}"`);
   let id: string | undefined;
   if (choice.alias) {

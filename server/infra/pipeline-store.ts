@@ -9,7 +9,7 @@ import { config } from './config';
 import { loadDatasetLookup } from './dataset-registry';
 import { notFound } from './errors';
 import { describeSqlBatch } from './sql-descriptions';
-import { defaultWorkspaceId } from './workspace';
+import { currentWorkspaceId } from './workspace';
 
 // Stored pipeline versions, and compiling a document as the server does (today's datasets, DuckDB's
 // description of the steps' SQL): shared by the web side and the worker's activities that start runs.
@@ -33,7 +33,7 @@ export async function compileForServer(catalog: Catalog, raw: unknown, mode: 'sa
 }
 
 export async function getPipelineVersionRow(name: string, version?: number) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({ v: pipelineVersions })
     .from(pipelineVersions)

@@ -12,7 +12,7 @@ import { compileForServer, getPipelineVersionRow } from './pipeline-store';
 import { dispatchRun, workflowIdOf } from './run-dispatch';
 import { recordFiring, type RunFiring } from './run-firing';
 import { taskQueues } from './temporal';
-import { defaultWorkspaceId } from './workspace';
+import { currentActor, currentWorkspaceId, type Actor } from './workspace';
 
 // Starting a run, whoever asks: a person (UI, REST, CLI) through the web side, or a schedule or trigger
 // through the worker's activities. The run, its steps and its start request (the outbox, run_starts)
@@ -42,6 +42,11 @@ export interface CreateRunOptions {
   resume?: { runId: string; reuse(plan: Plan): Promise<Record<string, ReusedStep>> };
   /** "Preview up to here": run only this step and its ancestors (recorded as runs.preview_up_to). */
   upTo?: string;
+  /**
+   * Whose authority the run has (runs.started_by / started_role): by default the caller of the request; a
+   * schedule or trigger names its creator. It decides whether the run may promote to production.
+   */
+  startedBy?: Actor;
 }
 
 export type CreateRunResult =
@@ -94,14 +99,17 @@ async function answerForKey(workspaceId: string, key: string, requestHash: strin
  * Temporal or Postgres does not answer in time.
  */
 export async function createRun(catalog: Catalog, pipelineName: string, opts: CreateRunOptions = {}): Promise<CreateRunResult> {
-  const { idempotencyKey, ...request } = opts;
+  const { idempotencyKey, startedBy: givenActor, ...request } = opts;
+  // Every run records whose authority it has; a start with no caller and no named actor is a bug, refused.
+  const startedBy = givenActor ?? currentActor();
+  if (!startedBy) throw new Error(`A run of "${pipelineName}" was started with no caller: start it from a request, or name whose authority it has`);
   const requestHash = contentHash({ pipeline: pipelineName, ...request });
   // A run is accepted only while Temporal answers; once accepted, it starts even if Temporal stops.
   await requireAvailable('temporal');
   const deadline = Date.now() + CREATE_DEADLINE_MS;
   const left = () => Math.max(1, deadline - Date.now());
 
-  const workspaceId = await within('postgres', left(), defaultWorkspaceId());
+  const workspaceId = await currentWorkspaceId();
   if (idempotencyKey) {
     const earlier = await answerForKey(workspaceId, idempotencyKey, requestHash, left());
     if (earlier) return earlier;
@@ -143,6 +151,8 @@ export async function createRun(catalog: Catalog, pipelineName: string, opts: Cr
       params: compiled.parameters,
       rerunOf: opts.resume?.runId ?? null,
       previewUpTo: opts.upTo ?? null,
+      startedBy: startedBy.label,
+      startedRole: startedBy.role,
     });
     check();
     await tx.insert(runSteps).values(plan.steps.map((s) => ({ runId, nodeId: s.id, type: s.type, status: 'pending' as const })));

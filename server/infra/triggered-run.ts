@@ -6,7 +6,7 @@ import { appendAuditEvent } from './audit-log';
 import { ServiceError } from './errors';
 import { firingByKey, firingOfRun, isDuplicateFiring, recordFiring, type RunFiring } from './run-firing';
 import { createRun } from './run-start';
-import { defaultWorkspaceId } from './workspace';
+import { creatorActor, currentWorkspaceId, withWorkspace } from './workspace';
 
 // Runs that no person started: a schedule's action, a dataset trigger's debounce workflow, a webhook,
 // or another pipeline's success. All of them go through here, so each firing is recorded once (by its
@@ -25,7 +25,7 @@ function resultOf(row: FiringRow, existing: boolean): TriggeredRunResult {
 }
 
 async function recordUnstarted(req: { firing: RunFiring; params?: Record<string, unknown> }, status: 'refused' | 'failed', message: string) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   await getDb()
     .transaction((tx) => recordFiring(tx, { ...req.firing, workspaceId, params: req.params, status, message }))
     .catch((err: unknown) => {
@@ -78,7 +78,7 @@ async function auditTriggeredRun(pipeline: string, firing: RunFiring, runId: str
   const actorKind = firing.kind === 'schedule' ? 'schedule' : 'trigger';
   const actorId = firing.scheduleId ?? firing.triggerId ?? null;
   await appendAuditEvent({
-    workspaceId: await defaultWorkspaceId(),
+    workspaceId: currentWorkspaceId(),
     actorKind,
     actorId,
     actorLabel: actorLabelOf(pipeline, firing),
@@ -105,7 +105,7 @@ export async function startRunSuccessTriggers(catalog: Catalog, runId: string): 
   // A preview ran only part of its pipeline: it starts nothing.
   if (!source || source.status !== 'succeeded' || source.previewUpTo) return [];
   const followers = await db
-    .select({ id: triggers.id, pipeline: pipelines.name, params: triggers.params })
+    .select({ id: triggers.id, pipeline: pipelines.name, params: triggers.params, createdBy: triggers.createdBy, createdRole: triggers.createdRole })
     .from(triggers)
     .innerJoin(pipelines, eq(pipelines.id, triggers.pipelineId))
     .where(and(eq(triggers.kind, 'pipeline'), eq(triggers.afterPipelineId, source.pipelineId), eq(triggers.enabled, true)));
@@ -114,8 +114,9 @@ export async function startRunSuccessTriggers(catalog: Catalog, runId: string): 
   const chain = [...((firing?.chain as string[] | undefined) ?? []), source.pipeline];
   const results: TriggeredRunResult[] = [];
   for (const t of followers) {
+    // Each follower starts with the authority of whoever made its trigger, not the source run's.
     results.push(
-      await startTriggeredRun(catalog, {
+      await withWorkspace(currentWorkspaceId(), () => startTriggeredRun(catalog, {
         pipeline: t.pipeline,
         params: t.params as Record<string, unknown>,
         firing: {
@@ -126,7 +127,7 @@ export async function startRunSuccessTriggers(catalog: Catalog, runId: string): 
           originRunId: firing?.originRunId ?? runId,
           chain,
         },
-      }),
+      }), creatorActor(t.createdBy, t.createdRole, 'pipeline trigger')),
     );
   }
   return results;

@@ -4,6 +4,7 @@ import { readTextBody } from './body';
 import { config } from '../infra/config';
 import { RETRY_AFTER_SECONDS, asUnavailable, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
+import { NoWorkspaceError } from '../infra/workspace';
 import { checkRequest, refusal } from './request-guard';
 
 // Small helpers every REST route uses: JSON answers, problem answers, bounded JSON bodies and one
@@ -78,6 +79,7 @@ export function errorAnswer(thrown: unknown, requestId: string): Response {
     return res;
   }
   if (err instanceof HttpError) return json({ error: err.message }, err.status, err.headers);
+  if (err instanceof NoWorkspaceError) return json({ error: 'Sign in, or send an API token (Authorization: Bearer …)' }, 401, { 'www-authenticate': 'Bearer' });
   if (err instanceof z.ZodError) {
     return problem(400, z.prettifyError(err), { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
   }

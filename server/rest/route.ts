@@ -71,7 +71,7 @@ export function route<P>(
       const verdict = checkAccess(await authenticate(req.headers), access.role);
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       const caller = verdict.principal;
-      const res = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params })) : call(req, { caller, params }));
+      const res = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params }), caller) : call(req, { caller, params }));
       if (access.audit && res.ok) await auditRoute(req, res, caller, access.audit, params, requestId);
       return res;
     }, opts);

@@ -7,7 +7,7 @@ import { getDatasetVersion, pointLatestAt } from '../infra/dataset-registry';
 import type { ColumnInfo } from '../infra/duckdb';
 import { parquetStats, previewParquet, PREVIEW_MAX_LIMIT, type ColumnStats } from '../infra/table-preview';
 import { notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { datasetNameSchema } from '../infra/dataset-ingest';
 
 // A dataset's versions for the datasets page and API: the list, a page of rows, per-column statistics and
@@ -32,7 +32,7 @@ export interface DatasetVersionSummary {
 }
 
 async function datasetRow(name: string) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [ds] = await getDb()
     .select()
     .from(datasets)

@@ -4,7 +4,7 @@ import { datasets, datasetVersions } from '../../db/schema';
 import type { ColumnInfo } from '../infra/duckdb';
 import { isLatestVersion } from '../infra/dataset-registry';
 import { config } from '../infra/config';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 // The ingest core lives in server/infra (the ingest steps use it too); the web side reads it from here.
 export {
@@ -21,7 +21,7 @@ export {
 export async function listDatasets(): Promise<
   { name: string; latestVersion: number; rows: number; columns: ColumnInfo[]; updatedAt: Date }[]
 > {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .selectDistinctOn([datasets.name], { name: datasets.name, v: datasetVersions })
     .from(datasets)

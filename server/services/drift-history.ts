@@ -4,7 +4,7 @@ import { getDb } from '../../db/client';
 import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 // Drift scores over time: the verdicts every successful Data drift step of a pipeline recorded (its report's
 // artifact metadata), oldest first, for a chart across runs.
@@ -42,7 +42,7 @@ export type DriftHistory = z.infer<typeof driftHistoryResponse>;
 
 export async function driftHistory(raw: DriftHistoryQuery): Promise<DriftHistory> {
   const q = driftHistoryQuery.parse(raw);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const db = getDb();
   const [pipeline] = await db
     .select({ id: pipelines.id })

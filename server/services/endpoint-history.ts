@@ -5,7 +5,7 @@ import { getDb } from '../../db/client';
 import { endpointEvents, endpoints, models, modelVersions } from '../../db/schema';
 import { ENDPOINT_NAME } from '../../workflows/steps/deploy.endpoint/definition';
 import { notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 // An endpoint's history: every promotion (later rollbacks and takeovers), newest first, paged by keyset.
 
@@ -40,7 +40,7 @@ export const endpointHistoryResponse = z.object({
 
 export async function endpointHistory(raw: EndpointHistoryQuery): Promise<z.infer<typeof endpointHistoryResponse>> {
   const q = endpointHistoryQuery.parse(raw);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const db = getDb();
   const [endpoint] = await db
     .select({ id: endpoints.id })

@@ -4,7 +4,7 @@ import { getDb } from '../../db/client';
 import { endpoints } from '../../db/schema';
 import { ENDPOINT_NAME } from '../../workflows/steps/deploy.endpoint/definition';
 import { notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 // An endpoint's serving metrics over a window, computed in Postgres from prediction_logs: requests, error
 // rate and latency percentiles per slot, over time, and what the models predicted over time. The shadow
@@ -76,7 +76,7 @@ export async function endpointMetrics(raw: EndpointMetricsQuery, now = new Date(
   const [endpoint] = await db
     .select({ id: endpoints.id })
     .from(endpoints)
-    .where(and(eq(endpoints.workspaceId, await defaultWorkspaceId()), eq(endpoints.name, q.name)));
+    .where(and(eq(endpoints.workspaceId, currentWorkspaceId()), eq(endpoints.name, q.name)));
   if (!endpoint) throw notFound(`Endpoint "${q.name}"`);
 
   const { seconds, bucket } = METRICS_WINDOWS[q.window];

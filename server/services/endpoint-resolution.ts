@@ -12,14 +12,20 @@ import { endpointChanges } from '../infra/endpoint-changes';
 import { ServiceError, notFound } from '../infra/errors';
 import type { ModelMeta } from '../infra/fitter';
 import type { Slot } from '../infra/model-registry';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 const FRESH_MS = 1000;
 
-// Cached per endpoint and slot: the staging slot's key is the name with a suffix no endpoint name has.
+// Cached per workspace, endpoint and slot (names are unique per workspace only): the key is
+// `<workspace id>\u0001<name>`, and the staging slot's has a suffix no endpoint name has.
 const STAGING = '\u0000staging';
-const keyOf = (name: string, slot: Slot) => (slot === 'staging' ? name + STAGING : name);
-const nameOf = (key: string) => (key.endsWith(STAGING) ? key.slice(0, -STAGING.length) : key);
+const WS = '\u0001';
+const keyOf = (workspaceId: string, name: string, slot: Slot) => workspaceId + WS + (slot === 'staging' ? name + STAGING : name);
+const workspaceOf = (key: string) => key.slice(0, key.indexOf(WS));
+const nameOf = (key: string) => {
+  const rest = key.slice(key.indexOf(WS) + 1);
+  return rest.endsWith(STAGING) ? rest.slice(0, -STAGING.length) : rest;
+};
 const slotOf = (key: string): Slot => (key.endsWith(STAGING) ? 'staging' : 'production');
 /** A safety net for a notification lost while the feed still looked live. */
 const LIVE_FRESH_MS = 30_000;
@@ -109,7 +115,8 @@ function isFresh(c: Cache, name: string, entry: Entry): boolean {
 async function lookup(key: string): Promise<EndpointResolution | undefined> {
   const name = nameOf(key);
   const slot = slotOf(key);
-  const workspaceId = await defaultWorkspaceId();
+  // From the key, not the request: a change notification refreshes entries outside any request.
+  const workspaceId = workspaceOf(key);
   const [row] = await getDb().transaction(async (tx) => {
     await tx.execute(sql.raw(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`));
     return tx
@@ -199,7 +206,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | typeof timedOut> {
 
 /** The model version a slot of the endpoint serves, from memory when Postgres is slow or down. */
 export async function resolveEndpoint(name: string, slot: Slot = 'production'): Promise<EndpointResolution> {
-  const key = keyOf(name, slot);
+  const key = keyOf(currentWorkspaceId(), name, slot);
   const missing = () => notFound(slot === 'staging' ? `A model in the staging slot of endpoint "${name}"` : `Endpoint "${name}"`);
   const c = cache();
   const known = c.entries.get(key);

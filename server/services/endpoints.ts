@@ -8,12 +8,12 @@ import type { ModelMeta } from '../infra/fitter';
 import { loadModel, score, validateRows, type LoadedModel, type RowWarning, type ScoreResult } from '../infra/scorer';
 import { ServiceError, notFound } from '../infra/errors';
 import type { Slot } from '../infra/model-registry';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { resolveEndpoint, type EndpointResolution } from './endpoint-resolution';
 import { predictionLog, predictionLogRecord } from './prediction-log';
 
 async function endpointRow(name: string) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({ e: endpoints, v: modelVersions, model: models.name })
     .from(endpoints)
@@ -59,7 +59,7 @@ async function slotsOf(e: typeof endpoints.$inferSelect) {
 }
 
 export async function listEndpoints() {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({ name: endpoints.name, model: models.name, version: modelVersions.version, task: modelVersions.task, target: modelVersions.target, metrics: modelVersions.metrics, updatedAt: endpoints.updatedAt })
     .from(endpoints)

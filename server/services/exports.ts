@@ -4,6 +4,7 @@ import { getDb } from '../../db/client';
 import { runSteps } from '../../db/schema';
 import { artifactStore } from '../infra/artifact-store';
 import { notFound, ServiceError } from '../infra/errors';
+import { requireRunOfThisWorkspace } from './run-scope';
 
 // Files that export steps wrote, for download from the run page and by scripts.
 
@@ -23,6 +24,7 @@ export interface ExportedFile {
 /** The file a step of a run exported (its "file" output). */
 export async function getExportedFile(runId: string, nodeId: string): Promise<ExportedFile> {
   if (!/^[0-9a-f-]{36}$/i.test(runId)) throw notFound(`Run "${runId}"`);
+  await requireRunOfThisWorkspace(runId);
   const [step] = await getDb()
     .select({ status: runSteps.status, outputs: runSteps.outputs })
     .from(runSteps)

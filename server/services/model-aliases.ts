@@ -5,7 +5,7 @@ import { getDb } from '../../db/client';
 import { modelAliasEvents, modelAliases, models, modelVersions } from '../../db/schema';
 import { MODEL_ALIASES } from '../../workflows/core/model-aliases';
 import { notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { modelNameSchema } from './model-versions';
 
 // Model aliases (staging, production, archived): which version each names, and every move with who made it.
@@ -32,7 +32,7 @@ export const aliasHistoryQuery = z.strictObject({
  */
 export async function moveModelAlias(input: { name: string; alias: string; version: number }, actor: string) {
   const { name, alias, version } = moveAliasInput.parse(input);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   return getDb().transaction(async (tx) => {
     const [m] = await tx
       .select({ id: models.id })
@@ -62,7 +62,7 @@ export async function moveModelAlias(input: { name: string; alias: string; versi
 /** A model's alias moves, newest first; `before` (an event id) pages back. */
 export async function modelAliasHistory(raw: z.input<typeof aliasHistoryQuery>) {
   const q = aliasHistoryQuery.parse(raw);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [m] = await getDb()
     .select({ id: models.id })
     .from(models)

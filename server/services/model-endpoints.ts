@@ -2,7 +2,7 @@ import { and, asc, eq, or } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { endpointEvents, endpoints } from '../../db/schema';
 import type { Slot } from '../infra/model-registry';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 // Lineage read forward from a model version to the endpoints: which slots serve it now, and which served
 // it once (from the endpoints' histories) and serve something else since.
@@ -18,7 +18,7 @@ export interface EndpointServing {
 const bySlot = (a: Slot, b: Slot) => (a === b ? 0 : a === 'production' ? -1 : 1);
 
 export async function endpointsServingVersion(modelVersionId: string): Promise<EndpointServing[]> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const db = getDb();
   const [now, once] = await Promise.all([
     db

@@ -16,7 +16,7 @@ import {
 import { artifactStore } from '../infra/artifact-store';
 import type { ModelMeta } from '../infra/fitter';
 import { notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { endpointsServingVersion, type EndpointServing } from './model-endpoints';
 
 // The model registry as the models page and API read it: models, their versions, one version in full
@@ -34,7 +34,7 @@ export const modelVersionRef = z.object({ name: modelNameSchema, version: z.numb
 const finished = or(isNull(modelVersions.runId), eq(runSteps.status, 'succeeded'));
 
 async function modelRow(name: string) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [m] = await getDb()
     .select()
     .from(models)
@@ -55,7 +55,7 @@ async function aliasesOf(modelIds: string[]) {
 
 /** Every model with its newest version and its aliases. */
 export async function listRegisteredModels() {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({ id: models.id, name: models.name, v: modelVersions })
     .from(modelVersions)
@@ -305,7 +305,7 @@ export async function modelCard(name: string, version: number): Promise<string> 
 
 /** The model versions trained on a dataset version (lineage read the other way), as the models page lists them. */
 export async function modelsTrainedOn(dataset: string, version: number) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({ name: models.name, version: modelVersions.version, createdAt: modelVersions.createdAt })
     .from(modelVersions)

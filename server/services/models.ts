@@ -1,11 +1,11 @@
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { models, modelVersions, runSteps } from '../../db/schema';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 /** Model versions, newest first; a version whose train step did not finish successfully is left out. */
 export async function listModels() {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   return getDb()
     .select({
       model: models.name,

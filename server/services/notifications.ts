@@ -8,12 +8,12 @@ import { UrlRefusedError, checkUrl } from '../infra/url-fetch';
 import { sealSecret } from '../infra/secret-box';
 import { deliverySettings } from '../infra/webhook-delivery';
 import { newSigningSecret, webhookDisplayUrl } from '../infra/webhook-secrets';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 
 // In-app notifications (the bell) and webhook configuration with its delivery log.
 
 export async function listNotifications(opts: { limit?: number } = {}) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({
       id: notifications.id,
@@ -33,7 +33,7 @@ export async function listNotifications(opts: { limit?: number } = {}) {
 }
 
 export async function unreadNotificationCount(): Promise<number> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({ n: count() })
     .from(notifications)
@@ -43,7 +43,7 @@ export async function unreadNotificationCount(): Promise<number> {
 
 /** Marks the given notifications read, or every unread one when no ids are given. */
 export async function markNotificationsRead(ids?: string[]): Promise<{ marked: number }> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const marked = await getDb()
     .update(notifications)
     .set({ readAt: new Date() })
@@ -71,7 +71,7 @@ export async function createWebhook(raw: z.input<typeof webhookInput>) {
     if (err instanceof UrlRefusedError) throw new ServiceError('invalid', `url: ${err.message.replace(/^Refused to fetch/, 'Refused to send to')}`);
     throw err;
   }
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const db = getDb();
   let pipelineId: string | null = null;
   if (input.pipeline) {
@@ -107,7 +107,7 @@ export async function createWebhook(raw: z.input<typeof webhookInput>) {
 }
 
 export async function listWebhooks() {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({
       id: webhooks.id,
@@ -128,7 +128,7 @@ const uuid = z.uuid({ message: 'Not a webhook id' });
 
 export async function deleteWebhook(id: string): Promise<void> {
   uuid.parse(id);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const deleted = await getDb()
     .delete(webhooks)
     .where(and(eq(webhooks.id, id), eq(webhooks.workspaceId, workspaceId)))
@@ -139,7 +139,7 @@ export async function deleteWebhook(id: string): Promise<void> {
 /** The delivery log, newest first: of one webhook, or of all. */
 export async function listDeliveries(opts: { webhookId?: string; limit?: number } = {}) {
   if (opts.webhookId) uuid.parse(opts.webhookId);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({
       id: webhookDeliveries.id,

@@ -5,7 +5,7 @@ import { canonicalJson } from '../../workflows/core/canonical-json';
 import type { CompileError } from '../../workflows/core/compiler';
 import type { PipelineDocument } from '../../workflows/core/document';
 import type { RunStatus } from '../../workflows/core/plan';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { compileForServer as compileWith, getPipelineVersionRow } from '../infra/pipeline-store';
 import { catalog } from '../../workflows/steps/catalog';
 import { gateBlockedSql } from './run-outcome';
@@ -41,7 +41,7 @@ export async function savePipeline(
     };
   }
   const { plan } = compiled;
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   return getDb().transaction(async (tx) => {
     await tx.insert(pipelines).values({ workspaceId, name: doc.name }).onConflictDoNothing();
     const [p] = await tx
@@ -86,7 +86,7 @@ export async function listPipelines(): Promise<
   { name: string; description?: string; latestVersion: number; updatedAt: Date; lastRun?: { runId: string; status: RunStatus; createdAt: Date; gateBlocked: boolean } }[]
 > {
   const db = getDb();
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const latest = await db
     .selectDistinctOn([pipelines.name], {
       pipelineId: pipelines.id,

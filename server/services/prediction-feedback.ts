@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { endpoints, predictionFeedback, predictionLogs } from '../../db/schema';
 import { ServiceError, notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { predictionLog } from './prediction-log';
 
 export interface FeedbackItem {
@@ -28,7 +28,7 @@ const LISTED = 100;
  * that cannot be attached are listed (422), and the others are stored all the same.
  */
 export async function recordFeedback(endpointName: string, items: FeedbackItem[]): Promise<FeedbackAnswer> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const db = getDb();
   const [endpoint] = await db
     .select({ id: endpoints.id })

@@ -5,7 +5,7 @@ import { pipelines, pipelineVersions, runs, runSteps } from '../../db/schema';
 import type { Plan } from '../../workflows/core/plan';
 import { PIPELINE_NAME } from '../../workflows/core/document';
 import { ServiceError, notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { gateBlockedSql } from './run-outcome';
 import {
   compareDurations,
@@ -67,7 +67,7 @@ export async function listRunPage(raw: RunListQuery = {}): Promise<{ runs: RunLi
   const from = q.from ? timeBound(q.from, false) : undefined;
   const to = q.to ? timeBound(q.to, true) : undefined;
   if (from && to && from >= to) throw new ServiceError('invalid', '`from` must be before `to`');
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({
       runId: runs.id,
@@ -110,7 +110,7 @@ export async function listRunPage(raw: RunListQuery = {}): Promise<{ runs: RunLi
 
 /** What the UI offers in the trigger filter: every trigger recorded so far. */
 export async function listRunTriggers(): Promise<string[]> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb().selectDistinct({ trigger: runs.trigger }).from(runs).where(eq(runs.workspaceId, workspaceId));
   return rows.map((r) => r.trigger).sort();
 }
@@ -126,7 +126,7 @@ export const compareQuery = z.strictObject({
 export async function compareRuns(raw: { ids: string[] }) {
   const { ids } = compareQuery.parse(raw);
   const db = getDb();
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await db
     .select({ r: runs, pipeline: pipelines.name, version: pipelineVersions.version, plan: pipelineVersions.plan })
     .from(runs)

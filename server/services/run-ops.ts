@@ -9,6 +9,7 @@ import { ServiceError, notFound } from '../infra/errors';
 import { createRun, workflowIdOf, type CreateRunResult } from '../infra/run-start';
 import { assertResumable, reusableSteps } from '../infra/run-reuse';
 import { temporalClient } from '../temporal';
+import { runOfThisWorkspace } from './run-scope';
 
 // Run operations beyond start and cancel: fix and resume a failed run, decide an approval step.
 
@@ -19,7 +20,7 @@ async function runRow(runId: string) {
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
-    .where(eq(runs.id, runId));
+    .where(runOfThisWorkspace(runId));
   if (!row) throw notFound(`Run "${runId}"`);
   return row;
 }

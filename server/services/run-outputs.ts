@@ -8,8 +8,9 @@ import { artifactStore } from '../infra/artifact-store';
 import { describeParquet, type ColumnInfo } from '../infra/duckdb';
 import { ServiceError, notFound } from '../infra/errors';
 import { parquetStats, previewParquet, PREVIEW_MAX_LIMIT, type ColumnStats } from '../infra/table-preview';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
+import { requireRunOfThisWorkspace } from './run-scope';
 
 // The tables a run's steps produced (run_steps.outputs), a page of their rows and their column statistics,
 // for the editor's Data view and the run page.
@@ -57,6 +58,7 @@ async function describeOutput(port: string, ref: ArtifactRef & { hash: string })
 }
 
 async function outputFile(runId: string, nodeId: string, port: string) {
+  await requireRunOfThisWorkspace(runId);
   const [step] = await getDb()
     .select({ outputs: runSteps.outputs, status: runSteps.status, type: runSteps.type })
     .from(runSteps)
@@ -94,6 +96,7 @@ export async function runOutputStats(q: z.input<typeof runOutputRef>): Promise<{
 /** Every step's table outputs in a run, for the run page. */
 export async function runTableOutputs(runId: string): Promise<{ nodeId: string; outputs: TableOutput[] }[]> {
   if (!RUN_ID.test(runId)) throw notFound(`Run "${runId}"`);
+  await requireRunOfThisWorkspace(runId);
   const steps = await getDb().select({ nodeId: runSteps.nodeId, type: runSteps.type, outputs: runSteps.outputs }).from(runSteps).where(eq(runSteps.runId, runId));
   return Promise.all(
     steps
@@ -119,7 +122,7 @@ export interface StepOutputsFromRun {
 /** The newest run of the pipeline in which the step produced table outputs (a preview run counts). */
 export async function stepOutputsFromLastRun(q: z.input<typeof stepOutputsQuery>): Promise<StepOutputsFromRun | null> {
   const { pipeline, nodeId } = stepOutputsQuery.parse(q);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({
       runId: runs.id,

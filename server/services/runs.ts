@@ -9,12 +9,13 @@ import { ServiceError, notFound } from '../infra/errors';
 import { cancelUndispatched, finishRun } from '../infra/run-dispatch';
 import { withTemporal } from '../infra/temporal';
 import { createRun, workflowIdOf, type CreateRunOptions, type CreateRunResult } from '../infra/run-start';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentWorkspaceId } from '../infra/workspace';
 import { catalog } from '../../workflows/steps/catalog';
 import { runOriginOf } from './triggers';
 import { runOperations } from './run-ops';
 import { gateBlockedSql } from './run-outcome';
 import { fitsInFitWorker, stepsWaitingForFitter } from './fit-queue';
+import { runOfThisWorkspace } from './run-scope';
 
 export { workflowIdOf };
 
@@ -77,7 +78,7 @@ export async function getRun(runId: string): Promise<RunView> {
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
     .innerJoin(pipelines, eq(pipelines.id, pipelineVersions.pipelineId))
-    .where(eq(runs.id, runId));
+    .where(runOfThisWorkspace(runId));
   if (!row) throw notFound(`Run "${runId}"`);
   const [steps, ops] = await Promise.all([db.select().from(runSteps).where(eq(runSteps.runId, runId)), runOperations(runId)]);
   // Report steps in plan order.
@@ -119,7 +120,7 @@ export async function getRun(runId: string): Promise<RunView> {
 }
 
 export async function listRuns(opts: { pipeline?: string; limit?: number } = {}) {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const rows = await getDb()
     .select({
       runId: runs.id,

@@ -23,7 +23,7 @@ import {
   type UpdateScheduleInput,
 } from '../../workflows/core/schedule-spec';
 import { ServiceError, notFound } from '../infra/errors';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { currentActor, currentWorkspaceId, defaultWorkspaceId } from '../infra/workspace';
 import { taskQueues, temporalClient } from '../temporal';
 import { checkParameterValues } from './parameter-values';
 
@@ -131,7 +131,7 @@ function specOf(d: ScheduleDescription): ScheduleSpec | undefined {
 }
 
 async function pipelineIdOf(pipeline: string): Promise<string> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({ id: pipelines.id })
     .from(pipelines)
@@ -214,7 +214,7 @@ async function viewOf(note: NoteRow, last: ScheduleView['lastRun']): Promise<Sch
 }
 
 async function noteRows(where: { pipeline?: string; scheduleId?: string }): Promise<NoteRow[]> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   return getDb()
     .select({ n: scheduleNotes, pipeline: pipelines.name })
     .from(scheduleNotes)
@@ -238,8 +238,18 @@ export async function listSchedules(opts: { pipeline?: string } = {}): Promise<S
   return Promise.all(notes.map((n) => viewOf(n, last.get(n.scheduleId))));
 }
 
+/**
+ * The Temporal id of the caller's workspace's schedule. Temporal ids are global: `default` keeps the id its
+ * schedules always had, other workspaces prefix theirs with the workspace id (workflows/steps/kit/run-triggers.ts
+ * finds a schedule's workspace from its note, or from that prefix).
+ */
+async function scheduleIdHere(pipeline: string, name: string): Promise<string> {
+  const workspaceId = currentWorkspaceId();
+  return workspaceId === (await defaultWorkspaceId()) ? scheduleIdOf(pipeline, name) : `${workspaceId}:${scheduleIdOf(pipeline, name)}`;
+}
+
 export async function getSchedule(pipeline: string, name: string): Promise<ScheduleView> {
-  const id = scheduleIdOf(pipeline, name);
+  const id = await scheduleIdHere(pipeline, name);
   const [note] = await noteRows({ scheduleId: id });
   if (!note) throw notFound(`Schedule "${name}" of pipeline "${pipeline}"`);
   return viewOf(note, (await lastFirings([id])).get(id));
@@ -256,13 +266,13 @@ export async function createSchedule(pipeline: string, raw: CreateScheduleInput,
   const input = createScheduleSchema.parse(raw);
   const pipelineId = await pipelineIdOf(pipeline);
   await checkParameterValues(pipeline, input.params);
-  const workspaceId = await defaultWorkspaceId();
-  const id = scheduleIdOf(pipeline, input.name);
+  const workspaceId = currentWorkspaceId();
+  const id = await scheduleIdHere(pipeline, input.name);
   const what = `Schedule "${input.name}" of pipeline "${pipeline}"`;
   const db = getDb();
   const inserted = await db
     .insert(scheduleNotes)
-    .values({ scheduleId: id, workspaceId, pipelineId, name: input.name, note: input.note, createdBy: who, updatedBy: who, lastChange: 'created' })
+    .values({ scheduleId: id, workspaceId, pipelineId, name: input.name, note: input.note, createdBy: who, createdRole: currentActor()?.role ?? null, updatedBy: who, lastChange: 'created' })
     .onConflictDoNothing()
     .returning();
   if (inserted.length === 0) throw new ServiceError('conflict', `${what} already exists`);
@@ -293,7 +303,7 @@ export async function createSchedule(pipeline: string, raw: CreateScheduleInput,
 }
 
 async function handleOf(pipeline: string, name: string) {
-  const id = scheduleIdOf(pipeline, name);
+  const id = await scheduleIdHere(pipeline, name);
   const [note] = await noteRows({ scheduleId: id });
   if (!note) throw notFound(`Schedule "${name}" of pipeline "${pipeline}"`);
   return { id, what: `Schedule "${name}" of pipeline "${pipeline}"`, handle: (await client()).schedule.getHandle(id) };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestDatasetFile, listDatasets } from './datasets';
 import { listPipelines, savePipeline } from './pipelines';
+import { defaultWorkspaceId, withWorkspace } from '../infra/workspace';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -17,7 +18,12 @@ export function vegaDataFile(file: string): string {
 export const EXAMPLE_PIPELINES = ['penguin-species', 'penguin-features', 'car-mileage', 'penguin-monitor'] as const;
 
 /** On first start: the penguins dataset and the example pipelines. Idempotent; never overwrites user edits. */
+/** Seeds the `default` workspace (the launcher calls this outside any request). */
 export async function seedExamples(): Promise<{ dataset: boolean; pipelines: string[] }> {
+  return withWorkspace(await defaultWorkspaceId(), seedDefault);
+}
+
+async function seedDefault(): Promise<{ dataset: boolean; pipelines: string[] }> {
   const seeded = { dataset: false, pipelines: [] as string[] };
   if (!(await listDatasets()).some((d) => d.name === 'penguins')) {
     await ingestDatasetFile({ name: 'penguins', file: vegaDataFile('penguins.json'), format: 'json' });

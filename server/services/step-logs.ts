@@ -4,6 +4,7 @@ import { getDb } from '../../db/client';
 import { pipelineVersions, runs, runStepLogs } from '../../db/schema';
 import type { Plan } from '../../workflows/core/plan';
 import { notFound } from '../infra/errors';
+import { runOfThisWorkspace } from './run-scope';
 
 export const STEP_LOG_PAGE = 1000;
 
@@ -41,7 +42,7 @@ export async function stepLogs(raw: StepLogsQuery) {
     .select({ plan: pipelineVersions.plan })
     .from(runs)
     .innerJoin(pipelineVersions, eq(pipelineVersions.id, runs.pipelineVersionId))
-    .where(eq(runs.id, runId));
+    .where(runOfThisWorkspace(runId));
   if (!run) throw notFound(`Run "${runId}"`);
   if (!(run.plan as Plan).steps.some((s) => s.id === nodeId)) throw notFound(`Step "${nodeId}" of run ${runId}`);
   const rows = await db

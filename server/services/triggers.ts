@@ -7,7 +7,7 @@ import { createTriggerSchema, hookPathOf, resolvePointer, type CreateTriggerInpu
 import { catalog } from '../../workflows/steps/catalog';
 import { ServiceError, notFound } from '../infra/errors';
 import { startTriggeredRun, type TriggeredRunResult } from '../infra/triggered-run';
-import { defaultWorkspaceId } from '../infra/workspace';
+import { creatorActor, currentActor, currentWorkspaceId, withWorkspace } from '../infra/workspace';
 import { checkParameterValues } from './parameter-values';
 
 // Triggers: a dataset's new versions, a webhook, or another pipeline's success start a pipeline. The
@@ -39,7 +39,7 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 const newToken = () => `mrh_${randomBytes(32).toString('base64url')}`;
 
 async function pipelineIdOf(name: string): Promise<string> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select({ id: pipelines.id })
     .from(pipelines)
@@ -49,7 +49,7 @@ async function pipelineIdOf(name: string): Promise<string> {
 }
 
 export async function listTriggers(opts: { pipeline?: string } = {}): Promise<TriggerView[]> {
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   if (opts.pipeline) await pipelineIdOf(opts.pipeline);
   const after = alias(pipelines, 'after_pipeline');
   const db = getDb();
@@ -110,7 +110,7 @@ export async function listTriggers(opts: { pipeline?: string } = {}): Promise<Tr
 
 async function triggerRow(id: string) {
   if (!UUID.test(id)) throw notFound(`Trigger "${id}"`);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   const [row] = await getDb()
     .select()
     .from(triggers)
@@ -154,7 +154,7 @@ export async function createTrigger(pipeline: string, raw: CreateTriggerInput, w
   const input = createTriggerSchema.parse(raw);
   const pipelineId = await pipelineIdOf(pipeline);
   await checkParameterValues(pipeline, input.params, input.kind === 'webhook' ? Object.keys(input.paramPointers) : []);
-  const workspaceId = await defaultWorkspaceId();
+  const workspaceId = currentWorkspaceId();
   let token: string | undefined;
   const values: typeof triggers.$inferInsert = {
     workspaceId,
@@ -163,6 +163,7 @@ export async function createTrigger(pipeline: string, raw: CreateTriggerInput, w
     params: input.params,
     note: input.note,
     createdBy: who,
+    createdRole: currentActor()?.role ?? null,
     updatedBy: who,
   };
   if (input.kind === 'dataset') Object.assign(values, { dataset: input.dataset, debounceSeconds: input.debounceSeconds });
@@ -234,7 +235,11 @@ export async function fireWebhook(
     mapped[param] = found.value;
   }
   const [pipeline] = await getDb().select({ name: pipelines.name }).from(pipelines).where(eq(pipelines.id, row.pipelineId));
-  const result = await startTriggeredRun(catalog, {
+  // The hook's token stands for its trigger, not for a member: the run starts in the trigger's workspace.
+  const result = await withWorkspace(
+    row.workspaceId,
+    () =>
+      startTriggeredRun(catalog, {
     pipeline: pipeline!.name,
     params: { ...(row.params as Record<string, unknown>), ...mapped },
     firing: {
@@ -243,7 +248,9 @@ export async function fireWebhook(
       triggerId: id,
       payload: req.payload,
     },
-  });
+  }),
+    creatorActor(row.createdBy, row.createdRole, 'webhook trigger'),
+  );
   if (result.status !== 'started') throw new ServiceError('unprocessable', result.message);
   return result;
 }

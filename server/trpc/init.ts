@@ -9,7 +9,7 @@ import type { Access, RequestContext } from '../auth/context';
 import type { Requirement } from '../auth/roles';
 import { asUnavailable, unavailableDependency, unlessStuck } from '../infra/dependencies';
 import { ServiceError } from '../infra/errors';
-import { withWorkspace } from '../infra/workspace';
+import { NoWorkspaceError, withWorkspace } from '../infra/workspace';
 import { RateLimitedError } from '../rest/rate-limit';
 
 // One tRPC instance for the UI API. Inputs are zod-validated at the boundary; services throw plain
@@ -52,6 +52,8 @@ function codeOf(cause: Error | undefined): TRPC_ERROR_CODE_KEY | undefined {
   if (!cause) return undefined;
   if (cause instanceof ServiceError) return SERVICE_CODES[cause.code];
   if (cause instanceof RateLimitedError) return 'TOO_MANY_REQUESTS';
+  // A person signed in who belongs to no workspace yet, calling something of a workspace.
+  if (cause instanceof NoWorkspaceError) return 'FORBIDDEN';
   // A refused or broken connection to Postgres or Temporal: unavailable, not an internal error.
   if (unavailableDependency(cause)) return 'SERVICE_UNAVAILABLE';
   return NOT_FOUND.test(cause.message) ? 'NOT_FOUND' : undefined;
@@ -84,7 +86,7 @@ const authorize = t.middleware(async ({ ctx, meta, path, next, getRawInput }) =>
   const verdict = checkAccess(await ctx.principal(), meta.role);
   if (!verdict.ok) throw new TRPCError({ code: verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: verdict.message });
   const caller = verdict.principal;
-  const result = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } })) : next({ ctx: { caller } }));
+  const result = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } }), caller) : next({ ctx: { caller } }));
   // Only a call that changed something is recorded: not a refusal, nor an answer that reports one as a value.
   if (meta.audit && result.ok && !changedNothing(result.data)) {
     const input = await getRawInput().catch(() => undefined);

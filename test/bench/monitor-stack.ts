@@ -3,6 +3,7 @@
 // written straight into prediction_logs. Times the Endpoint traffic step's work (server/infra/endpoint-traffic.ts:
 // the logged rows of the window as a typed Parquet table) against reading the same logs from Postgres once.
 // Prints one line "RESULT {json}" at the end; everything else goes to stderr.
+import { inDefaultWorkspace } from '../support/default-workspace';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,9 +25,9 @@ export interface MonitorMeasurement {
 }
 
 async function measure(): Promise<MonitorMeasurement> {
-  const { startRun, workflowIdOf } = await import('../../server/services/runs');
+  const { startRun, workflowIdOf } = await inDefaultWorkspace(await import('../../server/services/runs'));
   const { temporalClient } = await import('../../server/temporal');
-  const { slotModel, writeTrafficTable } = await import('../../server/infra/endpoint-traffic');
+  const { slotModel, writeTrafficTable } = await inDefaultWorkspace(await import('../../server/infra/endpoint-traffic'));
   const { getDb } = await import('../../db/client');
   const { sql } = await import('drizzle-orm');
   const started = await startRun('penguin-species');

@@ -5,6 +5,7 @@
 //   service                   Millrace's own predict service (endpoint resolution, learned transforms,
 //                             validation, scoring, the batched log to Postgres) behind node:http instead
 //                             of the Next.js route: the difference to the route is what Next itself costs.
+import { inDefaultWorkspace } from '../support/default-workspace';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,7 @@ async function scoreHandler(onnxPath: string, metaPath: string): Promise<Handler
 }
 
 async function serviceHandler(): Promise<Handler> {
-  const { predict } = await import('../../server/services/endpoints');
+  const { predict } = await inDefaultWorkspace(await import('../../server/services/endpoints'));
   const { predictBody } = await import('../../server/rest/schemas');
   return async (body, path) => {
     const name = decodeURIComponent(path.split('/')[4] ?? '');

@@ -2,6 +2,7 @@
 // Temporal dev server, the Node worker and the Python fit worker; no web app) in a temporary data folder,
 // driven through the services in this process, plus a bare Temporal worker of its own for the raw chain.
 // Prints one line "RESULT {json}" at the end; everything else goes to stderr.
+import { inDefaultWorkspace } from '../support/default-workspace';
 import { measureOnOwnStack, say } from './bench-stack';
 import { fileURLToPath } from 'node:url';
 
@@ -53,8 +54,8 @@ async function measure(temporalAddress: string): Promise<RunsMeasurement> {
   const { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } = await import('@temporalio/worker');
   // Only problems from the SDK in the output.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const { savePipeline } = await import('../../server/services/pipelines');
-  const { getRun, startRun, workflowIdOf } = await import('../../server/services/runs');
+  const { savePipeline } = await inDefaultWorkspace(await import('../../server/services/pipelines'));
+  const { getRun, startRun, workflowIdOf } = await inDefaultWorkspace(await import('../../server/services/runs'));
   const { temporalClient } = await import('../../server/temporal');
   const client = await temporalClient();
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, step, waitForRun } from '../support/http';
+import { inDefaultWorkspace } from '../support/workspaces';
 
 const PIPELINE = 'deploy-retried';
 const ENDPOINT = 'deploy-retried';
@@ -17,7 +18,7 @@ let sql: postgres.Sql;
 
 beforeAll(async () => {
   process.env.DATABASE_URL = inject('databaseUrl');
-  registry = await import('../../server/infra/model-registry');
+  registry = await inDefaultWorkspace(await import('../../server/infra/model-registry'));
   sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
   // A real fault after the promotion: the deploy activity's final write of its step row fails once (a
   // sequence, unlike a table, keeps its count when the failing transaction rolls back), so Temporal

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { http, waitForRun } from '../support/http';
+import { credentials, http, waitForRun } from '../support/http';
 import { penguin } from '../support/penguin-row';
 
 const ENDPOINT = 'metered';
@@ -111,7 +111,7 @@ describe.sequential('endpoint metrics', () => {
     const req = new Request(`${inject('baseUrl')}/api/v1/endpoints/${ENDPOINT}/predict`, {
       method: 'POST',
       // As a browser or curl sends it; the request guard checks it.
-      headers: { host: new URL(inject('baseUrl')).host, 'content-type': 'application/json', 'x-request-id': 'next-path-refused' },
+      headers: { host: new URL(inject('baseUrl')).host, 'content-type': 'application/json', 'x-request-id': 'next-path-refused', ...credentials() },
       body: JSON.stringify({ rows: [{}] }),
     });
     const res = await answerPredict(req, ENDPOINT);

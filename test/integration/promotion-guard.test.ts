@@ -3,12 +3,13 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { beforeAll, expect, inject, it } from 'vitest';
 import { http, step, waitForRun } from '../support/http';
+import { inDefaultWorkspace } from '../support/workspaces';
 
 let registry: typeof import('../../server/infra/model-registry');
 
 beforeAll(async () => {
   process.env.DATABASE_URL = inject('databaseUrl');
-  registry = await import('../../server/infra/model-registry');
+  registry = await inDefaultWorkspace(await import('../../server/infra/model-registry'));
 });
 
 it('a cancelled run registers and promotes nothing, even from a step that was still running', async () => {

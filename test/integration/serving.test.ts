@@ -3,6 +3,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { http, waitForRun } from '../support/http';
+import { inDefaultWorkspace } from '../support/workspaces';
 import { penguin } from '../support/penguin-row';
 
 // Serving against the real stack: a promotion made elsewhere (here: this test process, through Postgres)
@@ -37,7 +38,7 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promi
 
 beforeAll(async () => {
   process.env.DATABASE_URL = inject('databaseUrl');
-  registry = await import('../../server/infra/model-registry');
+  registry = await inDefaultWorkspace(await import('../../server/infra/model-registry'));
   // This process promotes as a web process does: listening for endpoint changes, so a promotion
   // returns once every listening process (the web app's too) has acked it.
   changes = await import('../../server/infra/endpoint-changes');

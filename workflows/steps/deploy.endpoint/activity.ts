@@ -1,5 +1,6 @@
 import { getModelVersion, promoteToEndpoint } from '../../../server/infra/model-registry';
 import { recordApproval } from '../kit/approval-record';
+import { productionDeployAuthority } from '../kit/deploy-authority';
 import { implement } from '../kit/implement';
 import { StepInputError } from '../kit/step-error';
 import definition from './definition';
@@ -15,6 +16,14 @@ export default implement(definition, async ({ params, inputs, ctx }) => {
     if (decision.decision !== 'approve') {
       const reason = `not promoted: rejected ${decision.by === 'timeout' ? 'when the timeout ran out' : `by ${decision.by}`}${decision.comment ? `: ${decision.comment}` : ''}`;
       ctx.progress(`endpoint ${params.endpoint}: ${reason}`);
+      return { outputs: {}, summary: { ...base, skipped: reason } };
+    }
+  }
+  if (params.slot === 'production') {
+    const authority = await productionDeployAuthority(ctx.runId, ctx.approval);
+    if (!authority.allowed) {
+      const reason = `not promoted: ${authority.reason}`;
+      ctx.log('warn', `endpoint ${params.endpoint}: ${reason}`);
       return { outputs: {}, summary: { ...base, skipped: reason } };
     }
   }

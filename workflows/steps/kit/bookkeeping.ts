@@ -5,6 +5,7 @@ import { getDb } from '../../../db/client';
 import { runs, runSteps } from '../../../db/schema';
 import { notifyRunFinished } from '../../../server/infra/notifications';
 import { config } from '../../../server/infra/config';
+import { withRunWorkspace } from '../../../server/infra/workspace';
 import type { RunStatus, StepStatus } from '../../core/plan';
 import { startFollowingRuns } from './run-triggers';
 
@@ -34,8 +35,9 @@ export async function recordRunStatus(input: { runId: string; status: RunStatus;
       .set({ status: 'skipped', finishedAt: sql`now()`, error: 'Run cancelled' })
       .where(and(eq(runSteps.runId, input.runId), inArray(runSteps.status, ['pending'])));
   }
-  // Pipelines triggered by this one's success start now (once each: the firing key is per source run).
-  if (input.status === 'succeeded') await startFollowingRuns(input.runId);
+  // Pipelines triggered by this one's success start now (once each: the firing key is per source run), in
+  // this run's workspace.
+  if (input.status === 'succeeded') await withRunWorkspace(input.runId, () => startFollowingRuns(input.runId));
   // In-app and webhook notifications; idempotent, so a retry of this activity notifies once.
   if (terminal) await notifyRunFinished(input.runId, input.status);
   // A finished run's fits need no scratch space any more (a fit stopped by a crash or a cancel may have left some).

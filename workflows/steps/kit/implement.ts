@@ -10,6 +10,7 @@ import { mergeArtifactMeta } from '../../../server/infra/artifact-store';
 import { withQueriesCancelledBy } from '../../../server/infra/duckdb';
 import { config } from '../../../server/infra/config';
 import { ServiceError } from '../../../server/infra/errors';
+import { withRunWorkspace } from '../../../server/infra/workspace';
 import type { ApprovalDecision, ArtifactRef, FitOutcome, StepInput, StepResult } from '../../core/plan';
 import type { ParamsOf, PortSpec, StepDefinition } from '../../core/step';
 import { schemaDifference, type TableSchema } from '../../core/table-schema';
@@ -74,6 +75,16 @@ export interface FitPhase {
  * and turns input problems into non-retryable failures.
  */
 export async function inStep<D extends StepDefinition, T>(
+  def: D,
+  input: StepInput,
+  body: (args: { params: ParamsOf<D>; inputs: Refs<D['inputs']>; ctx: StepContext & FitPhase }) => Promise<T>,
+): Promise<T> {
+  // A step runs outside any request: it works in its run's workspace, so the models, datasets and
+  // endpoints it writes land there.
+  return withRunWorkspace(input.runId, () => inRunStep(def, input, body));
+}
+
+async function inRunStep<D extends StepDefinition, T>(
   def: D,
   input: StepInput,
   body: (args: { params: ParamsOf<D>; inputs: Refs<D['inputs']>; ctx: StepContext & FitPhase }) => Promise<T>,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { workflowIdOf } from '../../../server/infra/run-start';
 import { runStatusOf, startDatasetTriggerRun, startRunSuccessTriggers, startTriggeredRun, type TriggeredRunResult } from '../../../server/infra/triggered-run';
 import { temporalClient } from '../../../server/infra/temporal';
+import { scheduleOwner, triggerOwner, withWorkspace } from '../../../server/infra/workspace';
 import { catalog } from '../catalog';
 
 // Activities of the schedule and trigger workflows (workflows/engine/triggers.ts): start a run once per
@@ -27,11 +28,18 @@ const scheduledRunInput = z.object({
 /** A schedule's action fired: one run of its pipeline for the scheduled time, once per key. */
 export async function startScheduledRun(input: z.input<typeof scheduledRunInput>): Promise<TriggeredRunResult> {
   const req = parse(scheduledRunInput, input);
-  return startTriggeredRun(catalog, {
-    pipeline: req.pipeline,
-    params: req.params,
-    firing: { key: req.key, kind: 'schedule', scheduleId: req.scheduleId, scheduledAt: new Date(req.scheduledAt) },
-  });
+  // The run starts in the schedule's own workspace, with its creator's authority.
+  const owner = await scheduleOwner(req.scheduleId);
+  return withWorkspace(
+    owner.workspaceId,
+    () =>
+      startTriggeredRun(catalog, {
+        pipeline: req.pipeline,
+        params: req.params,
+        firing: { key: req.key, kind: 'schedule', scheduleId: req.scheduleId, scheduledAt: new Date(req.scheduledAt) },
+      }),
+    owner.actor,
+  );
 }
 
 const datasetRunInput = z.object({
@@ -41,7 +49,11 @@ const datasetRunInput = z.object({
 });
 
 export async function startDatasetRun(input: z.input<typeof datasetRunInput>): Promise<TriggeredRunResult> {
-  return startDatasetTriggerRun(catalog, parse(datasetRunInput, input));
+  const req = parse(datasetRunInput, input);
+  const owner = await triggerOwner(req.triggerId);
+  // A trigger deleted since the versions arrived belongs to no workspace any more: nothing starts, nothing is recorded.
+  if (!owner) return { status: 'refused', message: 'The trigger was deleted', existing: false };
+  return withWorkspace(owner.workspaceId, () => startDatasetTriggerRun(catalog, req), owner.actor);
 }
 
 /** After a run succeeded (called by the bookkeeping that records it): the pipelines that follow it start. */

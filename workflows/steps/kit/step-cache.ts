@@ -1,6 +1,7 @@
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import { getDb } from '../../../db/client';
-import { artifactLinks, runSteps } from '../../../db/schema';
+import { artifactLinks, runs, runSteps } from '../../../db/schema';
+import { runWorkspaceId } from '../../../server/infra/workspace';
 import { contentHash } from '../../core/canonical-json';
 import type { ArtifactRef, StepInput } from '../../core/plan';
 import { catalog } from '../catalog';
@@ -35,10 +36,13 @@ export function stepCacheKey(input: Pick<StepInput, 'type' | 'params' | 'inputs'
 export async function lookupStepCache(input: StepInput): Promise<CachedStep | null> {
   const key = stepCacheKey(input);
   const db = getDb();
+  // Only a success of the same workspace stands in: another workspace's outputs are not this one's to see.
+  const workspaceId = await runWorkspaceId(input.runId);
   const [hit] = await db
     .select({ runId: runSteps.runId, cachedFrom: runSteps.cachedFrom, outputs: runSteps.outputs, summary: runSteps.summary })
     .from(runSteps)
-    .where(and(eq(runSteps.cacheKey, key), eq(runSteps.status, 'succeeded'), ne(runSteps.runId, input.runId)))
+    .innerJoin(runs, eq(runs.id, runSteps.runId))
+    .where(and(eq(runSteps.cacheKey, key), eq(runSteps.status, 'succeeded'), ne(runSteps.runId, input.runId), eq(runs.workspaceId, workspaceId)))
     .orderBy(desc(runSteps.finishedAt))
     .limit(1);
   if (!hit?.outputs) return null;
