@@ -205,9 +205,11 @@ export async function deleteTrigger(id: string): Promise<void> {
 
 /** The token from `Authorization: Bearer …` or `X-Millrace-Token`. */
 export function hookTokenOf(headers: Headers): string | undefined {
+  // X-Millrace-Token names the trigger's token alone, so it wins over an Authorization header a client adds anyway.
+  const own = headers.get('x-millrace-token')?.trim();
+  if (own) return own;
   const auth = headers.get('authorization');
-  const bearer = auth?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  return bearer ?? headers.get('x-millrace-token')?.trim() ?? undefined;
+  return auth?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
 }
 
 export class HookUnauthorized extends Error {}

@@ -102,7 +102,7 @@ describe('a webhook trigger', () => {
 
   it('answers 401 without the right token and starts nothing', async () => {
     const before = (await runsOf('hook-target')).length;
-    const none = await http('POST', `/api/v1/hooks/${id}`, { data: { threshold: 0.7 } });
+    const none = await http('POST', `/api/v1/hooks/${id}`, { data: { threshold: 0.7 } }, {}, { as: 'anonymous' });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     const wrong = await http('POST', `/api/v1/hooks/${id}`, { data: { threshold: 0.7 } }, { authorization: `Bearer ${token}x` });
