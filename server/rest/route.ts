@@ -3,8 +3,9 @@ import type { AuditAction } from '../auth/audit-actions';
 import { changedNothing, recordAuditedCall } from '../auth/audit';
 import type { Access } from '../auth/context';
 import { authenticate, type Principal } from '../auth/principal';
+import { unlessStuck } from '../infra/dependencies';
 import { withWorkspace } from '../infra/workspace';
-import { HttpError, handle, refuseUnsafeRequest, type RouteParams } from './http';
+import { DEFAULT_PATIENCE_MS, HttpError, handle, refuseUnsafeRequest, type RouteParams } from './http';
 
 // Every REST route is `export const GET = route(access, handler)`: the wrapper authenticates the caller,
 // checks the role the route declares (401/403 before the handler reads anything of the request), runs the
@@ -68,7 +69,8 @@ export function route<P>(
     return handle(async (requestId) => {
       const params = await context.params;
       if ('public' in access || 'hook' in access) return call(req, { caller: null, params });
-      const verdict = checkAccess(await authenticate(req.headers), access.role);
+      // Bounded even for routes that bound their own waits (patienceMs null): the lookup is ours, not theirs.
+      const verdict = checkAccess(await unlessStuck(authenticate(req.headers), DEFAULT_PATIENCE_MS), access.role);
       if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       const caller = verdict.principal;
       const res = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => call(req, { caller, params }), caller) : call(req, { caller, params }));

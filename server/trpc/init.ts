@@ -83,7 +83,7 @@ const boundWaits = t.middleware(({ next }) => unlessStuck(next(), PATIENCE_MS));
  */
 const authorize = t.middleware(async ({ ctx, meta, path, next, getRawInput }) => {
   if (!meta?.role) throw new TRPCError({ code: 'FORBIDDEN', message: `${path} declares no role, so nobody may call it` });
-  const verdict = checkAccess(await ctx.principal(), meta.role);
+  const verdict = checkAccess(await unlessStuck(ctx.principal(), PATIENCE_MS), meta.role);
   if (!verdict.ok) throw new TRPCError({ code: verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: verdict.message });
   const caller = verdict.principal;
   const result = await (caller.workspaceId ? withWorkspace(caller.workspaceId, () => next({ ctx: { caller } }), caller) : next({ ctx: { caller } }));

@@ -161,7 +161,8 @@ beforeAll(async () => {
   const doc = { ...example, name: PIPELINE, nodes: example.nodes.map((n: { id: string; params: object }) => (n.id === 'ship' ? { ...n, params: { ...n.params, endpoint: ENDPOINT } } : n)) };
   const saved = await http('PUT', `/api/v1/pipelines/${PIPELINE}`, doc, {}, { as: 'editor' });
   expect(saved.status, JSON.stringify(saved.data)).toBe(200);
-  const started = await http('POST', `/api/v1/pipelines/${PIPELINE}/runs`, {}, {}, { as: 'editor' });
+  // A deployer's run: only that promotes to production (an editor's run would leave no endpoint).
+  const started = await http('POST', `/api/v1/pipelines/${PIPELINE}/runs`, {}, {}, { as: 'deployer' });
   expect(started.status, JSON.stringify(started.data)).toBe(202);
   runId = started.data.runId;
   const run = await waitForRun(runId);

@@ -209,7 +209,7 @@ describe.sequential('workspace isolation', () => {
         expect(res.status, `${method} ${path}: ${JSON.stringify(res.data)}`).toBe(404);
       }
       const notes = await sql<{ schedule_id: string; workspace_id: string; created_role: string }[]>`
-        select schedule_id, workspace_id, created_role from schedule_notes where name = 'nightly'`;
+        select schedule_id, workspace_id, created_role from schedule_notes where name = 'nightly' and schedule_id like ${'%' + PIPELINE + ':nightly'}`;
       // `default` keeps the plain id; B's is prefixed with its workspace id, so both live in Temporal.
       expect(notes.find((n) => n.workspace_id === defaultId)?.schedule_id).toBe(`${PIPELINE}:nightly`);
       expect(notes.find((n) => n.workspace_id === B.id)?.schedule_id).toBe(`${B.id}:${PIPELINE}:nightly`);

@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RateLimitedError, RateLimiter, limitPredict, rateLimiter } from '../../server/rest/rate-limit';
 import { errorAnswer } from '../../server/rest/http';
+import { config } from '../../server/infra/config';
+
+// The configured limit and port: in a full test run the stack's MILLRACE_RATE_* and PORT are in the environment.
+const predictLimit = () => config().rateLimits.predict;
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -60,7 +64,7 @@ describe('rate limiter', () => {
     const limiter = rateLimiter('predict');
     const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n] ?? null });
     const byToken = headers({ authorization: 'Bearer mrt_unit-test-token', 'x-millrace-client-ip': '10.0.0.1' });
-    for (let i = 0; i < 6000; i++) limitPredict(byToken);
+    for (let i = 0; i < predictLimit(); i++) limitPredict(byToken);
     expect(() => limitPredict(byToken)).toThrow(RateLimitedError);
     // The same address without that token, and another token, are not affected.
     expect(() => limitPredict(headers({ 'x-millrace-client-ip': '10.0.0.1' }))).not.toThrow();
@@ -76,10 +80,11 @@ describe('predict through the Next.js route', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       const ip = '10.9.8.7';
-      for (let i = 0; i < 6000; i++) rateLimiter('predict').take(`ip:${ip}`);
-      const req = new Request('http://localhost:3000/api/v1/endpoints/any/predict', {
+      for (let i = 0; i < predictLimit(); i++) rateLimiter('predict').take(`ip:${ip}`);
+      const host = `localhost:${config().port}`;
+      const req = new Request(`http://${host}/api/v1/endpoints/any/predict`, {
         method: 'POST',
-        headers: { host: 'localhost:3000', 'content-type': 'application/json', 'x-millrace-client-ip': ip },
+        headers: { host, 'content-type': 'application/json', 'x-millrace-client-ip': ip },
         body: '{"rows":[{"x":1}]}',
       });
       const res = await answerPredict(req, 'any');
