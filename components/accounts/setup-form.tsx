@@ -1,7 +1,7 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
+import { reloadAt } from '../auth/auth-client';
 import { Button } from '../ui/button';
 
 const input = 'h-9 w-full rounded-md border border-line-strong bg-surface px-2 text-sm';
@@ -9,7 +9,6 @@ const input = 'h-9 w-full rounded-md border border-line-strong bg-surface px-2 t
 /** Posts the set-up link's token with the new admin's details; signed in on success, so it opens the overview. */
 export function SetupForm() {
   const id = useId();
-  const router = useRouter();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -27,7 +26,8 @@ export function SetupForm() {
         body: JSON.stringify({ token, name, email, password }),
       });
       if (res.ok) {
-        router.push('/');
+        // A full load: the header's account menu and the router's cache were made before the session existed.
+        reloadAt('/');
         return;
       }
       const answer = (await res.json().catch(() => null)) as { error?: string } | null;
