@@ -1,13 +1,16 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { usePathname } from 'next/navigation';
 import { roleAtLeast, type WorkspaceRole } from '../../workflows/core/workspace-roles';
 import { useTRPC } from '../trpc';
 
 /** The caller as the server sees them (name, workspace, role); shared by every component through the query cache. */
 export function useMe() {
   const trpc = useTRPC();
-  return useQuery(trpc.me.queryOptions(undefined, { staleTime: 30_000, retry: false }));
+  // Nobody is signed in on the sign-in and set-up pages: asking would only answer 401.
+  const signedOutPage = /^\/(sign-in|setup)\b/.test(usePathname());
+  return useQuery(trpc.me.queryOptions(undefined, { staleTime: 30_000, retry: false, enabled: !signedOutPage }));
 }
 
 export interface RoleGate {
