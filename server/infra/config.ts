@@ -32,6 +32,7 @@ const envSchema = z.object({
   MILLRACE_RATE_SIGNIN: perMinute(1).default(5),
   MILLRACE_RATE_SETUP: perMinute(1).default(5),
   MILLRACE_RATE_TOKEN_FAILURES: perMinute(1).default(20),
+  MILLRACE_RATE_TOKEN_CREATE: perMinute(1).default(10),
   MILLRACE_RATE_PREDICT: perMinute(0).default(6000),
   TEMPORAL_TLS: z.enum(['on', 'off'], { error: 'on or off' }).optional(),
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
@@ -113,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       signIn: e.MILLRACE_RATE_SIGNIN,
       setup: e.MILLRACE_RATE_SETUP,
       tokenFailures: e.MILLRACE_RATE_TOKEN_FAILURES,
+      tokenCreate: e.MILLRACE_RATE_TOKEN_CREATE,
       predict: e.MILLRACE_RATE_PREDICT,
     },
     documentLimits: {

@@ -8,7 +8,7 @@ import { HttpError } from './http';
 // 60/perMinute seconds. One web process serves the app, so memory is enough; kept on globalThis because the
 // Next.js bundle and the web server's own predict path load this module separately.
 
-export type LimitName = 'setup' | 'tokenFailures' | 'predict';
+export type LimitName = 'setup' | 'tokenFailures' | 'tokenCreate' | 'predict';
 
 /** A refusal: 429 with `Retry-After` in whole seconds (at least 1). */
 export class RateLimitedError extends HttpError {
@@ -86,6 +86,7 @@ export function rateLimiter(name: LimitName): RateLimiter {
   globalForLimits.__millraceRateLimits ??= {
     setup: new RateLimiter(() => config().rateLimits.setup),
     tokenFailures: new RateLimiter(() => config().rateLimits.tokenFailures),
+    tokenCreate: new RateLimiter(() => config().rateLimits.tokenCreate),
     predict: new RateLimiter(() => config().rateLimits.predict),
   };
   return globalForLimits.__millraceRateLimits[name];
@@ -99,6 +100,7 @@ export function clientIp(headers: { get(name: string): string | null }): string 
 const MESSAGES: Record<LimitName, string> = {
   setup: 'Too many set-up attempts from this address',
   tokenFailures: 'Too many requests with an invalid token from this address',
+  tokenCreate: 'Too many new tokens from this account or token',
   predict: 'Too many prediction requests for this token or address',
 };
 

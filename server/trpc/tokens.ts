@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { takeOrRefuse } from '../rest/rate-limit';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { RoleAboveCaller, createToken, createTokenInput, listTokens, revokeToken } from '../auth/tokens';
@@ -19,6 +20,8 @@ export const tokensRouter = {
       .input(createTokenInput)
       .mutation(async ({ input, ctx }) => {
         const workspaceId = workspaceOf(ctx.caller);
+        // A stolen admin session or token cannot mint credentials in bulk.
+        takeOrRefuse('tokenCreate', `${ctx.caller.kind}:${ctx.caller.id}`);
         try {
           return await createToken({ workspaceId, role: ctx.caller.role!, userId: ctx.caller.kind === 'user' ? ctx.caller.id : null }, input);
         } catch (err) {

@@ -10,6 +10,7 @@ import type { AppRouter } from '../../server/trpc/router';
 import { anonymousFetch } from '../support/auth-fetch';
 import { http, type Caller } from '../support/http';
 import { until } from '../support/wait';
+import { createTestWorkspace } from '../support/workspaces';
 
 // API tokens and the audit log against the real stack: tokens shown once and hashed, revoked and expired
 // tokens refused at once, last use recorded; every audited change writes one row naming who, what and from
@@ -111,6 +112,20 @@ describe('API tokens', () => {
 
     expect(await trpcStatus(as('admin').tokens.revoke.mutate({ id: created.id }))).toBe(409);
     expect(await eventsFor('token.revoked', created.id)).toHaveLength(1);
+  });
+
+  it('limits how many tokens one admin makes per minute (429), without holding back another admin', async () => {
+    const other = await createTestWorkspace('token-limit');
+    const limit = inject('rateLimits').tokenCreate;
+    for (let i = 0; i < limit; i++) await client(other.tokens.admin).tokens.create.mutate({ name: `bulk-${i}`, role: 'viewer' });
+    const refused = await client(other.tokens.admin).tokens.create.mutate({ name: 'one-too-many', role: 'viewer' }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(TRPCClientError);
+    expect((refused as TRPCClientError<AppRouter>).data?.httpStatus).toBe(429);
+    expect((refused as Error).message).toMatch(/Too many new tokens.*try again in \d+ s/);
+    expect((await sql`select count(*)::int as n from api_tokens where name = 'one-too-many'`)[0]!.n).toBe(0);
+    // Another admin (the default workspace's) is counted apart.
+    const made = await as('admin').tokens.create.mutate({ name: 'after-the-flood', role: 'viewer' });
+    expect(made.token).toMatch(/^mrt_/);
   });
 
   it('refuses an expired token', async () => {

@@ -14,7 +14,7 @@ declare module 'vitest' {
     /** MILLRACE_MAX_UPLOAD_BYTES of the test stack (64 MiB). */
     maxUploadBytes: number;
     /** The stack's MILLRACE_RATE_* (requests per minute). */
-    rateLimits: { signIn: number; setup: number; tokenFailures: number; predict: number };
+    rateLimits: { signIn: number; setup: number; tokenFailures: number; tokenCreate: number; predict: number };
     /** An API token of each role in the `default` workspace (test/support/http.ts sends the admin's by default). */
     tokens: Record<'viewer' | 'editor' | 'deployer' | 'admin', string>;
     /** The test admin's session cookie, `name=value`. */

@@ -18,7 +18,7 @@ const TEST_MAX_UPLOAD_BYTES = 64 * 1024 ** 2;
  * The stack's MILLRACE_RATE_* per minute, provided as `rateLimits`: more than other tests send from 127.0.0.1 or with
  * one token, few enough for test/integration/rate-limits.test.ts to exhaust from addresses of its own.
  */
-const TEST_RATE_LIMITS = { signIn: 5, setup: 30, tokenFailures: 50, predict: 600 };
+const TEST_RATE_LIMITS = { signIn: 5, setup: 30, tokenFailures: 50, tokenCreate: 30, predict: 600 };
 
 
 export default async function setup(project: TestProject) {
@@ -59,6 +59,7 @@ export default async function setup(project: TestProject) {
     MILLRACE_RATE_SIGNIN: String(TEST_RATE_LIMITS.signIn),
     MILLRACE_RATE_SETUP: String(TEST_RATE_LIMITS.setup),
     MILLRACE_RATE_TOKEN_FAILURES: String(TEST_RATE_LIMITS.tokenFailures),
+    MILLRACE_RATE_TOKEN_CREATE: String(TEST_RATE_LIMITS.tokenCreate),
     MILLRACE_RATE_PREDICT: String(TEST_RATE_LIMITS.predict),
   });
   const cfg = loadConfig(process.env);
