@@ -26,8 +26,8 @@ const pem = (name: string, text: string) => {
 };
 
 describe('rate limit settings', () => {
-  it('default to 5 sign-ins, 5 set-up posts, 20 failed tokens and 6000 predictions a minute', () => {
-    expect(load({}).rateLimits).toEqual({ signIn: 5, setup: 5, tokenFailures: 20, predict: 6000 });
+  it('default to 5 sign-ins, 5 set-up posts, 20 failed tokens, 10 new tokens and 6000 predictions a minute', () => {
+    expect(load({}).rateLimits).toEqual({ signIn: 5, setup: 5, tokenFailures: 20, tokenCreate: 10, predict: 6000 });
   });
 
   it('take whole numbers; 0 turns only predict limiting off', () => {
