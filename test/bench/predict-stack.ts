@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { artifactStore } from '../../server/infra/artifact-store';
 import type { StackHandle } from '../../server/launcher/stack';
-import { measureOnOwnStack, repoRoot, say } from './bench-stack';
+import { benchAuthHeaders, measureOnOwnStack, repoRoot, say } from './bench-stack';
 import { percentile } from './stats';
 
 const DURATION_S = Number(process.env.MILLRACE_BENCH_PREDICT_SECONDS ?? 8);
@@ -66,7 +66,7 @@ function load(url: string, body: string, seconds: number, requestId?: string): P
   return new Promise((resolve, reject) => {
     const latenciesMs: number[] = [];
     const instance = autocannon(
-      { url, method: 'POST', connections: CONNECTIONS, duration: seconds, headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) }, body },
+      { url, method: 'POST', connections: CONNECTIONS, duration: seconds, headers: { 'content-type': 'application/json', ...benchAuthHeaders(), ...(requestId ? { 'x-request-id': requestId } : {}) }, body },
       (err, result) => {
         if (err) return reject(err);
         resolve({ latenciesMs, requestsPerSecond: result.requests.total / seconds, non2xx: result.non2xx, errors: result.errors + result.timeouts });
