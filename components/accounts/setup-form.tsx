@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState } from 'react';
-import { reloadAt } from '../auth/auth-client';
+import { accountCall, reloadAt } from '../auth/auth-client';
 import { Button } from '../ui/button';
 
 const input = 'h-9 w-full rounded-md border border-line-strong bg-surface px-2 text-sm';
@@ -18,25 +18,11 @@ export function SetupForm() {
   async function submit() {
     setBusy(true);
     setError(null);
-    try {
-      const token = window.location.hash.slice(1);
-      const res = await fetch('/api/v1/setup', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, name, email, password }),
-      });
-      if (res.ok) {
-        // A full load: the header's account menu and the router's cache were made before the session existed.
-        reloadAt('/');
-        return;
-      }
-      const answer = (await res.json().catch(() => null)) as { error?: string } | null;
-      setError(answer?.error ?? `The server answered ${res.status}`);
-    } catch (err) {
-      setError(`Cannot reach Millrace: ${(err as Error).message}`);
-    } finally {
-      setBusy(false);
-    }
+    const answer = await accountCall('POST', '/api/v1/setup', { token: window.location.hash.slice(1), name, email, password });
+    // A full load: the header's account menu and the router's cache were made before the session existed.
+    if (answer.ok) return reloadAt('/');
+    setError(answer.error);
+    setBusy(false);
   }
 
   return (

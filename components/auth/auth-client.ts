@@ -11,10 +11,15 @@ export interface AuthAnswer<T = unknown> {
   error: string | null;
 }
 
-export async function authCall<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<AuthAnswer<T>> {
+export function authCall<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<AuthAnswer<T>> {
+  return accountCall<T>(method, `/api/auth${path}`, body);
+}
+
+/** A JSON call to an account route of this app (better-auth's, set-up, invitations), answered as a sentence on failure. */
+export async function accountCall<T = unknown>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<AuthAnswer<T>> {
   let res: Response;
   try {
-    res = await fetch(`/api/auth${path}`, {
+    res = await fetch(url, {
       method,
       headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { Button } from '../ui/button';
 import { Spinner } from '../ui/states';
-import { authCall, reloadAt } from './auth-client';
+import { accountCall, authCall, reloadAt } from './auth-client';
 import { Field, FormError } from './fields';
 import { SignInForm } from './sign-in-form';
 import { useMe } from './use-role';
@@ -51,23 +51,10 @@ export function InviteAccept({ invitationId }: { invitationId: string }) {
   async function createAccount() {
     setBusy(true);
     setError(null);
-    try {
-      const res = await fetch(`/api/v1/invitations/${encodeURIComponent(invitationId)}/accept`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, password }),
-      });
-      if (res.ok) {
-        reloadAt('/');
-        return;
-      }
-      const answer = (await res.json().catch(() => null)) as { error?: string } | null;
-      setError(answer?.error ?? `The server answered ${res.status}`);
-    } catch (err) {
-      setError(`Cannot reach Millrace: ${(err as Error).message}`);
-    } finally {
-      setBusy(false);
-    }
+    const answer = await accountCall('POST', `/api/v1/invitations/${encodeURIComponent(invitationId)}/accept`, { name, password });
+    if (answer.ok) return reloadAt('/');
+    setError(answer.error);
+    setBusy(false);
   }
 
   if (loaded.state === 'loading') return <Spinner label="Loading the invitation" />;
